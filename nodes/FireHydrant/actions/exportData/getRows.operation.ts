@@ -1,0 +1,303 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { ALL_SOURCE_CHOICES, ERROR_MESSAGES, KNOWN_EXPORT_SOURCES, OTHER_SOURCES } from '../../constants';
+import { collectExportRows } from '../../exports/collect';
+import {
+	byCreatedAt,
+	getExportRequest,
+	listExportRequests,
+	type ExportRequest,
+} from '../../exports/exportRequests';
+import { withReportStream, type ExpungedPolicy } from '../../exports/reader';
+import { DEFAULT_ROW_SHAPE } from '../../exports/rows';
+import { identifySource, isSourceSelected } from '../../exports/sources';
+import { FireHydrantClient } from '../../transport';
+import { optionalInstant, readLimit } from '../validation';
+
+export const SOURCE_OPTIONS = [
+	{ name: 'Incidents', value: 'incident', description: KNOWN_EXPORT_SOURCES.incident },
+	{
+		name: 'Incident Role Assignments',
+		value: 'incident_role_assignment',
+		description: KNOWN_EXPORT_SOURCES.incident_role_assignment,
+	},
+	{ name: 'Incident Events', value: 'incident_event', description: KNOWN_EXPORT_SOURCES.incident_event },
+	{ name: 'Incident Impacts', value: 'incident_impact', description: KNOWN_EXPORT_SOURCES.incident_impact },
+	{ name: 'Retrospectives', value: 'retrospective', description: KNOWN_EXPORT_SOURCES.retrospective },
+	{
+		name: 'Other (Newer or Unknown) Sources',
+		value: OTHER_SOURCES,
+		description: 'Sources this node does not know yet, read as generic CSV and tagged with their source string',
+	},
+];
+
+/** Row options shared with the export trigger, so both shape rows the same way. */
+export const rowOptions: INodeProperties[] = [
+	{
+		displayName: 'Deduplicate',
+		name: 'deduplicate',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to keep one row per source and record ID, the one with the newest updated_at. Nightly reports overlap on purpose, so the same record arrives several times.',
+	},
+	{
+		displayName: 'Duration to Seconds',
+		name: 'durationToSeconds',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to add active_duration_seconds beside the ISO 8601 active_duration',
+	},
+	{
+		displayName: 'Empty Cells as Null',
+		name: 'emptyAsNull',
+		type: 'boolean',
+		default: true,
+		description: 'Whether empty CSV cells become null instead of empty strings',
+	},
+	{
+		displayName: 'On Expunged Report',
+		name: 'onExpunged',
+		type: 'options',
+		options: [
+			{ name: 'Skip It and Warn', value: 'skip' },
+			{ name: 'Fail the Run', value: 'fail' },
+		],
+		default: 'skip',
+		description: 'What to do when a report is gone (FireHydrant expunges reports after 30 days)',
+	},
+	{
+		displayName: 'Parse JSON Columns',
+		name: 'parseJsonColumns',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether event_details, event_details_schema, tags and questions become values. A cell that is not valid JSON stays text and is listed in _invalidJsonColumns.',
+	},
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Export Requests',
+		name: 'selectBy',
+		type: 'options',
+		options: [
+			{ name: 'Completed Since', value: 'since', description: 'Every completed report generated after a time' },
+			{ name: 'By ID', value: 'ids', description: 'The reports of given export request IDs' },
+		],
+		default: 'since',
+	},
+	{
+		displayName: 'Generated After',
+		name: 'newerThan',
+		type: 'dateTime',
+		default: '={{ $now.minus({ days: 2 }).toISO() }}',
+		required: true,
+		description:
+			'Reports generated after this time. Reports are kept for 30 days; consecutive reports overlap, which Deduplicate takes care of.',
+		displayOptions: { show: { selectBy: ['since'] } },
+	},
+	{
+		displayName: 'Export Request IDs',
+		name: 'exportRequestIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'a9fc8336-b3d0-4bc0-8d74-29f3c7508576, 0b5e…',
+		description: 'Comma-separated IDs of export requests',
+		displayOptions: { show: { selectBy: ['ids'] } },
+	},
+	{
+		displayName: 'Sources',
+		name: 'sources',
+		type: 'multiOptions',
+		options: SOURCE_OPTIONS,
+		// Literal on purpose: the editor and the linter read the default from the description.
+		default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
+		description: 'Which CSV reports to read',
+	},
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'One Item per Row', value: 'rows' },
+			{
+				name: 'One Item per Export File',
+				value: 'files',
+				description: 'The CSV as binary data, for bulk loading into a warehouse',
+			},
+		],
+		default: 'rows',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show: { output: ['rows'] } },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { output: ['rows'], returnAll: [false] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: { show: { output: ['files'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: rowOptions,
+		displayOptions: { show: { output: ['rows'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'fileOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: rowOptions.filter((option) => option.name === 'onExpunged'),
+		displayOptions: { show: { output: ['files'] } },
+	},
+];
+
+const displayOptions = { show: { resource: ['exportData'], operation: ['getRows'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export interface RowOptionValues {
+	deduplicate?: boolean;
+	durationToSeconds?: boolean;
+	emptyAsNull?: boolean;
+	onExpunged?: ExpungedPolicy;
+	parseJsonColumns?: boolean;
+}
+
+/** Options as the collection gives them, with the documented defaults for the ones left out. */
+export function resolveRowOptions(values: RowOptionValues) {
+	return {
+		deduplicate: values.deduplicate ?? true,
+		durationToSeconds: values.durationToSeconds ?? DEFAULT_ROW_SHAPE.durationToSeconds,
+		emptyAsNull: values.emptyAsNull ?? DEFAULT_ROW_SHAPE.emptyAsNull,
+		parseJsonColumns: values.parseJsonColumns ?? DEFAULT_ROW_SHAPE.parseJsonColumns,
+		onExpunged: values.onExpunged ?? ('skip' as ExpungedPolicy),
+	};
+}
+
+async function selectExportRequests(
+	context: IExecuteFunctions,
+	client: FireHydrantClient,
+	itemIndex: number,
+): Promise<ExportRequest[]> {
+	const selectBy = context.getNodeParameter('selectBy', itemIndex, 'since') as string;
+	if (selectBy === 'ids') {
+		const raw = String(context.getNodeParameter('exportRequestIds', itemIndex, '') ?? '');
+		const ids = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+		if (ids.length === 0) {
+			throw new NodeOperationError(context.getNode(), ERROR_MESSAGES.noExportRequestIds, { itemIndex });
+		}
+		const requests: ExportRequest[] = [];
+		for (const id of ids) {
+			const request = await getExportRequest(client, id);
+			if (request.status !== 'completed') {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Export request ${id} is "${request.status}", not completed, so it has no report to read yet.`,
+					{ itemIndex, description: 'Wait for FireHydrant to complete it, or remove it from "Export Request IDs".' },
+				);
+			}
+			requests.push(request);
+		}
+		return requests;
+	}
+	const newerThan = optionalInstant(
+		context,
+		itemIndex,
+		context.getNodeParameter('newerThan', itemIndex, ''),
+		'Generated After',
+	);
+	return await listExportRequests(client, { newerThan, status: 'completed' });
+}
+
+function fileName(request: ExportRequest): string {
+	const { tag } = identifySource(request.source);
+	const safeTag = tag.replace(/[^A-Za-z0-9_.-]+/g, '_');
+	const stamp = request.created_at.replace(/[:]/g, '-');
+	return `firehydrant-${safeTag}-${stamp}-${request.id}.csv`;
+}
+
+async function exportFiles(
+	context: IExecuteFunctions,
+	client: FireHydrantClient,
+	itemIndex: number,
+	requests: ExportRequest[],
+	sources: string[],
+): Promise<{ items: INodeExecutionData[]; hints: string[] }> {
+	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const { onExpunged } = resolveRowOptions(context.getNodeParameter('fileOptions', itemIndex, {}) as RowOptionValues);
+	const hints: string[] = [];
+	const items: INodeExecutionData[] = [];
+	const selected = requests
+		.filter((request) => request.status === 'completed' && isSourceSelected(request.source, sources))
+		.sort(byCreatedAt);
+	for (const request of selected) {
+		const result = await withReportStream(
+			client,
+			context.getNode(),
+			request,
+			{ onExpunged, warn: (message) => hints.push(message) },
+			// The report streams into n8n's binary data store; it is never held as a string here.
+			async (stream) => await context.helpers.prepareBinaryData(stream, fileName(request), 'text/csv'),
+		);
+		if (result.status === 'expunged') continue;
+		const json: IDataObject = {
+			exportRequestId: request.id,
+			_source: identifySource(request.source).tag,
+			source: request.source,
+			created_at: request.created_at,
+			window_starts_at: request.window_starts_at ?? null,
+			window_ends_at: request.window_ends_at ?? null,
+			fileName: fileName(request),
+		};
+		items.push({ json, binary: { [binaryPropertyName]: result.value } });
+	}
+	return { items, hints };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const sources = this.getNodeParameter('sources', itemIndex, ALL_SOURCE_CHOICES) as string[];
+	const output = this.getNodeParameter('output', itemIndex, 'rows') as string;
+	const client = await FireHydrantClient.create(this, itemIndex);
+	const requests = await selectExportRequests(this, client, itemIndex);
+
+	if (output === 'files') {
+		const { items, hints } = await exportFiles(this, client, itemIndex, requests, sources);
+		if (hints.length) this.addExecutionHints(...hints.map((message) => ({ message, location: 'outputPane' as const })));
+		return items;
+	}
+
+	const limit = readLimit(this, itemIndex);
+	const options = resolveRowOptions(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
+	const collected = await collectExportRows(client, this.getNode(), requests, { ...options, sources });
+	if (collected.hints.length) {
+		this.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
+	}
+	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
+	return rows.map((json) => ({ json }));
+}

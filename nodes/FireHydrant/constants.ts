@@ -1,0 +1,60 @@
+/** FireHydrant facts the nodes rely on (see the vendor notes); user-facing texts live here too. */
+
+export const FIREHYDRANT_CREDENTIAL_TYPE = 'fireHydrantApi';
+
+export const REGION_BASE_URLS = {
+	us: 'https://api.firehydrant.io',
+	eu: 'https://api.eu.firehydrant.io',
+} as const;
+
+/** Largest page the list endpoints serve. */
+export const MAX_PAGE_SIZE = 200;
+
+/**
+ * FireHydrant limits requests per ACCOUNT (about 50 per 10 s, shared by all of its tokens), so the
+ * nodes stay a little under it and leave room for the account's other clients.
+ */
+export const ACCOUNT_RATE_LIMIT = { limit: 40, intervalMs: 10_000 } as const;
+
+/** Reports are expunged 30 days after they are generated. */
+export const EXPORT_RETENTION_DAYS = 30;
+
+export const EXPORT_REQUESTS_PATH = '/v1/integrations/data_export/export_requests';
+
+/** The five CSV sources of the data export, by the short name rows carry in `_source`. */
+export const KNOWN_EXPORT_SOURCES = {
+	incident: 'text/csv+incident-20220525',
+	incident_role_assignment: 'text/csv+incident_role_assignment-20220525',
+	incident_event: 'text/csv+incident_event-20220525',
+	incident_impact: 'text/csv+incident_impact-20220525',
+	retrospective: 'text/csv+retrospective-20220525',
+} as const;
+
+export type ExportSourceName = keyof typeof KNOWN_EXPORT_SOURCES;
+
+/** Selector value for sources this node does not know yet (a newer version, a new table). */
+export const OTHER_SOURCES = 'other';
+
+export const ALL_SOURCE_CHOICES = [...Object.keys(KNOWN_EXPORT_SOURCES), OTHER_SOURCES];
+
+/** Cells that hold JSON in the export. */
+export const JSON_COLUMNS = ['event_details', 'event_details_schema', 'tags', 'questions'] as const;
+
+export const ERROR_MESSAGES = {
+	unauthorized:
+		'Check the API token in the FireHydrant credential, and that its region matches the account (a token works only in its own region).',
+	forbidden:
+		'The token is valid but lacks permission. Data exports need a token created by an account Owner, and the Data Export integration must be enabled (Integrations → Data Export).',
+	notFoundExportRequest:
+		'Double-check the value in the parameter "Export Request ID": no export request has that id in this account.',
+	rateLimited:
+		'FireHydrant limits requests per account (about 50 per 10 seconds, shared by every token). The node waited and retried; reduce how often workflows using this account run, or try again later.',
+	serverError: 'FireHydrant had a server problem. The node retried; try again in a few minutes.',
+	expiredUrl:
+		'The signed download link expired again right after it was refreshed. Check that this machine\'s clock is correct.',
+	expunged:
+		'FireHydrant expunges reports 30 days after it generates them; this one is gone. Pick a newer date, or set "On Expunged Report" to skip such reports.',
+	noExportRequestIds: 'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
+	invalidDate: (field: string, value: unknown) =>
+		`"${field}" must be a date such as 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,
+} as const;

@@ -1,0 +1,94 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { NewestWins } from '../../../lib/dedupe';
+import type { FireHydrantClient } from '../transport';
+import { byCreatedAt, type ExportRequest } from './exportRequests';
+import { readReportRows, type ExpungedPolicy } from './reader';
+import { shapeExportRow, type RowShapeOptions } from './rows';
+import { identifySource, isSourceSelected } from './sources';
+
+export interface CollectOptions extends RowShapeOptions {
+	sources: readonly string[];
+	deduplicate: boolean;
+	onExpunged: ExpungedPolicy;
+	sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CollectedRows {
+	rows: IDataObject[];
+	/** Non-fatal findings for the user: skipped reports, unknown sources, unparseable JSON cells. */
+	hints: string[];
+	/** Export requests whose report was read to its end (expunged ones are not in it). */
+	readExportRequests: ExportRequest[];
+}
+
+/**
+ * The rows of the given export requests, oldest report first. With `deduplicate`, one row per
+ * source and record id survives: the newest `updated_at`, because nightly windows overlap on
+ * purpose and the same record arrives in several reports.
+ */
+export async function collectExportRows(
+	client: FireHydrantClient,
+	node: INode,
+	exportRequests: readonly ExportRequest[],
+	options: CollectOptions,
+): Promise<CollectedRows> {
+	const hints: string[] = [];
+	const readExportRequests: ExportRequest[] = [];
+	const deduplicated = new NewestWins<IDataObject>();
+	const undeduplicated: IDataObject[] = [];
+	const invalidJsonCells = new Map<string, number>();
+	let rowsWithoutId = 0;
+
+	const selected = exportRequests
+		.filter((request) => request.status === 'completed' && isSourceSelected(request.source, options.sources))
+		.sort(byCreatedAt);
+
+	for (const exportRequest of selected) {
+		const identity = identifySource(exportRequest.source);
+		const result = await readReportRows(client, node, exportRequest, {
+			onExpunged: options.onExpunged,
+			warn: (message) => hints.push(message),
+			sleep: options.sleep,
+		});
+		if (result.status === 'expunged') continue;
+		readExportRequests.push(result.request);
+		if (!identity.known) {
+			hints.push(
+				`Export request ${exportRequest.id} has source "${exportRequest.source}", which this node does not know; its ${result.rows.length} rows were read as generic CSV and tagged with that source.`,
+			);
+		}
+		for (const { record } of result.rows) {
+			const shaped = shapeExportRow(record, { source: identity.tag, exportRequestId: exportRequest.id }, options);
+			for (const column of shaped.invalidJsonColumns) {
+				const key = `${exportRequest.id}:${column}`;
+				invalidJsonCells.set(key, (invalidJsonCells.get(key) ?? 0) + 1);
+			}
+			if (!options.deduplicate) {
+				undeduplicated.push(shaped.json);
+				continue;
+			}
+			const id = record.id;
+			if (!id) {
+				// Without an id a row cannot be matched across reports, so it is kept as it is.
+				rowsWithoutId++;
+				deduplicated.offer(`${identity.tag}\u0000#${rowsWithoutId}`, undefined, shaped.json);
+				continue;
+			}
+			deduplicated.offer(`${identity.tag}\u0000${id}`, record.updated_at, shaped.json);
+		}
+	}
+
+	for (const [key, count] of invalidJsonCells) {
+		const [exportRequestId, column] = key.split(':');
+		hints.push(
+			`${count} cell(s) of column "${column}" in export request ${exportRequestId} are not valid JSON; they were kept as text and the rows list the column in "_invalidJsonColumns".`,
+		);
+	}
+
+	return {
+		rows: options.deduplicate ? Array.from(deduplicated.values()) : undeduplicated,
+		hints,
+		readExportRequests,
+	};
+}

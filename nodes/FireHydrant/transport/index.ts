@@ -1,0 +1,157 @@
+import type { Readable } from 'node:stream';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import { getPacer, type RequestPacer } from '../../../lib/pacer';
+import type { RequestContext, VendorApi, VendorRequestOptions, VendorResponse } from '../../../lib/transport';
+import { compactQuery, vendorRequest } from '../../../lib/transport';
+import {
+	ACCOUNT_RATE_LIMIT,
+	ERROR_MESSAGES,
+	FIREHYDRANT_CREDENTIAL_TYPE,
+	MAX_PAGE_SIZE,
+	REGION_BASE_URLS,
+} from '../constants';
+
+export interface FireHydrantContext extends RequestContext {
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
+}
+
+/** FireHydrant's list envelope. */
+export interface FireHydrantPage<T> {
+	data: T[];
+	pagination?: { count?: number; page?: number; items?: number; pages?: number; last?: number | null; prev?: number | null; next?: number | null };
+}
+
+function xmlMessage(text: string): string | undefined {
+	const code = /<Code>([^<]*)<\/Code>/i.exec(text)?.[1];
+	const message = /<Message>([^<]*)<\/Message>/i.exec(text)?.[1];
+	if (!code && !message) return undefined;
+	return [code, message].filter(Boolean).join(': ');
+}
+
+/** FireHydrant errors look like `{detail, messages[], meta, code}`; a 429 like `{error}`. */
+export function fireHydrantErrorMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		const trimmed = body.trim();
+		if (!trimmed) return undefined;
+		return xmlMessage(trimmed) ?? trimmed.slice(0, 300);
+	}
+	if (typeof body !== 'object' || body === null) return undefined;
+	const record = body as Record<string, unknown>;
+	const parts: string[] = [];
+	if (typeof record.detail === 'string') parts.push(record.detail);
+	if (Array.isArray(record.messages)) {
+		for (const message of record.messages) if (typeof message === 'string' && !parts.includes(message)) parts.push(message);
+	}
+	if (typeof record.error === 'string') parts.push(record.error);
+	if (typeof record.message === 'string' && !parts.includes(record.message)) parts.push(record.message);
+	return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+export const fireHydrantApi: VendorApi = {
+	displayName: 'FireHydrant',
+	credentialType: FIREHYDRANT_CREDENTIAL_TYPE,
+	errorMessage: (body) => fireHydrantErrorMessage(body),
+	hint(status, request) {
+		if (status === 401) return ERROR_MESSAGES.unauthorized;
+		if (status === 403) return ERROR_MESSAGES.forbidden;
+		if (status === 404 && request.url.includes('/data_export/export_requests/')) {
+			return ERROR_MESSAGES.notFoundExportRequest;
+		}
+		if (status === 429) return ERROR_MESSAGES.rateLimited;
+		if (status >= 500) return ERROR_MESSAGES.serverError;
+		return undefined;
+	},
+};
+
+/** The API host for a credential: the region's, or the custom base URL without a trailing slash. */
+export function fireHydrantBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const region = String(credentials.region ?? 'us');
+	if (region === 'custom') {
+		const custom = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+		if (!/^https?:\/\//i.test(custom)) {
+			throw new Error('The FireHydrant credential has region "Custom Base URL" but no valid Base URL (it must start with https:// or http://).');
+		}
+		return custom;
+	}
+	return region === 'eu' ? REGION_BASE_URLS.eu : REGION_BASE_URLS.us;
+}
+
+/**
+ * One client per node run: resolves the host once, and paces every request of the account
+ * through one shared pacer (the limit is per account, not per node or per token).
+ */
+export class FireHydrantClient {
+	private constructor(
+		private readonly context: FireHydrantContext,
+		readonly baseUrl: string,
+		private readonly pacer: RequestPacer,
+		private readonly itemIndex: number | undefined,
+		private readonly token: string,
+	) {}
+
+	static async create(context: FireHydrantContext, itemIndex?: number): Promise<FireHydrantClient> {
+		const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE, itemIndex);
+		const baseUrl = fireHydrantBaseUrl(credentials);
+		const pacer = getPacer(`firehydrant:${baseUrl}`, ACCOUNT_RATE_LIMIT);
+		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, String(credentials.apiToken ?? ''));
+	}
+
+	private options(extra: VendorRequestOptions = {}): VendorRequestOptions {
+		return { pacer: this.pacer, itemIndex: this.itemIndex, secrets: [this.token], ...extra };
+	}
+
+	async request<T>(
+		method: IHttpRequestMethods,
+		path: string,
+		query: Record<string, unknown> = {},
+		body?: IDataObject,
+		extra?: VendorRequestOptions,
+	): Promise<VendorResponse<T>> {
+		return await vendorRequest<T>(
+			this.context,
+			fireHydrantApi,
+			{ method, baseURL: this.baseUrl, url: path, qs: compactQuery(query), body, json: true },
+			this.options(extra),
+		);
+	}
+
+	/**
+	 * Walks `page`/`per_page` until FireHydrant says there is no next page, asking only for as
+	 * many records as the limit still needs.
+	 */
+	async getAll<T>(path: string, query: Record<string, unknown> = {}, limit?: number): Promise<T[]> {
+		let results: T[] = [];
+		let page = 1;
+		for (;;) {
+			const remaining = limit === undefined ? MAX_PAGE_SIZE : limit - results.length;
+			if (remaining <= 0) break;
+			const response = await this.request<FireHydrantPage<T>>('GET', path, {
+				...query,
+				page,
+				per_page: Math.min(MAX_PAGE_SIZE, remaining),
+			});
+			const data = Array.isArray(response.body?.data) ? response.body.data : [];
+			// concat, not push(...), so a very large page cannot overflow the call stack
+			results = results.concat(limit === undefined ? data : data.slice(0, limit - results.length));
+			const next = response.body?.pagination?.next;
+			if (next === null || next === undefined || data.length === 0) break;
+			page = Number(next);
+		}
+		return results;
+	}
+
+	/**
+	 * Downloads a pre-signed storage URL as a stream. It is not authenticated: the signature is in
+	 * the URL, and the FireHydrant token must never be sent to the storage host. Statuses that
+	 * mean "expired" or "expunged" are answers the caller handles, not errors.
+	 */
+	async download(url: string): Promise<VendorResponse<Readable>> {
+		return await vendorRequest<Readable>(
+			this.context,
+			fireHydrantApi,
+			{ method: 'GET', url, encoding: 'stream', json: false },
+			this.options({ authenticate: false, pacer: undefined, acceptStatuses: [400, 401, 403, 404, 410] }),
+		);
+	}
+}

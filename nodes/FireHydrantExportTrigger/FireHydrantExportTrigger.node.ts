@@ -1,0 +1,104 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { StaticDataCursor } from '../../lib/cursor';
+import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
+import {
+	resolveRowOptions,
+	rowOptions,
+	SOURCE_OPTIONS,
+	type RowOptionValues,
+} from '../FireHydrant/actions/exportData/getRows.operation';
+import { pollExportRows, sampleExportRows, type ExportTriggerState } from './poll';
+import { FireHydrantClient } from '../FireHydrant/transport';
+
+export class FireHydrantExportTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FireHydrant Export Trigger',
+		name: 'fireHydrantExportTrigger',
+		icon: { light: 'file:../FireHydrant/firehydrant.svg', dark: 'file:../FireHydrant/firehydrant.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow with the rows of each new FireHydrant data export report',
+		subtitle: '={{ "Sources: " + $parameter["sources"].join(", ") }}',
+		defaults: { name: 'FireHydrant Export Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: FIREHYDRANT_CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName:
+					'FireHydrant generates reports nightly. Each new completed report is read once; rows already emitted (same source, ID and updated_at) are not emitted again.',
+				name: 'pollingNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Start From',
+				name: 'startFrom',
+				type: 'options',
+				options: [
+					{
+						name: 'Everything Still Available',
+						value: 'available',
+						description: 'The first poll emits every report of the last 30 days',
+					},
+					{ name: 'Now', value: 'now', description: 'Only reports generated after the workflow is published' },
+				],
+				default: 'available',
+			},
+			{
+				displayName: 'Sources',
+				name: 'sources',
+				type: 'multiOptions',
+				options: SOURCE_OPTIONS,
+				// Literal on purpose: the editor and the linter read the default from the description.
+		default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
+				description: 'Which CSV reports to read',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: rowOptions,
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const sources = this.getNodeParameter('sources', ALL_SOURCE_CHOICES) as string[];
+		const startFrom = this.getNodeParameter('startFrom', 'available') as 'available' | 'now';
+		const options = resolveRowOptions(this.getNodeParameter('options', {}) as RowOptionValues);
+		const client = await FireHydrantClient.create(this);
+		const addHints = (hints: string[]) => {
+			for (const hint of hints) this.logger.warn(`FireHydrant Export Trigger: ${hint}`);
+		};
+
+		// A manual test shows what the workflow would receive without moving the cursor.
+		if (this.getMode() === 'manual') {
+			const sample = await sampleExportRows(client, this.getNode(), { ...options, sources });
+			addHints(sample.hints);
+			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
+		}
+
+		const cursor = new StaticDataCursor<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor');
+		const result = await pollExportRows(client, this.getNode(), cursor.read(), {
+			...options,
+			sources,
+			startFrom,
+			now: new Date(),
+		});
+		addHints(result.hints);
+		cursor.commit(result.state);
+		return result.rows.length ? [this.helpers.returnJsonArray(result.rows as IDataObject[])] : null;
+	}
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { SeenKeys } from '../../lib/dedupe';
+import { EXPORT_RETENTION_DAYS } from '../FireHydrant/constants';
+import { collectExportRows, type CollectOptions } from '../FireHydrant/exports/collect';
+import { byCreatedAt, listExportRequests, type ExportRequest } from '../FireHydrant/exports/exportRequests';
+import type { FireHydrantClient } from '../FireHydrant/transport';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Reports are listed again from this far behind the newest one already read: a report that was
+ * still pending at the last poll can complete later with an older creation time, and must not be
+ * missed. Reports already read are remembered by id, so the overlap never emits one twice.
+ */
+export const REPORT_LOOKBACK_MS = 2 * DAY_MS;
+
+/** Row versions remembered as emitted: a few nightly windows' worth for large accounts. */
+export const MAX_REMEMBERED_ROWS = 200_000;
+
+/** Rows in a manual test run: enough to map fields, small enough to look at. */
+export const SAMPLE_ROWS = 20;
+
+export interface ExportTriggerState {
+	/** Creation time of the newest report read. */
+	since: string;
+	/** Reports read, by id, with their creation time (pruned past the lookback). */
+	readReports: Record<string, string>;
+	/** Hashes of `source, id, updated_at` of rows emitted, oldest first. */
+	emittedRows: string[];
+}
+
+export interface PollOptions extends CollectOptions {
+	startFrom: 'available' | 'now';
+	now: Date;
+}
+
+export interface PollResult {
+	rows: IDataObject[];
+	state: ExportTriggerState;
+	hints: string[];
+}
+
+/** A row version's identity: its source, id and updated_at; rows without an id by their content. */
+function rowVersionKey(row: IDataObject): string {
+	const id = row.id;
+	const identity =
+		id === undefined || id === null || id === ''
+			? `content:${JSON.stringify(row, Object.keys(row).filter((key) => key !== '_exportRequestId').sort())}`
+			: `${String(row._source)}\u0000${String(id)}\u0000${String(row.updated_at ?? '')}`;
+	// Hashed so that the remembered set stays small in the workflow's static data.
+	return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
+}
+
+/**
+ * One poll: the rows of completed reports not read before, minus row versions already emitted.
+ * Returns the state to commit; the caller commits it only when the whole poll succeeded.
+ */
+export async function pollExportRows(
+	client: FireHydrantClient,
+	node: INode,
+	previous: ExportTriggerState | undefined,
+	options: PollOptions,
+): Promise<PollResult> {
+	const nowMs = options.now.getTime();
+	const retentionStart = nowMs - EXPORT_RETENTION_DAYS * DAY_MS;
+	if (!previous && options.startFrom === 'now') {
+		// Reports that exist now count as read, or the lookback of the next poll would emit them.
+		const existing = await listExportRequests(client, {
+			newerThan: new Date(nowMs - REPORT_LOOKBACK_MS - DAY_MS).toISOString(),
+			status: 'completed',
+		});
+		const readReports = Object.fromEntries(existing.map((request) => [request.id, request.created_at]));
+		return { rows: [], hints: [], state: { since: options.now.toISOString(), readReports, emittedRows: [] } };
+	}
+	const listFrom = previous ? Math.max(Date.parse(previous.since) - REPORT_LOOKBACK_MS, retentionStart) : retentionStart;
+	const listed = await listExportRequests(client, { newerThan: new Date(listFrom).toISOString(), status: 'completed' });
+	const readReports = { ...(previous?.readReports ?? {}) };
+	const unread = listed.filter((request) => !(request.id in readReports)).sort(byCreatedAt);
+
+	const collected = await collectExportRows(client, node, unread, options);
+	const emitted = SeenKeys.from(previous?.emittedRows, MAX_REMEMBERED_ROWS);
+	const rows: IDataObject[] = [];
+	for (const row of collected.rows) {
+		const key = rowVersionKey(row);
+		if (emitted.has(key)) continue;
+		emitted.add(key);
+		rows.push(row);
+	}
+
+	// Reports that were listed and either read or expunged are done; neither will change again.
+	let since = previous ? Date.parse(previous.since) : retentionStart;
+	for (const request of unread) {
+		readReports[request.id] = request.created_at;
+		since = Math.max(since, Date.parse(request.created_at));
+	}
+	const pruneBefore = since - REPORT_LOOKBACK_MS - DAY_MS;
+	for (const [id, createdAt] of Object.entries(readReports)) {
+		if (Date.parse(createdAt) < pruneBefore) delete readReports[id];
+	}
+	return {
+		rows,
+		hints: collected.hints,
+		state: { since: new Date(since).toISOString(), readReports, emittedRows: emitted.toJSON() },
+	};
+}
+
+/** The newest report of each selected source, a few rows of it: what a manual test run shows. */
+export async function sampleExportRows(
+	client: FireHydrantClient,
+	node: INode,
+	options: CollectOptions,
+): Promise<{ rows: IDataObject[]; hints: string[] }> {
+	const since = new Date(Date.now() - EXPORT_RETENTION_DAYS * DAY_MS).toISOString();
+	const listed = await listExportRequests(client, { newerThan: since, status: 'completed' });
+	const newestBySource = new Map<string, ExportRequest>();
+	for (const request of listed.sort(byCreatedAt)) newestBySource.set(request.source, request);
+	const collected = await collectExportRows(client, node, [...newestBySource.values()], options);
+	return { rows: collected.rows.slice(0, SAMPLE_ROWS), hints: collected.hints };
+}

@@ -1,0 +1,265 @@
+/**
+ * The bundled templates, live in a real n8n against the local vendor sandbox.
+ *
+ *   npm run demo                  n8n on http://localhost:5678 until Ctrl-C
+ *   npm run demo -- --port 5690   another port
+ *   npm run demo -- --once        headless: run every template once, one line each, exit 1 on failure
+ *                                 (on a free port, through n8n's REST API like the editor's button)
+ *
+ * Packs this project (already built by `npm run demo`), installs it into a demo N8N_USER_FOLDER in
+ * the cache folder outside the checkout (reused between runs, the package installed anew each
+ * time), starts the sandbox in-process, imports a FireHydrant credential pointing at it and every
+ * workflows/*.json. In --once mode stdout carries exactly one line per workflow; everything else
+ * goes to stderr.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { startSandbox, type Sandbox } from '../test/sandbox';
+import {
+	createN8nHome,
+	importCredentials,
+	importWorkflows,
+	packProject,
+	resolveToolchain,
+	runWorkflow,
+	startN8n,
+	type N8nServer,
+} from '../test/support/n8n';
+
+const PACKAGE_NAME = 'n8n-nodes-incident-data';
+/** The templates reference the FireHydrant credential by this id and name. */
+const DEMO_CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account', type: 'fireHydrantApi' };
+const DEFAULT_PORT = 5678;
+
+interface Options {
+	once: boolean;
+	port: number;
+}
+
+interface Template {
+	file: string;
+	id: string;
+	name: string;
+	workflow: Record<string, unknown>;
+}
+
+function info(message: string): void {
+	process.stderr.write(`[demo] ${message}\n`);
+}
+
+function out(message: string): void {
+	process.stdout.write(`${message}\n`);
+}
+
+function parseArgs(argv: string[]): Options {
+	const options: Options = { once: false, port: DEFAULT_PORT };
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index];
+		if (arg === '--once') options.once = true;
+		else if (arg === '--port' || arg.startsWith('--port=')) {
+			const value = arg === '--port' ? argv[++index] : arg.slice('--port='.length);
+			const port = Number(value);
+			if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number, got ${value}`);
+			options.port = port;
+		} else if (arg === '--help' || arg === '-h') {
+			out('usage: npm run demo [-- --once] [-- --port <port>]');
+			process.exit(0);
+		} else throw new Error(`unknown argument ${arg} (try --help)`);
+	}
+	return options;
+}
+
+/** The checkout: this file runs as dist-tools/scripts/demo.js, or from scripts/ through ts-node. */
+function findProjectRoot(): string {
+	for (let folder = __dirname; ; folder = path.dirname(folder)) {
+		const manifest = path.join(folder, 'package.json');
+		if (fs.existsSync(manifest)) {
+			const parsed: unknown = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+			if (typeof parsed === 'object' && parsed !== null && (parsed as { name?: unknown }).name === PACKAGE_NAME) return folder;
+		}
+		if (path.dirname(folder) === folder) throw new Error(`cannot find the ${PACKAGE_NAME} checkout above ${__dirname}`);
+	}
+}
+
+/** workflows/*.json, sorted by file name; an empty or missing folder is fine. */
+function readTemplates(root: string): { templates: Template[]; broken: Array<{ file: string; reason: string }> } {
+	const folder = path.join(root, 'workflows');
+	const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.endsWith('.json')).sort() : [];
+	const templates: Template[] = [];
+	const broken: Array<{ file: string; reason: string }> = [];
+	for (const file of files) {
+		try {
+			const parsed: unknown = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a workflow object');
+			const workflow = parsed as Record<string, unknown>;
+			if (typeof workflow.id !== 'string' || !workflow.id) throw new Error('no "id"');
+			const name = typeof workflow.name === 'string' && workflow.name ? workflow.name : file;
+			templates.push({ file, id: workflow.id, name, workflow });
+		} catch (error) {
+			broken.push({ file, reason: error instanceof Error ? error.message : String(error) });
+		}
+	}
+	return { templates, broken };
+}
+
+/** Ids of fireHydrantApi credentials a template references that are not the demo's. */
+function foreignCredentialIds(workflow: Record<string, unknown>): string[] {
+	const nodes = Array.isArray(workflow.nodes) ? workflow.nodes : [];
+	const ids: string[] = [];
+	for (const node of nodes) {
+		const credentials = typeof node === 'object' && node !== null ? (node as { credentials?: unknown }).credentials : undefined;
+		const reference = typeof credentials === 'object' && credentials !== null ? (credentials as Record<string, unknown>)[DEMO_CREDENTIAL.type] : undefined;
+		const id = typeof reference === 'object' && reference !== null ? (reference as { id?: unknown }).id : undefined;
+		if (typeof id === 'string' && id !== DEMO_CREDENTIAL.id) ids.push(id);
+	}
+	return ids;
+}
+
+function oneLine(text: string): string {
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+	const started = Date.now();
+	const result = await fn();
+	info(`${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+	return result;
+}
+
+/**
+ * Runs every template once in a headless n8n on a free port (so a demo running on 5678 does not
+ * get in the way), through the REST API rather than `n8n execute`: the CLI leaves n8n's backend
+ * modules uninitialised, so templates writing to a Data table fail there ("module is disabled").
+ */
+async function runOnce(server: N8nServer, templates: Template[], broken: Array<{ file: string; reason: string }>): Promise<boolean> {
+	let allOk = true;
+	for (const { file, reason } of broken) {
+		out(`FAIL ${file}  ${oneLine(reason)}`);
+		allOk = false;
+	}
+	for (const template of templates) {
+		try {
+			const result = await runWorkflow(server, template.id);
+			if (result.status === 'success' && !result.error) {
+				const last = result.lastNodeExecuted;
+				const items = last ? result.output(last).length : 0;
+				out(`ok   ${template.name}  ${items} item${items === 1 ? '' : 's'}${last ? ` from "${last}"` : ''}`);
+			} else {
+				const error = result.error;
+				const where = error?.node ? ` (node "${error.node}")` : '';
+				out(`FAIL ${template.name}  ${oneLine(error?.message ?? `execution ended with status ${result.status}`)}${where}`);
+				allOk = false;
+			}
+		} catch (error) {
+			// The harness error carries n8n's log tail; stdout keeps one line, stderr gets the rest.
+			const message = error instanceof Error ? error.message : String(error);
+			out(`FAIL ${template.name}  ${oneLine(message.split('\n')[0])}`);
+			info(message);
+			allOk = false;
+		}
+	}
+	return allOk;
+}
+
+function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[]): void {
+	const lines = [
+		'',
+		'  n8n-nodes-incident-data demo is running',
+		'',
+		`  Open        ${server.url}`,
+		`  Log in as   ${server.owner.email}`,
+		`  Password    ${server.owner.password}`,
+		'',
+		templates.length > 0 ? '  Templates (open one, then click "Execute workflow"):' : '  No templates in workflows/ yet.',
+		...templates.map((template) => `    ${template.name}\n      ${server.url}/workflow/${template.id}`),
+		'',
+		`  The "${DEMO_CREDENTIAL.name}" credential points at the local FireHydrant sandbox: ${sandbox.baseUrl}`,
+		`  n8n data: ${server.home.userFolder}   log: ${server.logFile}`,
+		'',
+		'  Press Ctrl-C to stop.',
+		'',
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<number> {
+	const options = parseArgs(process.argv.slice(2));
+	const root = findProjectRoot();
+	const toolchain = resolveToolchain();
+	// Outside the checkout, so a fresh clone (as in CI) and `git clean` leave it alone.
+	const demoFolder = path.join(toolchain.cache, 'demo');
+
+	const tarball = await timed('packed the project', () => packProject(root));
+	const home = await timed(`installed ${path.basename(tarball)} into ${demoFolder}`, () =>
+		createN8nHome({ tarball, folder: demoFolder }),
+	);
+	const { templates, broken } = readTemplates(root);
+	for (const { file, reason } of broken) info(`skipping workflows/${file}: ${reason}`);
+	for (const template of templates) {
+		const foreign = foreignCredentialIds(template.workflow);
+		if (foreign.length > 0) {
+			info(`${template.file} references FireHydrant credential(s) ${foreign.join(', ')}; the demo provides only "${DEMO_CREDENTIAL.id}"`);
+		}
+	}
+
+	const sandbox = await startSandbox();
+	info(`sandbox on ${sandbox.baseUrl}`);
+	let server: N8nServer | undefined;
+	let stopping = false;
+	const shutdown = async (): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		await server?.stop();
+		await sandbox.close();
+	};
+
+	try {
+		await timed('imported the FireHydrant credential', () =>
+			importCredentials(home, [
+				{
+					...DEMO_CREDENTIAL,
+					data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+				},
+			]),
+		);
+		if (templates.length > 0) {
+			await timed(`imported ${templates.length} template(s)`, () => importWorkflows(home, templates.map((template) => template.workflow)));
+		} else {
+			info('no templates in workflows/');
+		}
+
+		if (options.once) {
+			server = await timed('started a headless n8n', () => startN8n(home));
+			return (await runOnce(server, templates, broken)) ? 0 : 1;
+		}
+
+		server = await timed(`started n8n on port ${options.port}`, () => startN8n(home, { port: options.port }));
+		printBanner(server, sandbox, templates);
+		const signalled = new Promise<string>((resolve) => {
+			const onSignal = (signal: NodeJS.Signals) => {
+				// A second Ctrl-C while stopping: give up waiting.
+				if (stopping) process.exit(130);
+				resolve(signal);
+			};
+			process.on('SIGINT', onSignal);
+			process.on('SIGTERM', onSignal);
+		});
+		const ended = await Promise.race([signalled, server.exited.then((exit) => `n8n exited (${exit.code ?? exit.signal})`)]);
+		info(`${ended}: stopping`);
+		const crashed = ended.startsWith('n8n exited');
+		if (crashed) info(server.logTail(30));
+		return crashed ? 1 : 0;
+	} finally {
+		// Also on a failed setup: n8n and the sandbox must not outlive the demo.
+		await shutdown();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		process.stderr.write(`[demo] ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(1);
+	},
+);

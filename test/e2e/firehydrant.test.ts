@@ -1,0 +1,217 @@
+/**
+ * FireHydrant in a real n8n 2.41.1: the packed tarball installed into a throwaway user folder,
+ * credentials and workflows imported with the CLI, runs through `n8n execute-batch` and a running
+ * server, against the loopback sandbox.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { startSandbox, type Sandbox } from '../sandbox';
+import {
+	activateWorkflow,
+	createN8nHome,
+	executeWorkflows,
+	importCredentials,
+	importWorkflows,
+	packProject,
+	removeN8nHome,
+	startN8n,
+	waitForExecutions,
+	type ExecutionResult,
+	type N8nHome,
+} from '../support/n8n';
+
+jest.setTimeout(10 * 60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIREHYDRANT = 'n8n-nodes-incident-data.fireHydrant';
+const EXPORT_TRIGGER = 'n8n-nodes-incident-data.fireHydrantExportTrigger';
+const CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account' };
+const WRONG_CREDENTIAL = { id: 'wrongFireHydrant01', name: 'FireHydrant wrong token' };
+const WRONG_TOKEN = 'fhb-e2e-wrong-token-987654321';
+const SOURCES = ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective'];
+
+let sandbox: Sandbox;
+let home: N8nHome;
+
+function manualWorkflow(id: string, name: string, parameters: Record<string, unknown>, credential = CREDENTIAL) {
+	return {
+		id,
+		name,
+		nodes: [
+			{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'f',
+				name: 'FireHydrant',
+				type: FIREHYDRANT,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { fireHydrantApi: credential },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'FireHydrant', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+const template = JSON.parse(
+	fs.readFileSync(path.join(ROOT, 'workflows', 'firehydrant-export-to-data-table.json'), 'utf8'),
+) as Record<string, unknown> & { id: string };
+
+const readTable = {
+	id: 'fhReadTable0001',
+	name: 'Read the FireHydrant data table',
+	nodes: [
+		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'd',
+			name: 'Rows',
+			type: 'n8n-nodes-base.dataTable',
+			typeVersion: 1.1,
+			position: [220, 0],
+			parameters: {
+				resource: 'row',
+				operation: 'get',
+				dataTableId: { __rl: true, mode: 'name', value: 'firehydrant_incidents' },
+				returnAll: true,
+			},
+		},
+	],
+	connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+	active: false,
+};
+
+const triggerWorkflow = {
+	id: 'fhExportTrigger01',
+	name: 'FireHydrant export trigger',
+	nodes: [
+		{
+			id: 't',
+			name: 'FireHydrant Export Trigger',
+			type: EXPORT_TRIGGER,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { startFrom: 'available', sources: ['incident'], pollTimes: { item: [{ mode: 'everyHour' }] } },
+			credentials: { fireHydrantApi: CREDENTIAL },
+		},
+	],
+	connections: {},
+	settings: { executionOrder: 'v1' },
+	active: false,
+};
+
+const since = () => new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 } });
+	const tarball = await packProject(ROOT);
+	home = await createN8nHome({ tarball });
+	await importCredentials(home, [
+		{ ...CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+		{ ...WRONG_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: WRONG_TOKEN, region: 'custom', baseUrl: sandbox.baseUrl } },
+	]);
+	await importWorkflows(home, [
+		manualWorkflow('fhGetRows00001', 'FireHydrant rows', { resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: since() }),
+		manualWorkflow('fhRequests0001', 'FireHydrant export requests', { resource: 'exportRequest', operation: 'getMany', returnAll: true }),
+		manualWorkflow('fhFiles0000001', 'FireHydrant export files', {
+			resource: 'exportData',
+			operation: 'getRows',
+			selectBy: 'since',
+			newerThan: since(),
+			sources: ['incident'],
+			output: 'files',
+		}),
+		manualWorkflow(
+			'fhWrongToken01',
+			'FireHydrant wrong token',
+			{ resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: since() },
+			WRONG_CREDENTIAL,
+		),
+		template,
+		readTable,
+		triggerWorkflow,
+	]);
+});
+
+afterAll(async () => {
+	await sandbox?.close();
+	if (home) removeN8nHome(home);
+});
+
+describe('FireHydrant in a real n8n', () => {
+	let results: Map<string, ExecutionResult>;
+
+	beforeAll(async () => {
+		results = await executeWorkflows(home, ['fhGetRows00001', 'fhRequests0001', 'fhFiles0000001', 'fhWrongToken01']);
+	});
+
+	it('Get Rows returns the deduplicated rows of every source', () => {
+		const run = results.get('fhGetRows00001');
+		expect(run?.status).toBe('success');
+		const rows = run?.output('FireHydrant').map((item) => item.json) ?? [];
+		for (const source of SOURCES) {
+			const expected = sandbox.fireHydrant.expectedRows(source);
+			const got = rows.filter((row) => row._source === source);
+			expect(got.map((row) => `${String(row.id)}@${String(row.updated_at)}`).sort()).toEqual(
+				expected.map((row) => `${row.id}@${row.updated_at}`).sort(),
+			);
+		}
+		expect(run?.output('FireHydrant').every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+	});
+
+	it('Get Many lists the completed export requests', () => {
+		const run = results.get('fhRequests0001');
+		const completed = sandbox.fireHydrant.exportRequests.filter((request) => request.status === 'completed');
+		expect(run?.output('FireHydrant').map((item) => item.json.id).sort()).toEqual(completed.map((request) => request.id).sort());
+	});
+
+	it('the file output carries each report as binary data', () => {
+		const run = results.get('fhFiles0000001');
+		const items = run?.output('FireHydrant') ?? [];
+		const expected = sandbox.fireHydrant.exportRequests.filter((request) => request.source.includes('+incident-'));
+		expect(items).toHaveLength(expected.length);
+		expect(items.every((item) => item.binary !== undefined)).toBe(true);
+	});
+
+	it('a wrong token fails with the hint and without the token', () => {
+		const run = results.get('fhWrongToken01');
+		expect(run?.status).toBe('error');
+		const text = JSON.stringify(run?.error);
+		expect(text).toMatch(/401|API token/);
+		expect(text).not.toContain(WRONG_TOKEN);
+	});
+});
+
+describe('the bundled FireHydrant template', () => {
+	it('upserts one row per incident into the data table, and a second run adds none', async () => {
+		const first = await executeWorkflows(home, [template.id, readTable.id]);
+		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
+		expect(first.get(template.id)?.status).toBe('success');
+		const tableRows = first.get(readTable.id)?.output('Rows').map((item) => item.json) ?? [];
+		expect(tableRows.map((row) => row.incident_id).sort()).toEqual(expectedIds);
+
+		const second = await executeWorkflows(home, [template.id, readTable.id]);
+		expect(second.get(template.id)?.status).toBe('success');
+		expect(second.get(readTable.id)?.output('Rows')).toHaveLength(expectedIds.length);
+	});
+});
+
+describe('FireHydrant Export Trigger in a running n8n', () => {
+	it('emits the available incident rows when the workflow is published', async () => {
+		const server = await startN8n(home);
+		try {
+			await activateWorkflow(server, triggerWorkflow.id);
+			const [execution] = await waitForExecutions(server, triggerWorkflow.id, 1, 120_000);
+			expect(execution.status).toBe('success');
+			const rows = execution.output('FireHydrant Export Trigger').map((item) => item.json);
+			expect(rows.map((row) => row.id).sort()).toEqual(
+				sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort(),
+			);
+		} finally {
+			await server.stop();
+		}
+	});
+});

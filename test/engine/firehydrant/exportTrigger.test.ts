@@ -1,0 +1,98 @@
+/**
+ * The FireHydrant Export Trigger's cursor through n8n-core's real PollContext: each report once,
+ * each row version once, a manual test that leaves the cursor alone, and a failed poll that never
+ * advances it.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { pollExportTrigger } from './setup';
+
+jest.setTimeout(60_000);
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 12, nights: 3, eventsPerIncident: 3 } });
+});
+
+afterEach(async () => {
+	await sandbox.close();
+});
+
+const INCIDENT_HEADER =
+	'id,account_id,organization_id,created_at,updated_at,number,name,severity,priority,started_at,detected_at,acknowledged_at,investigating_at,identified_at,mitigated_at,resolved_at,retrospective_started_at,retrospective_completed_at,opened_at,started_by,active_duration';
+
+function incidentCsv(rows: Array<Record<string, string>>): string {
+	const columns = INCIDENT_HEADER.split(',');
+	const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+	return [INCIDENT_HEADER, ...rows.map((row) => columns.map((column) => cell(row[column] ?? '')).join(','))].join('\n') + '\n';
+}
+
+function jsonOf(items: Array<Array<{ json: IDataObject }>> | null): IDataObject[] {
+	return items ? items[0].map((item) => item.json) : [];
+}
+
+describe('FireHydrant Export Trigger', () => {
+	it('emits everything still available once, then only what changed', async () => {
+		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		expect(first.error).toBeUndefined();
+		const firstRows = jsonOf(first.items);
+		expect(firstRows).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
+
+		const idle = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: first.staticData });
+		expect(idle.items).toBeNull();
+
+		// The next nightly report overlaps: one record unchanged, one updated, one new.
+		const [unchanged, updated] = sandbox.fireHydrant.expectedRows('incident');
+		sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident-20220525',
+			createdAt: new Date(Date.now() - 1000),
+			body: incidentCsv([
+				unchanged,
+				{ ...updated, updated_at: new Date().toISOString(), severity: 'SEV1' },
+				{ id: 'inc-brand-new', created_at: new Date().toISOString(), updated_at: new Date().toISOString(), name: 'New one' },
+			]),
+		});
+		const next = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: idle.staticData });
+		expect(next.error).toBeUndefined();
+		expect(jsonOf(next.items).map((row) => row.id).sort()).toEqual([updated.id, 'inc-brand-new'].sort());
+	});
+
+	it('Start From "now" emits nothing on the first poll and then only new reports', async () => {
+		const first = await pollExportTrigger(sandbox, { startFrom: 'now', sources: ['incident'] });
+		expect(first.items).toBeNull();
+		sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident-20220525',
+			createdAt: new Date(Date.now() + 1000),
+			body: incidentCsv([{ id: 'inc-after', updated_at: new Date().toISOString(), name: 'After activation' }]),
+		});
+		const second = await pollExportTrigger(sandbox, { startFrom: 'now', sources: ['incident'] }, { staticData: first.staticData });
+		expect(jsonOf(second.items).map((row) => row.id)).toEqual(['inc-after']);
+	});
+
+	it('a manual test returns a sample and leaves the cursor alone', async () => {
+		const sample = await pollExportTrigger(sandbox, { startFrom: 'available' }, { mode: 'manual' });
+		expect(jsonOf(sample.items).length).toBeGreaterThan(0);
+		expect(jsonOf(sample.items).length).toBeLessThanOrEqual(20);
+		expect(sample.staticData).toEqual({});
+		const real = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: sample.staticData });
+		expect(jsonOf(real.items)).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
+	});
+
+	it('a failed poll does not advance the cursor, so the next poll loses nothing', async () => {
+		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident-20220525',
+			createdAt: new Date(Date.now() + 1000),
+			body: incidentCsv([{ id: 'inc-late', updated_at: new Date().toISOString(), name: 'Late' }]),
+		});
+		sandbox.fireHydrant.faults.rateLimit(1000, { retryAfterSeconds: 0 });
+		const failed = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: first.staticData });
+		expect(failed.error).toBeDefined();
+		expect(failed.staticData).toEqual(first.staticData);
+		sandbox.fireHydrant.faults.reset();
+		const retried = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: failed.staticData });
+		expect(jsonOf(retried.items).map((row) => row.id)).toEqual(['inc-late']);
+	});
+});

@@ -1,0 +1,96 @@
+import { NewestWins, SeenKeys, instantOf } from '../../../lib/dedupe';
+
+describe('instantOf', () => {
+	it('reads the timestamp forms found in exports', () => {
+		expect(instantOf('2023-07-25 13:34:49 UTC')).toBe(Date.UTC(2023, 6, 25, 13, 34, 49));
+		expect(instantOf('2020-02-19 13:57:11')).toBe(Date.UTC(2020, 1, 19, 13, 57, 11));
+		expect(instantOf(undefined)).toBeUndefined();
+	});
+});
+
+describe('NewestWins', () => {
+	it('keeps the newest version per key, comparing instants rather than text', () => {
+		const newest = new NewestWins<string>();
+		// Lexically "2023-07-25T14" < "2023-07-25T15", but +02:00 makes the first one later.
+		expect(newest.offer('inc-1', '2023-07-25T15:00:00Z', 'v1')).toBe(true);
+		expect(newest.offer('inc-1', '2023-07-25T18:00:00+02:00', 'v2')).toBe(true);
+		expect(newest.offer('inc-1', '2023-07-25 15:30:00 UTC', 'older')).toBe(false);
+		expect([...newest.values()]).toEqual(['v2']);
+	});
+
+	it('lets the later offer win on equal timestamps written differently', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('inc-1', '2023-07-25T13:34:49Z', 'first export');
+		expect(newest.offer('inc-1', '2023-07-25 13:34:49 UTC', 'second export')).toBe(true);
+		expect([...newest.values()]).toEqual(['second export']);
+	});
+
+	it('lets the later offer win when either timestamp is missing or unparseable', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('a', '2023-07-25T13:34:49Z', 'dated');
+		expect(newest.offer('a', undefined, 'undated')).toBe(true);
+		expect(newest.offer('a', 'garbage', 'garbled')).toBe(true);
+		expect(newest.offer('a', '2000-01-01T00:00:00Z', 'old but after an undated one')).toBe(true);
+		expect([...newest.values()]).toEqual(['old but after an undated one']);
+	});
+
+	it('orders values by first appearance of their key, even after replacement', () => {
+		const newest = new NewestWins<{ id: string; v: number }>();
+		newest.offer('b', '2024-01-01T00:00:00Z', { id: 'b', v: 1 });
+		newest.offer('a', '2024-01-01T00:00:00Z', { id: 'a', v: 1 });
+		newest.offer('c', '2024-01-01T00:00:00Z', { id: 'c', v: 1 });
+		newest.offer('b', '2024-02-01T00:00:00Z', { id: 'b', v: 2 });
+		expect(newest.size).toBe(3);
+		expect([...newest.values()]).toEqual([
+			{ id: 'b', v: 2 },
+			{ id: 'a', v: 1 },
+			{ id: 'c', v: 1 },
+		]);
+	});
+
+	it('distinguishes updates within the same millisecond by their microseconds', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('a', '2023-07-25T13:34:49.123457Z', 'later');
+		expect(newest.offer('a', '2023-07-25T13:34:49.123456Z', 'earlier')).toBe(false);
+		expect([...newest.values()]).toEqual(['later']);
+	});
+});
+
+describe('SeenKeys', () => {
+	it('remembers keys up to its capacity and drops the oldest first', () => {
+		const seen = new SeenKeys(3);
+		for (const key of ['a', 'b', 'c', 'd']) seen.add(key);
+		expect(seen.has('a')).toBe(false);
+		expect(seen.has('d')).toBe(true);
+		expect(seen.toJSON()).toEqual(['b', 'c', 'd']);
+	});
+
+	it('refreshes a key that is added again, so it outlives keys not seen since', () => {
+		const seen = new SeenKeys(3);
+		for (const key of ['a', 'b', 'c', 'a', 'd']) seen.add(key);
+		expect(seen.toJSON()).toEqual(['c', 'a', 'd']);
+		expect(seen.size).toBe(3);
+	});
+
+	it('round-trips through JSON as workflow static data does', () => {
+		const seen = new SeenKeys(10);
+		seen.add('firehydrant:inc-1:2023-07-25T13:34:49Z');
+		seen.add('firehydrant:inc-2:2023-07-25T14:00:00Z');
+		const stored = JSON.parse(JSON.stringify({ seen })) as { seen: string[] };
+		const restored = SeenKeys.from(stored.seen, 10);
+		expect(restored.has('firehydrant:inc-1:2023-07-25T13:34:49Z')).toBe(true);
+		expect(restored.toJSON()).toEqual(seen.toJSON());
+	});
+
+	it('restores tolerantly: missing list, foreign entries, and a lowered capacity keeping the newest', () => {
+		expect(SeenKeys.from(undefined, 5).size).toBe(0);
+		const mixed = ['a', 7, null, 'b'] as unknown as string[];
+		expect(SeenKeys.from(mixed, 5).toJSON()).toEqual(['a', 'b']);
+		expect(SeenKeys.from(['a', 'b', 'c', 'd', 'e'], 2).toJSON()).toEqual(['d', 'e']);
+	});
+
+	it('rejects a capacity that is not a positive integer', () => {
+		expect(() => new SeenKeys(0)).toThrow(RangeError);
+		expect(() => new SeenKeys(2.5)).toThrow(RangeError);
+	});
+});
