@@ -4,10 +4,10 @@
  *  - unit:   pure code, no network beyond loopback fixtures;
  *  - engine: workflows run in-process by n8n-core's WorkflowExecute against the loopback sandbox;
  *  - e2e:    the packed tarball in a real n8n 2.41.1 (CLI import + execute), against the sandbox.
- * ts-jest only transpiles (isolatedModules); `tsc -p tsconfig.json --noEmit` type-checks in lint.
+ * ts-jest only transpiles (isolatedModules in tsconfig.json); `npm run build:tools` (tsc) type-checks.
  */
 const transform = {
-	'^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json', diagnostics: false }],
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
 };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 

@@ -166,17 +166,17 @@ export function vendorApiError(
 	const vendorMessage =
 		details.status === undefined ? undefined : api.errorMessage(details.body, details.status);
 	const safeVendorMessage = vendorMessage ? redactText(vendorMessage, secrets) : undefined;
+	// The network reason stays out of the message: n8n replaces a message that mentions a socket
+	// error code (ECONNRESET…) with a generic text that no longer names the vendor.
 	const what =
 		details.status === undefined
-			? `${api.displayName} could not be reached (${redactText(details.reason ?? 'network error', secrets)})`
+			? `${api.displayName} could not be reached`
 			: `${api.displayName} answered ${details.status}${safeVendorMessage ? `: ${safeVendorMessage}` : ''}`;
-	const hint = details.status === undefined ? undefined : api.hint(details.status, { url, method: details.method });
-	const description = [
-		`${details.method} ${url}`,
-		hint,
-	]
-		.filter(Boolean)
-		.join(' — ');
+	const hint =
+		details.status === undefined
+			? `${redactText(details.reason ?? 'network error', secrets)}. Check the base URL of the credential, and this machine's network and proxy settings.`
+			: api.hint(details.status, { url, method: details.method });
+	const description = [`${details.method} ${url}`, hint].filter(Boolean).join(' — ');
 	const errorResponse: VendorErrorDetails = {
 		vendor: api.displayName,
 		status: details.status ?? null,

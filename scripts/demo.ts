@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import {
 	createN8nHome,
+	disposeN8nHarness,
 	importCredentials,
 	importWorkflows,
 	packProject,
@@ -162,6 +163,12 @@ async function runOnce(server: N8nServer, templates: Template[], broken: Array<{
 	return allOk;
 }
 
+/** Only broken template files: one FAIL line each, no n8n needed. */
+function runOnceWithoutServer(broken: Array<{ file: string; reason: string }>): number {
+	for (const { file, reason } of broken) out(`FAIL ${file}  ${oneLine(reason)}`);
+	return 1;
+}
+
 function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[]): void {
 	const lines = [
 		'',
@@ -203,10 +210,25 @@ async function main(): Promise<number> {
 		}
 	}
 
+	// Ctrl-C before n8n is up (or a second one while stopping) ends everything at once: the CLI
+	// imports and n8n run in process groups of their own, which the terminal's signal misses.
+	let ready = false;
+	let stopping = false;
+	const signalled = new Promise<string>((resolve) => {
+		const onSignal = (signal: NodeJS.Signals) => {
+			if (!ready || stopping) {
+				disposeN8nHarness();
+				process.exit(130);
+			}
+			resolve(signal);
+		};
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+	});
+
 	const sandbox = await startSandbox();
 	info(`sandbox on ${sandbox.baseUrl}`);
 	let server: N8nServer | undefined;
-	let stopping = false;
 	const shutdown = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
@@ -230,21 +252,14 @@ async function main(): Promise<number> {
 		}
 
 		if (options.once) {
+			if (templates.length === 0) return broken.length === 0 ? 0 : runOnceWithoutServer(broken);
 			server = await timed('started a headless n8n', () => startN8n(home));
 			return (await runOnce(server, templates, broken)) ? 0 : 1;
 		}
 
 		server = await timed(`started n8n on port ${options.port}`, () => startN8n(home, { port: options.port }));
 		printBanner(server, sandbox, templates);
-		const signalled = new Promise<string>((resolve) => {
-			const onSignal = (signal: NodeJS.Signals) => {
-				// A second Ctrl-C while stopping: give up waiting.
-				if (stopping) process.exit(130);
-				resolve(signal);
-			};
-			process.on('SIGINT', onSignal);
-			process.on('SIGTERM', onSignal);
-		});
+		ready = true;
 		const ended = await Promise.race([signalled, server.exited.then((exit) => `n8n exited (${exit.code ?? exit.signal})`)]);
 		info(`${ended}: stopping`);
 		const crashed = ended.startsWith('n8n exited');

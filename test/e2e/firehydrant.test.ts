@@ -10,15 +10,18 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import {
 	activateWorkflow,
 	createN8nHome,
+	disposeN8nHarness,
 	executeWorkflows,
 	importCredentials,
 	importWorkflows,
 	packProject,
 	removeN8nHome,
+	runWorkflow,
 	startN8n,
 	waitForExecutions,
 	type ExecutionResult,
 	type N8nHome,
+	type N8nServer,
 } from '../support/n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -139,6 +142,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sandbox?.close();
 	if (home) removeN8nHome(home);
+	disposeN8nHarness();
 });
 
 describe('FireHydrant in a real n8n', () => {
@@ -185,33 +189,38 @@ describe('FireHydrant in a real n8n', () => {
 	});
 });
 
-describe('the bundled FireHydrant template', () => {
-	it('upserts one row per incident into the data table, and a second run adds none', async () => {
-		const first = await executeWorkflows(home, [template.id, readTable.id]);
-		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
-		expect(first.get(template.id)?.status).toBe('success');
-		const tableRows = first.get(readTable.id)?.output('Rows').map((item) => item.json) ?? [];
-		expect(tableRows.map((row) => row.incident_id).sort()).toEqual(expectedIds);
+// Data tables live in n8n's backend modules, which only a running server starts (not `n8n execute`).
+describe('in a running n8n', () => {
+	let server: N8nServer;
 
-		const second = await executeWorkflows(home, [template.id, readTable.id]);
-		expect(second.get(template.id)?.status).toBe('success');
-		expect(second.get(readTable.id)?.output('Rows')).toHaveLength(expectedIds.length);
+	beforeAll(async () => {
+		server = await startN8n(home);
 	});
-});
 
-describe('FireHydrant Export Trigger in a running n8n', () => {
-	it('emits the available incident rows when the workflow is published', async () => {
-		const server = await startN8n(home);
-		try {
-			await activateWorkflow(server, triggerWorkflow.id);
-			const [execution] = await waitForExecutions(server, triggerWorkflow.id, 1, 120_000);
-			expect(execution.status).toBe('success');
-			const rows = execution.output('FireHydrant Export Trigger').map((item) => item.json);
-			expect(rows.map((row) => row.id).sort()).toEqual(
-				sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort(),
-			);
-		} finally {
-			await server.stop();
-		}
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('the bundled template upserts one row per incident into the data table; a second run adds none', async () => {
+		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
+		const first = await runWorkflow(server, template.id);
+		expect(first.status).toBe('success');
+		expect(first.output('Upsert Into Data Table')).toHaveLength(expectedIds.length);
+		const table = await runWorkflow(server, readTable.id);
+		expect(table.output('Rows').map((item) => item.json.incident_id).sort()).toEqual(expectedIds);
+
+		const second = await runWorkflow(server, template.id);
+		expect(second.status).toBe('success');
+		expect((await runWorkflow(server, readTable.id)).output('Rows')).toHaveLength(expectedIds.length);
+	});
+
+	it('the Export Trigger emits the available incident rows when its workflow is published', async () => {
+		await activateWorkflow(server, triggerWorkflow.id);
+		const [execution] = await waitForExecutions(server, triggerWorkflow.id, 1, 120_000);
+		expect(execution.status).toBe('success');
+		const rows = execution.output('FireHydrant Export Trigger').map((item) => item.json);
+		expect(rows.map((row) => row.id).sort()).toEqual(
+			sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort(),
+		);
 	});
 });

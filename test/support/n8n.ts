@@ -2,11 +2,15 @@
  * Drives a real n8n 2.41.1 (the copy `node scripts/toolchain.js --n8n` provisions) for the e2e
  * tests and the demo: pack this project, install the tarball into a throwaway N8N_USER_FOLDER,
  * import credentials and workflows, run workflows headless with `n8n execute`, or start the
- * server, set up its owner, publish workflows and read back what their triggers produced.
+ * server, set up its owner, run workflows through its REST API, publish workflows and read back
+ * what their triggers produced.
  *
- * Every n8n command boots a whole instance (about 4-6 s), so callers should batch work where they
- * can: import many credentials/workflows in one call, or run several workflows in one boot with
- * `executeWorkflows` (execute-batch).
+ * Every n8n command boots a whole instance (about 5-6 s), so batch where possible: import many
+ * credentials/workflows in one call, run several workflows in one boot with `executeWorkflows`
+ * (execute-batch), or start the server once and use `runWorkflow` (under a second per run).
+ * The CLI never initialises n8n's backend modules: workflows with a Data table node fail under
+ * `n8n execute` ("the module is disabled") and must go through `runWorkflow`.
+ * Under jest, call disposeN8nHarness() in afterAll.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -239,7 +243,6 @@ function runProcess(command: string, args: string[], options: RunOptions): Promi
 
 /** Every process starts here, in its own process group so that it can be ended with its children. */
 function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio: StdioOptions }): ChildProcess {
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling, not node code: it has to start npm and n8n
 	return spawn(command, args, { ...options, detached: true });
 }
 
@@ -429,6 +432,9 @@ export async function createN8nHome(options: { tarball: string; folder?: string;
 	// A reused home must not keep the previous build, nor a lock file pointing at a tarball that
 	// has since been deleted: start the nodes folder over (the npm cache keeps this fast).
 	fs.rmSync(nodesDir, { recursive: true, force: true });
+	// Logs and import files of earlier runs would only pile up in a reused home.
+	fs.rmSync(logDir, { recursive: true, force: true });
+	fs.rmSync(path.join(userFolder, 'imports'), { recursive: true, force: true });
 	fs.mkdirSync(nodesDir, { recursive: true });
 	fs.mkdirSync(logDir, { recursive: true });
 	// The tarball is copied in, so the home stays consistent after the pack folder is removed.

@@ -46,11 +46,14 @@ export async function collectExportRows(
 
 	for (const exportRequest of selected) {
 		const identity = identifySource(exportRequest.source);
-		const result = await readReportRows(client, node, exportRequest, {
-			onExpunged: options.onExpunged,
-			warn: (message) => hints.push(message),
-			sleep: options.sleep,
-		});
+		const meta = { source: identity.tag, exportRequestId: exportRequest.id };
+		const result = await readReportRows(
+			client,
+			node,
+			exportRequest,
+			{ onExpunged: options.onExpunged, warn: (message) => hints.push(message), sleep: options.sleep },
+			({ record }) => ({ id: record.id, updatedAt: record.updated_at, shaped: shapeExportRow(record, meta, options) }),
+		);
 		if (result.status === 'expunged') continue;
 		readExportRequests.push(result.request);
 		if (!identity.known) {
@@ -58,8 +61,7 @@ export async function collectExportRows(
 				`Export request ${exportRequest.id} has source "${exportRequest.source}", which this node does not know; its ${result.rows.length} rows were read as generic CSV and tagged with that source.`,
 			);
 		}
-		for (const { record } of result.rows) {
-			const shaped = shapeExportRow(record, { source: identity.tag, exportRequestId: exportRequest.id }, options);
+		for (const { id, updatedAt, shaped } of result.rows) {
 			for (const column of shaped.invalidJsonColumns) {
 				const key = `${exportRequest.id}:${column}`;
 				invalidJsonCells.set(key, (invalidJsonCells.get(key) ?? 0) + 1);
@@ -68,14 +70,13 @@ export async function collectExportRows(
 				undeduplicated.push(shaped.json);
 				continue;
 			}
-			const id = record.id;
 			if (!id) {
 				// Without an id a row cannot be matched across reports, so it is kept as it is.
 				rowsWithoutId++;
 				deduplicated.offer(`${identity.tag}\u0000#${rowsWithoutId}`, undefined, shaped.json);
 				continue;
 			}
-			deduplicated.offer(`${identity.tag}\u0000${id}`, record.updated_at, shaped.json);
+			deduplicated.offer(`${identity.tag}\u0000${id}`, updatedAt, shaped.json);
 		}
 	}
 

@@ -131,16 +131,21 @@ export async function withReportStream<T>(
 	}
 }
 
-/** Parses the whole report, or nothing: rows are handed over only once the file was read to its end. */
-export async function readReportRows(
+/**
+ * Parses the whole report, or nothing: rows are handed over only once the file was read to its
+ * end. Each record is mapped as it is parsed, so only the mapped rows are held, never the raw
+ * records beside them.
+ */
+export async function readReportRows<T>(
 	client: FireHydrantClient,
 	node: INode,
 	exportRequest: ExportRequest,
 	policy: DownloadPolicy,
-): Promise<{ status: 'read'; rows: CsvRow[]; request: ExportRequest } | { status: 'expunged' }> {
+	mapRow: (row: CsvRow) => T,
+): Promise<{ status: 'read'; rows: T[]; request: ExportRequest } | { status: 'expunged' }> {
 	const result = await withReportStream(client, node, exportRequest, policy, async (stream, request) => {
-		const rows: CsvRow[] = [];
-		for await (const row of parseCsvRows(stream)) rows.push(row);
+		const rows: T[] = [];
+		for await (const row of parseCsvRows(stream)) rows.push(mapRow(row));
 		return { rows, request };
 	});
 	return result.status === 'read' ? { status: 'read', ...result.value } : result;

@@ -153,6 +153,21 @@ describe('FireHydrant bad input, each with a clear message and nothing lost', ()
 		expect(rowsOf(result)).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
 	});
 
+	it('a connection reset on an API call is retried', async () => {
+		sandbox.fireHydrant.faults.resetConnections(2);
+		const result = await runFireHydrant(sandbox, getRows({ sources: ['incident'] }));
+		expect(result.status).toBe('success');
+		expect(rowsOf(result)).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
+	});
+
+	it('an API that cannot be reached fails with a message that says so, after bounded retries', async () => {
+		sandbox.fireHydrant.faults.resetConnections(1000);
+		const result = await runFireHydrant(sandbox, getRows({ sources: ['incident'] }));
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('FireHydrant could not be reached');
+		expect(errorText(result)).toContain('/v1/integrations/data_export/export_requests');
+	});
+
 	it('an expired download url is refreshed by re-reading its export request', async () => {
 		sandbox.fireHydrant.faults.expireNextUrls(2);
 		const before = sandbox.requests.length;

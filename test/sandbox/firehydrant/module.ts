@@ -67,7 +67,8 @@ interface ExportEntry {
 
 type ApiFault =
 	| { kind: 'rateLimit'; remaining: number; options: Required<RateLimitOptions> }
-	| { kind: 'serverErrors'; remaining: number; status: number };
+	| { kind: 'serverErrors'; remaining: number; status: number }
+	| { kind: 'resetConnection'; remaining: number };
 
 interface CutFault {
 	remaining: number;
@@ -141,6 +142,9 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 					throw new Error(`cutDownload: afterBytes must be a non-negative integer, got ${afterBytes}`);
 				}
 				this.cutFaults.set(exportRequestId, { remaining: checkedCount(cutOptions.times ?? 1), afterBytes });
+			},
+			resetConnections: (count) => {
+				this.queueFault({ kind: 'resetConnection', remaining: checkedCount(count) });
 			},
 			expireNextUrls: (count) => {
 				this.urlsBornExpired += checkedCount(count);
@@ -518,6 +522,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	}
 
 	private answerFault(exchange: SandboxExchange, fault: ApiFault): void {
+		if (fault.kind === 'resetConnection') {
+			exchange.request.socket.destroy();
+			return;
+		}
 		if (fault.kind === 'rateLimit') {
 			const { retryAfterSeconds, header, resetAs } = fault.options;
 			const value =
@@ -642,12 +650,15 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			case 'expireNextUrls':
 				this.faults.expireNextUrls(count);
 				return;
+			case 'resetConnections':
+				this.faults.resetConnections(count);
+				return;
 			case 'reset':
 				this.faults.reset();
 				return;
 			default:
 				throw new ControlInputError(
-					`unknown fault kind ${String(input.kind)}; use rateLimit, serverErrors, cutDownload, expireNextUrls or reset`,
+					`unknown fault kind ${String(input.kind)}; use rateLimit, serverErrors, resetConnections, cutDownload, expireNextUrls or reset`,
 				);
 		}
 	}

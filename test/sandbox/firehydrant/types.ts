@@ -60,6 +60,8 @@ export interface FireHydrantFaults {
 	/** 500 answers with a JSON error body; 502/503/504 with an HTML page, as a load balancer would. */
 	serverErrors(count: number, status?: number): void;
 	cutDownload(exportRequestId: string, options?: CutDownloadOptions): void;
+	/** The next `count` API requests get no answer: the socket is destroyed (the client sees ECONNRESET). */
+	resetConnections(count: number): void;
 	/** The next `count` urls the API mints are born expired: their downloads answer 400 ExpiredToken. */
 	expireNextUrls(count: number): void;
 	reset(): void;

@@ -67,7 +67,6 @@ describe('sandbox CLI', () => {
 
 	it('starts from flags, prints one JSON line, serves, and exits 0 on SIGTERM', async () => {
 		// Spawning is the point here: the CLI is a separate process in the demo and the benchmark.
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 		const child = spawn(
 			process.execPath,
 			[cliPath, '--seed', '4', '--incidents', '9', '--events-per-incident=3', '--nights', '2', '--url-lifetime-ms', '60000', '--now', '2025-02-01T12:00:00Z'],
@@ -97,7 +96,6 @@ describe('sandbox CLI', () => {
 	});
 
 	it('exits 2 with usage on an unknown flag', async () => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 		const child = spawn(process.execPath, [cliPath, '--colour', 'blue'], { stdio: ['pipe', 'pipe', 'pipe'] });
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
