@@ -1,0 +1,184 @@
+/**
+ * `npm run bench -- firehydrant`: speed and memory of the FireHydrant export path, beside a bare csv-parse of the
+ * same bytes.
+ *
+ * The sandbox serves one nightly incident_event report of BENCH_EVENT_ROWS rows (default 100,000)
+ * from its own process, so its memory never counts. Each measured phase runs in a fresh child
+ * process, so each peak RSS is that phase's alone:
+ *   - bare:  HTTP GET of the signed URL piped into csv-parse (columns from the header), rows counted;
+ *   - node:  the FireHydrant node's Get Rows run in-process by n8n-core's WorkflowExecute
+ *            (engine harness), every row shaped into an n8n item as users get it.
+ * Results: rows/s and peak RSS of each, and their ratios. Figures go in the issue note.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import readline from 'node:readline';
+
+interface PhaseResult {
+	phase: string;
+	rows: number;
+	ms: number;
+	peakRssMb: number;
+	baselineRssMb: number;
+}
+
+interface SandboxProcess {
+	baseUrl: string;
+	apiToken: string;
+	stop(): void;
+}
+
+const EVENT_ROWS = Number(process.env.BENCH_EVENT_ROWS ?? 100_000);
+const EVENTS_PER_INCIDENT = 10;
+
+function mb(bytes: number): number {
+	return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+/** Peak RSS of this process so far (kernel's high-water mark), in MB. */
+function peakRssMb(): number {
+	return mb(process.resourceUsage().maxRSS * 1024);
+}
+
+async function startSandboxProcess(): Promise<SandboxProcess> {
+	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
+	const incidents = Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT);
+	const child = spawn(
+		process.execPath,
+		[cli, '--port', '0', '--seed', '1', '--incidents', String(incidents), '--events-per-incident', String(EVENTS_PER_INCIDENT), '--nights', '1'],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const lines = readline.createInterface({ input: child.stdout });
+	const first = await new Promise<string>((resolve, reject) => {
+		lines.once('line', resolve);
+		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+	});
+	const info = JSON.parse(first) as { baseUrl: string; apiToken: string };
+	return { ...info, stop: () => child.kill('SIGTERM') };
+}
+
+async function getJson<T>(url: string, token: string): Promise<T> {
+	return await new Promise<T>((resolve, reject) => {
+		http
+			.get(url, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+				response.on('error', reject);
+			})
+			.on('error', reject);
+	});
+}
+
+async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url: string }> {
+	const page = await getJson<{ data: Array<{ id: string; source: string; url: string }> }>(
+		`${sandbox.baseUrl}/v1/integrations/data_export/export_requests?per_page=200&status=completed`,
+		sandbox.apiToken,
+	);
+	const found = page.data.find((request) => request.source.includes('incident_event'));
+	if (!found) throw new Error('the sandbox has no incident_event export');
+	return found;
+}
+
+/** Runs one phase of this script in a child process and reads its JSON result. */
+async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
+	const child = spawn(process.execPath, ['--expose-gc', __filename, '--phase', phase, JSON.stringify(args)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
+	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+}
+
+async function barePhase(args: Record<string, string>): Promise<PhaseResult> {
+	const { parse } = await import('csv-parse');
+	const baselineRssMb = mb(process.memoryUsage().rss);
+	const started = performance.now();
+	const rows = await new Promise<number>((resolve, reject) => {
+		http
+			.get(args.url, (response) => {
+				let count = 0;
+				const parser = response.pipe(parse({ columns: true, bom: true }));
+				parser.on('data', () => count++);
+				parser.on('end', () => resolve(count));
+				parser.on('error', reject);
+			})
+			.on('error', reject);
+	});
+	return { phase: 'bare csv-parse', rows, ms: performance.now() - started, peakRssMb: peakRssMb(), baselineRssMb };
+}
+
+async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
+	const harness = await import('../../test/engine/harness');
+	const { FireHydrant } = await import('../../nodes/FireHydrant/FireHydrant.node');
+	const { FireHydrantApi } = await import('../../credentials/FireHydrantApi.credentials');
+	await harness.ensureEngineEnvironment();
+	const baselineRssMb = mb(process.memoryUsage().rss);
+	const type = 'n8n-nodes-incident-data.fireHydrant';
+	const started = performance.now();
+	const result = await harness.runWorkflow({
+		nodeTypes: { [type]: new FireHydrant() },
+		credentialTypes: [new FireHydrantApi()],
+		credentials: [
+			{ id: 'fh', name: 'FireHydrant', type: 'fireHydrantApi', data: { apiToken: args.token, region: 'custom', baseUrl: args.baseUrl } },
+		],
+		workflow: harness.chain({
+			name: 'FireHydrant',
+			type,
+			parameters: { resource: 'exportData', operation: 'getRows', selectBy: 'ids', exportRequestIds: args.id },
+			credentials: { fireHydrantApi: { id: 'fh', name: 'FireHydrant' } },
+		}),
+	});
+	const ms = performance.now() - started;
+	if (result.status !== 'success') throw new Error(`node run failed: ${String(result.error?.message)}`);
+	const rows = result.output('FireHydrant').length;
+	return { phase: 'FireHydrant node (n8n-core)', rows, ms, peakRssMb: peakRssMb(), baselineRssMb };
+}
+
+function line(result: PhaseResult): string {
+	const rate = Math.round(result.rows / (result.ms / 1000));
+	return `${result.phase.padEnd(30)} ${String(result.rows).padStart(8)} rows  ${(result.ms / 1000).toFixed(2).padStart(7)} s  ${String(rate).padStart(8)} rows/s  peak RSS ${result.peakRssMb} MB (baseline ${result.baselineRssMb} MB)`;
+}
+
+/** The benchmark, as `npm run bench` runs it. */
+export async function run(): Promise<void> {
+	process.stdout.write(`FireHydrant Get Rows benchmark: one incident_event report of about ${EVENT_ROWS} rows\n`);
+	const sandbox = await startSandboxProcess();
+	try {
+		const target = await eventExportId(sandbox);
+		const bare = await runPhase('bare', { url: target.url });
+		const node = await runPhase('node', { id: target.id, baseUrl: sandbox.baseUrl, token: sandbox.apiToken });
+		const totals = await getJson<{ rowsBySource: Record<string, number> }>(`${sandbox.baseUrl}/__sandbox/firehydrant/totals`, sandbox.apiToken);
+		const expected = totals.rowsBySource.incident_event;
+		if (bare.rows !== expected || node.rows !== expected) {
+			throw new Error(`row counts differ: the report has ${expected}, bare read ${bare.rows}, the node ${node.rows}`);
+		}
+		process.stdout.write(`${line(bare)}\n${line(node)}\n`);
+		const speed = (bare.ms / node.ms).toFixed(2);
+		const memory = ((node.peakRssMb - node.baselineRssMb) / Math.max(1, bare.peakRssMb - bare.baselineRssMb)).toFixed(1);
+		process.stdout.write(
+			`ratio: the node runs at ${speed}× the speed of bare csv-parse; its RSS growth is ${memory}× bare's (the node keeps every row as an n8n item; bare keeps none)\n`,
+		);
+	} finally {
+		sandbox.stop();
+	}
+}
+
+/** A measured phase, when this file is started as a child process by `run()`. */
+async function runAsPhase(): Promise<void> {
+	const phaseIndex = process.argv.indexOf('--phase');
+	const phase = process.argv[phaseIndex + 1];
+	const args = JSON.parse(process.argv[phaseIndex + 2]) as Record<string, string>;
+	const result = phase === 'bare' ? await barePhase(args) : await nodePhase(args);
+	process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module && process.argv.includes('--phase')) {
+	runAsPhase().catch((error: unknown) => {
+		process.stderr.write(`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exitCode = 1;
+	});
+}
