@@ -128,10 +128,8 @@ function toolchainEnv(nodeHome) {
 		const shim = path.join(cacheRoot(), 'shims');
 		writeNpmShim(shim, nodeHome);
 		env.PATH = [shim, path.join(nodeHome, 'bin'), env.PATH].join(path.delimiter);
-		env.npm_config_nodedir = nodeHome;
 		env.INCIDENT_DATA_NODE_HOME = nodeHome;
 	}
-	// Avoid npm warning about nodedir set in a user npmrc being passed through as an env setting.
 	env.npm_config_update_notifier = 'false';
 	env.npm_config_fund = 'false';
 	env.npm_config_audit = 'false';
@@ -154,6 +152,15 @@ function writeNpmShim(folder, nodeHome) {
 	};
 	write('npm', cli);
 	if (fs.existsSync(npx)) write('npx', npx);
+}
+
+/**
+ * Native modules must build against the headers of the Node that will load them: the provisioned
+ * Node's, not the system's (a user npmrc may point `nodedir` at the system Node). Only install and
+ * rebuild steps get this, so ordinary tasks run without npm's warning about the setting.
+ */
+function installEnv(env) {
+	return env.INCIDENT_DATA_NODE_HOME ? { ...env, npm_config_nodedir: env.INCIDENT_DATA_NODE_HOME } : env;
 }
 
 /**
@@ -183,8 +190,8 @@ function ensureDependencies(env) {
 	// project needs (isolated-vm, under n8n-core) is built explicitly afterwards.
 	// `npm install` rather than `npm ci`: npm ci rejects a lock that omits other platforms'
 	// optional bindings (a known npm defect), and install still follows the lock.
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: PROJECT_ROOT, env });
-	run('npm', ['rebuild', ...NATIVE_DEV_MODULES], { cwd: PROJECT_ROOT, env });
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: PROJECT_ROOT, env: installEnv(env) });
+	run('npm', ['rebuild', ...NATIVE_DEV_MODULES], { cwd: PROJECT_ROOT, env: installEnv(env) });
 	// npm install may rewrite the lock; stamp what is there now.
 	fs.writeFileSync(stamp, `${nodeVersion} ${dependencyHash(manifest, lock)}`);
 }
@@ -207,9 +214,9 @@ function provisionN8n(env) {
 		// scripts are skipped and only the native modules n8n needs at run time are rebuilt.
 		run('npm', ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 			cwd: home,
-			env,
+			env: installEnv(env),
 		});
-		run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: home, env });
+		run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: home, env: installEnv(env) });
 		const check = spawnSync(
 			'node',
 			['-e', "require('sqlite3'); require('isolated-vm'); console.log('ok')"],

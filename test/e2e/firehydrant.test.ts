@@ -201,6 +201,20 @@ describe('in a running n8n', () => {
 		await server?.stop();
 	});
 
+	it('the credential test passes with a good token and fails, without showing it, with a wrong one', async () => {
+		const test = async (credential: typeof CREDENTIAL, apiToken: string) =>
+			await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+				credentials: { ...credential, type: 'fireHydrantApi', data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+			});
+		const good = await test(CREDENTIAL, sandbox.fireHydrant.apiToken);
+		expect(good.status).toBe('OK');
+		const bad = await test(WRONG_CREDENTIAL, WRONG_TOKEN);
+		expect(bad.status).toBe('Error');
+		expect(JSON.stringify(bad)).not.toContain(WRONG_TOKEN);
+		const pings = sandbox.requests.filter((request) => request.path === '/v1/ping');
+		expect(pings.length).toBeGreaterThanOrEqual(2);
+	});
+
 	it('the bundled template upserts one row per incident into the data table; a second run adds none', async () => {
 		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
 		const first = await runWorkflow(server, template.id);
