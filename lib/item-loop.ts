@@ -1,0 +1,36 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapWithLimit } from './concurrency';
+import { toNodeError } from './errors';
+
+/** One operation run for one input item; its results carry no pairedItem (the loop adds it). */
+export type ItemOperation = (itemIndex: number) => Promise<INodeExecutionData[]>;
+
+/**
+ * The item loop every action node of this pack shares: the operation runs once per input item,
+ * every result is paired with the item it came from, and with "Continue On Fail" a failing item
+ * becomes an error item instead of stopping the run. With `concurrency` above 1 items run
+ * side by side, and the output still follows input order.
+ */
+export async function runForEachItem(
+	context: IExecuteFunctions,
+	operation: ItemOperation,
+	options: { concurrency?: number } = {},
+): Promise<INodeExecutionData[]> {
+	const items = context.getInputData();
+	const continueOnFail = context.continueOnFail();
+	const perItem = await mapWithLimit(items, options.concurrency ?? 1, async (_item, itemIndex) => {
+		try {
+			const results = await operation(itemIndex);
+			// Operations never set pairedItem, so an item's own pairedItem can never mispair it.
+			return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
+			return [{ json: { error: error instanceof Error ? error.message : String(error) }, pairedItem: { item: itemIndex } }];
+		}
+	});
+	let returnData: INodeExecutionData[] = [];
+	// concat, not push(...), so a run with very many rows cannot overflow the call stack
+	for (const results of perItem) returnData = returnData.concat(results);
+	return returnData;
+}
