@@ -1,0 +1,334 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { StaticDataCursor } from '../../../../lib/cursor';
+import {
+	DEFAULT_OVERLAP_MINUTES,
+	ERROR_MESSAGES,
+	INCIDENT_MODES,
+	STATUS_CATEGORIES,
+	type IncidentMode,
+} from '../../constants';
+import { flattenIncident, type IncidentRecord } from '../../flatten';
+import { selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
+import { INCREMENTAL_RESOURCES, RESOURCE_NAMES, STREAMS, type ResourceName } from '../../streams';
+import { IncidentIoClient, type Query } from '../../transport';
+import { idList, optionalStartDate, overlapMinutes, readLimit, requireText, validateChoices } from '../validation';
+import { addFlattenHints, flattenProperties } from './shared';
+import { returnAllAndLimit } from '../../../../lib/parameters';
+
+const operation = 'getMany';
+
+const title = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+const modeOptions = INCIDENT_MODES.map((mode) => ({ name: title(mode), value: mode }));
+const categoryOptions = STATUS_CATEGORIES.map((category) => ({ name: title(category), value: category }));
+
+const modesFilter: INodeProperties = {
+	displayName: 'Incident Modes',
+	name: 'modes',
+	type: 'multiOptions',
+	options: modeOptions,
+	default: [...INCIDENT_MODES],
+	description:
+		'Only records of incidents in these modes. Without this filter every mode is included (the API alone would return only standard and retrospective).',
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Custom Field ID',
+		name: 'customFieldId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The custom field whose options to list',
+		displayOptions: { show: { resource: ['customFieldOption'] } },
+	},
+	{
+		displayName: 'Catalog Type ID',
+		name: 'catalogTypeId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The catalog type whose entries to list',
+		displayOptions: { show: { resource: ['catalogEntry'] } },
+	},
+	...returnAllAndLimit(),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['incident'] } },
+		options: [
+			{
+				displayName: 'Created From',
+				name: 'createdFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Only incidents created on or after this day (incident.io matches whole days)',
+			},
+			{
+				displayName: 'Incident Modes',
+				name: 'modes',
+				type: 'multiOptions',
+				options: modeOptions,
+				default: [...INCIDENT_MODES],
+				description:
+					'Only incidents in these modes. Without this filter every mode is included (the API alone would return only standard and retrospective).',
+			},
+			{
+				displayName: 'Incident Type IDs',
+				name: 'incidentTypeIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated incident type IDs',
+			},
+			{
+				displayName: 'Severity IDs',
+				name: 'severityIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated severity IDs',
+			},
+			{
+				displayName: 'Status Categories',
+				name: 'statusCategories',
+				type: 'multiOptions',
+				options: categoryOptions,
+				default: [...STATUS_CATEGORIES],
+				description:
+					'Only incidents whose status is in these categories. Without this filter all eight are included (the API alone hides declined, canceled and merged).',
+			},
+			{
+				displayName: 'Status IDs',
+				name: 'statusIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated incident status IDs',
+			},
+		],
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['action', 'followUp'] } },
+		options: [
+			{ displayName: 'Incident ID', name: 'incidentId', type: 'string', default: '', description: 'Only records of this incident' },
+			modesFilter,
+		],
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['incidentUpdate'] } },
+		options: [{ displayName: 'Incident ID', name: 'incidentId', type: 'string', default: '', description: 'Only updates of this incident' }],
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['user'] } },
+		options: [
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Only the user with this email' },
+			{
+				displayName: 'Include Inactive',
+				name: 'includeInactive',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to include deactivated users (included unless turned off)',
+			},
+			{ displayName: 'Slack User ID', name: 'slackUserId', type: 'string', default: '', description: 'Only the user with this Slack user ID' },
+		],
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['catalogEntry'] } },
+		options: [{ displayName: 'Identifier', name: 'identifier', type: 'string', default: '', description: 'Only entries with this external ID or alias' }],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: INCREMENTAL_RESOURCES } },
+		options: [
+			{
+				displayName: 'Incremental',
+				name: 'incremental',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to return only records changed since the last successful run of this node (Return All and Limit are then ignored). The first run returns everything, or what changed since Start Date.',
+			},
+			{
+				displayName: 'Overlap (Minutes)',
+				name: 'overlapMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1440 },
+				default: DEFAULT_OVERLAP_MINUTES,
+				description: 'How far before the last run to look again, for writes incident.io commits late; repeats are dropped',
+			},
+			{
+				displayName: 'Start Date',
+				name: 'startDate',
+				type: 'dateTime',
+				default: '',
+				description: 'Where the first incremental run starts; empty returns every record on the first run',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: RESOURCE_NAMES, operation: [operation] } };
+
+/**
+ * updateDisplayOptions would replace a property's own `resource` condition with the list of all
+ * resources, so properties meant for some resources get theirs combined by hand.
+ */
+export const description: INodeProperties[] = [
+	...properties.map((property) =>
+		property.displayOptions?.show?.resource
+			? { ...property, displayOptions: { show: { ...property.displayOptions.show, operation: [operation] } } }
+			: updateDisplayOptions(displayOptions, [property])[0],
+	),
+	...flattenProperties(operation),
+];
+
+interface ListPlan {
+	/** One query per request series (lists asked once per incident mode have several). */
+	queries: Query[];
+}
+
+function planQueries(context: IExecuteFunctions, itemIndex: number, resource: ResourceName, dateRange?: string): ListPlan {
+	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	switch (resource) {
+		case 'incident': {
+			const categories = validateChoices(context, itemIndex, 'Status Categories', filters.statusCategories ?? [...STATUS_CATEGORIES], STATUS_CATEGORIES);
+			const modes = validateChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
+			const created = filters.createdFrom ? String(filters.createdFrom).slice(0, 10) : undefined;
+			return {
+				queries: [
+					{
+						'status_category[one_of]': categories.length ? categories : [...STATUS_CATEGORIES],
+						'mode[one_of]': modes.length ? modes : [...INCIDENT_MODES],
+						'status[one_of]': idList(filters.statusIds),
+						'severity[one_of]': idList(filters.severityIds),
+						'incident_type[one_of]': idList(filters.incidentTypeIds),
+						'created_at[gte]': created,
+						'updated_at[date_range]': dateRange,
+						sort_by: 'created_at_oldest_first',
+					},
+				],
+			};
+		}
+		case 'action':
+		case 'followUp': {
+			const modes = validateChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
+			const incidentId = filters.incidentId ? String(filters.incidentId).trim() : undefined;
+			return {
+				queries: (modes.length ? modes : [...INCIDENT_MODES]).map((mode: IncidentMode) => ({ incident_id: incidentId, incident_mode: mode })),
+			};
+		}
+		case 'incidentUpdate':
+			return { queries: [{ incident_id: filters.incidentId ? String(filters.incidentId).trim() : undefined }] };
+		case 'customFieldOption':
+			return { queries: [{ custom_field_id: requireText(context, 'customFieldId', itemIndex, ERROR_MESSAGES.customFieldRequired) }] };
+		case 'catalogEntry':
+			return {
+				queries: [
+					{
+						catalog_type_id: requireText(context, 'catalogTypeId', itemIndex, ERROR_MESSAGES.catalogTypeRequired),
+						identifier: filters.identifier ? String(filters.identifier) : undefined,
+					},
+				],
+			};
+		case 'user':
+			return {
+				queries: [
+					{
+						email: filters.email ? String(filters.email) : undefined,
+						slack_user_id: filters.slackUserId ? String(filters.slackUserId) : undefined,
+						include_inactive: filters.includeInactive === false ? undefined : 'true',
+					},
+				],
+			};
+		default:
+			return { queries: [{}] };
+	}
+}
+
+async function fetchAll(client: IncidentIoClient, resource: ResourceName, plan: ListPlan, limit?: number): Promise<IDataObject[]> {
+	const stream = STREAMS[resource];
+	let records: IDataObject[] = [];
+	for (const query of plan.queries) {
+		const remaining = limit === undefined ? undefined : limit - records.length;
+		if (remaining !== undefined && remaining <= 0) break;
+		if (stream.pageSize !== undefined) {
+			records = records.concat(await client.getPaged<IDataObject>(stream.listPath, stream.listKey, stream.pageSize, query, remaining));
+		} else {
+			const response = await client.get<IDataObject>(stream.listPath, query);
+			const list = response.body?.[stream.listKey];
+			const page = Array.isArray(list) ? (list as IDataObject[]) : [];
+			records = records.concat(remaining === undefined ? page : page.slice(0, remaining));
+		}
+	}
+	return records;
+}
+
+function shape(context: IExecuteFunctions, itemIndex: number, resource: ResourceName, records: IDataObject[]): INodeExecutionData[] {
+	if (resource !== 'incident' || !(context.getNodeParameter('flatten', itemIndex, false) as boolean)) {
+		return records.map((json) => ({ json }));
+	}
+	const warnings = [];
+	const items: INodeExecutionData[] = [];
+	for (const record of records) {
+		const flat = flattenIncident(record as IncidentRecord);
+		warnings.push(...flat.warnings);
+		items.push({ json: flat.row });
+	}
+	addFlattenHints(context, warnings);
+	return items;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const resource = this.getNodeParameter('resource', itemIndex) as ResourceName;
+	const stream = STREAMS[resource];
+	const options = stream.incremental ? (this.getNodeParameter('options', itemIndex, {}) as IDataObject) : {};
+	const client = await IncidentIoClient.create(this, itemIndex);
+
+	if (!options.incremental) {
+		const records = await fetchAll(client, resource, planQueries(this, itemIndex, resource), readLimit(this, itemIndex));
+		return shape(this, itemIndex, resource, records);
+	}
+
+	// Captured before the first request: a record changed while this run reads is caught next time.
+	const runStartMs = Date.now();
+	const overlap = overlapMinutes(this, itemIndex, options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);
+	const startDateMs = optionalStartDate(this, itemIndex, options.startDate);
+	const cursor = new StaticDataCursor<IncrementalCursor>(this.getWorkflowStaticData('node'), `incremental:${resource}`);
+	const previous = cursor.read();
+	const window = syncWindow(previous, startDateMs, overlap, runStartMs);
+	// Only incidents take an updated_at filter on the current API; actions and follow-ups come in
+	// one unpaginated list per mode and are narrowed to the window here.
+	const plan = planQueries(this, itemIndex, resource, resource === 'incident' ? window.dateRange : undefined);
+	const records = await fetchAll(client, resource, plan);
+	const { changes, next } = selectChanges(records, window, previous, runStartMs, overlap);
+	const items = shape(this, itemIndex, resource, changes);
+	// Reached only when every request succeeded: a failed run leaves the cursor where it was.
+	cursor.commit(next);
+	return items;
+}
