@@ -1,0 +1,84 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { StaticDataCursor } from '../../../../lib/cursor';
+import { ERROR_MESSAGES } from '../../constants';
+import { collectChanges, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
+import type { OpsLevelBucket } from '../../transport';
+import { rowShape, type RowOptionValues } from '../validation';
+import { rowOptions } from './common';
+
+/** Where getChanges keeps its cursor in the workflow's static data (node scope). */
+export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
+
+export const startFromProperty: INodeProperties = {
+	displayName: 'Start From',
+	name: 'startFrom',
+	type: 'options',
+	options: [
+		{
+			name: 'Latest Full Push',
+			value: 'latestFull',
+			description: 'The first run emits the latest full push (marked full) and every incremental after it',
+		},
+		{ name: 'Now', value: 'now', description: 'The first run emits nothing; later runs emit pushes that arrive after it' },
+	],
+	default: 'latestFull',
+};
+
+export const tablesProperty: INodeProperties = {
+	displayName: 'Table Names or IDs',
+	name: 'tables',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getTables' },
+	default: [],
+	required: true,
+	description:
+		'Tables whose pushes to read. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Each run emits the pushes that arrived since the last successful run (the cursor lives in the workflow; a failed run does not move it). Rows are marked _change: upsert, delete, or full (a full push: replace the table with its rows).',
+		name: 'changesNotice',
+		type: 'notice',
+		default: '',
+	},
+	tablesProperty,
+	startFromProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: rowOptions,
+	},
+];
+
+const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export function readTables(values: unknown): string[] {
+	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
+	return [...new Set(list.map((value) => String(value).trim()).filter(Boolean))];
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
+	const tables = readTables(this.getNodeParameter('tables', itemIndex, []));
+	if (tables.length === 0) {
+		throw new NodeOperationError(this.getNode(), `"Tables" is empty in item ${itemIndex}`, {
+			itemIndex,
+			description: ERROR_MESSAGES.noTable,
+		});
+	}
+	const startFrom = this.getNodeParameter('startFrom', itemIndex, 'latestFull') as StartFrom;
+	const shape = rowShape(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
+	const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), CHANGES_CURSOR_KEY);
+	const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), { shape, startFrom, itemIndex });
+	// Only now, with every row read, does the cursor move.
+	cursor.commit(batch.state);
+	return batch.rows.map((json) => ({ json }));
+}

@@ -1,0 +1,68 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ERROR_MESSAGES, OPSLEVEL_CREDENTIAL_TYPE } from '../constants';
+import type { RowShapeOptions } from '../exports/rows';
+import { bucketSettings, OpsLevelBucket } from '../transport';
+
+/** The bucket of the node's credential; a credential missing a field names it. */
+export async function openBucket(context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<OpsLevelBucket> {
+	const data = await context.getCredentials(OPSLEVEL_CREDENTIAL_TYPE);
+	try {
+		return new OpsLevelBucket(bucketSettings(data), context.getNode());
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error), {
+			description: 'Open the OpsLevel Export Bucket credential and fill in the field named above.',
+		});
+	}
+}
+
+/** A required text parameter, trimmed; an empty value names the field to fill. */
+export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fix: string): string {
+	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (!value) {
+		throw new NodeOperationError(context.getNode(), `"${displayName}" is empty in item ${itemIndex}`, {
+			itemIndex,
+			description: fix,
+		});
+	}
+	return value;
+}
+
+/** The table parameter: a name as it appears in the keys (no slashes). */
+export function readTable(context: IExecuteFunctions, itemIndex: number): string {
+	const table = requireText(context, 'table', itemIndex, 'Table', ERROR_MESSAGES.noTable);
+	if (table.includes('/')) {
+		throw new NodeOperationError(context.getNode(), `"Table" must be a table name such as services; got "${table}"`, {
+			itemIndex,
+			description: ERROR_MESSAGES.noTable,
+		});
+	}
+	return table;
+}
+
+export { readLimit } from '../../../lib/parameters';
+
+/** A date parameter as `YYYY-MM-DDTHH:MM:SS` (UTC), the form drop folders compare with; empty is undefined. */
+export function optionalSince(context: IExecuteFunctions, itemIndex: number, value: unknown, displayName: string): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const raw = value instanceof Date ? value.toISOString() : String(value).trim();
+	const parsed = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Date.parse(raw);
+	if (Number.isNaN(parsed)) {
+		throw new NodeOperationError(context.getNode(), ERROR_MESSAGES.invalidDate(displayName, value), {
+			itemIndex,
+			description: `Fix "${displayName}" in item ${itemIndex}.`,
+		});
+	}
+	return new Date(parsed).toISOString().slice(0, 19);
+}
+
+export interface RowOptionValues {
+	nullCells?: boolean;
+	isoTimestamps?: boolean;
+	includeDeleted?: boolean;
+}
+
+export function rowShape(values: RowOptionValues): RowShapeOptions {
+	return { nullCells: values.nullCells ?? true, isoTimestamps: values.isoTimestamps ?? true };
+}

@@ -1,0 +1,260 @@
+/**
+ * Pushes (one full or incremental export of a table at one instant, one or more objects) and the
+ * three ways of reading them: one push's rows, the current state (latest full push plus every later
+ * incremental applied in order), and the changes since a cursor.
+ */
+import type { IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ERROR_MESSAGES, type PushType } from '../constants';
+import type { OpsLevelBucket } from '../transport';
+import { comparePushOrder, pushOrderKey, pushTimestamp, tablePrefix, type Drop } from './keys';
+import { isDeletion, packRecord, shapeRecord, unpackRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
+
+export interface Push {
+	pushType: PushType;
+	table: string;
+	date: string;
+	timestamp: string;
+	/** Text that orders pushes by time (see pushOrderKey). */
+	order: string;
+	drops: Drop[];
+}
+
+export function pushMeta(push: Push): PushMeta {
+	return { table: push.table, pushType: push.pushType, pushTimestamp: pushTimestamp(push) };
+}
+
+/** Drops grouped into pushes, oldest first. */
+export function groupPushes(drops: Drop[]): Push[] {
+	const sorted = [...drops].sort(comparePushOrder);
+	const pushes: Push[] = [];
+	for (const drop of sorted) {
+		const order = pushOrderKey(drop);
+		const last = pushes[pushes.length - 1];
+		if (last && last.order === order && last.table === drop.table) {
+			last.drops.push(drop);
+		} else {
+			pushes.push({ pushType: drop.pushType, table: drop.table, date: drop.date, timestamp: drop.timestamp, order, drops: [drop] });
+		}
+	}
+	return pushes;
+}
+
+/** The pushes of one table and type, oldest first; with `fromDate`, only those of that date or later. */
+export async function listPushes(
+	bucket: OpsLevelBucket,
+	table: string,
+	pushType: PushType,
+	options: { fromDate?: string; itemIndex?: number } = {},
+): Promise<Push[]> {
+	const drops: Drop[] = [];
+	for await (const drop of bucket.listDrops({
+		pushTypes: [pushType],
+		tables: [table],
+		since: options.fromDate,
+		itemIndex: options.itemIndex,
+	})) {
+		drops.push(drop);
+	}
+	return groupPushes(drops);
+}
+
+/** The latest full push and every later incremental of one table, in the order to apply them. */
+export async function pushesSinceLatestFull(
+	bucket: OpsLevelBucket,
+	table: string,
+	node: INode,
+	itemIndex?: number,
+): Promise<Push[]> {
+	const fulls = await listPushes(bucket, table, 'full', { itemIndex });
+	const base = fulls[fulls.length - 1];
+	if (!base) {
+		throw new NodeOperationError(node, ERROR_MESSAGES.noFullPush(table), {
+			itemIndex,
+			description: `Looked under s3://${bucket.bucket}/${tablePrefix(bucket.rootPrefix, 'full', table)}`,
+		});
+	}
+	const incrementals = await listPushes(bucket, table, 'incremental', { fromDate: base.date, itemIndex });
+	return [base, ...incrementals.filter((push) => push.order > base.order)];
+}
+
+/** Raw records of a push, with the line and key they come from, for errors. */
+async function* pushRecords(
+	bucket: OpsLevelBucket,
+	push: Push,
+	options: { itemIndex?: number; onHeader?: (columns: string[]) => void },
+): AsyncGenerator<{ record: Record<string, string>; line: number; key: string }> {
+	for (const drop of push.drops) {
+		for await (const { record, line } of bucket.readRows(drop.key, options)) {
+			yield { record, line, key: drop.key };
+		}
+	}
+}
+
+function requireId(node: INode, record: Record<string, string>, key: string, line: number, itemIndex?: number): string {
+	const id = record.id;
+	if (id === undefined || id === '' || id === 'NULL') {
+		throw new NodeOperationError(node, ERROR_MESSAGES.missingId(key, line), { itemIndex });
+	}
+	return id;
+}
+
+/** The rows of one push as items, deletions marked; stops after `limit` rows. */
+export async function* pushRows(
+	bucket: OpsLevelBucket,
+	push: Push,
+	shape: RowShapeOptions,
+	options: { itemIndex?: number; limit?: number; change?: (deleted: boolean) => string; requireIdsOf?: INode } = {},
+): AsyncGenerator<IDataObject> {
+	const meta = pushMeta(push);
+	let emitted = 0;
+	if (options.limit !== undefined && options.limit <= 0) return;
+	for await (const { record, line, key } of pushRecords(bucket, push, { itemIndex: options.itemIndex })) {
+		if (options.requireIdsOf) requireId(options.requireIdsOf, record, key, line, options.itemIndex);
+		const deleted = isDeletion(record);
+		yield toItemJson(shapeRecord(record, shape), meta, { deleted, change: options.change?.(deleted) });
+		emitted++;
+		if (options.limit !== undefined && emitted >= options.limit) return;
+	}
+}
+
+/** What every row of one file shares: its push and its header. */
+interface FileContext {
+	meta: PushMeta;
+	columns: string[];
+}
+
+interface LiveRow {
+	cells: PackedCells;
+	file: FileContext;
+	deleted: boolean;
+}
+
+export interface CurrentStateOptions {
+	shape: RowShapeOptions;
+	includeDeleted: boolean;
+	itemIndex?: number;
+	limit?: number;
+}
+
+/**
+ * A table's current state: the latest full push with every later incremental applied in push order
+ * (a row replaces the row of its id, a deletion removes it). Memory holds one row per live id (plus
+ * one per deleted id when deleted rows are asked for), never a whole file.
+ */
+export async function* currentState(
+	bucket: OpsLevelBucket,
+	table: string,
+	node: INode,
+	options: CurrentStateOptions,
+): AsyncGenerator<IDataObject> {
+	const pushes = await pushesSinceLatestFull(bucket, table, node, options.itemIndex);
+	const live = new Map<string, LiveRow>();
+	const columns = new Set<string>();
+	for (const push of pushes) {
+		const meta = pushMeta(push);
+		let file: FileContext = { meta, columns: [] };
+		const onHeader = (names: string[]) => {
+			for (const name of names) columns.add(name);
+			file = { meta, columns: names };
+		};
+		// Straight from each file's row stream (no intermediate generator): this loop is the hot path.
+		for (const { key } of push.drops) {
+			for await (const { record, line } of bucket.readRows(key, { itemIndex: options.itemIndex, onHeader })) {
+				const id = requireId(node, record, key, line, options.itemIndex);
+				const deleted = isDeletion(record);
+				if (deleted && !options.includeDeleted) {
+					live.delete(id);
+					continue;
+				}
+				// Raw cells packed in one string, shaped only on the way out: the least to hold per live row.
+				live.set(id, { cells: packRecord(record, file.columns), file, deleted });
+			}
+		}
+	}
+	const allColumns = [...columns];
+	let emitted = 0;
+	for (const { cells, file, deleted } of live.values()) {
+		if (options.limit !== undefined && emitted >= options.limit) return;
+		const row = shapeRecord(unpackRecord(cells, file.columns), options.shape);
+		yield toItemJson(row, file.meta, { deleted, columns: allColumns });
+		emitted++;
+	}
+}
+
+/** Per table, the order key of the last push processed ('' = none yet, start with whatever comes next). */
+export interface ChangeCursorState {
+	tables: Record<string, string>;
+}
+
+export type StartFrom = 'latestFull' | 'now';
+
+export interface ChangeBatch {
+	rows: IDataObject[];
+	state: ChangeCursorState;
+	pushesRead: number;
+}
+
+/** Marks of getChanges rows. */
+export const CHANGE = { full: 'full', upsert: 'upsert', delete: 'delete' } as const;
+
+/**
+ * The pushes of the given tables not processed yet, as rows marked upsert / delete, or full for the
+ * rows of a full push (a destination replaces the table with them). When a full push is among the new
+ * pushes, the incrementals before it are superseded and skipped. Returns the cursor to commit after
+ * the rows have been handed on; the input state is never changed.
+ */
+export async function collectChanges(
+	bucket: OpsLevelBucket,
+	tables: readonly string[],
+	previous: ChangeCursorState | undefined,
+	node: INode,
+	options: { shape: RowShapeOptions; startFrom: StartFrom; itemIndex?: number },
+): Promise<ChangeBatch> {
+	const state: ChangeCursorState = { tables: { ...(previous?.tables ?? {}) } };
+	let rows: IDataObject[] = [];
+	let pushesRead = 0;
+	for (const table of tables) {
+		const last = Object.prototype.hasOwnProperty.call(state.tables, table) ? state.tables[table] : undefined;
+		let pending: Push[];
+		if (last === undefined && options.startFrom === 'now') {
+			const all = [
+				...(await listPushes(bucket, table, 'full', { itemIndex: options.itemIndex })),
+				...(await listPushes(bucket, table, 'incremental', { itemIndex: options.itemIndex })),
+			].sort((a, b) => a.order.localeCompare(b.order));
+			state.tables[table] = all.length ? all[all.length - 1].order : '';
+			continue;
+		}
+		if (last === undefined) {
+			const fulls = await listPushes(bucket, table, 'full', { itemIndex: options.itemIndex });
+			if (fulls.length === 0) continue;
+			const base = fulls[fulls.length - 1];
+			const incrementals = await listPushes(bucket, table, 'incremental', { fromDate: base.date, itemIndex: options.itemIndex });
+			pending = [base, ...incrementals.filter((push) => push.order > base.order)];
+		} else {
+			const fromDate = last === '' ? undefined : last.slice(0, 10);
+			const fresh = [
+				...(await listPushes(bucket, table, 'full', { fromDate, itemIndex: options.itemIndex })),
+				...(await listPushes(bucket, table, 'incremental', { fromDate, itemIndex: options.itemIndex })),
+			]
+				.filter((push) => push.order > last)
+				.sort((a, b) => a.order.localeCompare(b.order));
+			const latestFull = fresh.map((push) => push.pushType).lastIndexOf('full');
+			pending = latestFull > 0 ? fresh.slice(latestFull) : fresh;
+		}
+		for (const push of pending) {
+			const batch: IDataObject[] = [];
+			const change = (deleted: boolean) => (push.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert);
+			// A change without an id cannot be applied by any destination, so ids are required.
+			for await (const row of pushRows(bucket, push, options.shape, { itemIndex: options.itemIndex, change, requireIdsOf: node })) {
+				batch.push(row);
+			}
+			// concat, not push(...), so a push of very many rows cannot overflow the call stack
+			rows = rows.concat(batch);
+			pushesRead++;
+			state.tables[table] = push.order;
+		}
+	}
+	return { rows, state, pushesRead };
+}

@@ -1,0 +1,351 @@
+/**
+ * The OpsLevel export bucket. S3 is not plain HTTP for n8n's helpers (SigV4, the AWS credential
+ * chain), so calls go through @aws-sdk/client-s3 with its standard retry mode (throttling, 5xx and
+ * network errors, bounded attempts with backoff); its errors are mapped here, in the shared
+ * transport's style, into redacted NodeApiErrors that say what to fix.
+ */
+import {
+	GetObjectCommand,
+	ListObjectsV2Command,
+	S3Client,
+	S3ServiceException,
+	type ListObjectsV2CommandOutput,
+	type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+import { CsvFormatError, parseCsvRows, type CsvRow } from '../../../lib/csv';
+import { vendorApiError, type VendorApi } from '../../../lib/transport';
+import { ERROR_MESSAGES, MAX_LIST_PAGE, PERMISSION, S3_MAX_ATTEMPTS, type PushType } from '../constants';
+import { exportPrefix, normalizeRootPrefix, parseDropKey, tablePrefix, type Drop } from '../exports/keys';
+
+export interface OpsLevelBucketSettings {
+	bucket: string;
+	region: string;
+	rootPrefix: string;
+	authentication: 'accessKeys' | 'host';
+	accessKeyId?: string;
+	secretAccessKey?: string;
+	sessionToken?: string;
+	roleArn?: string;
+	externalId?: string;
+	customEndpoint?: boolean;
+	endpoint?: string;
+	forcePathStyle?: boolean;
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** The credential's fields, validated; a missing field is named. */
+export function bucketSettings(data: ICredentialDataDecryptedObject): OpsLevelBucketSettings {
+	const settings: OpsLevelBucketSettings = {
+		bucket: text(data.bucket),
+		region: text(data.region),
+		rootPrefix: normalizeRootPrefix(text(data.rootPrefix)),
+		authentication: data.authentication === 'host' ? 'host' : 'accessKeys',
+		accessKeyId: text(data.accessKeyId),
+		secretAccessKey: text(data.secretAccessKey),
+		sessionToken: text(data.sessionToken),
+		roleArn: text(data.roleArn),
+		externalId: text(data.externalId),
+		customEndpoint: data.customEndpoint === true,
+		endpoint: text(data.endpoint),
+		forcePathStyle: data.forcePathStyle !== false,
+	};
+	if (!settings.bucket) throw new Error(ERROR_MESSAGES.noBucket);
+	if (!settings.region) throw new Error(ERROR_MESSAGES.noRegion);
+	if (settings.authentication === 'accessKeys' && (!settings.accessKeyId || !settings.secretAccessKey)) {
+		throw new Error(ERROR_MESSAGES.missingKeys);
+	}
+	return settings;
+}
+
+/** Temporary credentials of an assumed role, renewed five minutes before they expire. */
+function assumeRoleProvider(
+	settings: OpsLevelBucketSettings,
+	base: AwsCredentialIdentity | undefined,
+): AwsCredentialIdentityProvider {
+	const sts = new STSClient({
+		region: settings.region,
+		credentials: base,
+		maxAttempts: S3_MAX_ATTEMPTS,
+		// S3-compatible stores that offer roles (MinIO) serve STS at their S3 endpoint.
+		endpoint: settings.customEndpoint && settings.endpoint ? settings.endpoint : undefined,
+	});
+	let cached: AwsCredentialIdentity | undefined;
+	return async () => {
+		if (cached?.expiration && cached.expiration.getTime() - Date.now() > 5 * 60_000) return cached;
+		const answer = await sts.send(
+			new AssumeRoleCommand({
+				RoleArn: settings.roleArn,
+				RoleSessionName: 'n8n-opslevel-export',
+				ExternalId: settings.externalId || undefined,
+			}),
+		);
+		const issued = answer.Credentials;
+		if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+			throw new Error(`AWS STS returned no credentials for role ${settings.roleArn}`);
+		}
+		cached = {
+			accessKeyId: issued.AccessKeyId,
+			secretAccessKey: issued.SecretAccessKey,
+			sessionToken: issued.SessionToken,
+			expiration: issued.Expiration,
+		};
+		return cached;
+	};
+}
+
+export function s3ClientConfig(settings: OpsLevelBucketSettings): S3ClientConfig {
+	const keys: AwsCredentialIdentity | undefined =
+		settings.authentication === 'accessKeys'
+			? {
+					accessKeyId: settings.accessKeyId ?? '',
+					secretAccessKey: settings.secretAccessKey ?? '',
+					sessionToken: settings.sessionToken || undefined,
+				}
+			: undefined; // undefined: the SDK's default chain (environment, shared config, instance or container role)
+	const config: S3ClientConfig = {
+		region: settings.region,
+		maxAttempts: S3_MAX_ATTEMPTS,
+		retryMode: 'standard',
+		// A redirect to another region is reported (with the region to set) rather than followed silently.
+		followRegionRedirects: false,
+		// S3-compatible stores often lack the newer CRC checksums; compute and check them only where S3 requires it.
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
+		credentials: settings.roleArn ? assumeRoleProvider(settings, keys) : keys,
+	};
+	if (settings.customEndpoint && settings.endpoint) {
+		config.endpoint = settings.endpoint;
+		config.forcePathStyle = settings.forcePathStyle;
+	}
+	return config;
+}
+
+interface S3ErrorShape {
+	name?: string;
+	Code?: string;
+	Region?: string;
+	message?: string;
+	$metadata?: { httpStatusCode?: number };
+	$response?: { headers?: Record<string, string | undefined> };
+}
+
+type Action = 'list' | 'get';
+
+const API: Pick<VendorApi, 'displayName'> = { displayName: 'OpsLevel export bucket (S3)' };
+
+export class OpsLevelBucket {
+	readonly client: S3Client;
+
+	constructor(
+		readonly settings: OpsLevelBucketSettings,
+		private readonly node: INode,
+		client?: S3Client,
+	) {
+		this.client = client ?? new S3Client(s3ClientConfig(settings));
+	}
+
+	get bucket(): string {
+		return this.settings.bucket;
+	}
+
+	get rootPrefix(): string {
+		return this.settings.rootPrefix;
+	}
+
+	/** Secrets of the credential, kept out of every message. */
+	private get secrets(): string[] {
+		return [this.settings.secretAccessKey, this.settings.sessionToken].filter((value): value is string => !!value);
+	}
+
+	/**
+	 * An S3 failure as a NodeApiError naming the bucket, the object and what to change (a permission,
+	 * the region, the keys).
+	 */
+	toError(error: unknown, action: Action, target: string, itemIndex?: number): NodeApiError | NodeOperationError {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+		const shape = (typeof error === 'object' && error !== null ? error : {}) as S3ErrorShape;
+		const status = shape.$metadata?.httpStatusCode;
+		const code = shape.Code ?? shape.name ?? '';
+		const bucket = this.bucket;
+		const resource = action === 'list' ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${this.rootPrefix}*`;
+		const permission = action === 'list' ? PERMISSION.list : PERMISSION.get;
+		const region = shape.Region ?? shape.$response?.headers?.['x-amz-bucket-region'];
+		let hint: string | undefined;
+		if (code === 'AccessDenied' || code === 'AllAccessDisabled' || (status === 403 && code !== 'InvalidAccessKeyId' && code !== 'SignatureDoesNotMatch')) {
+			hint = ERROR_MESSAGES.accessDenied(bucket, permission, resource);
+		} else if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidClientTokenId') {
+			hint = ERROR_MESSAGES.badKeys;
+		} else if (code === 'ExpiredToken' || code === 'TokenRefreshRequired') {
+			hint = ERROR_MESSAGES.expiredToken;
+		} else if (code === 'NoSuchBucket') {
+			hint = ERROR_MESSAGES.noSuchBucket(bucket);
+		} else if (code === 'NoSuchKey') {
+			hint = ERROR_MESSAGES.noSuchKey(target);
+		} else if (
+			code === 'PermanentRedirect' ||
+			code === 'AuthorizationHeaderMalformed' ||
+			code === 'IllegalLocationConstraintException' ||
+			status === 301
+		) {
+			hint = ERROR_MESSAGES.wrongRegion(bucket, region);
+		}
+		const isServiceAnswer = status !== undefined || error instanceof S3ServiceException;
+		const vendorMessage = isServiceAnswer
+			? [code, shape.message && shape.message !== code && shape.message !== 'UnknownError' ? shape.message : '']
+					.filter(Boolean)
+					.join(': ')
+			: undefined;
+		const api: VendorApi = {
+			displayName: API.displayName,
+			errorMessage: () => vendorMessage || undefined,
+			hint: () => hint,
+		};
+		return vendorApiError(this.node, api, {
+			status: isServiceAnswer ? (status ?? 0) : undefined,
+			url: `s3://${bucket}/${target}`,
+			method: action === 'list' ? 'ListObjectsV2' : 'GetObject',
+			reason: error instanceof Error ? error.message : String(error),
+			itemIndex,
+			secrets: this.secrets,
+		});
+	}
+
+	/** One page of keys under a prefix. */
+	async listPage(prefix: string, options: { startAfter?: string; token?: string; maxKeys?: number; delimiter?: string; itemIndex?: number }): Promise<ListObjectsV2CommandOutput> {
+		try {
+			return await this.client.send(
+				new ListObjectsV2Command({
+					Bucket: this.bucket,
+					Prefix: prefix,
+					StartAfter: options.token ? undefined : options.startAfter,
+					ContinuationToken: options.token,
+					MaxKeys: options.maxKeys ?? MAX_LIST_PAGE,
+					Delimiter: options.delimiter,
+				}),
+			);
+		} catch (error) {
+			throw this.toError(error, 'list', prefix, options.itemIndex);
+		}
+	}
+
+	/** Every object under a prefix (ListObjectsV2 pages followed by continuation token), lazily. */
+	async *listKeys(prefix: string, options: { startAfter?: string; itemIndex?: number } = {}) {
+		let token: string | undefined;
+		do {
+			const page = await this.listPage(prefix, { startAfter: options.startAfter, token, itemIndex: options.itemIndex });
+			for (const object of page.Contents ?? []) {
+				if (object.Key !== undefined) yield object;
+			}
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+	}
+
+	/**
+	 * The drops of the given push types and tables (all tables when none given), optionally only
+	 * those pushed at or after `since` (`YYYY-MM-DDTHH:MM:SS`), in key order per push type and table.
+	 */
+	async *listDrops(filter: { pushTypes: readonly PushType[]; tables?: readonly string[]; since?: string; itemIndex?: number }): AsyncGenerator<Drop> {
+		const sinceDate = filter.since?.slice(0, 10);
+		for (const pushType of filter.pushTypes) {
+			const prefixes =
+				filter.tables && filter.tables.length > 0
+					? filter.tables.map((table) => tablePrefix(this.rootPrefix, pushType, table))
+					: [`${exportPrefix(this.rootPrefix)}${pushType}/`];
+			for (const prefix of prefixes) {
+				// Date folders sort as text, so listing can start at the since date instead of the beginning.
+				const startAfter = sinceDate && filter.tables?.length ? `${prefix}${sinceDate}` : undefined;
+				for await (const object of this.listKeys(prefix, { startAfter, itemIndex: filter.itemIndex })) {
+					const drop = parseDropKey(object.Key ?? '', this.rootPrefix, {
+						size: object.Size,
+						lastModified: object.LastModified,
+					});
+					if (!drop) continue;
+					if (filter.tables?.length && !filter.tables.includes(drop.table)) continue;
+					if (filter.since && `${drop.date}T${drop.timestamp}` < filter.since) continue;
+					yield drop;
+				}
+			}
+		}
+	}
+
+	/** Table names present in the bucket (folders under the full and incremental pushes). */
+	async listTables(): Promise<string[]> {
+		const tables = new Set<string>();
+		for (const pushType of ['full', 'incremental'] as const) {
+			let token: string | undefined;
+			do {
+				const page = await this.listPage(`${exportPrefix(this.rootPrefix)}${pushType}/`, { token, delimiter: '/' });
+				for (const common of page.CommonPrefixes ?? []) {
+					const name = (common.Prefix ?? '').split('/').filter(Boolean).pop();
+					if (name) tables.add(name);
+				}
+				token = page.IsTruncated ? page.NextContinuationToken : undefined;
+			} while (token);
+		}
+		return [...tables].sort();
+	}
+
+	/**
+	 * The rows of one `.csv.gz` object, streamed: GetObject body → gunzip → CSV parser. Errors name
+	 * the object. An empty object (zero bytes) has no rows.
+	 */
+	async *readRows(key: string, options: { itemIndex?: number; onHeader?: (columns: string[]) => void } = {}): AsyncGenerator<CsvRow> {
+		let body: Readable;
+		try {
+			const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+			if (answer.ContentLength === 0 || !answer.Body) {
+				(answer.Body as Readable | undefined)?.resume?.();
+				return;
+			}
+			body = answer.Body as Readable;
+		} catch (error) {
+			throw this.toError(error, 'get', key, options.itemIndex);
+		}
+		const gunzip = createGunzip();
+		pipeline(body, gunzip, () => undefined);
+		try {
+			yield* parseCsvRows(gunzip, { onHeader: options.onHeader });
+		} catch (error) {
+			throw this.readError(error, key, options.itemIndex);
+		} finally {
+			if (!body.destroyed) body.destroy();
+		}
+	}
+
+	private readError(error: unknown, key: string, itemIndex?: number): NodeApiError | NodeOperationError {
+		const code = (error as { code?: unknown })?.code;
+		if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+			return new NodeOperationError(this.node, ERROR_MESSAGES.corruptGzip(key), {
+				itemIndex,
+				description: `s3://${this.bucket}/${key}: ${(error as Error).message}`,
+			});
+		}
+		if (error instanceof CsvFormatError) {
+			return new NodeOperationError(this.node, ERROR_MESSAGES.badCsv(key, error.message), {
+				itemIndex,
+				description: `s3://${this.bucket}/${key}, line ${error.line}. Ask OpsLevel support to re-send this push.`,
+			});
+		}
+		return this.toError(error, 'get', key, itemIndex);
+	}
+
+	/** The credential test: one key under the export prefix. */
+	async probe(): Promise<{ found: boolean }> {
+		const page = await this.listPage(exportPrefix(this.rootPrefix), { maxKeys: 1 });
+		return { found: (page.KeyCount ?? page.Contents?.length ?? 0) > 0 };
+	}
+
+	destroy(): void {
+		this.client.destroy();
+	}
+}

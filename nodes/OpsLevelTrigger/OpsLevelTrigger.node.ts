@@ -1,0 +1,86 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { StaticDataCursor } from '../../lib/cursor';
+import { getTables, opsLevelS3ApiTest } from '../OpsLevel/OpsLevel.node';
+import { readTables, startFromProperty, tablesProperty } from '../OpsLevel/actions/table/getChanges.operation';
+import { rowOptions } from '../OpsLevel/actions/table/common';
+import { openBucket, rowShape, type RowOptionValues } from '../OpsLevel/actions/validation';
+import { ERROR_MESSAGES, SAMPLE_ROWS } from '../OpsLevel/constants';
+import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from '../OpsLevel/exports/pushes';
+
+/** Where the trigger keeps its cursor in the workflow's static data (node scope). */
+export const TRIGGER_CURSOR_KEY = 'opsLevelPushes';
+
+export class OpsLevelTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpsLevel Trigger',
+		name: 'opsLevelTrigger',
+		icon: { light: 'file:../OpsLevel/opslevel.svg', dark: 'file:../OpsLevel/opslevel.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow with the rows of each new OpsLevel export push in your S3 bucket',
+		subtitle: '={{ "Tables: " + [].concat($parameter["tables"]).join(", ") }}',
+		defaults: { name: 'OpsLevel Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'opsLevelS3Api', required: true, testedBy: 'opsLevelS3ApiTest' }],
+		properties: [
+			{
+				displayName:
+					'OpsLevel pushes a full export weekly and an incremental one daily. Each new push is emitted once; rows are marked _change: upsert, delete, or full (replace the table with the rows of a full push).',
+				name: 'pollingNotice',
+				type: 'notice',
+				default: '',
+			},
+			tablesProperty,
+			startFromProperty,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: rowOptions,
+			},
+		],
+	};
+
+	methods = { loadOptions: { getTables }, credentialTest: { opsLevelS3ApiTest } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const tables = readTables(this.getNodeParameter('tables', []));
+		if (tables.length === 0) {
+			throw new NodeOperationError(this.getNode(), '"Tables" is empty', { description: ERROR_MESSAGES.noTable });
+		}
+		const startFrom = this.getNodeParameter('startFrom', 'latestFull') as StartFrom;
+		const shape = rowShape(this.getNodeParameter('options', {}) as RowOptionValues);
+		const bucket = await openBucket(this);
+		try {
+			// A manual test shows rows of the newest push without moving the cursor.
+			if (this.getMode() === 'manual') {
+				for (const table of tables) {
+					const pushes = [
+						...(await listPushes(bucket, table, 'full')),
+						...(await listPushes(bucket, table, 'incremental')),
+					].sort((a, b) => a.order.localeCompare(b.order));
+					const newest = pushes[pushes.length - 1];
+					if (!newest) continue;
+					const rows = [];
+					const change = (deleted: boolean) => (newest.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert);
+					for await (const row of pushRows(bucket, newest, shape, { limit: SAMPLE_ROWS, change })) rows.push(row);
+					if (rows.length) return [this.helpers.returnJsonArray(rows)];
+				}
+				return null;
+			}
+
+			const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY);
+			const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), { shape, startFrom });
+			cursor.commit(batch.state);
+			return batch.rows.length ? [this.helpers.returnJsonArray(batch.rows)] : null;
+		} finally {
+			bucket.destroy();
+		}
+	}
+}
