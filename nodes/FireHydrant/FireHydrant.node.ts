@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as exportData from './actions/exportData/ExportData.resource';
 import * as exportRequest from './actions/exportRequest/ExportRequest.resource';
+import * as incident from './actions/incident/Incident.resource';
 import { router } from './actions/router';
 
 export class FireHydrant implements INodeType {
@@ -13,7 +14,7 @@ export class FireHydrant implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Read incident data from FireHydrant: nightly data exports and export requests',
+		description: 'Read incident data from FireHydrant: incidents, and rows from the data export or the REST API',
 		defaults: { name: 'FireHydrant' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -28,6 +29,7 @@ export class FireHydrant implements INodeType {
 				options: [
 					{ name: 'Export Data', value: 'exportData', description: 'Rows of the nightly CSV data exports' },
 					{ name: 'Export Request', value: 'exportRequest', description: 'The nightly reports themselves' },
+					{ name: 'Incident', value: 'incident', description: 'Incidents from the REST API' },
 				],
 				default: 'exportData',
 			},
@@ -37,9 +39,11 @@ export class FireHydrant implements INodeType {
 				name: 'deprecationNotice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { resource: ['exportData', 'exportRequest'] } },
 			},
 			...exportData.description,
 			...exportRequest.description,
+			...incident.description,
 		],
 	};
 

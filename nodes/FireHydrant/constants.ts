@@ -54,6 +54,15 @@ export const ERROR_MESSAGES = {
 		'The signed download link expired again right after it was refreshed. Check that this machine\'s clock is correct.',
 	expunged:
 		'FireHydrant expunges reports 30 days after it generates them; this one is gone. Pick a newer date, or set "On Expunged Report" to skip such reports.',
+	forbiddenRest:
+		'The token is valid but lacks permission for this endpoint. Use an API key whose role may read incidents, retrospectives and manage webhooks (Settings → API keys; an Owner key can do all).',
+	notFoundIncident:
+		'Double-check the value in the parameter "Incident ID": no incident has that id in this account (it may have been deleted).',
+	incidentGone: (id: string) =>
+		`Incident ${id} was deleted while this run read it (listed, then 404); it was skipped and none of its rows were emitted.`,
+	noCursorOverlap: 'Enter an overlap of 0 minutes or more in "Overlap (Minutes)".',
+	webhookSecretMissing:
+		'Enter the webhook secret in "Webhook Secret": FireHydrant signs every delivery with it, and deliveries cannot be verified without it.',
 	noExportRequestIds: 'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
 	invalidDate: (field: string, value: unknown) =>
 		`"${field}" must be a date such as 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,

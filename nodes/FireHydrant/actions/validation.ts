@@ -21,12 +21,7 @@ export function requireText(
 	return value;
 }
 
-/** Return All / Limit as one value: undefined means all. */
-export function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
-	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	if (returnAll) return undefined;
-	return context.getNodeParameter('limit', itemIndex, 50) as number;
-}
+export { readLimit } from '../../../lib/parameters';
 
 /** A date parameter as an ISO 8601 instant, or undefined when empty; anything else names the field. */
 export function optionalInstant(

@@ -54,10 +54,11 @@ export const fireHydrantApi: VendorApi = {
 	errorMessage: (body) => fireHydrantErrorMessage(body),
 	hint(status, request) {
 		if (status === 401) return ERROR_MESSAGES.unauthorized;
-		if (status === 403) return ERROR_MESSAGES.forbidden;
+		if (status === 403) return request.url.includes('/data_export/') ? ERROR_MESSAGES.forbidden : ERROR_MESSAGES.forbiddenRest;
 		if (status === 404 && request.url.includes('/data_export/export_requests/')) {
 			return ERROR_MESSAGES.notFoundExportRequest;
 		}
+		if (status === 404 && /\/v1\/incidents\/[^/]+$/.test(request.url.split('?')[0])) return ERROR_MESSAGES.notFoundIncident;
 		if (status === 429) return ERROR_MESSAGES.rateLimited;
 		if (status >= 500) return ERROR_MESSAGES.serverError;
 		return undefined;

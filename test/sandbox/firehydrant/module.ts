@@ -6,6 +6,7 @@ import { ChunkedBytes } from '../csv';
 import { Random } from '../prng';
 import { ControlInputError, type HeaderValues, type SandboxExchange, type SandboxModule } from '../server';
 import { DAY, HOUR, MINUTE, generateAccount, iso, type FireHydrantSeedOptions, type GeneratedAccount, type GeneratedExport } from './data';
+import { FireHydrantRest, RestError, type DeliveryInput, type DeliveryResult } from './rest';
 import { EXPORT_STATUSES, shortSourceOf, type ExportStatus } from './sources';
 import type {
 	AddExportRequestInput,
@@ -109,6 +110,8 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	private urlsBornExpired = 0;
 	private readonly customParses = new WeakMap<ExportEntry, ParsedCustomBody>();
 	private serverBaseUrl = '';
+	/** The REST API (incidents, events, reports, webhooks) over the same history. */
+	readonly rest: FireHydrantRest;
 
 	constructor(
 		private readonly seed: number,
@@ -119,6 +122,7 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		this.urlLifetimeMs = this.initialUrlLifetimeMs;
 		this.customIds = new Random(seed + 3);
 		this.restoreGeneratedEntries();
+		this.rest = new FireHydrantRest(this.account);
 		this.faults = {
 			rateLimit: (count, rateOptions = {}) => {
 				this.queueFault({
@@ -192,6 +196,7 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		this.urlLifetimeMs = this.initialUrlLifetimeMs;
 		this.customIds = new Random(this.seed + 3);
 		this.restoreGeneratedEntries();
+		this.rest.reset();
 	}
 
 	rawCsv(exportRequestId: string): Buffer {
@@ -284,16 +289,18 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		return null;
 	}
 
-	handle(exchange: SandboxExchange): void {
+	handle(exchange: SandboxExchange): void | Promise<void> {
 		if (exchange.path.startsWith(STORAGE_PREFIX)) {
 			this.serveDownload(exchange);
 			return;
 		}
+		if (this.rest.rateLimited(exchange)) return;
 		const fault = this.takeApiFault();
 		if (fault) {
 			this.answerFault(exchange, fault);
 			return;
 		}
+		if (FireHydrantRest.serves(exchange.path)) return this.serveRest(exchange);
 		try {
 			this.serveApi(exchange);
 		} catch (error) {
@@ -304,6 +311,42 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				exchange.sendJson(500, errorBody(`sandbox internal error: ${message}`, 'internal_server_error'));
 			}
 		}
+	}
+
+	private async serveRest(exchange: SandboxExchange): Promise<void> {
+		try {
+			await this.rest.serve(exchange, this.authenticate(exchange));
+		} catch (error) {
+			if (error instanceof ErrorStatus || error instanceof RestError) {
+				exchange.sendJson(error.status, errorBody(error.message, error.code));
+			} else {
+				const message = error instanceof Error ? error.message : String(error);
+				exchange.sendJson(500, errorBody(`sandbox internal error: ${message}`, 'internal_server_error'));
+			}
+		}
+	}
+
+	/**
+	 * Posts a signed webhook delivery to every active webhook (or one), as FireHydrant does:
+	 * `fh-signature` is the hex HMAC-SHA256 of the raw body with the webhook's secret.
+	 */
+	async deliverWebhook(input: DeliveryInput): Promise<DeliveryResult[]> {
+		const targets = [...this.rest.webhooks.values()].filter(
+			(webhook) => (input.webhookId ? webhook.id === input.webhookId : webhook.state === 'active'),
+		);
+		if (input.webhookId && targets.length === 0) throw new Error(`unknown webhook id: ${input.webhookId}`);
+		const results: DeliveryResult[] = [];
+		for (const webhook of targets) {
+			const signedBody = this.rest.deliveryBody(input);
+			const signature =
+				input.signature === undefined ? createHmac('sha256', webhook.secret).update(signedBody).digest('hex') : input.signature;
+			const rawBody = input.tamper ? signedBody.replace('"operation":"', '"operation":"x') : signedBody;
+			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'FireHydrant-Webhooks' };
+			if (signature !== null) headers['fh-signature'] = signature;
+			const response = await fetch(webhook.url, { method: 'POST', headers, body: rawBody });
+			results.push({ webhookId: webhook.id, url: webhook.url, status: response.status, body: await response.text(), rawBody, signature });
+		}
+		return results;
 	}
 
 	private serveApi(exchange: SandboxExchange): void {
@@ -620,12 +663,74 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			exchange.sendJson(200, { ok: true });
 			return;
 		}
+		if (subPath.startsWith('/rest/')) {
+			await this.handleRestControl(exchange, subPath.slice('/rest'.length));
+			return;
+		}
 		if (subPath === '/reset' && method === 'POST') {
 			this.reset();
 			exchange.sendJson(200, { ok: true });
 			return;
 		}
 		exchange.sendJson(404, { error: 'unknown control path', path: exchange.path, method });
+	}
+
+	private async handleRestControl(exchange: SandboxExchange, subPath: string): Promise<void> {
+		if (exchange.method === 'GET' && subPath === '/stats') {
+			exchange.sendJson(200, { apiRequests: this.rest.apiRequests, rejectedByRateLimit: this.rest.rejectedByRateLimit });
+			return;
+		}
+		if (exchange.method === 'GET' && subPath === '/webhooks') {
+			exchange.sendJson(200, [...this.rest.webhooks.values()]);
+			return;
+		}
+		if (exchange.method !== 'POST') throw new ControlInputError(`POST expected for ${exchange.path}`);
+		const input = asObject(await exchange.readJson());
+		switch (subPath) {
+			case '/rate-limit':
+				this.guard(() =>
+					this.rest.setRateLimit(input.enabled !== false, {
+						limit: input.limit === undefined ? undefined : Number(input.limit),
+						windowMs: input.windowMs === undefined ? undefined : Number(input.windowMs),
+					}),
+				);
+				exchange.sendJson(200, { ok: true, rejected: this.rest.rejectedByRateLimit });
+				return;
+			case '/as-of':
+				this.guard(() => this.rest.setAsOf(Date.parse(String(input.at))));
+				exchange.sendJson(200, { ok: true });
+				return;
+			case '/edit-incident':
+				this.guard(() => this.rest.editIncident(String(input.id ?? ''), { name: input.name as string | undefined, severity: input.severity as string | undefined }));
+				exchange.sendJson(200, { ok: true });
+				return;
+			case '/vanish-incident':
+				this.guard(() => this.rest.vanishIncident(String(input.id ?? '')));
+				exchange.sendJson(200, { ok: true });
+				return;
+			case '/deny':
+				this.guard(() => this.rest.deny(String(input.pattern ?? '')));
+				exchange.sendJson(200, { ok: true });
+				return;
+			case '/deliver': {
+				const outcome = await this.deliverWebhook({
+					incidentId: String(input.incidentId ?? ''),
+					operation: input.operation as string | undefined,
+					resourceType: input.resourceType as string | undefined,
+					signature: input.signature as string | null | undefined,
+					tamper: input.tamper === true,
+					webhookId: input.webhookId as string | undefined,
+				}).then(
+					(results) => ({ results }),
+					(error: unknown) => ({ failure: error instanceof Error ? error.message : String(error) }),
+				);
+				if ('failure' in outcome) throw new ControlInputError(outcome.failure);
+				exchange.sendJson(200, outcome.results);
+				return;
+			}
+			default:
+				exchange.sendJson(404, { error: 'unknown control path', path: exchange.path });
+		}
 	}
 
 	private applyFaultCommand(input: Record<string, unknown>): void {

@@ -1,3 +1,4 @@
+import type { DeliveryInput, DeliveryResult, FireHydrantRest } from './rest';
 import type { ExportStatus } from './sources';
 
 export type { FireHydrantSeedOptions } from './data';
@@ -110,6 +111,10 @@ export interface FireHydrantSandbox {
 	expunge(exportRequestId: string): void;
 	setUrlLifetime(ms: number): void;
 	readonly faults: FireHydrantFaults;
+	/** The REST API over the same history: view time, live edits, rate limit, webhooks. */
+	readonly rest: FireHydrantRest;
+	/** Posts a signed delivery (as FireHydrant does) to the registered webhooks. */
+	deliverWebhook(input: DeliveryInput): Promise<DeliveryResult[]>;
 	/** Back to the state right after start: faults, custom exports, expunges, url lifetime. */
 	reset(): void;
 }

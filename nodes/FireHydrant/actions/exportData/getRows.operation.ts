@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { returnAllAndLimit } from '../../../../lib/parameters';
 import { ALL_SOURCE_CHOICES, ERROR_MESSAGES, KNOWN_EXPORT_SOURCES, OTHER_SOURCES } from '../../constants';
 import { collectExportRows } from '../../exports/collect';
 import {
@@ -12,7 +13,9 @@ import {
 import { withReportStream, type ExpungedPolicy } from '../../exports/reader';
 import { DEFAULT_ROW_SHAPE } from '../../exports/rows';
 import { identifySource, isSourceSelected } from '../../exports/sources';
+import { collectRestRows } from '../../rest/collect';
 import { FireHydrantClient } from '../../transport';
+import { incrementalOptions, readIncrementalWindow } from '../incident/getMany.operation';
 import { optionalInstant, readLimit } from '../validation';
 
 export const SOURCE_OPTIONS = [
@@ -77,7 +80,47 @@ export const rowOptions: INodeProperties[] = [
 	},
 ];
 
+const EXPORT_ONLY = { show: { dataSource: ['export'] } };
+const REST_ONLY = { show: { dataSource: ['rest'] } };
+
+/** Everything but the expunged-report policy applies to rows built from the REST API too. */
+const restRowOptions: INodeProperties[] = rowOptions.filter((option) => option.name !== 'onExpunged');
+
 const properties: INodeProperties[] = [
+	{
+		displayName: 'Data Source',
+		name: 'dataSource',
+		type: 'options',
+		options: [
+			{
+				name: 'Data Export',
+				value: 'export',
+				description: 'The nightly CSV reports (Enterprise accounts with the Data Export integration; deprecated by FireHydrant)',
+			},
+			{
+				name: 'REST API',
+				value: 'rest',
+				description: 'The same rows built from the REST API, for accounts without the export',
+			},
+		],
+		default: 'export',
+	},
+	{
+		displayName: 'Changed After',
+		name: 'changedAfter',
+		type: 'dateTime',
+		default: '',
+		description: 'Only incidents (and their rows) changed after this time. Empty: all incidents.',
+		displayOptions: REST_ONLY,
+	},
+	{
+		displayName: 'Changed Before',
+		name: 'changedBefore',
+		type: 'dateTime',
+		default: '',
+		description: 'Only incidents changed before this time. Empty: up to now.',
+		displayOptions: REST_ONLY,
+	},
 	{
 		displayName: 'Export Requests',
 		name: 'selectBy',
@@ -87,6 +130,7 @@ const properties: INodeProperties[] = [
 			{ name: 'By ID', value: 'ids', description: 'The reports of given export request IDs' },
 		],
 		default: 'since',
+		displayOptions: EXPORT_ONLY,
 	},
 	{
 		displayName: 'Generated After',
@@ -96,7 +140,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		description:
 			'Reports generated after this time. Reports are kept for 30 days; consecutive reports overlap, which Deduplicate takes care of.',
-		displayOptions: { show: { selectBy: ['since'] } },
+		displayOptions: { show: { dataSource: ['export'], selectBy: ['since'] } },
 	},
 	{
 		displayName: 'Export Request IDs',
@@ -106,7 +150,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'a9fc8336-b3d0-4bc0-8d74-29f3c7508576, 0b5e…',
 		description: 'Comma-separated IDs of export requests',
-		displayOptions: { show: { selectBy: ['ids'] } },
+		displayOptions: { show: { dataSource: ['export'], selectBy: ['ids'] } },
 	},
 	{
 		displayName: 'Sources',
@@ -130,24 +174,10 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'rows',
+		displayOptions: EXPORT_ONLY,
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: { output: ['rows'] } },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { output: ['rows'], returnAll: [false] } },
-	},
+	...returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['export'], output: ['rows'] } }),
+	...returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['rest'] } }),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -155,7 +185,7 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
-		displayOptions: { show: { output: ['files'] } },
+		displayOptions: { show: { dataSource: ['export'], output: ['files'] } },
 	},
 	{
 		displayName: 'Options',
@@ -164,7 +194,16 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: rowOptions,
-		displayOptions: { show: { output: ['rows'] } },
+		displayOptions: { show: { dataSource: ['export'], output: ['rows'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'restOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...restRowOptions, ...incrementalOptions],
+		displayOptions: REST_ONLY,
 	},
 	{
 		displayName: 'Options',
@@ -173,7 +212,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: rowOptions.filter((option) => option.name === 'onExpunged'),
-		displayOptions: { show: { output: ['files'] } },
+		displayOptions: { show: { dataSource: ['export'], output: ['files'] } },
 	},
 ];
 
@@ -280,7 +319,41 @@ async function exportFiles(
 	return { items, hints };
 }
 
+async function restRows(context: IExecuteFunctions, itemIndex: number, sources: string[]): Promise<INodeExecutionData[]> {
+	const limit = readLimit(context, itemIndex);
+	const values = context.getNodeParameter('restOptions', itemIndex, {}) as RowOptionValues & {
+		incremental?: boolean;
+		overlapMinutes?: number;
+	};
+	const shape = resolveRowOptions(values);
+	const window = readIncrementalWindow(context, itemIndex, values, 'restRowsCursor');
+	const changedAfter = optionalInstant(context, itemIndex, context.getNodeParameter('changedAfter', itemIndex, ''), 'Changed After');
+	const changedBefore = optionalInstant(context, itemIndex, context.getNodeParameter('changedBefore', itemIndex, ''), 'Changed Before');
+	if (window && limit !== undefined) {
+		throw new NodeOperationError(context.getNode(), '"Incremental" needs "Return All"', {
+			itemIndex,
+			description: 'Turn on "Return All": with a limit, rows past it would be skipped for good once the run moves the cursor.',
+		});
+	}
+	const client = await FireHydrantClient.create(context, itemIndex);
+	const collected = await collectRestRows(client, {
+		...shape,
+		sources,
+		filter: { updatedAfter: window ? window.startAfter(changedAfter) : changedAfter, updatedBefore: changedBefore },
+	});
+	if (collected.hints.length) {
+		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
+	}
+	window?.commit();
+	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
+	return rows.map((json) => ({ json }));
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'export') as string;
+	if (dataSource === 'rest') {
+		return await restRows(this, itemIndex, this.getNodeParameter('sources', itemIndex, ALL_SOURCE_CHOICES) as string[]);
+	}
 	const sources = this.getNodeParameter('sources', itemIndex, ALL_SOURCE_CHOICES) as string[];
 	const output = this.getNodeParameter('output', itemIndex, 'rows') as string;
 	const client = await FireHydrantClient.create(this, itemIndex);

@@ -1,0 +1,250 @@
+/**
+ * FireHydrant's REST API through n8n-core's real engine against the sandbox: Get Rows with Data
+ * Source "REST API" gives the export's rows for the same account, incremental runs return exactly
+ * what changed, and every bad answer the issue names ends in a message a user can act on.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { pacerRegistry } from '../../../lib/pacer';
+import { REST_UNAVAILABLE_COLUMNS } from '../../../nodes/FireHydrant/rest/rows';
+import type { ExportSourceName } from '../../../nodes/FireHydrant/constants';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { chain, runWorkflow, type EngineRunResult } from '../harness';
+import { ALL_SOURCES, credentialTypes, errorText, fireHydrantCredential, FIREHYDRANT_TYPE, getRows, NODE_NAME, nodeTypes, runFireHydrant } from './setup';
+
+jest.setTimeout(60_000);
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } });
+});
+
+afterAll(async () => {
+	await sandbox.close();
+});
+
+beforeEach(() => {
+	// Each run here makes fewer requests than the account-wide pacer allows per window; forgetting
+	// earlier runs' requests keeps the suite from waiting on windows it does not test. The pacing
+	// itself is tested in test/unit/sandbox/firehydrant-rest-pacing.test.ts.
+	pacerRegistry.clear();
+});
+
+afterEach(() => {
+	sandbox.fireHydrant.reset();
+});
+
+const restRows = (extra: IDataObject = {}) => ({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', ...extra });
+
+function rowsOf(result: EngineRunResult): IDataObject[] {
+	return result.output(NODE_NAME).map((item) => item.json);
+}
+
+function byId(rows: IDataObject[], source: string): Map<string, IDataObject> {
+	return new Map(rows.filter((row) => row._source === source).map((row) => [String(row.id), row]));
+}
+
+/** Runs the node like a trigger-started execution, so static data persists between runs. */
+async function runPersisted(parameters: IDataObject, staticData: IDataObject, token?: string): Promise<EngineRunResult> {
+	const workflow = chain({
+		name: NODE_NAME,
+		type: FIREHYDRANT_TYPE,
+		parameters: parameters as never,
+		credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
+	});
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: [fireHydrantCredential(sandbox, token)],
+		workflow: { ...workflow, staticData },
+		mode: 'trigger',
+	});
+}
+
+/**
+ * Columns REST derives rather than reads: incidents and events have no updated_at in the API, so
+ * it is the newest milestone (incidents) or occurred_at (events), which can be older than the
+ * export's value when the newest change touched no milestone (a severity change, an edited note).
+ */
+const DERIVED: Partial<Record<ExportSourceName, string[]>> = {
+	incident: ['updated_at', 'active_duration', 'active_duration_seconds'],
+	incident_event: ['updated_at'],
+};
+
+describe('FireHydrant Get Rows from the REST API', () => {
+	it('gives the export rows for the same account: same sources, ids, columns and values', async () => {
+		const exported = rowsOf(await runFireHydrant(sandbox, getRows({ sources: ALL_SOURCES })));
+		pacerRegistry.clear();
+		const fromRest = rowsOf(await runFireHydrant(sandbox, restRows({ sources: ALL_SOURCES })));
+		let derivedDifferences = 0;
+		let compared = 0;
+		for (const source of ALL_SOURCES as ExportSourceName[]) {
+			const expected = byId(exported, source);
+			const got = byId(fromRest, source);
+			expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+			expect(got.size).toBeGreaterThan(0);
+			const skipped = new Set([...REST_UNAVAILABLE_COLUMNS[source], '_exportRequestId']);
+			const derived = new Set(DERIVED[source] ?? []);
+			for (const [id, exportRow] of expected) {
+				const restRow = got.get(id) as IDataObject;
+				expect(Object.keys(restRow)).toEqual(Object.keys(exportRow));
+				expect(restRow._exportRequestId).toBeNull();
+				for (const column of skipped) if (column !== '_exportRequestId') expect(restRow[column]).toBeNull();
+				for (const [column, value] of Object.entries(exportRow)) {
+					if (skipped.has(column)) continue;
+					if (derived.has(column) && restRow[column] !== value) {
+						derivedDifferences++;
+						// A derived updated_at is never later than the real one.
+						if (column === 'updated_at') expect(Date.parse(String(restRow[column]))).toBeLessThan(Date.parse(String(value)));
+						continue;
+					}
+					compared++;
+					expect({ source, id, column, value: restRow[column] }).toEqual({ source, id, column, value });
+				}
+			}
+		}
+		expect(compared).toBeGreaterThan(500);
+		// Derivation differs only for the few records whose last change touched no milestone.
+		expect(derivedDifferences).toBeLessThan(compared / 50);
+	});
+
+	it('returns event_details as an object and tags/questions as values, like the export', async () => {
+		const rows = rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident_event', 'retrospective'] })));
+		const event = rows.find((row) => row._source === 'incident_event') as IDataObject;
+		expect(typeof event.event_details).toBe('object');
+		const retrospective = rows.find((row) => row._source === 'retrospective') as IDataObject;
+		expect(Array.isArray(retrospective.tags)).toBe(true);
+		expect(Array.isArray(retrospective.questions)).toBe(true);
+	});
+
+	it('skips and reports an incident deleted between the list and its detail calls', async () => {
+		const gone = sandbox.fireHydrant.rest.incidentIds()[3];
+		sandbox.fireHydrant.rest.vanishIncident(gone);
+		const result = await runFireHydrant(sandbox, restRows({ sources: ALL_SOURCES }));
+		expect(result.status).toBe('success');
+		const rows = rowsOf(result);
+		expect(rows.some((row) => row.id === gone || row.incident_id === gone)).toBe(false);
+		expect(byId(rows, 'incident').size).toBe(sandbox.fireHydrant.rest.incidentIds().length - 1);
+		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain(`Incident ${gone} was deleted while this run read it`);
+	});
+
+	it('reads incrementally: a second run returns exactly the incidents changed since the first', async () => {
+		const staticData: IDataObject = {};
+		const parameters = restRows({ sources: ['incident', 'incident_event'], restOptions: { incremental: true } });
+		const first = await runPersisted(parameters, staticData);
+		expect(first.status).toBe('success');
+		expect(first.staticDataPersisted).toBe(true);
+		expect(byId(rowsOf(first), 'incident').size).toBe(sandbox.fireHydrant.rest.incidentIds().length);
+
+		const changed = sandbox.fireHydrant.rest.incidentIds().slice(5, 8);
+		for (const id of changed) sandbox.fireHydrant.rest.editIncident(id, { severity: 'SEV1' });
+		pacerRegistry.clear();
+		const second = await runPersisted(parameters, first.staticData);
+		const rows = rowsOf(second);
+		expect([...byId(rows, 'incident').keys()].sort()).toEqual([...changed].sort());
+		// Their events come along, and nothing of any other incident.
+		expect(rows.filter((row) => row._source === 'incident_event').every((row) => changed.includes(String(row.incident_id)))).toBe(true);
+		const query = sandbox.requests.filter((request) => request.path === '/v1/incidents').pop()?.query ?? {};
+		expect(query.updated_after).toBeDefined();
+
+		// The overlap (default 10 minutes) reads those changes once more; ids stay unique.
+		const third = await runPersisted(parameters, second.staticData);
+		expect([...byId(rowsOf(third), 'incident').keys()].sort()).toEqual([...changed].sort());
+		const withoutOverlap = { ...parameters, restOptions: { incremental: true, overlapMinutes: 0 } };
+		const fourth = await runPersisted(withoutOverlap, third.staticData);
+		expect(byId(rowsOf(fourth), 'incident').size).toBe(0);
+	});
+
+	it('does not move the cursor when a run fails', async () => {
+		const parameters = restRows({ sources: ['incident'], restOptions: { incremental: true } });
+		const first = await runPersisted(parameters, {});
+		const cursorBefore = JSON.stringify(first.staticData);
+		const failed = await runPersisted(parameters, first.staticData, 'fhb-not-a-valid-token');
+		expect(failed.status).toBe('error');
+		expect(JSON.stringify(failed.staticData)).toBe(cursorBefore);
+	});
+});
+
+describe('FireHydrant Incident resource', () => {
+	it('Get Many filters and limits, and Simplify gives the flat row', async () => {
+		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'getMany', returnAll: false, limit: 7 });
+		const incidents = rowsOf(result);
+		expect(incidents).toHaveLength(7);
+		expect(Object.keys(incidents[0])).toContain('resolved_at');
+		expect(incidents[0].milestones).toBeUndefined();
+		const listCall = sandbox.requests.filter((request) => request.path === '/v1/incidents').pop();
+		expect(listCall?.query.per_page).toBe('200');
+
+		const severity = String(incidents[0].severity);
+		const filtered = rowsOf(await runFireHydrant(sandbox, {
+			resource: 'incident',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { severities: severity },
+			simplify: false,
+		}));
+		expect(filtered.length).toBeGreaterThan(0);
+		expect(filtered.every((incident) => incident.severity === severity)).toBe(true);
+		expect(Array.isArray(filtered[0].milestones)).toBe(true);
+	});
+
+	it('Get Many incremental returns only changed incidents on the next run', async () => {
+		const parameters = { resource: 'incident', operation: 'getMany', returnAll: true, options: { incremental: true, overlapMinutes: 10 } };
+		const first = await runPersisted(parameters, {});
+		expect(rowsOf(first).length).toBe(sandbox.fireHydrant.rest.incidentIds().length);
+		const changed = sandbox.fireHydrant.rest.incidentIds()[0];
+		sandbox.fireHydrant.rest.editIncident(changed, { name: 'Renamed during the test' });
+		const second = rowsOf(await runPersisted(parameters, first.staticData));
+		expect(second.map((incident) => incident.id)).toEqual([changed]);
+		expect(second[0].name).toBe('Renamed during the test');
+	});
+
+	it('Get names the incident ID when there is no such incident (404)', async () => {
+		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'no-such-incident' });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('FireHydrant has no incident with ID "no-such-incident"');
+		expect(errorText(result)).toContain('Incident ID');
+	});
+
+	it('Get returns one incident', async () => {
+		const id = sandbox.fireHydrant.rest.incidentIds()[2];
+		const rows = rowsOf(await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: id }));
+		expect(rows).toHaveLength(1);
+		expect(rows[0].id).toBe(id);
+	});
+});
+
+describe('FireHydrant REST errors from every endpoint used', () => {
+	it('401 on the incident list names the credential', async () => {
+		const result = await runFireHydrant(sandbox, restRows(), { token: 'fhb-wrong' });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('FireHydrant answered 401');
+		expect(errorText(result)).toContain('Check the API token in the FireHydrant credential');
+		expect(errorText(result)).not.toContain(sandbox.fireHydrant.apiToken);
+	});
+
+	it.each([
+		['role assignments', '/role_assignments$', ['incident_role_assignment']],
+		['events', '/events$', ['incident_event']],
+		['post-mortem reports', '^/v1/post_mortems/reports$', ['retrospective']],
+		['incident list', '^/v1/incidents$', ['incident']],
+	])('403 from %s says which permission is missing', async (_name, pattern, sources) => {
+		sandbox.fireHydrant.rest.deny(pattern);
+		const result = await runFireHydrant(sandbox, restRows({ sources }));
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('FireHydrant answered 403');
+		expect(errorText(result)).toContain('lacks permission for this endpoint');
+	});
+
+	it('404 on Get Incident names the parameter to fix (sub-resource 404s: see the deleted-incident test)', async () => {
+		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'gone' });
+		expect(errorText(result)).toContain('Double-check the value in the parameter "Incident ID"');
+	});
+
+	it('continues on fail with an error item', async () => {
+		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'missing' }, { node: { continueOnFail: true } });
+		expect(result.status).toBe('success');
+		expect(String(rowsOf(result)[0].error)).toContain('no incident with ID "missing"');
+	});
+});
