@@ -2,9 +2,27 @@
  * n8n loads nodes and credentials from the `n8n` block of package.json; this entry point exports
  * the same classes and the vendor-neutral library for use outside n8n (scripts, other packages).
  */
+export { DatadogDoraApi } from './credentials/DatadogDoraApi.credentials';
+export { DatadogDora } from './nodes/DatadogDora/DatadogDora.node';
+export { deriveEventId, toUnixNanos, isoFromDatadog } from './nodes/DatadogDora/events';
+export { walkWindow } from './nodes/DatadogDora/list';
+export { mapWithLimit } from './lib/concurrency';
 export { FireHydrantApi } from './credentials/FireHydrantApi.credentials';
 export { FireHydrant } from './nodes/FireHydrant/FireHydrant.node';
 export { FireHydrantExportTrigger } from './nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
+export { FireHydrantTrigger } from './nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+export { IncidentIoApi } from './credentials/IncidentIoApi.credentials';
+export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
+export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+export { flattenIncident } from './nodes/IncidentIo/flatten';
+export { OpsLevelS3Api } from './credentials/OpsLevelS3Api.credentials';
+export { OpsLevel } from './nodes/OpsLevel/OpsLevel.node';
+export { OpsLevelTrigger } from './nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+export { OpsLevelBucket, bucketSettings, s3ClientConfig } from './nodes/OpsLevel/transport';
+export { parseDropKey, pushTimestamp, comparePushOrder } from './nodes/OpsLevel/exports/keys';
+export { currentState, collectChanges, groupPushes } from './nodes/OpsLevel/exports/pushes';
+export { shapeRecord as shapeOpsLevelRecord, isTombstone } from './nodes/OpsLevel/exports/rows';
+export { verifySvixSignature, svixSignature } from './lib/signatures';
 
 export * from './lib';
 export { StaticDataCursor } from './lib/cursor';

@@ -5,7 +5,11 @@
 type Suite = () => Promise<{ run(): Promise<void> }>;
 
 const SUITES: Record<string, Suite> = {
+	datadog: async () => await import('./bench/datadog'),
 	firehydrant: async () => await import('./bench/firehydrant'),
+	'incident-io': async () => await import('./bench/incident-io'),
+	opslevel: async () => await import('./bench/opslevel'),
+	'firehydrant-rest': async () => await import('./bench/firehydrant-rest'),
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,9 @@
+import { DatadogModule } from './datadog/module';
+import type { DatadogSandbox, DatadogSeedOptions } from './datadog/types';
 import { FireHydrantModule } from './firehydrant/module';
 import type { FireHydrantSandbox, FireHydrantSeedOptions } from './firehydrant/types';
+import type { IncidentIoSeedOptions } from './incident-io/data';
+import { IncidentIoModule } from './incident-io/module';
 import { SandboxServer, type RecordedRequest } from './server';
 
 /**
@@ -38,12 +42,18 @@ export interface SandboxOptions {
 	/** Default 1. */
 	seed?: number;
 	fireHydrant?: FireHydrantSeedOptions;
+	incidentIo?: IncidentIoSeedOptions;
+	datadog?: DatadogSeedOptions;
 }
 
 export interface Sandbox {
 	/** `http://127.0.0.1:<port>`, no trailing slash. */
 	baseUrl: string;
 	fireHydrant: FireHydrantSandbox;
+	/** incident.io, served under `<baseUrl>/incident-io`. */
+	incidentIo: IncidentIoModule;
+	/** Datadog DORA Metrics, served under `<baseUrl>/datadog`. */
+	datadog: DatadogSandbox;
 	/** Every request in arrival order (API, downloads and control), live. */
 	requests: RecordedRequest[];
 	/** Back to the start state: faults, custom data, settings, and an empty request log. */
@@ -57,12 +67,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const seed = options.seed ?? DEFAULT_SEED;
 	if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
 	const fireHydrant = new FireHydrantModule(seed, options.fireHydrant);
-	const server = new SandboxServer([fireHydrant]);
+	// FireHydrant owns the root; every other vendor is served under a prefix of its own.
+	const datadog = new DatadogModule(seed, options.datadog);
+	const incidentIo = new IncidentIoModule(seed, options.incidentIo);
+	const server = new SandboxServer([fireHydrant, datadog, incidentIo]);
 	const baseUrl = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
 	fireHydrant.attach(baseUrl);
+	datadog.attach(baseUrl);
+	incidentIo.attach(baseUrl);
 	return {
 		baseUrl,
 		fireHydrant,
+		datadog,
+		incidentIo,
 		requests: server.requests,
 		reset: () => server.reset(),
 		close: () => server.close(),

@@ -19,7 +19,7 @@ describe('sandbox control API', () => {
 
 	it('describes the server and the FireHydrant module', async () => {
 		const health = await request(`${control}/health`);
-		expect(health.json).toEqual({ ok: true, baseUrl: sandbox.baseUrl, modules: ['firehydrant'] });
+		expect(health.json).toEqual({ ok: true, baseUrl: sandbox.baseUrl, modules: ['firehydrant', 'datadog', 'incident-io'] });
 		const described = await request(`${control}/firehydrant`);
 		expect(described.json).toMatchObject({
 			baseUrl: sandbox.baseUrl,

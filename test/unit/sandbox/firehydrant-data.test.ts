@@ -241,17 +241,14 @@ describe('FireHydrant sandbox: data', () => {
 		}
 	});
 
-	it('generates 10 000 incidents × 10 events quickly, with exactly countable totals', () => {
-		const started = Date.now();
-		const account = generateAccount(9, { incidents: 10_000, eventsPerIncident: 10, now: NOW });
-		const elapsed = Date.now() - started;
-		expect(account.incidentCount).toBe(10_000);
-		expect(account.eventCount).toBe(100_000);
+	// Generation speed at the benchmark's size (10,000 × 10) is measured by `npm run bench`, not here.
+	it('generates exactly countable totals', () => {
+		const account = generateAccount(9, { incidents: 1_000, eventsPerIncident: 10, now: NOW });
+		expect(account.incidentCount).toBe(1_000);
+		expect(account.eventCount).toBe(10_000);
 		const eventRows = account.exports.filter((generated) => generated.short === 'incident_event');
 		const distinct = new Set<number>();
 		for (const generated of eventRows) for (const recordIndex of generated.recordIndexes) distinct.add(recordIndex);
-		expect(distinct.size).toBe(100_000);
-		// A few seconds on a quiet machine; generous so a busy CI box does not flake.
-		expect(elapsed).toBeLessThan(20_000);
+		expect(distinct.size).toBe(10_000);
 	});
 });
