@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { answerWithoutRun, rawBodyOf } from '../../lib/webhook';
 import { toNodeError } from '../../lib/errors';
 import { vendorErrorStatus } from '../../lib/transport';
 import { ERROR_MESSAGES } from '../FireHydrant/constants';
@@ -25,20 +26,11 @@ import {
 
 const WEBHOOKS_PATH = '/v1/webhooks';
 
-interface ResponseObject {
-	status(code: number): ResponseObject;
-	json(body: unknown): void;
-}
-
 interface WebhookEntity {
 	id?: string;
 	url?: string;
 }
 
-function reply(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	(context.getResponseObject() as unknown as ResponseObject).status(status).json({ message });
-	return { noWebhookResponse: true };
-}
 
 export class FireHydrantTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -165,25 +157,24 @@ export class FireHydrantTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from('');
+		const rawBody = rawBodyOf(this) ?? Buffer.from('');
 		const header = this.getHeaderData()[SIGNATURE_HEADER];
 		const signature = Array.isArray(header) ? header[0] : header;
 		const secret = String(this.getNodeParameter('webhookSecret', '') ?? '');
 		if (!verifySignature(secret, rawBody, typeof signature === 'string' ? signature : undefined)) {
-			return reply(this, 401, 'Invalid or missing fh-signature');
+			return answerWithoutRun(this, 401, 'Invalid or missing fh-signature');
 		}
 		const delivery = parseDelivery(rawBody);
-		if (!delivery.ok) return reply(this, 400, delivery.reason);
+		if (!delivery.ok) return answerWithoutRun(this, 400, delivery.reason);
 
 		const options = this.getNodeParameter('options', {}) as { fetchIncident?: boolean; ignoreReplays?: boolean };
 		if (options.ignoreReplays !== false && !rememberDelivery(this.getWorkflowStaticData('node'), String(signature))) {
-			return reply(this, 200, 'Already received; ignored as a replay');
+			return answerWithoutRun(this, 200, 'Already received; ignored as a replay');
 		}
 		const resourceTypes = filterList(this.getNodeParameter('resourceTypes', ''));
 		const operations = filterList(this.getNodeParameter('operations', ''));
 		if (!matchesFilter(resourceTypes, delivery.resourceType) || !matchesFilter(operations, delivery.operation)) {
-			return reply(this, 200, 'Received; filtered out');
+			return answerWithoutRun(this, 200, 'Received; filtered out');
 		}
 
 		const json: IDataObject = {

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { answerWithoutRun, rawBodyOf } from '../../lib/webhook';
 import { SeenKeys } from '../../lib/dedupe';
 import { verifySvixSignature } from '../../lib/signatures';
 import { INCIDENT_IO_CREDENTIAL_TYPE } from '../IncidentIo/constants';
@@ -20,16 +21,6 @@ const SEEN_DELIVERIES_KEY = 'seenDeliveries';
 
 type FetchFullRecord = 'private' | 'always' | 'never';
 
-function rawBodyOf(context: IWebhookFunctions): Buffer | undefined {
-	const request = context.getRequestObject() as unknown as { rawBody?: Buffer | string };
-	if (request.rawBody === undefined) return undefined;
-	return Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(request.rawBody, 'utf8');
-}
-
-function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ error });
-	return { noWebhookResponse: true };
-}
 
 export class IncidentIoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,7 +102,7 @@ export class IncidentIoTrigger implements INodeType {
 		const secret = String(credentials.webhookSigningSecret ?? '').trim();
 		if (!secret) {
 			this.logger.warn('incident.io Trigger refused a delivery: the credential has no Webhook Signing Secret.');
-			return refuse(this, 401, 'signature verification failed');
+			return answerWithoutRun(this, 401, 'signature verification failed');
 		}
 		const verdict = verifySvixSignature(
 			{ id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature'), rawBody: rawBody ?? '' },
@@ -119,7 +110,7 @@ export class IncidentIoTrigger implements INodeType {
 		);
 		if (!verdict.valid || rawBody === undefined) {
 			this.logger.warn(`incident.io Trigger refused a delivery: ${verdict.valid ? 'no raw body' : verdict.reason}`);
-			return refuse(this, 401, 'signature verification failed');
+			return answerWithoutRun(this, 401, 'signature verification failed');
 		}
 
 		let parsed: unknown;
@@ -129,11 +120,11 @@ export class IncidentIoTrigger implements INodeType {
 			parsed = undefined;
 		}
 		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			return refuse(this, 400, 'body is not a JSON object');
+			return answerWithoutRun(this, 400, 'body is not a JSON object');
 		}
 		const envelope = parsed as IDataObject;
 		const eventType = typeof envelope.event_type === 'string' ? envelope.event_type : '';
-		if (!eventType) return refuse(this, 400, 'body has no event_type');
+		if (!eventType) return answerWithoutRun(this, 400, 'body has no event_type');
 
 		const webhookId = String(header('webhook-id'));
 		const staticData = this.getWorkflowStaticData('node');

@@ -9,18 +9,13 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { SeedEventInput } from '../sandbox/datadog';
 import {
-	createN8nHome,
-	disposeN8nHarness,
 	executeWorkflows,
 	importCredentials,
 	importWorkflows,
-	packProject,
-	removeN8nHome,
-	startN8n,
 	type ExecutionResult,
 	type N8nHome,
-	type N8nServer,
 } from '../support/n8n';
+import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -112,8 +107,7 @@ beforeAll(async () => {
 	}));
 	sandbox.datadog.seed('failure', seeded);
 
-	const tarball = await packProject(ROOT);
-	home = await createN8nHome({ tarball });
+	home = await installProjectHome(ROOT);
 	const data = { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: sandbox.datadog.applicationKey };
 	await importCredentials(home, [
 		{ ...CREDENTIAL, type: 'datadogDoraApi', data },
@@ -136,8 +130,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox?.close();
-	if (home) removeN8nHome(home);
-	disposeN8nHarness();
+	removeProjectHome(home);
 });
 
 describe('Datadog DORA Metrics in a real n8n', () => {
@@ -177,24 +170,16 @@ describe('Datadog DORA Metrics in a real n8n', () => {
 });
 
 describe('in a running n8n', () => {
-	let server: N8nServer;
-
-	beforeAll(async () => {
-		server = await startN8n(home);
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-	});
+	const server = useRunningN8n(() => home);
 
 	it('the credential test calls /api/v1/validate, and a wrong API key fails without showing it', async () => {
 		const data = { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: '' };
 		const before = sandbox.datadog.stats().requests.validate ?? 0;
-		const good = await server.rest<{ status: string }>('POST', '/credentials/test', { credentials: { ...CREDENTIAL, type: 'datadogDoraApi', data } });
+		const good = await server().rest<{ status: string }>('POST', '/credentials/test', { credentials: { ...CREDENTIAL, type: 'datadogDoraApi', data } });
 		expect(good.status).toBe('OK');
 		expect(sandbox.datadog.stats().requests.validate).toBe(before + 1);
 		const wrongKey = 'dd-e2e-wrong-api-key-0123456789';
-		const bad = await server.rest<{ status: string }>('POST', '/credentials/test', {
+		const bad = await server().rest<{ status: string }>('POST', '/credentials/test', {
 			credentials: { ...CREDENTIAL, type: 'datadogDoraApi', data: { ...data, apiKey: wrongKey } },
 		});
 		expect(bad.status).toBe('Error');

@@ -9,19 +9,14 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import {
 	activateWorkflow,
-	createN8nHome,
 	deactivateWorkflow,
-	disposeN8nHarness,
 	executeWorkflows,
 	importCredentials,
 	importWorkflows,
-	packProject,
-	removeN8nHome,
-	startN8n,
 	waitForExecutions,
 	type N8nHome,
-	type N8nServer,
 } from '../support/n8n';
+import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -84,8 +79,7 @@ const triggerWorkflow = {
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 12, nights: 4, eventsPerIncident: 3 } });
-	const tarball = await packProject(ROOT);
-	home = await createN8nHome({ tarball });
+	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
 		{ ...CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
 	]);
@@ -110,8 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox?.close();
-	if (home) removeN8nHome(home);
-	disposeN8nHarness();
+	removeProjectHome(home);
 });
 
 describe('FireHydrant REST in a real n8n', () => {
@@ -139,36 +132,28 @@ describe('FireHydrant REST in a real n8n', () => {
 });
 
 describe('in a running n8n', () => {
-	let server: N8nServer;
-
-	beforeAll(async () => {
-		server = await startN8n(home);
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-	});
+	const server = useRunningN8n(() => home);
 
 	it('incremental: a second run returns exactly the incidents changed since the first', async () => {
-		await activateWorkflow(server, 'fhIncremental01');
+		await activateWorkflow(server(), 'fhIncremental01');
 		const call = async () => {
-			const response = await fetch(`${server.url}/webhook/${INCREMENTAL_PATH}`);
+			const response = await fetch(`${server().url}/webhook/${INCREMENTAL_PATH}`);
 			expect(response.status).toBe(200);
 		};
 		await call();
-		const [first] = await waitForExecutions(server, 'fhIncremental01', 1);
+		const [first] = await waitForExecutions(server(), 'fhIncremental01', 1);
 		expect(first.output('FireHydrant')).toHaveLength(sandbox.fireHydrant.rest.incidentIds().length);
 
 		const changed = sandbox.fireHydrant.rest.incidentIds().slice(2, 4);
 		for (const id of changed) sandbox.fireHydrant.rest.editIncident(id, { severity: 'SEV1' });
 		await call();
-		const runs = await waitForExecutions(server, 'fhIncremental01', 2);
+		const runs = await waitForExecutions(server(), 'fhIncremental01', 2);
 		const outputs = runs.map((run) => run.output('FireHydrant').map((item) => String(item.json.id)).sort());
 		expect(outputs).toContainEqual([...changed].sort());
 	});
 
 	it('the trigger registers its URL through the webhooks API, accepts a signed delivery and rejects a tampered one', async () => {
-		await activateWorkflow(server, triggerWorkflow.id);
+		await activateWorkflow(server(), triggerWorkflow.id);
 		const registered = [...sandbox.fireHydrant.rest.webhooks.values()];
 		expect(registered).toHaveLength(1);
 		expect(registered[0].url).toContain('/webhook/');
@@ -182,17 +167,17 @@ describe('in a running n8n', () => {
 		const [unsigned] = await sandbox.fireHydrant.deliverWebhook({ incidentId, signature: null });
 		expect(unsigned.status).toBe(401);
 
-		const executions = await waitForExecutions(server, triggerWorkflow.id, 1);
+		const executions = await waitForExecutions(server(), triggerWorkflow.id, 1);
 		// Give a wrongly accepted delivery time to show up before counting.
 		await new Promise((resolve) => setTimeout(resolve, 1500));
-		const all = await waitForExecutions(server, triggerWorkflow.id, 1);
+		const all = await waitForExecutions(server(), triggerWorkflow.id, 1);
 		expect(all).toHaveLength(1);
 		const item = executions[0].output('FireHydrant Trigger')[0].json as { operation: string; data: { incident: { id: string; created_at_iso: string } } };
 		expect(item.operation).toBe('updated');
 		expect(item.data.incident.id).toBe(incidentId);
 		expect(item.data.incident.created_at_iso).toMatch(/Z$/);
 
-		await deactivateWorkflow(server, triggerWorkflow.id);
+		await deactivateWorkflow(server(), triggerWorkflow.id);
 		// Unpublishing runs the node's delete hook, which removes the endpoint from FireHydrant.
 		for (let waited = 0; sandbox.fireHydrant.rest.webhooks.size > 0 && waited < 15_000; waited += 250) {
 			await new Promise((resolve) => setTimeout(resolve, 250));

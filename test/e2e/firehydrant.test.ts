@@ -9,20 +9,15 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import {
 	activateWorkflow,
-	createN8nHome,
-	disposeN8nHarness,
 	executeWorkflows,
 	importCredentials,
 	importWorkflows,
-	packProject,
-	removeN8nHome,
 	runWorkflow,
-	startN8n,
 	waitForExecutions,
 	type ExecutionResult,
 	type N8nHome,
-	type N8nServer,
 } from '../support/n8n';
+import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -110,8 +105,7 @@ const since = () => new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 } });
-	const tarball = await packProject(ROOT);
-	home = await createN8nHome({ tarball });
+	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
 		{ ...CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
 		{ ...WRONG_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: WRONG_TOKEN, region: 'custom', baseUrl: sandbox.baseUrl } },
@@ -141,8 +135,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox?.close();
-	if (home) removeN8nHome(home);
-	disposeN8nHarness();
+	removeProjectHome(home);
 });
 
 describe('FireHydrant in a real n8n', () => {
@@ -191,19 +184,11 @@ describe('FireHydrant in a real n8n', () => {
 
 // Data tables live in n8n's backend modules, which only a running server starts (not `n8n execute`).
 describe('in a running n8n', () => {
-	let server: N8nServer;
-
-	beforeAll(async () => {
-		server = await startN8n(home);
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-	});
+	const server = useRunningN8n(() => home);
 
 	it('the credential test passes with a good token and fails, without showing it, with a wrong one', async () => {
 		const test = async (credential: typeof CREDENTIAL, apiToken: string) =>
-			await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+			await server().rest<{ status: string; message: string }>('POST', '/credentials/test', {
 				credentials: { ...credential, type: 'fireHydrantApi', data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
 			});
 		const good = await test(CREDENTIAL, sandbox.fireHydrant.apiToken);
@@ -217,20 +202,20 @@ describe('in a running n8n', () => {
 
 	it('the bundled template upserts one row per incident into the data table; a second run adds none', async () => {
 		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
-		const first = await runWorkflow(server, template.id);
+		const first = await runWorkflow(server(), template.id);
 		expect(first.status).toBe('success');
 		expect(first.output('Upsert Into Data Table')).toHaveLength(expectedIds.length);
-		const table = await runWorkflow(server, readTable.id);
+		const table = await runWorkflow(server(), readTable.id);
 		expect(table.output('Rows').map((item) => item.json.incident_id).sort()).toEqual(expectedIds);
 
-		const second = await runWorkflow(server, template.id);
+		const second = await runWorkflow(server(), template.id);
 		expect(second.status).toBe('success');
-		expect((await runWorkflow(server, readTable.id)).output('Rows')).toHaveLength(expectedIds.length);
+		expect((await runWorkflow(server(), readTable.id)).output('Rows')).toHaveLength(expectedIds.length);
 	});
 
 	it('the Export Trigger emits the available incident rows when its workflow is published', async () => {
-		await activateWorkflow(server, triggerWorkflow.id);
-		const [execution] = await waitForExecutions(server, triggerWorkflow.id, 1, 120_000);
+		await activateWorkflow(server(), triggerWorkflow.id);
+		const [execution] = await waitForExecutions(server(), triggerWorkflow.id, 1, 120_000);
 		expect(execution.status).toBe('success');
 		const rows = execution.output('FireHydrant Export Trigger').map((item) => item.json);
 		expect(rows.map((row) => row.id).sort()).toEqual(

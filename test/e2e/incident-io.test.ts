@@ -10,19 +10,14 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { signDelivery, type Json } from '../sandbox/incident-io';
 import {
 	activateWorkflow,
-	createN8nHome,
-	disposeN8nHarness,
 	executeWorkflows,
 	importCredentials,
 	importWorkflows,
-	packProject,
-	removeN8nHome,
-	startN8n,
 	waitForExecutions,
 	type ExecutionResult,
 	type N8nHome,
-	type N8nServer,
 } from '../support/n8n';
+import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -107,8 +102,7 @@ const triggerWorkflow = {
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 9, incidentIo: { incidents: 80 } });
-	const tarball = await packProject(ROOT);
-	home = await createN8nHome({ tarball });
+	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
 		{
 			...CREDENTIAL,
@@ -121,8 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox?.close();
-	if (home) removeN8nHome(home);
-	disposeN8nHarness();
+	removeProjectHome(home);
 });
 
 describe('incident.io in a real n8n', () => {
@@ -143,22 +136,14 @@ describe('incident.io in a real n8n', () => {
 });
 
 describe('in a running n8n', () => {
-	let server: N8nServer;
-
-	beforeAll(async () => {
-		server = await startN8n(home);
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-	});
+	const server = useRunningN8n(() => home);
 
 	it('the credential test calls /v1/identity', async () => {
-		const result = await server.rest<{ status: string }>('POST', '/credentials/test', {
+		const result = await server().rest<{ status: string }>('POST', '/credentials/test', {
 			credentials: { ...CREDENTIAL, type: 'incidentIoApi', data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
 		});
 		expect(result.status).toBe('OK');
-		const bad = await server.rest<{ status: string }>('POST', '/credentials/test', {
+		const bad = await server().rest<{ status: string }>('POST', '/credentials/test', {
 			credentials: { ...CREDENTIAL, type: 'incidentIoApi', data: { apiKey: 'inc_wrong_key_123456', baseUrl: sandbox.incidentIo.apiBaseUrl } },
 		});
 		expect(bad.status).toBe('Error');
@@ -166,9 +151,9 @@ describe('in a running n8n', () => {
 	});
 
 	it('an incremental workflow run twice returns exactly the records changed between the runs', async () => {
-		await activateWorkflow(server, incrementalWorkflow.id);
+		await activateWorkflow(server(), incrementalWorkflow.id);
 		const call = async () => {
-			const response = await fetch(`${server.url}/webhook/${INCREMENTAL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			const response = await fetch(`${server().url}/webhook/${INCREMENTAL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 			expect(response.status).toBe(200);
 			const body = (await response.json()) as Json[] | Json;
 			return Array.isArray(body) ? body : [body];
@@ -181,8 +166,8 @@ describe('in a running n8n', () => {
 	});
 
 	it('the trigger of a published workflow accepts a signed delivery and refuses a tampered and a stale one', async () => {
-		await activateWorkflow(server, triggerWorkflow.id);
-		const url = `${server.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
+		await activateWorkflow(server(), triggerWorkflow.id);
+		const url = `${server().url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 		const incident = sandbox.incidentIo.data.incidents[0];
 		const post = async (delivery: { headers: Record<string, string>; body: string }) =>
 			await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
@@ -195,12 +180,12 @@ describe('in a running n8n', () => {
 		const good = await post(signDelivery('public_incident.incident_updated_v2', incident, { secret }));
 		expect(good.status).toBe(200);
 
-		const [execution] = await waitForExecutions(server, triggerWorkflow.id, 1, 60_000);
+		const [execution] = await waitForExecutions(server(), triggerWorkflow.id, 1, 60_000);
 		const item = execution.output('incident.io Trigger')[0].json;
 		expect(item.event_type).toBe('public_incident.incident_updated_v2');
 		expect((item.data as Json).id).toBe(incident.id);
 		// Only the valid delivery started the workflow.
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
-		expect(await waitForExecutions(server, triggerWorkflow.id, 1, 5_000)).toHaveLength(1);
+		expect(await waitForExecutions(server(), triggerWorkflow.id, 1, 5_000)).toHaveLength(1);
 	});
 });

@@ -10,19 +10,16 @@ import * as path from 'node:path';
 import { generateExport, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../sandbox/opslevel';
 import {
 	activateWorkflow,
-	createN8nHome,
 	deactivateWorkflow,
-	disposeN8nHarness,
 	importCredentials,
 	importWorkflows,
-	packProject,
-	removeN8nHome,
 	runWorkflow,
 	startN8n,
 	waitForExecutions,
 	type N8nHome,
 	type N8nServer,
 } from '../support/n8n';
+import { installProjectHome, removeProjectHome } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -79,8 +76,7 @@ beforeAll(async () => {
 	s3 = await startS3Server();
 	exported = generateExport({ seed: 21, size: 300, tables: ['services', 'teams', 'users'] });
 	await s3.upload(exported.drops);
-	const tarball = await packProject(ROOT);
-	home = await createN8nHome({ tarball });
+	home = await installProjectHome(ROOT);
 	await importCredentials(home, [{ ...CREDENTIAL, type: 'opsLevelS3Api', data: s3.credentialData() }]);
 	await importWorkflows(home, [stateWorkflow, triggerWorkflow]);
 	server = await startN8n(home);
@@ -89,8 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server?.stop();
 	await s3?.close();
-	if (home) removeN8nHome(home);
-	disposeN8nHarness();
+	removeProjectHome(home);
 });
 
 describe('OpsLevel in a running n8n', () => {
