@@ -60,6 +60,8 @@ export const ERROR_MESSAGES = {
 	invalidOverlap: (value: unknown) => `"Overlap (Minutes)" must be a number of minutes from 0 to 1440; got ${JSON.stringify(value)}.`,
 	catalogTypeRequired: 'Enter the catalog type ID in "Catalog Type ID": incident.io lists catalog entries one type at a time.',
 	customFieldRequired: 'Enter the custom field ID in "Custom Field ID": incident.io lists options one custom field at a time.',
+	pagedListMissing: (pagedPath: string, fallbackPath: string) =>
+		`incident.io answered 404 for ${pagedPath} (this account or API does not offer it yet), so the node read ${fallbackPath} instead. That list is not paginated and has no date filter: every record is downloaded and changes are picked out here, which is slower on large accounts but returns the same records.`,
 	notNumeric: (field: string, value: string, incident: string) =>
 		`Incident ${incident}: the numeric custom field "${field}" holds ${JSON.stringify(value)}, which is not a number; it is output as text.`,
 } as const;

@@ -4,6 +4,9 @@
  * tests cannot drift apart.
  */
 
+/** Largest page asked of the v3 action and follow-up lists (UNVERIFIED: assumed equal to incidents'). */
+export const V3_WORK_ITEM_PAGE_SIZE = 250;
+
 export type ResourceName =
 	| 'incident'
 	| 'action'
@@ -39,6 +42,11 @@ export interface StreamDefinition {
 	 * names another mode, and take one mode per request: asked once per mode.
 	 */
 	perIncidentMode?: boolean;
+	/**
+	 * The paginated list with `updated_at` filters that supersedes `listPath` (read first);
+	 * `listPath` stays the fallback for an account or API that answers 404 for it.
+	 */
+	pagedList?: { path: string; pageSize: number };
 	/** Changed-since syncs are offered for these. */
 	incremental?: boolean;
 	description: string;
@@ -64,6 +72,8 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		plural: 'Actions',
 		listPath: '/v2/actions',
 		listKey: 'actions',
+		// Not in the published spec (vendor notes only): v2 fields and the usual envelope assumed.
+		pagedList: { path: '/v3/actions', pageSize: V3_WORK_ITEM_PAGE_SIZE },
 		showPath: '/v2/actions/{id}',
 		showKey: 'action',
 		perIncidentMode: true,
@@ -76,6 +86,8 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		plural: 'Follow-Ups',
 		listPath: '/v2/follow_ups',
 		listKey: 'follow_ups',
+		// Not in the published spec (vendor notes only): v2 fields and the usual envelope assumed.
+		pagedList: { path: '/v3/follow_ups', pageSize: V3_WORK_ITEM_PAGE_SIZE },
 		showPath: '/v2/follow_ups/{id}',
 		showKey: 'follow_up',
 		perIncidentMode: true,

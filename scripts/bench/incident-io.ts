@@ -7,9 +7,9 @@
  * runs in its own process. Each measured phase runs in a fresh child process:
  *   - full:        the incident.io node (n8n-core engine harness), Get Many incidents, actions and
  *                  follow-ups with Incremental on and no cursor yet = everything, every mode and
- *                  status category;
+ *                  status category (actions and follow-ups from /v3, paged, one pass per mode);
  *   - incremental: the same three runs with the cursors the full run saved, after 1% of the
- *                  incidents, actions and follow-ups changed;
+ *                  incidents, actions and follow-ups changed (one updated_at[date_range] each);
  *   - tap:         the tap's approach, run twice (it has no incremental mode): every page of
  *                  /v2/incidents by `after` until an empty page, then /v2/actions and
  *                  /v2/follow_ups, with the API's default filters (it sends none).

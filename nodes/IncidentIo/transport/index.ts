@@ -132,13 +132,13 @@ export class IncidentIoClient {
 		);
 	}
 
-	async get<T>(path: string, query: Query = {}): Promise<VendorResponse<T>> {
+	async get<T>(path: string, query: Query = {}, acceptStatuses?: readonly number[]): Promise<VendorResponse<T>> {
 		if (path === '/v2/incidents') await this.incidentList.acquire();
 		return await vendorRequest<T>(
 			this.context,
 			incidentIoApi,
 			{ method: 'GET', baseURL: this.baseUrl, url: buildUrl(path, query), json: true },
-			{ pacer: this.general, itemIndex: this.itemIndex, secrets: [this.apiKey] },
+			{ pacer: this.general, itemIndex: this.itemIndex, secrets: [this.apiKey], acceptStatuses },
 		);
 	}
 
@@ -153,12 +153,40 @@ export class IncidentIoClient {
 		query: Query = {},
 		limit?: number,
 	): Promise<T[]> {
+		return (await this.walkPages<T>(path, listKey, pageSize, query, limit, false)) ?? [];
+	}
+
+	/**
+	 * As getPaged, but `undefined` when the FIRST page answers 404: the path does not exist for
+	 * this account or API version, and the caller falls back to an older one. A 404 on a later
+	 * page is an error like any other.
+	 */
+	async getPagedIfAvailable<T>(
+		path: string,
+		listKey: string,
+		pageSize: number,
+		query: Query = {},
+		limit?: number,
+	): Promise<T[] | undefined> {
+		return await this.walkPages<T>(path, listKey, pageSize, query, limit, true);
+	}
+
+	private async walkPages<T>(
+		path: string,
+		listKey: string,
+		pageSize: number,
+		query: Query,
+		limit: number | undefined,
+		missingAsUndefined: boolean,
+	): Promise<T[] | undefined> {
 		let results: T[] = [];
 		let after: string | undefined;
 		for (;;) {
 			const wanted = limit === undefined ? pageSize : Math.min(pageSize, limit - results.length);
 			if (wanted <= 0) break;
-			const response = await this.get<PaginatedBody>(path, { ...query, page_size: wanted, after });
+			const firstPage = after === undefined;
+			const response = await this.get<PaginatedBody>(path, { ...query, page_size: wanted, after }, missingAsUndefined && firstPage ? [404] : undefined);
+			if (response.statusCode === 404) return undefined;
 			const page = Array.isArray(response.body?.[listKey]) ? (response.body[listKey] as T[]) : [];
 			// concat, not push(...), so a very large page cannot overflow the call stack
 			results = results.concat(limit === undefined ? page : page.slice(0, limit - results.length));

@@ -20,6 +20,8 @@ import { signingSecretFor } from './webhooks';
  */
 
 export const INCIDENT_IO_PREFIX = '/incident-io';
+/** Largest page of `/v3/actions` and `/v3/follow_ups` (UNVERIFIED: assumed equal to incidents'). */
+export const V3_WORK_ITEM_PAGE_SIZE = 250;
 
 export const SCOPES = {
 	viewData: 'View data, like public incidents and organisation settings',
@@ -98,6 +100,8 @@ export class IncidentIoModule implements SandboxModule {
 	private forced429 = 0;
 	private forcedRetryAfter = 1;
 	private baseUrl = '';
+	/** Off: `/v3/actions` and `/v3/follow_ups` answer 404, as an account or API without them would. */
+	v3WorkItemsAvailable = true;
 
 	constructor(
 		private readonly seed: number,
@@ -128,6 +132,7 @@ export class IncidentIoModule implements SandboxModule {
 		this.arrivals.clear();
 		this.forced429 = 0;
 		this.rateLimited = 0;
+		this.v3WorkItemsAvailable = true;
 	}
 
 	setRateLimits(limits: Partial<IncidentIoRateLimits>): void {
@@ -216,6 +221,10 @@ export class IncidentIoModule implements SandboxModule {
 			'/v2/incidents': { key: 'incidents', records: () => this.data.incidents, pageSize: 250, spec: 'incident', filter: (ex, records) => this.filterIncidents(ex, records) },
 			'/v2/actions': { key: 'actions', records: () => this.data.actions, spec: 'action', filter: (ex, records) => this.filterByMode(ex, records) },
 			'/v2/follow_ups': { key: 'follow_ups', records: () => this.data.followUps, spec: 'follow_up', filter: (ex, records) => this.filterByMode(ex, records) },
+			// UNVERIFIED (vendor notes): the v3 lists are not in the published spec. Assumed: v2 fields,
+			// `{actions|follow_ups, pagination_meta:{after?, page_size}}`, at most 250 a page.
+			'/v3/actions': { key: 'actions', records: () => this.data.actions, pageSize: V3_WORK_ITEM_PAGE_SIZE, spec: 'action', filter: (ex, records) => this.filterChangedByMode(ex, records) },
+			'/v3/follow_ups': { key: 'follow_ups', records: () => this.data.followUps, pageSize: V3_WORK_ITEM_PAGE_SIZE, spec: 'follow_up', filter: (ex, records) => this.filterChangedByMode(ex, records) },
 			'/v2/incident_updates': { key: 'incident_updates', records: () => this.data.incidentUpdates, pageSize: 250, spec: 'incident_update', filter: (ex, records) => this.filterIncidentId(ex, records) },
 			'/v2/custom_fields': { key: 'custom_fields', records: () => this.data.customFields, spec: 'custom_field' },
 			'/v1/custom_field_options': { key: 'custom_field_options', records: () => this.data.customFieldOptions, pageSize: 250, spec: 'custom_field_option', filter: (ex, records) => this.filterRequired(ex, records, 'custom_field_id') },
@@ -228,6 +237,9 @@ export class IncidentIoModule implements SandboxModule {
 			'/v3/catalog_types': { key: 'catalog_types', records: () => this.data.catalogTypes, spec: 'catalog_type', scope: SCOPES.viewCatalog },
 			'/v3/catalog_entries': { key: 'catalog_entries', records: () => this.data.catalogEntries, pageSize: 250, spec: 'catalog_entry', scope: SCOPES.viewCatalog, filter: (ex, records) => this.filterCatalogEntries(ex, records) },
 		};
+		if (!this.v3WorkItemsAvailable && /^\/v3\/(actions|follow_ups)(\/|$)/.test(path)) {
+			throw new ApiError(404, 'not_found', `No route ${exchange.method} ${path}`);
+		}
 		const list = routes[path];
 		if (list) {
 			if (list.scope) requireScope(list.scope);
@@ -328,6 +340,11 @@ export class IncidentIoModule implements SandboxModule {
 		if (gte !== null && lte !== null) {
 			throw new ApiError(422, 'validation_error', `${name}: use one date_range instead of gte together with lte`, name);
 		}
+		// UNVERIFIED: what the API does with a repeated date_range. Refused here, so a client that
+		// sends more than one per request fails its tests instead of relying on either one winning.
+		if (exchange.searchParams.getAll(`${name}[date_range]`).length > 1) {
+			throw new ApiError(422, 'validation_error', `${name}: send one date_range per request`, name);
+		}
 		if (range !== null) {
 			const [from, to] = range.split('~');
 			if (from === undefined || to === undefined) throw new ApiError(422, 'validation_error', `${name}[date_range] must be FROM~TO`, name);
@@ -381,6 +398,13 @@ export class IncidentIoModule implements SandboxModule {
 		const modes = mode ? [mode] : DEFAULT_MODES;
 		const modeOf = new Map(this.data.incidents.map((incident) => [String(incident.id), String(incident.mode)]));
 		return this.filterIncidentId(exchange, records).filter((record) => modes.includes(modeOf.get(String(record.incident_id)) ?? ''));
+	}
+
+	/** The v3 lists: one mode per request like v2, plus the day-granular `updated_at` filters. */
+	private filterChangedByMode(exchange: SandboxExchange, records: Json[]): Json[] {
+		const updated = this.dateFilter(exchange, 'updated_at');
+		const byMode = this.filterByMode(exchange, records);
+		return updated ? byMode.filter((record) => updated(record.updated_at)) : byMode;
 	}
 
 	private filterIncidentId(exchange: SandboxExchange, records: Json[]): Json[] {
@@ -451,6 +475,13 @@ export class IncidentIoModule implements SandboxModule {
 			if (!Number.isInteger(input.count) || Number(input.count) < 0) throw new ControlInputError('count must be a non-negative integer');
 			this.forceRateLimit(Number(input.count), input.retryAfterSeconds ?? 1);
 			exchange.sendJson(200, { ok: true });
+			return;
+		}
+		if (subPath === '/v3-work-items' && method === 'POST') {
+			const input = (await exchange.readJson()) as { available?: unknown };
+			if (typeof input.available !== 'boolean') throw new ControlInputError('available must be true or false');
+			this.v3WorkItemsAvailable = input.available;
+			exchange.sendJson(200, { available: this.v3WorkItemsAvailable });
 			return;
 		}
 		if (subPath === '/reset' && method === 'POST') {

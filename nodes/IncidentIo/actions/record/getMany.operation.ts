@@ -239,8 +239,14 @@ function planQueries(context: IExecuteFunctions, itemIndex: number, resource: Re
 		case 'followUp': {
 			const modes = validateChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
 			const incidentId = filters.incidentId ? String(filters.incidentId).trim() : undefined;
+			// One mode per request: the lists take a single incident_mode and hide test, tutorial and
+			// stream incidents' records without it.
 			return {
-				queries: (modes.length ? modes : [...INCIDENT_MODES]).map((mode: IncidentMode) => ({ incident_id: incidentId, incident_mode: mode })),
+				queries: (modes.length ? modes : [...INCIDENT_MODES]).map((mode: IncidentMode) => ({
+					incident_id: incidentId,
+					incident_mode: mode,
+					'updated_at[date_range]': dateRange,
+				})),
 			};
 		}
 		case 'incidentUpdate':
@@ -271,16 +277,39 @@ function planQueries(context: IExecuteFunctions, itemIndex: number, resource: Re
 	}
 }
 
-async function fetchAll(client: IncidentIoClient, resource: ResourceName, plan: ListPlan, limit?: number): Promise<IDataObject[]> {
+/** Drops the date filter a fallback list does not know; the window is applied to its records here. */
+function withoutDateFilters(query: Query): Query {
+	return Object.fromEntries(Object.entries(query).filter(([key]) => !key.startsWith('updated_at[')));
+}
+
+async function fetchAll(
+	context: IExecuteFunctions,
+	client: IncidentIoClient,
+	resource: ResourceName,
+	plan: ListPlan,
+	limit?: number,
+): Promise<IDataObject[]> {
 	const stream = STREAMS[resource];
 	let records: IDataObject[] = [];
+	// Set once the paged list answered 404: the remaining requests of this run go to listPath.
+	let pagedListMissing = false;
 	for (const query of plan.queries) {
 		const remaining = limit === undefined ? undefined : limit - records.length;
 		if (remaining !== undefined && remaining <= 0) break;
+		if (stream.pagedList && !pagedListMissing) {
+			const page = await client.getPagedIfAvailable<IDataObject>(stream.pagedList.path, stream.listKey, stream.pagedList.pageSize, query, remaining);
+			if (page !== undefined) {
+				records = records.concat(page);
+				continue;
+			}
+			pagedListMissing = true;
+			context.addExecutionHints({ message: ERROR_MESSAGES.pagedListMissing(stream.pagedList.path, stream.listPath), location: 'outputPane' });
+		}
+		const fallbackQuery = stream.pagedList ? withoutDateFilters(query) : query;
 		if (stream.pageSize !== undefined) {
-			records = records.concat(await client.getPaged<IDataObject>(stream.listPath, stream.listKey, stream.pageSize, query, remaining));
+			records = records.concat(await client.getPaged<IDataObject>(stream.listPath, stream.listKey, stream.pageSize, fallbackQuery, remaining));
 		} else {
-			const response = await client.get<IDataObject>(stream.listPath, query);
+			const response = await client.get<IDataObject>(stream.listPath, fallbackQuery);
 			const list = response.body?.[stream.listKey];
 			const page = Array.isArray(list) ? (list as IDataObject[]) : [];
 			records = records.concat(remaining === undefined ? page : page.slice(0, remaining));
@@ -311,7 +340,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const client = await IncidentIoClient.create(this, itemIndex);
 
 	if (!options.incremental) {
-		const records = await fetchAll(client, resource, planQueries(this, itemIndex, resource), readLimit(this, itemIndex));
+		const records = await fetchAll(this, client, resource, planQueries(this, itemIndex, resource), readLimit(this, itemIndex));
 		return shape(this, itemIndex, resource, records);
 	}
 
@@ -322,10 +351,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const cursor = new StaticDataCursor<IncrementalCursor>(this.getWorkflowStaticData('node'), `incremental:${resource}`);
 	const previous = cursor.read();
 	const window = syncWindow(previous, startDateMs, overlap, runStartMs);
-	// Only incidents take an updated_at filter on the current API; actions and follow-ups come in
-	// one unpaginated list per mode and are narrowed to the window here.
-	const plan = planQueries(this, itemIndex, resource, resource === 'incident' ? window.dateRange : undefined);
-	const records = await fetchAll(client, resource, plan);
+	// One day-granular updated_at[date_range] per request (gte with lte is refused); the exact
+	// instant, the overlap and repeats are then applied by selectChanges. Should the v3 lists of
+	// actions and follow-ups be missing, their v2 fallback is read whole and narrowed the same way.
+	const plan = planQueries(this, itemIndex, resource, window.dateRange);
+	const records = await fetchAll(this, client, resource, plan);
 	const { changes, next } = selectChanges(records, window, previous, runStartMs, overlap);
 	const items = shape(this, itemIndex, resource, changes);
 	// Reached only when every request succeeded: a failed run leaves the cursor where it was.
