@@ -47,6 +47,10 @@ export const ERROR_MESSAGES = {
 		'The token is valid but lacks permission. Data exports need a token created by an account Owner, and the Data Export integration must be enabled (Integrations → Data Export).',
 	notFoundExportRequest:
 		'Double-check the value in the parameter "Export Request ID": no export request has that id in this account.',
+	webhooksUnauthorized:
+		'FireHydrant did not accept the API token, so this trigger could not manage its webhook. Check the API token in the FireHydrant credential (and that its region matches the account), then publish the workflow again.',
+	webhooksForbidden:
+		"The API token may not manage webhooks. Registering this trigger's URL needs an API key created by an account Owner (FireHydrant → Settings → API keys); put such a key in the FireHydrant credential, then publish the workflow again.",
 	rateLimited:
 		'FireHydrant limits requests per account (about 50 per 10 seconds, shared by every token). The node waited and retried; reduce how often workflows using this account run, or try again later.',
 	serverError: 'FireHydrant had a server problem. The node retried; try again in a few minutes.',

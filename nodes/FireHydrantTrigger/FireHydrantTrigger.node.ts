@@ -31,7 +31,6 @@ interface WebhookEntity {
 	url?: string;
 }
 
-
 export class FireHydrantTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FireHydrant Trigger',
@@ -114,8 +113,8 @@ export class FireHydrantTrigger implements INodeType {
 				if (!id) return false;
 				const client = await FireHydrantClient.create(this);
 				const response = await client.request<WebhookEntity>('GET', `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`, {}, undefined, {
-					acceptStatuses: [404],
-				});
+							acceptStatuses: [404],
+						});
 				if (response.statusCode === 404 || response.body?.url !== this.getNodeWebhookUrl('default')) {
 					delete state.webhookId;
 					return false;
@@ -128,11 +127,8 @@ export class FireHydrantTrigger implements INodeType {
 				const client = await FireHydrantClient.create(this);
 				// UNVERIFIED (vendor notes): the spec's create body has only `url`; the secret and the
 				// subscriptions are sent as the FireHydrant UI sets them.
-				const response = await client.request<WebhookEntity>('POST', WEBHOOKS_PATH, {}, {
-					url: this.getNodeWebhookUrl('default') ?? '',
-					secret,
-					subscriptions: 'incidents',
-				});
+				const url = this.getNodeWebhookUrl('default') ?? '';
+				const response = await client.request<WebhookEntity>('POST', WEBHOOKS_PATH, {}, { url, secret, subscriptions: 'incidents' });
 				const id = response.body?.id;
 				if (!id) {
 					throw new NodeOperationError(this.getNode(), 'FireHydrant created the webhook but returned no id', {
@@ -148,7 +144,9 @@ export class FireHydrantTrigger implements INodeType {
 				if (!id) return true;
 				const client = await FireHydrantClient.create(this);
 				// Already gone (deleted in FireHydrant's UI) counts as deleted.
-				await client.request('DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`, {}, undefined, { acceptStatuses: [404] });
+				await client.request('DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`, {}, undefined, {
+					acceptStatuses: [404],
+				});
 				delete state.webhookId;
 				delete state.deliveries;
 				return true;

@@ -53,6 +53,11 @@ export const fireHydrantApi: VendorApi = {
 	credentialType: FIREHYDRANT_CREDENTIAL_TYPE,
 	errorMessage: (body) => fireHydrantErrorMessage(body),
 	hint(status, request) {
+		// Publishing a FireHydrant Trigger registers its URL; a refusal there is about webhooks.
+		if (request.url.includes('/v1/webhooks')) {
+			if (status === 401) return ERROR_MESSAGES.webhooksUnauthorized;
+			if (status === 403) return ERROR_MESSAGES.webhooksForbidden;
+		}
 		if (status === 401) return ERROR_MESSAGES.unauthorized;
 		if (status === 403) return request.url.includes('/data_export/') ? ERROR_MESSAGES.forbidden : ERROR_MESSAGES.forbiddenRest;
 		if (status === 404 && request.url.includes('/data_export/export_requests/')) {

@@ -1,6 +1,6 @@
 /**
  * Engine-test harness: runs this pack's node types in-process with n8n-core's real execution
- * engine (WorkflowExecute, ExecuteContext, PollContext, WebhookContext and their helpers), so
+ * engine (WorkflowExecute, ExecuteContext, PollContext, WebhookContext, HookContext and their helpers), so
  * node code gets the same `this` as in n8n — no hand-written IExecuteFunctions fakes.
  *
  *   const { nodes, connections } = chain({ name: 'FireHydrant', type: FH_TYPE, parameters });
@@ -24,6 +24,12 @@ export {
 	type EngineWebhookRequest,
 	type EngineWebhookResult,
 } from './run-webhook';
+export {
+	runHook,
+	type EngineHookOptions,
+	type EngineHookResult,
+	type HookMethod,
+} from './run-hook';
 
 /** Name of the start node `chain()` puts first. */
 export const START_NODE_NAME = 'Start';
