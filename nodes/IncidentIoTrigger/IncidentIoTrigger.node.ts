@@ -21,7 +21,6 @@ const SEEN_DELIVERIES_KEY = 'seenDeliveries';
 
 type FetchFullRecord = 'private' | 'always' | 'never';
 
-
 export class IncidentIoTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'incident.io Trigger',
