@@ -55,6 +55,15 @@ export class FireHydrantApi implements ICredentialType {
 			displayOptions: { show: { region: ['custom'] } },
 			description: 'The API host without a path, e.g. a proxy in front of FireHydrant',
 		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSigningSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the FireHydrant Trigger: the secret FireHydrant signs webhook deliveries with. The trigger sends it to FireHydrant when it registers its URL; use a long random value. Changing it and publishing the workflow again registers the webhook anew.',
+		},
 	];
 
 	// FireHydrant's SDK sends a Bearer token and its docs show the bare token; both are accepted,

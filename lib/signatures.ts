@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Webhook signature helpers shared by every vendor trigger. Signatures are compared in constant
@@ -23,6 +23,39 @@ export function timingSafeEqualText(a: string, b: string): boolean {
 	const right = Buffer.from(b, 'utf8');
 	if (left.length !== right.length) return false;
 	return timingSafeEqual(left, right);
+}
+
+/** SHA-256 of the raw bytes, hex: a fixed-length key for what was received. */
+export function sha256Hex(body: string | Buffer): string {
+	return createHash('sha256').update(body).digest('hex');
+}
+
+const FINGERPRINT_PREFIX = 'scrypt';
+
+async function scryptKey(secret: string, salt: Buffer): Promise<Buffer> {
+	return await new Promise((resolve, reject) => {
+		scrypt(secret, salt, 32, (error, key) => (error ? reject(error) : resolve(key)));
+	});
+}
+
+/**
+ * A fingerprint of a secret that can be stored where the secret must not be (workflow static
+ * data): salted scrypt, so even a short secret cannot be recovered by trying candidates quickly.
+ * Tells later whether the secret changed, via {@link secretMatchesFingerprint}.
+ */
+export async function secretFingerprint(secret: string): Promise<string> {
+	const salt = randomBytes(16);
+	return `${FINGERPRINT_PREFIX}$${salt.toString('base64')}$${(await scryptKey(secret, salt)).toString('base64')}`;
+}
+
+/** Whether `secret` is the one `fingerprint` was made from; false for anything unreadable. */
+export async function secretMatchesFingerprint(secret: string, fingerprint: unknown): Promise<boolean> {
+	if (typeof fingerprint !== 'string') return false;
+	const [prefix, salt, hash] = fingerprint.split('$');
+	if (prefix !== FINGERPRINT_PREFIX || !salt || !hash) return false;
+	const expected = Buffer.from(hash, 'base64');
+	const actual = await scryptKey(secret, Buffer.from(salt, 'base64'));
+	return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** Why a Svix-signed delivery was refused; shown in logs, never including the secret. */

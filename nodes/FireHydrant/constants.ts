@@ -66,7 +66,7 @@ export const ERROR_MESSAGES = {
 		`Incident ${id} was deleted while this run read it (listed, then 404); it was skipped and none of its rows were emitted.`,
 	noCursorOverlap: 'Enter an overlap of 0 minutes or more in "Overlap (Minutes)".',
 	webhookSecretMissing:
-		'Enter the webhook secret in "Webhook Secret": FireHydrant signs every delivery with it, and deliveries cannot be verified without it.',
+		'Enter a webhook secret in "Webhook Signing Secret" of the FireHydrant credential (or, for this trigger only, in its "Webhook Secret"): FireHydrant signs every delivery with it, and deliveries cannot be verified without it. Use a long random value.',
 	noExportRequestIds: 'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
 	invalidDate: (field: string, value: unknown) =>
 		`"${field}" must be a date such as 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,

@@ -8,28 +8,91 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { answerWithoutRun, rawBodyOf } from '../../lib/webhook';
 import { toNodeError } from '../../lib/errors';
-import { vendorErrorStatus } from '../../lib/transport';
-import { ERROR_MESSAGES } from '../FireHydrant/constants';
+import { secretFingerprint, secretMatchesFingerprint } from '../../lib/signatures';
+import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
+import { ERROR_MESSAGES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
 import { getIncident } from '../FireHydrant/rest/incidents';
+import { createWebhook, deleteWebhook, getWebhook } from '../FireHydrant/rest/webhooks';
 import { FireHydrantClient } from '../FireHydrant/transport';
 import {
+	deliveryKey,
 	filterList,
 	matchesFilter,
 	parseDelivery,
-	rememberDelivery,
+	REMEMBERED_DELIVERIES,
+	resolveWebhookSecret,
 	SIGNATURE_HEADER,
 	verifySignature,
 	withIsoTimestamps,
+	type ParsedDelivery,
 } from './webhook';
 
-const WEBHOOKS_PATH = '/v1/webhooks';
+type Delivery = Extract<ParsedDelivery, { ok: true }>;
 
-interface WebhookEntity {
-	id?: string;
-	url?: string;
+/** What the node keeps in its static data about its registration at FireHydrant. */
+interface Registration {
+	webhookId?: unknown;
+	/** Salted scrypt of the secret the webhook was registered with (never the secret itself). */
+	secretFingerprint?: unknown;
 }
+
+/** The signing secret of this trigger, from its parameter or its credential; undefined when neither has one. */
+async function webhookSecretOf(context: IHookFunctions | IWebhookFunctions): Promise<string | undefined> {
+	const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE);
+	return resolveWebhookSecret(context.getNodeParameter('webhookSecret', ''), credentials.webhookSigningSecret)?.secret;
+}
+
+const receiver: WebhookReceiver<Delivery> = {
+	memory: { staticKey: 'seenDeliveries', maxEntries: REMEMBERED_DELIVERIES },
+	async verify(context, rawBody) {
+		const secret = await webhookSecretOf(context);
+		if (!verifySignature(secret ?? '', rawBody, headerOf(context, SIGNATURE_HEADER))) {
+			return {
+				status: 401,
+				message: 'Invalid or missing fh-signature',
+				log: secret ? undefined : 'FireHydrant Trigger refused a delivery: no webhook secret in the credential or the node.',
+			};
+		}
+		return undefined;
+	},
+	parse(rawBody) {
+		const delivery = parseDelivery(rawBody);
+		return delivery.ok ? { ok: true, delivery } : { ok: false, refusal: { status: 400, message: delivery.reason } };
+	},
+	replayKey: (_delivery, rawBody) => deliveryKey(rawBody),
+	filteredOut(delivery, context) {
+		const resourceTypes = filterList(context.getNodeParameter('resourceTypes', ''));
+		const operations = filterList(context.getNodeParameter('operations', ''));
+		if (matchesFilter(resourceTypes, delivery.resourceType) && matchesFilter(operations, delivery.operation)) return undefined;
+		return `${delivery.resourceType || '(no resource type)'} ${delivery.operation || '(no operation)'}`;
+	},
+	async emit(delivery, context) {
+		const options = context.getNodeParameter('options', {}) as { fetchIncident?: boolean };
+		const json: IDataObject = {
+			resourceType: delivery.resourceType,
+			operation: delivery.operation,
+			...(withIsoTimestamps(delivery.payload) as IDataObject),
+		};
+		const data = (delivery.payload.data ?? {}) as IDataObject;
+		const incidentId = (data.incident as IDataObject | undefined)?.id;
+		if (options.fetchIncident && typeof incidentId === 'string') {
+			const client = await FireHydrantClient.create(context);
+			try {
+				// The delivery is still worth emitting when the incident is gone or unreadable.
+				const fetched = await fetchRecordForDelivery(async () => await getIncident(client, incidentId), {
+					notFound: `Incident ${incidentId} no longer exists in FireHydrant (404).`,
+					forbidden: `FireHydrant refused to read incident ${incidentId} (403): the API token may not read incidents. Use an API key whose role may read incidents (Settings → API keys).`,
+				});
+				json.incident = fetched.record === null ? null : (withIsoTimestamps(fetched.record) as IDataObject);
+				if (fetched.record === null) json.incidentError = fetched.reason;
+			} catch (error) {
+				throw toNodeError(context.getNode(), error);
+			}
+		}
+		return [{ json }];
+	},
+};
 
 export class FireHydrantTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -48,7 +111,7 @@ export class FireHydrantTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'When the workflow is published, this node registers its URL with FireHydrant (Webhooks API) and removes it when unpublished. Deliveries without a valid fh-signature are refused with 401.',
+					'When the workflow is published, this node registers its URL with FireHydrant (Webhooks API) with the webhook signing secret of the credential, and removes it when unpublished. Deliveries without a valid fh-signature are refused with 401.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -59,9 +122,8 @@ export class FireHydrantTrigger implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				required: true,
 				description:
-					'The secret FireHydrant signs deliveries with (fh-signature = hex HMAC-SHA256 of the body). Sent to FireHydrant when the webhook is registered; use a long random value.',
+					'Leave empty to use "Webhook Signing Secret" of the credential (recommended: a secret here is stored in the workflow). When set, it is used instead of the credential\'s, for this trigger only. FireHydrant signs deliveries with it (fh-signature = hex HMAC-SHA256 of the body); changing it and publishing again registers the webhook anew.',
 			},
 			{
 				displayName: 'Resource Types',
@@ -98,7 +160,7 @@ export class FireHydrantTrigger implements INodeType {
 						name: 'ignoreReplays',
 						type: 'boolean',
 						default: true,
-						description: 'Whether a delivery whose exact signed body was already accepted is acknowledged without starting the workflow again',
+						description: 'Whether a delivery whose exact body was already accepted (a resend, or the same delivery twice at once) is acknowledged without starting the workflow again',
 					},
 				],
 			},
@@ -107,92 +169,70 @@ export class FireHydrantTrigger implements INodeType {
 
 	webhookMethods = {
 		default: {
+			/**
+			 * Whether FireHydrant already has this URL registered WITH the current secret. A secret
+			 * changed since (or one registered before the fingerprint was kept) answers false, and
+			 * `create` replaces the old webhook: FireHydrant would otherwise keep signing with the
+			 * old secret and every delivery would be refused with 401.
+			 */
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node');
+				const state = this.getWorkflowStaticData('node') as IDataObject & Registration;
 				const id = typeof state.webhookId === 'string' ? state.webhookId : undefined;
 				if (!id) return false;
 				const client = await FireHydrantClient.create(this);
-				const response = await client.request<WebhookEntity>('GET', `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`, {}, undefined, {
-							acceptStatuses: [404],
-						});
-				if (response.statusCode === 404 || response.body?.url !== this.getNodeWebhookUrl('default')) {
+				const webhook = await getWebhook(client, id);
+				if (webhook === undefined || webhook.url !== this.getNodeWebhookUrl('default')) {
+					// Gone, or pointed elsewhere in FireHydrant's UI (then it is someone else's now).
 					delete state.webhookId;
+					delete state.secretFingerprint;
 					return false;
 				}
-				return true;
+				const secret = await webhookSecretOf(this);
+				// Kept in static data: `create` removes the old webhook before registering again.
+				return secret !== undefined && (await secretMatchesFingerprint(secret, state.secretFingerprint));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const secret = String(this.getNodeParameter('webhookSecret', '') ?? '');
+				const secret = await webhookSecretOf(this);
 				if (!secret) throw new NodeOperationError(this.getNode(), 'No webhook secret', { description: ERROR_MESSAGES.webhookSecretMissing });
+				const state = this.getWorkflowStaticData('node') as IDataObject & Registration;
 				const client = await FireHydrantClient.create(this);
-				// UNVERIFIED (vendor notes): the spec's create body has only `url`; the secret and the
-				// subscriptions are sent as the FireHydrant UI sets them.
+				const previous = typeof state.webhookId === 'string' ? state.webhookId : undefined;
+				// Replays were once remembered by signature under this key; the body hash replaced it.
+				delete state.deliveries;
+				if (previous) {
+					// Registered with another secret: removed first, so FireHydrant never holds two
+					// webhooks for this URL (each delivery would arrive twice, one refused).
+					await deleteWebhook(client, previous);
+					delete state.webhookId;
+					delete state.secretFingerprint;
+				}
 				const url = this.getNodeWebhookUrl('default') ?? '';
-				const response = await client.request<WebhookEntity>('POST', WEBHOOKS_PATH, {}, { url, secret, subscriptions: 'incidents' });
-				const id = response.body?.id;
-				if (!id) {
+				const created = await createWebhook(client, { url, secret, subscriptions: 'incidents' });
+				if (!created.id) {
 					throw new NodeOperationError(this.getNode(), 'FireHydrant created the webhook but returned no id', {
 						description: 'Check the webhooks list in FireHydrant (Settings → Webhooks) and remove the duplicate, then publish again.',
 					});
 				}
-				this.getWorkflowStaticData('node').webhookId = id;
+				state.webhookId = created.id;
+				state.secretFingerprint = await secretFingerprint(secret);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node');
+				const state = this.getWorkflowStaticData('node') as IDataObject & Registration;
 				const id = typeof state.webhookId === 'string' ? state.webhookId : undefined;
 				if (!id) return true;
 				const client = await FireHydrantClient.create(this);
-				// Already gone (deleted in FireHydrant's UI) counts as deleted.
-				await client.request('DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`, {}, undefined, {
-					acceptStatuses: [404],
-				});
+				await deleteWebhook(client, id);
 				delete state.webhookId;
-				delete state.deliveries;
+				delete state.secretFingerprint;
+				delete state.seenDeliveries;
 				return true;
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const rawBody = rawBodyOf(this) ?? Buffer.from('');
-		const header = this.getHeaderData()[SIGNATURE_HEADER];
-		const signature = Array.isArray(header) ? header[0] : header;
-		const secret = String(this.getNodeParameter('webhookSecret', '') ?? '');
-		if (!verifySignature(secret, rawBody, typeof signature === 'string' ? signature : undefined)) {
-			return answerWithoutRun(this, 401, 'Invalid or missing fh-signature');
-		}
-		const delivery = parseDelivery(rawBody);
-		if (!delivery.ok) return answerWithoutRun(this, 400, delivery.reason);
-
-		const options = this.getNodeParameter('options', {}) as { fetchIncident?: boolean; ignoreReplays?: boolean };
-		if (options.ignoreReplays !== false && !rememberDelivery(this.getWorkflowStaticData('node'), String(signature))) {
-			return answerWithoutRun(this, 200, 'Already received; ignored as a replay');
-		}
-		const resourceTypes = filterList(this.getNodeParameter('resourceTypes', ''));
-		const operations = filterList(this.getNodeParameter('operations', ''));
-		if (!matchesFilter(resourceTypes, delivery.resourceType) || !matchesFilter(operations, delivery.operation)) {
-			return answerWithoutRun(this, 200, 'Received; filtered out');
-		}
-
-		const json: IDataObject = {
-			resourceType: delivery.resourceType,
-			operation: delivery.operation,
-			...(withIsoTimestamps(delivery.payload) as IDataObject),
-		};
-		const data = (delivery.payload.data ?? {}) as IDataObject;
-		const incidentId = (data.incident as IDataObject | undefined)?.id;
-		if (options.fetchIncident && typeof incidentId === 'string') {
-			const client = await FireHydrantClient.create(this);
-			try {
-				json.incident = withIsoTimestamps(await getIncident(client, incidentId)) as IDataObject;
-			} catch (error) {
-				// The delivery is still worth emitting: the incident may be deleted by now.
-				if (vendorErrorStatus(error) !== 404) throw toNodeError(this.getNode(), error);
-				json.incident = null;
-				json.incidentError = `Incident ${incidentId} no longer exists in FireHydrant (404).`;
-			}
-		}
-		return { workflowData: [[{ json }]] };
+		const options = this.getNodeParameter('options', {}) as { ignoreReplays?: boolean };
+		return await receiveWebhook(this, receiver, { ignoreReplays: options.ignoreReplays !== false });
 	}
 }

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SeenKeys } from '../../lib/dedupe';
-import { hmacSha256, timingSafeEqualText } from '../../lib/signatures';
+import { hmacSha256, sha256Hex, timingSafeEqualText } from '../../lib/signatures';
 import { toIsoUtc } from '../../lib/time';
 
 /** The header FireHydrant signs deliveries in: hex HMAC-SHA256 of the raw body with the webhook secret. */
@@ -81,15 +80,27 @@ export function matchesFilter(list: string[], value: string): boolean {
 }
 
 /**
- * FireHydrant retries deliveries; a delivery whose signed bytes were already accepted is a replay.
- * UNVERIFIED (vendor notes): FireHydrant sends no delivery id or timestamp header, so the
- * signature itself (unique per body) is the key.
+ * What makes a FireHydrant delivery unique, for the replay check: SHA-256 of its raw body.
+ * UNVERIFIED (vendor notes): FireHydrant sends no delivery id and no timestamp header, only
+ * `fh-signature`; a resend of a delivery carries the same bytes, and two different events differ
+ * in their bytes (the event and the incident's state as of it). The signature would identify the
+ * bytes too, but it changes with the secret: after the secret is changed, a resend of a delivery
+ * already run would pass again. Two events with byte-identical bodies carry the same information,
+ * so treating them as one loses nothing.
  */
-export function rememberDelivery(store: IDataObject, signature: string): boolean {
-	const seen = SeenKeys.from(store.deliveries as string[] | undefined, REMEMBERED_DELIVERIES);
-	const key = signature.trim().toLowerCase();
-	if (seen.has(key)) return false;
-	seen.add(key);
-	store.deliveries = seen.toJSON();
-	return true;
+export function deliveryKey(rawBody: Buffer): string {
+	return sha256Hex(rawBody);
+}
+
+/**
+ * The secret deliveries are signed with: the node's "Webhook Secret" when set (workflows made
+ * before the credential had the field keep working unchanged, and one trigger can differ from the
+ * others), otherwise the credential's "Webhook Signing Secret". Blanks around it are not part of it.
+ */
+export function resolveWebhookSecret(parameter: unknown, credentialSecret: unknown): { secret: string; from: 'parameter' | 'credential' } | undefined {
+	const fromParameter = typeof parameter === 'string' ? parameter.trim() : '';
+	if (fromParameter) return { secret: fromParameter, from: 'parameter' };
+	const fromCredential = typeof credentialSecret === 'string' ? credentialSecret.trim() : '';
+	if (fromCredential) return { secret: fromCredential, from: 'credential' };
+	return undefined;
 }

@@ -8,18 +8,115 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { answerWithoutRun, rawBodyOf } from '../../lib/webhook';
-import { SeenKeys } from '../../lib/dedupe';
+import { toNodeError } from '../../lib/errors';
 import { verifySvixSignature } from '../../lib/signatures';
+import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
 import { INCIDENT_IO_CREDENTIAL_TYPE } from '../IncidentIo/constants';
 import { IncidentIoClient } from '../IncidentIo/transport';
 import { eventLabel, fullRecordPath, WEBHOOK_EVENT_TYPES } from './events';
 
 /** Svix retries a delivery for 24 h with the same `webhook-id`; this many ids are remembered. */
 const MAX_REMEMBERED_DELIVERIES = 2000;
-const SEEN_DELIVERIES_KEY = 'seenDeliveries';
 
 type FetchFullRecord = 'private' | 'always' | 'never';
+
+interface Delivery {
+	eventType: string;
+	/** `webhook-id`: Svix keeps it for every retry of one message. */
+	webhookId: string;
+	timestamp: string | null;
+	/** The payload under the event type's key, as delivered. */
+	payload: IDataObject;
+}
+
+const REFUSED = 'signature verification failed';
+
+const receiver: WebhookReceiver<Delivery> = {
+	memory: { staticKey: 'seenDeliveries', maxEntries: MAX_REMEMBERED_DELIVERIES },
+	async verify(context, rawBody) {
+		const credentials = await context.getCredentials(INCIDENT_IO_CREDENTIAL_TYPE);
+		const secret = String(credentials.webhookSigningSecret ?? '').trim();
+		if (!secret) {
+			return { status: 401, message: REFUSED, log: 'incident.io Trigger refused a delivery: the credential has no Webhook Signing Secret.' };
+		}
+		const verdict = verifySvixSignature(
+			{ id: headerOf(context, 'webhook-id'), timestamp: headerOf(context, 'webhook-timestamp'), signature: headerOf(context, 'webhook-signature'), rawBody },
+			{ secret },
+		);
+		if (!verdict.valid) return { status: 401, message: REFUSED, log: `incident.io Trigger refused a delivery: ${verdict.reason}` };
+		return undefined;
+	},
+	parse(rawBody, context) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(rawBody.toString('utf8')) as unknown;
+		} catch {
+			parsed = undefined;
+		}
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+			return { ok: false, refusal: { status: 400, message: 'body is not a JSON object' } };
+		}
+		const envelope = parsed as IDataObject;
+		const eventType = typeof envelope.event_type === 'string' ? envelope.event_type : '';
+		if (!eventType) return { ok: false, refusal: { status: 400, message: 'body has no event_type' } };
+		const payload = envelope[eventType];
+		return {
+			ok: true,
+			delivery: {
+				eventType,
+				// Verified above: a delivery without webhook-id never gets here.
+				webhookId: headerOf(context, 'webhook-id') ?? '',
+				timestamp: headerOf(context, 'webhook-timestamp') ?? null,
+				payload: typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as IDataObject) : {},
+			},
+		};
+	},
+	// Svix sends every retry of a message with the same webhook-id, and another message never with it.
+	replayKey: (delivery) => delivery.webhookId,
+	filteredOut(delivery, context) {
+		const events = context.getNodeParameter('events', []) as string[];
+		return events.length > 0 && !events.includes(delivery.eventType) ? delivery.eventType : undefined;
+	},
+	async emit(delivery, context) {
+		const json: IDataObject = {
+			event_type: delivery.eventType,
+			webhook_id: delivery.webhookId,
+			webhook_timestamp: delivery.timestamp,
+			fetched: false,
+			data: delivery.payload,
+		};
+		const mode = context.getNodeParameter('fetchFullRecord', 'private') as FetchFullRecord;
+		const id = delivery.payload.id;
+		const target = typeof id === 'string' ? fullRecordPath(delivery.eventType, id) : undefined;
+		if (target && (mode === 'always' || (mode === 'private' && delivery.eventType.startsWith('private_')))) {
+			const fetched = await fetchRecordForDelivery(
+				async () => {
+					const client = await IncidentIoClient.create(context);
+					const response = await client.get<IDataObject>(target.path);
+					return (response.body?.[target.key] ?? delivery.payload) as IDataObject;
+				},
+				{
+					notFound: `incident.io has no ${target.key.replace('_', '-')} ${String(id)} (404): it was deleted after the event.`,
+					forbidden: `incident.io refused to read ${target.key.replace('_', '-')} ${String(id)} (403): the API key of the credential lacks the scope "View all incident data, including private incidents". Add it in incident.io (Settings → API keys) to receive the full record.`,
+				},
+			).catch((error: unknown) => {
+				throw toNodeError(context.getNode(), error);
+			});
+			if (fetched.record === null) {
+				// As the FireHydrant Trigger does: the record is null and the reason says why; the
+				// delivery is still emitted, with its payload as delivered.
+				json.data = null;
+				json.dataError = fetched.reason;
+				json.deliveredData = delivery.payload;
+				context.logger.warn(`incident.io Trigger: ${fetched.reason}`);
+			} else {
+				json.data = fetched.record;
+				json.fetched = true;
+			}
+		}
+		return context.helpers.returnJsonArray([json]);
+	},
+};
 
 export class IncidentIoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -91,72 +188,6 @@ export class IncidentIoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
-		const header = (name: string) => {
-			const value = headers[name];
-			return Array.isArray(value) ? value[0] : value;
-		};
-		const rawBody = rawBodyOf(this);
-		const credentials = await this.getCredentials(INCIDENT_IO_CREDENTIAL_TYPE);
-		const secret = String(credentials.webhookSigningSecret ?? '').trim();
-		if (!secret) {
-			this.logger.warn('incident.io Trigger refused a delivery: the credential has no Webhook Signing Secret.');
-			return answerWithoutRun(this, 401, 'signature verification failed');
-		}
-		const verdict = verifySvixSignature(
-			{ id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature'), rawBody: rawBody ?? '' },
-			{ secret },
-		);
-		if (!verdict.valid || rawBody === undefined) {
-			this.logger.warn(`incident.io Trigger refused a delivery: ${verdict.valid ? 'no raw body' : verdict.reason}`);
-			return answerWithoutRun(this, 401, 'signature verification failed');
-		}
-
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(rawBody.toString('utf8')) as unknown;
-		} catch {
-			parsed = undefined;
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			return answerWithoutRun(this, 400, 'body is not a JSON object');
-		}
-		const envelope = parsed as IDataObject;
-		const eventType = typeof envelope.event_type === 'string' ? envelope.event_type : '';
-		if (!eventType) return answerWithoutRun(this, 400, 'body has no event_type');
-
-		const webhookId = String(header('webhook-id'));
-		const staticData = this.getWorkflowStaticData('node');
-		const seen = SeenKeys.from(staticData[SEEN_DELIVERIES_KEY] as string[] | undefined, MAX_REMEMBERED_DELIVERIES);
-		if (seen.has(webhookId)) return { webhookResponse: { received: true, duplicate: true } };
-
-		const events = this.getNodeParameter('events', []) as string[];
-		if (events.length > 0 && !events.includes(eventType)) {
-			seen.add(webhookId);
-			staticData[SEEN_DELIVERIES_KEY] = seen.toJSON();
-			return { webhookResponse: { received: true, ignored: eventType } };
-		}
-
-		let data = (envelope[eventType] ?? {}) as IDataObject;
-		let fetched = false;
-		const mode = this.getNodeParameter('fetchFullRecord', 'private') as FetchFullRecord;
-		const target = typeof data.id === 'string' ? fullRecordPath(eventType, data.id) : undefined;
-		if (target && (mode === 'always' || (mode === 'private' && eventType.startsWith('private_')))) {
-			const client = await IncidentIoClient.create(this);
-			const response = await client.get<IDataObject>(target.path);
-			data = (response.body?.[target.key] ?? data) as IDataObject;
-			fetched = true;
-		}
-
-		// Remembered only once the delivery is accepted, so a failed fetch lets Svix's retry through.
-		seen.add(webhookId);
-		staticData[SEEN_DELIVERIES_KEY] = seen.toJSON();
-		return {
-			workflowData: [
-				this.helpers.returnJsonArray([
-					{ event_type: eventType, webhook_id: webhookId, webhook_timestamp: header('webhook-timestamp') ?? null, fetched, data },
-				]),
-			],
-		};
+		return await receiveWebhook(this, receiver);
 	}
 }

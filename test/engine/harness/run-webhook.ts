@@ -42,6 +42,8 @@ export interface EngineWebhookOptions extends RegistryOptions {
 	/** Which of the node's `description.webhooks` was called. Default 'default'. */
 	webhookName?: WebhookType;
 	workflowSettings?: IWorkflowSettings;
+	/** The workflow's id (what a trigger's in-process memory is keyed by). Default as prepareRun. */
+	workflowId?: string;
 }
 
 export interface EngineWebhookResult {
@@ -70,6 +72,7 @@ export async function runWebhook(options: EngineWebhookOptions): Promise<EngineW
 		staticData: options.staticData,
 		settings: options.workflowSettings,
 		mode,
+		workflowId: options.workflowId,
 	});
 	const node = workflow.getNode(options.node.name);
 	if (node === null) throw new Error('engine harness: webhook node missing from its workflow');

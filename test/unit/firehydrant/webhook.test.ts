@@ -1,13 +1,12 @@
-import { createHmac } from 'node:crypto';
-import type { IDataObject } from 'n8n-workflow';
+import { createHash, createHmac } from 'node:crypto';
 
-import { hmacSha256, timingSafeEqualText } from '../../../lib/signatures';
+import { hmacSha256, secretFingerprint, secretMatchesFingerprint, sha256Hex, timingSafeEqualText } from '../../../lib/signatures';
 import {
+	deliveryKey,
 	filterList,
 	matchesFilter,
 	parseDelivery,
-	REMEMBERED_DELIVERIES,
-	rememberDelivery,
+	resolveWebhookSecret,
 	verifySignature,
 	withIsoTimestamps,
 } from '../../../nodes/FireHydrantTrigger/webhook';
@@ -75,12 +74,38 @@ describe('FireHydrant webhook deliveries', () => {
 		expect(matchesFilter(filterList(''), 'anything')).toBe(true);
 	});
 
-	it('remembers deliveries to spot replays, within a bound', () => {
-		const store: IDataObject = {};
-		expect(rememberDelivery(store, 'ab')).toBe(true);
-		expect(rememberDelivery(store, 'AB')).toBe(false);
-		for (let index = 0; index < REMEMBERED_DELIVERIES + 5; index++) rememberDelivery(store, `sig-${index}`);
-		expect((store.deliveries as string[]).length).toBe(REMEMBERED_DELIVERIES);
-		expect(rememberDelivery(store, 'ab')).toBe(true);
+	it('keys a delivery on the SHA-256 of its raw bytes: FireHydrant sends no delivery id (UNVERIFIED assumption)', () => {
+		expect(deliveryKey(body)).toBe(createHash('sha256').update(body).digest('hex'));
+		// The same bytes are the same delivery, whatever secret signed them; other bytes are another.
+		expect(deliveryKey(Buffer.from(body))).toBe(deliveryKey(body));
+		expect(deliveryKey(Buffer.concat([body, Buffer.from('\n')]))).not.toBe(deliveryKey(body));
+	});
+
+	it('takes the node\'s Webhook Secret when set, else the credential\'s, without surrounding blanks', () => {
+		expect(resolveWebhookSecret('node-secret', 'credential-secret')).toEqual({ secret: 'node-secret', from: 'parameter' });
+		expect(resolveWebhookSecret('', ' credential-secret\n')).toEqual({ secret: 'credential-secret', from: 'credential' });
+		expect(resolveWebhookSecret('   ', 'credential-secret')).toEqual({ secret: 'credential-secret', from: 'credential' });
+		expect(resolveWebhookSecret(undefined, undefined)).toBeUndefined();
+		expect(resolveWebhookSecret('', '')).toBeUndefined();
+	});
+});
+
+describe('secret fingerprints', () => {
+	it('tell whether a secret changed without containing it', async () => {
+		const fingerprint = await secretFingerprint('s3cret-value');
+		expect(fingerprint).not.toContain('s3cret-value');
+		expect(fingerprint).not.toContain(Buffer.from('s3cret-value').toString('base64'));
+		expect(await secretMatchesFingerprint('s3cret-value', fingerprint)).toBe(true);
+		expect(await secretMatchesFingerprint('s3cret-valuf', fingerprint)).toBe(false);
+		expect(await secretMatchesFingerprint('s3cret-value', undefined)).toBe(false);
+		expect(await secretMatchesFingerprint('s3cret-value', 'not a fingerprint')).toBe(false);
+	});
+
+	it('are salted: the same secret gives different fingerprints', async () => {
+		expect(await secretFingerprint('same')).not.toBe(await secretFingerprint('same'));
+	});
+
+	it('sha256Hex is the hex SHA-256 of the bytes', () => {
+		expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
 	});
 });
