@@ -44,17 +44,24 @@ function sign(body: string | Buffer, secret = SECRET): string {
 	return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/**
+ * One delivery to the trigger. Each test is its own workflow (the trigger's in-process memory is
+ * per workflow and node), unless it names one: another id with the same static data is the same
+ * workflow after n8n restarted, when only the static data remembers.
+ */
 async function deliver(
 	rawBody: string,
 	headers: Record<string, string>,
-	options: { parameters?: IDataObject; staticData?: IDataObject } = {},
+	options: { parameters?: IDataObject; staticData?: IDataObject; workflowId?: string; credentialSecret?: string; token?: string } = {},
 ): Promise<EngineWebhookResult> {
+	const credential = fireHydrantCredential(sandbox, options.token);
 	return await runWebhook({
 		nodeTypes: { [TRIGGER_TYPE]: new FireHydrantTrigger() },
 		credentialTypes: [new FireHydrantApi()],
-		credentials: [fireHydrantCredential(sandbox)],
+		credentials: [{ ...credential, data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' } }],
 		node: triggerNode(options.parameters),
 		staticData: options.staticData,
+		workflowId: options.workflowId ?? String(expect.getState().currentTestName),
 		request: { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, rawBody },
 	});
 }
@@ -156,5 +163,97 @@ describe('FireHydrant Trigger', () => {
 		expect(goneItem.incident).toBeNull();
 		expect(String(goneItem.incidentError)).toContain('no longer exists');
 		sandbox.fireHydrant.reset();
+	});
+
+	it('two identical deliveries arriving together start the workflow once', async () => {
+		const raw = body('created');
+		// Each request loads the static data as saved before either began, as n8n does.
+		const results = await Promise.all([deliver(raw, { 'fh-signature': sign(raw) }), deliver(raw, { 'fh-signature': sign(raw) })]);
+		expect(results.map((result) => emitted(result).length).sort()).toEqual([0, 1]);
+		const duplicate = results.find((result) => emitted(result).length === 0);
+		expect(duplicate?.responseBody).toMatchObject({ duplicate: true });
+		expect([200, 409]).toContain(duplicate?.responseStatus);
+	});
+
+	it('a resend after n8n restarted is recognised from the static data alone', async () => {
+		const raw = body('created');
+		const first = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'restart-wf' });
+		expect(emitted(first)).toHaveLength(1);
+		const resend = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'restart-wf-after-restart', staticData: first.staticData });
+		expect(resend.responseStatus).toBe(200);
+		expect(resend.responseBody).toMatchObject({ duplicate: true });
+		expect(emitted(resend)).toHaveLength(0);
+	});
+
+	it('FireHydrant sends no delivery id: the same body is the same delivery even when signed with a changed secret', async () => {
+		// UNVERIFIED assumption (vendor notes): a delivery is identified by its bytes alone.
+		const raw = body('created');
+		const first = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'rotate-wf' });
+		expect(emitted(first)).toHaveLength(1);
+		const newSecret = 'whs-rotated-0a1b2c3d4e5f6a7b8c9d';
+		const resent = await deliver(raw, { 'fh-signature': sign(raw, newSecret) }, {
+			workflowId: 'rotate-wf-after-restart',
+			staticData: first.staticData,
+			parameters: { webhookSecret: newSecret },
+		});
+		expect(resent.responseBody).toMatchObject({ duplicate: true });
+		expect(emitted(resent)).toHaveLength(0);
+	});
+
+	it('a delivery that failed (the incident could not be fetched) runs when FireHydrant sends it again', async () => {
+		const raw = body('updated');
+		const failed = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } }, token: 'fhb-wrong-token-4d3c2b1a' });
+		expect(failed.error).toBeDefined();
+		const retried = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } }, staticData: failed.staticData });
+		expect(retried.error).toBeUndefined();
+		expect(emitted(retried)).toHaveLength(1);
+	});
+
+	it('a filtered-out delivery is not remembered: once the filter lets it through, its resend runs', async () => {
+		const raw = body('created', 'change_events');
+		const filtered = await deliver(raw, { 'fh-signature': sign(raw) });
+		expect(filtered.responseBody).toMatchObject({ ignored: 'change_events created' });
+		expect(filtered.staticDataPersisted).toBe(false);
+		const resent = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { resourceTypes: '' }, staticData: filtered.staticData });
+		expect(emitted(resent)).toHaveLength(1);
+	});
+
+	it('verifies with the credential\'s Webhook Signing Secret when the node\'s Webhook Secret is empty', async () => {
+		const credentialSecret = 'cred-secret-7f6e5d4c3b2a1908';
+		const raw = body('updated');
+		const accepted = await deliver(raw, { 'fh-signature': sign(raw, credentialSecret) }, { parameters: { webhookSecret: '' }, credentialSecret });
+		expect(emitted(accepted)).toHaveLength(1);
+		const refused = await deliver(raw, { 'fh-signature': sign(raw, SECRET) }, { parameters: { webhookSecret: '' }, credentialSecret, workflowId: 'other-wf' });
+		expect(refused.responseStatus).toBe(401);
+	});
+
+	it('the node\'s Webhook Secret, when set, wins over the credential\'s', async () => {
+		const raw = body('updated');
+		const accepted = await deliver(raw, { 'fh-signature': sign(raw, SECRET) }, { credentialSecret: 'cred-secret-unused-1234567890' });
+		expect(emitted(accepted)).toHaveLength(1);
+		const refused = await deliver(raw, { 'fh-signature': sign(raw, 'cred-secret-unused-1234567890') }, { credentialSecret: 'cred-secret-unused-1234567890', workflowId: 'other-wf-2' });
+		expect(refused.responseStatus).toBe(401);
+	});
+
+	it('answers 401 when neither the node nor the credential has a secret', async () => {
+		const raw = body('updated');
+		const result = await deliver(raw, { 'fh-signature': sign(raw, '') }, { parameters: { webhookSecret: '' } });
+		expect(result.responseStatus).toBe(401);
+		expect(emitted(result)).toHaveLength(0);
+	});
+
+	it('Fetch Full Incident refused (403): the delivery is emitted with incident null and the reason', async () => {
+		const raw = body('updated');
+		sandbox.fireHydrant.rest.deny('^/v1/incidents/');
+		try {
+			const result = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } } });
+			expect(result.error).toBeUndefined();
+			const [item] = emitted(result);
+			expect(item.incident).toBeNull();
+			expect(String(item.incidentError)).toMatch(/403.*may not read incidents/);
+			expect(((item.data as IDataObject).incident as IDataObject).id).toBe(incidentId());
+		} finally {
+			sandbox.fireHydrant.reset();
+		}
 	});
 });

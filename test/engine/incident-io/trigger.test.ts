@@ -2,9 +2,12 @@
  * The incident.io Trigger through n8n-core's real WebhookContext, with deliveries signed the way
  * Svix signs them: valid ones are emitted once, anything invalid answers 401 and emits nothing.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { signDelivery, signingSecretFor, type Json } from '../../sandbox/incident-io';
-import { deliver } from './setup';
+import { runWebhook } from '../harness';
+import { credentialTypes, deliver, incidentIoCredential, nodeTypes, triggerNode } from './setup';
 
 jest.setTimeout(30_000);
 
@@ -76,14 +79,16 @@ describe('incident.io Trigger', () => {
 		const again = signDelivery(EVENT, { id: 'dup' }, { secret: sandbox.incidentIo.webhookSecret, webhookId: delivery.webhookId });
 		const second = await deliver(sandbox, request(again), {}, first.staticData);
 		expect(emitted(second)).toHaveLength(0);
-		expect(second.response?.webhookResponse).toMatchObject({ duplicate: true });
+		expect(second.responseStatus).toBe(200);
+		expect(second.responseBody).toMatchObject({ duplicate: true });
 	});
 
 	it('drops event types outside the filter', async () => {
 		const delivery = signDelivery('public_incident.follow_up_created_v2', { id: 'f' }, { secret: sandbox.incidentIo.webhookSecret });
 		const result = await deliver(sandbox, request(delivery), { events: [EVENT] });
 		expect(emitted(result)).toHaveLength(0);
-		expect(result.response?.webhookResponse).toMatchObject({ ignored: 'public_incident.follow_up_created_v2' });
+		expect(result.responseStatus).toBe(200);
+		expect(result.responseBody).toMatchObject({ ignored: 'public_incident.follow_up_created_v2' });
 	});
 
 	it('fetches the full incident for a private-incident event, which carries only an id', async () => {
@@ -94,5 +99,67 @@ describe('incident.io Trigger', () => {
 		expect(items[0].json.fetched).toBe(true);
 		expect((items[0].json.data as Json).name).toBe(privateIncident.name);
 		expect((items[0].json.data as Json).reference).toBe(privateIncident.reference);
+	});
+
+	it('two identical deliveries arriving together (same webhook-id) start the workflow once', async () => {
+		const delivery = signDelivery(EVENT, { id: 'together' }, { secret: sandbox.incidentIo.webhookSecret });
+		// Each request loads the static data as saved before either began, as n8n does.
+		const results = await Promise.all([deliver(sandbox, request(delivery)), deliver(sandbox, request(delivery))]);
+		expect(results.map((result) => emitted(result).length).sort()).toEqual([0, 1]);
+		const duplicate = results.find((result) => emitted(result).length === 0);
+		expect(duplicate?.responseBody).toMatchObject({ duplicate: true });
+		expect([200, 409]).toContain(duplicate?.responseStatus);
+	});
+
+	it('a delivery whose record could not be fetched (401) runs when Svix retries it', async () => {
+		const privateIncident = sandbox.incidentIo.data.incidents.find((incident) => incident.visibility === 'private') as Json;
+		const delivery = signDelivery('private_incident.incident_updated_v2', { id: privateIncident.id }, { secret: sandbox.incidentIo.webhookSecret });
+		const failed = await runWebhook({
+			nodeTypes,
+			credentialTypes,
+			credentials: [incidentIoCredential(sandbox, 'inc_wrong_key_0123456789')],
+			node: triggerNode(),
+			request: request(delivery),
+		});
+		expect(failed.error).toBeDefined();
+		const retried = await deliver(sandbox, request(delivery), {}, failed.staticData);
+		expect(emitted(retried)).toHaveLength(1);
+		expect(emitted(retried)[0].json.fetched).toBe(true);
+	});
+
+	describe('Fetch Full Record when the record cannot be read', () => {
+		it('a deleted record (404) emits the delivery with data null and the reason, as delivered beside it', async () => {
+			const delivery = signDelivery('private_incident.incident_updated_v2', { id: '01DELETEDINCIDENT0000000000' }, { secret: sandbox.incidentIo.webhookSecret });
+			const result = await deliver(sandbox, request(delivery));
+			expect(result.error).toBeUndefined();
+			const [item] = emitted(result);
+			expect(item.json).toMatchObject({
+				event_type: 'private_incident.incident_updated_v2',
+				webhook_id: delivery.webhookId,
+				fetched: false,
+				data: null,
+				deliveredData: { id: '01DELETEDINCIDENT0000000000' },
+			});
+			expect(String(item.json.dataError)).toMatch(/404.*deleted/);
+		});
+
+		it('a private record the API key may not read (403) emits the delivery with data null and the scope to add', async () => {
+			const privateIncident = sandbox.incidentIo.data.incidents.find((incident) => incident.visibility === 'private') as Json;
+			const delivery = signDelivery('private_incident.incident_updated_v2', { id: privateIncident.id }, { secret: sandbox.incidentIo.webhookSecret });
+			const result = await runWebhook({
+				nodeTypes,
+				credentialTypes,
+				credentials: [incidentIoCredential(sandbox, sandbox.incidentIo.noPrivateKey)],
+				node: triggerNode(),
+				request: request(delivery),
+			});
+			expect(result.error).toBeUndefined();
+			const [item] = emitted(result);
+			expect(item.json).toMatchObject({ fetched: false, data: null, deliveredData: { id: privateIncident.id } });
+			expect(String(item.json.dataError)).toMatch(/403.*View all incident data, including private incidents/);
+			expect(JSON.stringify(item.json)).not.toContain(sandbox.incidentIo.noPrivateKey);
+			// Accepted: remembered like any other delivery, so Svix's retry of it is a replay.
+			expect((result.staticData['node:incident.io Trigger'] as IDataObject).seenDeliveries).toContain(delivery.webhookId);
+		});
 	});
 });
