@@ -37,7 +37,7 @@ beforeEach(() => {
 	sandbox.fireHydrant.rest.reset();
 });
 
-function triggerNode(): INode {
+function triggerNode(secret = SECRET): INode {
 	return {
 		id: 'fh-trigger',
 		name: TRIGGER_NAME,
@@ -45,20 +45,21 @@ function triggerNode(): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
-		parameters: { webhookSecret: SECRET, resourceTypes: 'incidents', operations: '' },
+		parameters: { webhookSecret: secret, resourceTypes: 'incidents', operations: '' },
 		credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
 	};
 }
 
 async function hook(
 	method: HookMethod,
-	options: { staticData?: IDataObject; token?: string; mode?: 'manual' } = {},
+	options: { staticData?: IDataObject; token?: string; mode?: 'manual'; secret?: string; credentialSecret?: string } = {},
 ): Promise<EngineHookResult> {
+	const credential = fireHydrantCredential(sandbox, options.token);
 	return await runHook({
 		nodeTypes: { [TRIGGER_TYPE]: new FireHydrantTrigger() },
 		credentialTypes: [new FireHydrantApi()],
-		credentials: [fireHydrantCredential(sandbox, options.token)],
-		node: triggerNode(),
+		credentials: [{ ...credential, data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' } }],
+		node: triggerNode(options.secret),
 		method,
 		staticData: options.staticData,
 		mode: options.mode,
@@ -72,11 +73,11 @@ function storedId(result: EngineHookResult): unknown {
 }
 
 /** Publishes as n8n does: checkExists, then create when it answered false. */
-async function publish(staticData?: IDataObject): Promise<EngineHookResult> {
-	const check = await hook('checkExists', { staticData });
+async function publish(staticData?: IDataObject, secrets: { secret?: string; credentialSecret?: string } = {}): Promise<EngineHookResult> {
+	const check = await hook('checkExists', { staticData, ...secrets });
 	expect(check.error).toBeUndefined();
 	if (check.returned === true) return check;
-	const created = await hook('create', { staticData: check.staticData });
+	const created = await hook('create', { staticData: check.staticData, ...secrets });
 	expect(created.error).toBeUndefined();
 	return created;
 }
@@ -200,6 +201,7 @@ describe('FireHydrant Trigger webhook registration', () => {
 		});
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect((result.error as NodeOperationError).description).toMatch(/"Webhook Secret"/);
+		expect((result.error as NodeOperationError).description).toMatch(/"Webhook Signing Secret" of the FireHydrant credential/);
 		expect(sandbox.fireHydrant.rest.webhooks.size).toBe(0);
 		expect(storedId(result)).toBeUndefined();
 	});
@@ -265,6 +267,64 @@ describe('FireHydrant Trigger webhook registration', () => {
 			expect(visibleText(error)).not.toContain(token);
 			expect(storedId(result)).toBe(storedId(created));
 			expect(sandbox.fireHydrant.rest.webhooks.size).toBe(1);
+		});
+	});
+
+	describe('the webhook secret', () => {
+		const NEW_SECRET = 'whs-changed-1f2e3d4c5b6a79880a1b';
+
+		it('changing the Webhook Secret and publishing again re-registers: the old webhook is replaced by one with the new secret', async () => {
+			const created = await publish();
+			const oldId = storedId(created);
+
+			const check = await hook('checkExists', { staticData: created.staticData, secret: NEW_SECRET });
+			expect(check.error).toBeUndefined();
+			expect(check.returned).toBe(false);
+			const recreated = await hook('create', { staticData: check.staticData, secret: NEW_SECRET });
+			expect(recreated.error).toBeUndefined();
+
+			const registered = [...sandbox.fireHydrant.rest.webhooks.values()];
+			expect(registered).toHaveLength(1);
+			expect(registered[0]).toMatchObject({ url: PRODUCTION_URL, secret: NEW_SECRET });
+			expect(registered[0].id).not.toBe(oldId);
+			expect(storedId(recreated)).toBe(registered[0].id);
+			// Published again with the new secret: nothing more to do.
+			const again = await hook('checkExists', { staticData: recreated.staticData, secret: NEW_SECRET });
+			expect(again.returned).toBe(true);
+		});
+
+		it('static data keeps a fingerprint of the secret beside the webhook id, never the secret itself', async () => {
+			const created = await publish();
+			const state = created.staticData[STATIC_KEY] as IDataObject;
+			expect(typeof state.secretFingerprint).toBe('string');
+			expect(JSON.stringify(created.staticData)).not.toContain(SECRET);
+		});
+
+		it('a webhook registered before the fingerprint was kept is replaced once on the next publish', async () => {
+			const created = await publish();
+			const legacy = { [STATIC_KEY]: { webhookId: storedId(created) } };
+			const republished = await publish(legacy);
+			expect(storedId(republished)).not.toBe(storedId(created));
+			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([SECRET]);
+			const check = await hook('checkExists', { staticData: republished.staticData });
+			expect(check.returned).toBe(true);
+		});
+
+		it('registers the credential\'s Webhook Signing Secret when the node\'s Webhook Secret is empty', async () => {
+			const credentialSecret = 'cred-whs-5a4b3c2d1e0f9a8b7c6d';
+			const created = await publish(undefined, { secret: '', credentialSecret });
+			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([credentialSecret]);
+
+			// Changing it in the credential and publishing again re-registers too.
+			const changed = 'cred-whs-changed-0f1e2d3c4b5a6978';
+			const republished = await publish(created.staticData, { secret: '', credentialSecret: changed });
+			expect(storedId(republished)).not.toBe(storedId(created));
+			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([changed]);
+		});
+
+		it('the node\'s Webhook Secret, when set, is registered instead of the credential\'s', async () => {
+			await publish(undefined, { credentialSecret: 'cred-whs-not-used-123456789' });
+			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([SECRET]);
 		});
 	});
 });
