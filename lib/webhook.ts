@@ -1,6 +1,7 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { SeenKeys } from './dedupe';
+import { toNodeError } from './errors';
 import { vendorErrorStatus } from './transport';
 
 /**
@@ -196,7 +197,7 @@ export async function receiveWebhook<TDelivery>(
 	} catch (error) {
 		// Not accepted: the vendor's retry of this delivery must get through.
 		if (key !== undefined) deliveryMemory.release(scope, key);
-		throw error;
+		throw toNodeError(context.getNode(), error);
 	}
 	if (key !== undefined) {
 		deliveryMemory.settle(scope, key);
@@ -222,6 +223,7 @@ export type FetchedRecord = { record: IDataObject; reason?: undefined } | { reco
  * Anything else (401, 5xx after retries, network) is thrown, so the vendor retries later.
  */
 export async function fetchRecordForDelivery(
+	node: INode,
 	fetch: () => Promise<IDataObject>,
 	reasons: { notFound: string; forbidden: string },
 ): Promise<FetchedRecord> {
@@ -231,6 +233,6 @@ export async function fetchRecordForDelivery(
 		const status = vendorErrorStatus(error);
 		if (status === 404) return { record: null, reason: reasons.notFound };
 		if (status === 403) return { record: null, reason: reasons.forbidden };
-		throw error;
+		throw toNodeError(node, error);
 	}
 }

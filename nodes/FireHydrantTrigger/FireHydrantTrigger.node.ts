@@ -8,7 +8,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../../lib/errors';
 import { secretFingerprint, secretMatchesFingerprint } from '../../lib/signatures';
 import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
 import { ERROR_MESSAGES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
@@ -78,17 +77,13 @@ const receiver: WebhookReceiver<Delivery> = {
 		const incidentId = (data.incident as IDataObject | undefined)?.id;
 		if (options.fetchIncident && typeof incidentId === 'string') {
 			const client = await FireHydrantClient.create(context);
-			try {
-				// The delivery is still worth emitting when the incident is gone or unreadable.
-				const fetched = await fetchRecordForDelivery(async () => await getIncident(client, incidentId), {
-					notFound: `Incident ${incidentId} no longer exists in FireHydrant (404).`,
-					forbidden: `FireHydrant refused to read incident ${incidentId} (403): the API token may not read incidents. Use an API key whose role may read incidents (Settings → API keys).`,
-				});
-				json.incident = fetched.record === null ? null : (withIsoTimestamps(fetched.record) as IDataObject);
-				if (fetched.record === null) json.incidentError = fetched.reason;
-			} catch (error) {
-				throw toNodeError(context.getNode(), error);
-			}
+			// The delivery is still worth emitting when the incident is gone or unreadable.
+			const fetched = await fetchRecordForDelivery(context.getNode(), async () => await getIncident(client, incidentId), {
+				notFound: `Incident ${incidentId} no longer exists in FireHydrant (404).`,
+				forbidden: `FireHydrant refused to read incident ${incidentId} (403): the API token may not read incidents. Use an API key whose role may read incidents (Settings → API keys).`,
+			});
+			json.incident = fetched.record === null ? null : (withIsoTimestamps(fetched.record) as IDataObject);
+			if (fetched.record === null) json.incidentError = fetched.reason;
 		}
 		return [{ json }];
 	},

@@ -8,7 +8,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { toNodeError } from '../../lib/errors';
 import { verifySvixSignature } from '../../lib/signatures';
 import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
 import { INCIDENT_IO_CREDENTIAL_TYPE } from '../IncidentIo/constants';
@@ -90,6 +89,7 @@ const receiver: WebhookReceiver<Delivery> = {
 		const target = typeof id === 'string' ? fullRecordPath(delivery.eventType, id) : undefined;
 		if (target && (mode === 'always' || (mode === 'private' && delivery.eventType.startsWith('private_')))) {
 			const fetched = await fetchRecordForDelivery(
+				context.getNode(),
 				async () => {
 					const client = await IncidentIoClient.create(context);
 					const response = await client.get<IDataObject>(target.path);
@@ -99,9 +99,7 @@ const receiver: WebhookReceiver<Delivery> = {
 					notFound: `incident.io has no ${target.key.replace('_', '-')} ${String(id)} (404): it was deleted after the event.`,
 					forbidden: `incident.io refused to read ${target.key.replace('_', '-')} ${String(id)} (403): the API key of the credential lacks the scope "View all incident data, including private incidents". Add it in incident.io (Settings → API keys) to receive the full record.`,
 				},
-			).catch((error: unknown) => {
-				throw toNodeError(context.getNode(), error);
-			});
+			);
 			if (fetched.record === null) {
 				// As the FireHydrant Trigger does: the record is null and the reason says why; the
 				// delivery is still emitted, with its payload as delivered.

@@ -1,4 +1,4 @@
-import { NodeApiError, type INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
 import { DeliveryMemory, fetchRecordForDelivery } from '../../../lib/webhook';
 
@@ -54,17 +54,17 @@ describe('fetchRecordForDelivery', () => {
 	const reasons = { notFound: 'gone', forbidden: 'not allowed' };
 
 	it('gives the record when the fetch succeeds', async () => {
-		expect(await fetchRecordForDelivery(async () => ({ id: 'r' }), reasons)).toEqual({ record: { id: 'r' } });
+		expect(await fetchRecordForDelivery(node, async () => ({ id: 'r' }), reasons)).toEqual({ record: { id: 'r' } });
 	});
 
 	it('gives a null record and the reason on 404 and on 403', async () => {
-		expect(await fetchRecordForDelivery(async () => await Promise.reject(vendorError(404)), reasons)).toEqual({ record: null, reason: 'gone' });
-		expect(await fetchRecordForDelivery(async () => await Promise.reject(vendorError(403)), reasons)).toEqual({ record: null, reason: 'not allowed' });
+		expect(await fetchRecordForDelivery(node, async () => await Promise.reject(vendorError(404)), reasons)).toEqual({ record: null, reason: 'gone' });
+		expect(await fetchRecordForDelivery(node, async () => await Promise.reject(vendorError(403)), reasons)).toEqual({ record: null, reason: 'not allowed' });
 	});
 
 	it('throws anything else, so the vendor retries the delivery', async () => {
 		const serverError = vendorError(500);
-		await expect(fetchRecordForDelivery(async () => await Promise.reject(serverError), reasons)).rejects.toBe(serverError);
-		await expect(fetchRecordForDelivery(async () => await Promise.reject(new Error('socket hang up')), reasons)).rejects.toThrow('socket hang up');
+		await expect(fetchRecordForDelivery(node, async () => await Promise.reject(serverError), reasons)).rejects.toBe(serverError);
+		await expect(fetchRecordForDelivery(node, async () => await Promise.reject(new Error('socket hang up')), reasons)).rejects.toThrow(NodeOperationError);
 	});
 });
