@@ -144,10 +144,16 @@ export class DeliveryMemory {
 /** This process's memory, shared by every trigger of this package. */
 export const deliveryMemory = new DeliveryMemory();
 
-/** Which trigger a delivery belongs to: the workflow and the node (by id, which a rename keeps). */
+/**
+ * Which trigger a delivery belongs to: the workflow and the node (by id, which a rename keeps),
+ * and whether it came to the production URL or the editor's test URL. While a user listens for a
+ * test event of a published workflow, the vendor sends the same delivery to both URLs: one must
+ * not swallow the other.
+ */
 export function triggerScope(context: IWebhookFunctions): string {
 	const node = context.getNode();
-	return `${context.getWorkflow().id ?? ''}:${node.id || node.name}`;
+	const url = context.getMode() === 'manual' ? 'test' : 'production';
+	return `${context.getWorkflow().id ?? ''}:${node.id || node.name}:${url}`;
 }
 
 /**
@@ -169,10 +175,11 @@ export async function receiveWebhook<TDelivery>(
 
 	const key = options.ignoreReplays === false ? undefined : receiver.replayKey(delivery, rawBody, context);
 	const scope = triggerScope(context);
-	const staticData = context.getWorkflowStaticData('node');
+	// Static data remembers production deliveries only: a test delivery is not the production one.
+	const staticData = context.getMode() === 'manual' ? undefined : context.getWorkflowStaticData('node');
 	// From here to the claim there is no await: two concurrent requests cannot both pass.
 	if (key !== undefined) {
-		const remembered = SeenKeys.from(staticData[receiver.memory.staticKey] as string[] | undefined, receiver.memory.maxEntries);
+		const remembered = SeenKeys.from(staticData?.[receiver.memory.staticKey] as string[] | undefined, receiver.memory.maxEntries);
 		if (remembered.has(key)) {
 			return answerWithoutRun(context, 200, 'Already received; not run again', { duplicate: true });
 		}
@@ -199,8 +206,8 @@ export async function receiveWebhook<TDelivery>(
 		if (key !== undefined) deliveryMemory.release(scope, key);
 		throw toNodeError(context.getNode(), error);
 	}
-	if (key !== undefined) {
-		deliveryMemory.settle(scope, key);
+	if (key !== undefined) deliveryMemory.settle(scope, key);
+	if (key !== undefined && staticData !== undefined) {
 		const remembered = SeenKeys.from(staticData[receiver.memory.staticKey] as string[] | undefined, receiver.memory.maxEntries);
 		remembered.add(key);
 		staticData[receiver.memory.staticKey] = remembered.toJSON();

@@ -221,6 +221,7 @@ export class FireHydrantTrigger implements INodeType {
 				delete state.webhookId;
 				delete state.secretFingerprint;
 				delete state.seenDeliveries;
+				delete state.deliveries;
 				return true;
 			},
 		},

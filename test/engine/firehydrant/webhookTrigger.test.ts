@@ -52,7 +52,14 @@ function sign(body: string | Buffer, secret = SECRET): string {
 async function deliver(
 	rawBody: string,
 	headers: Record<string, string>,
-	options: { parameters?: IDataObject; staticData?: IDataObject; workflowId?: string; credentialSecret?: string; token?: string } = {},
+	options: {
+		parameters?: IDataObject;
+		staticData?: IDataObject;
+		workflowId?: string;
+		credentialSecret?: string;
+		token?: string;
+		mode?: 'webhook' | 'manual';
+	} = {},
 ): Promise<EngineWebhookResult> {
 	const credential = fireHydrantCredential(sandbox, options.token);
 	return await runWebhook({
@@ -62,6 +69,7 @@ async function deliver(
 		node: triggerNode(options.parameters),
 		staticData: options.staticData,
 		workflowId: options.workflowId ?? String(expect.getState().currentTestName),
+		mode: options.mode,
 		request: { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, rawBody },
 	});
 }
@@ -255,5 +263,16 @@ describe('FireHydrant Trigger', () => {
 		} finally {
 			sandbox.fireHydrant.reset();
 		}
+	});
+
+	it('the same delivery to the editor\'s test URL and to the production URL runs at both', async () => {
+		// While a user listens for a test event of a published workflow, FireHydrant has both URLs registered.
+		const raw = body('created');
+		const test = await deliver(raw, { 'fh-signature': sign(raw) }, { mode: 'manual' });
+		expect(emitted(test)).toHaveLength(1);
+		const production = await deliver(raw, { 'fh-signature': sign(raw) }, { staticData: test.staticData });
+		expect(emitted(production)).toHaveLength(1);
+		const resent = await deliver(raw, { 'fh-signature': sign(raw) }, { staticData: production.staticData });
+		expect(resent.responseBody).toMatchObject({ duplicate: true });
 	});
 });
