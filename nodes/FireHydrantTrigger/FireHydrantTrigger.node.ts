@@ -148,7 +148,7 @@ export class FireHydrantTrigger implements INodeType {
 						name: 'fetchIncident',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to read the whole incident from the API (one request) and add it as "incident"',
+						description: 'Whether to read the whole incident from the API (one request) and add it as "incident". An incident deleted since (404) or not readable with the token (403) still emits the delivery, with incident null and the reason in incidentError.',
 					},
 					{
 						displayName: 'Ignore Replays',

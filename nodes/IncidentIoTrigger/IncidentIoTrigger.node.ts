@@ -160,7 +160,7 @@ export class IncidentIoTrigger implements INodeType {
 					{ name: 'Never', value: 'never', description: 'Emit the payload as delivered' },
 				],
 				default: 'private',
-				description: 'Whether to fetch the record through the API (needs the API key of the credential and, for private incidents, the "View all incident data" scope)',
+				description: 'Whether to fetch the record through the API (needs the API key of the credential and, for private incidents, the "View all incident data" scope). A record deleted since (404) or not readable with the key (403) still emits the delivery, with data null, the reason in dataError and the payload in deliveredData.',
 			},
 		],
 	};
