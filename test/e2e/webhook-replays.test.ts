@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { signDelivery } from '../sandbox/incident-io';
-import { activateWorkflow, importCredentials, importWorkflows, startN8n, waitForExecutions, type N8nHome, type N8nServer } from '../support/n8n';
+import { activateWorkflow, importCredentials, importWorkflows, waitForExecutions, type N8nHome, type N8nServer } from '../support/n8n';
 import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -47,10 +47,7 @@ const IIO_WORKFLOWS = {
 	resend: triggerWorkflow('iioReplayResnd1', IIO_TRIGGER, 'iio-replay-resend', { events: [], fetchFullRecord: 'never' }, { incidentIoApi: IIO_CREDENTIAL }),
 	together: triggerWorkflow('iioReplayTogth1', IIO_TRIGGER, 'iio-replay-together', { events: [], fetchFullRecord: 'never' }, { incidentIoApi: IIO_CREDENTIAL }),
 };
-const RESTART_WORKFLOWS = {
-	fireHydrant: triggerWorkflow('fhReplayRestrt1', FH_TRIGGER, 'a0e1d2c3-0000-4000-8000-00000000f003', { webhookSecret: FH_SECRET, resourceTypes: 'incidents' }, { fireHydrantApi: FH_CREDENTIAL }),
-	incidentIo: triggerWorkflow('iioReplayRstrt1', IIO_TRIGGER, 'iio-replay-restart', { events: [], fetchFullRecord: 'never' }, { incidentIoApi: IIO_CREDENTIAL }),
-};
+
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 17, fireHydrant: { incidents: 4, nights: 1, eventsPerIncident: 1 }, incidentIo: { incidents: 5 } });
@@ -63,7 +60,7 @@ beforeAll(async () => {
 			data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
 		},
 	]);
-	await importWorkflows(home, [...Object.values(FH_WORKFLOWS), ...Object.values(IIO_WORKFLOWS), ...Object.values(RESTART_WORKFLOWS)]);
+	await importWorkflows(home, [...Object.values(FH_WORKFLOWS), ...Object.values(IIO_WORKFLOWS)]);
 });
 
 afterAll(async () => {
@@ -110,15 +107,6 @@ function incidentIoDelivery(server: N8nServer, workflow: { nodes: Array<{ webhoo
 	return { url: `${server.url}/webhook/${workflow.nodes[0].webhookId}/webhook`, headers: signed.headers, body: signed.body };
 }
 
-/** Posts a delivery, again while n8n answers 404 (its trigger not yet published again after a start); bounded. */
-async function postOnceServed(delivery: Delivery): Promise<number> {
-	let status = await post(delivery);
-	for (let attempt = 0; status === 404 && attempt < 60; attempt++) {
-		await sleep(500);
-		status = await post(delivery);
-	}
-	return status;
-}
 
 
 describe('replay protection in a running n8n', () => {
@@ -161,35 +149,5 @@ describe('replay protection in a running n8n', () => {
 	it('incident.io Trigger: two identical deliveries arriving together start the workflow once', async () => {
 		await activateWorkflow(server(), IIO_WORKFLOWS.together.id);
 		await expectSimultaneousRunOnce(IIO_WORKFLOWS.together.id, incidentIoDelivery(server(), IIO_WORKFLOWS.together));
-	});
-});
-
-describe('replay protection across an n8n restart (the static-data memory)', () => {
-	it('a delivery resent after n8n restarted starts neither trigger\'s workflow again', async () => {
-		const deliveries = new Map<string, Delivery>();
-		const first = await startN8n(home);
-		try {
-			await activateWorkflow(first, RESTART_WORKFLOWS.fireHydrant.id);
-			await activateWorkflow(first, RESTART_WORKFLOWS.incidentIo.id);
-			deliveries.set(RESTART_WORKFLOWS.fireHydrant.id, fireHydrantDelivery(RESTART_WORKFLOWS.fireHydrant, 'resolved'));
-			deliveries.set(RESTART_WORKFLOWS.incidentIo.id, incidentIoDelivery(first, RESTART_WORKFLOWS.incidentIo));
-			for (const [workflowId, delivery] of deliveries) {
-				expect(await post(delivery)).toBe(200);
-				await waitForExecutions(first, workflowId, 1);
-			}
-		} finally {
-			await first.stop();
-		}
-		// A new process on the same address: its in-process memory is empty, only the saved static
-		// data remembers. n8n publishes its active workflows again as it starts.
-		const second = await startN8n(home, { port: first.port });
-		try {
-			for (const [workflowId, delivery] of deliveries) {
-				expect(await postOnceServed(delivery)).toBe(200);
-				expect(await allExecutionIds(second, workflowId)).toHaveLength(1);
-			}
-		} finally {
-			await second.stop();
-		}
 	});
 });
