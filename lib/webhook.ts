@@ -81,7 +81,8 @@ type ClaimState = 'pending' | 'done';
  * arriving together both read a static data without the other's key, and a resend arriving while
  * the first one's save is still under way does too. This memory closes that gap: a key is claimed
  * synchronously (no await between the look-up and the claim), so of two concurrent requests in
- * one process exactly one passes. The static-data memory still covers restarts.
+ * one process exactly one passes. The static-data memory is for restarts; n8n 2.41.1 does not
+ * always persist it (README, "Replays in a real n8n"), so this memory is what holds within a process.
  *
  * Bounded twice: keys per trigger (oldest forgotten first) and triggers per process (least
  * recently used forgotten first); what it forgets, the static data still remembers.
