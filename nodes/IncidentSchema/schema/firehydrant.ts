@@ -143,6 +143,13 @@ function applyChildren(draft: IncidentDraft, children: FireHydrantChildren, hasI
 			})),
 		);
 	}
+	// Teams are not an export column; TeamAssignment events name them.
+	const teams = nameList(
+		children.events
+			.filter((event) => event.type === 'TeamAssignment')
+			.map((event) => ((event.event_details ?? {}) as IDataObject).team_name),
+	);
+	if (teams !== null) draft.teams = teams;
 	const retrospective = newest(children.retrospectives)[0];
 	if (retrospective && draft.summary === null) draft.summary = textOf(retrospective.summary);
 }
@@ -150,7 +157,8 @@ function applyChildren(draft: IncidentDraft, children: FireHydrantChildren, hasI
 /**
  * An export incident row or a simplified REST incident (the same columns): milestones from the
  * `*_at` columns; services, environment, customer impact, commander and status events from the
- * joined rows. Teams, URL, privacy and custom fields are not in the export and stay null.
+ * joined rows, teams from TeamAssignment events. URL, privacy and custom fields are not in the export
+ * and stay null.
  */
 export function fromExportRow(row: IDataObject, children: FireHydrantChildren): IncidentDraft {
 	const draft = emptyDraft('firehydrant', String(row.id));
