@@ -511,9 +511,7 @@ describe('FireHydrant', () => {
 		// FireHydrant's webhook writes created_at to the second (`2026-03-09 14:28:11 UTC`); the API keeps milliseconds.
 		expect(fromTrigger.created_at).toBe('2026-03-09T14:28:11.000Z');
 		expect(fromRest.created_at).toBe('2026-03-09T14:28:11.914Z');
-		const { created_at: _triggerCreated, row_hash: _triggerHash, ...triggerRest } = fromTrigger;
-		const { created_at: _restCreated, row_hash: _restHash, ...restRest } = fromRest;
-		expect(triggerRest).toEqual(restRest);
+		expect({ ...fromTrigger, created_at: 'second', row_hash: 'differs' }).toEqual({ ...fromRest, created_at: 'second', row_hash: 'differs' });
 	});
 
 	it('crafted delivery: reopened, severity removed, UTC offsets, custom multi-select', async () => {
