@@ -102,6 +102,8 @@ function openAt(row: IncidentRow, endMs: number | undefined): boolean {
 
 function deploymentMatches(deployment: Deployment, groupBy: GroupBy, group: string | null): boolean {
 	if (groupBy === 'none') return true;
+	// Incidents without a service (team) are not attributed to deployments without one.
+	if (group === null) return false;
 	if (groupBy === 'service') return deployment.service === group;
 	if (groupBy === 'team') return deployment.team === group;
 	return false;

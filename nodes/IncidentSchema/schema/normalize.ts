@@ -88,7 +88,7 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 				description:
 					shape === undefined
 						? `Looked for: ${DETECTION_FIELDS}. Connect the output of one of this pack's FireHydrant, incident.io or Datadog DORA Metrics nodes, or set "Source" to the tool the item comes from.`
-						: `It looks like a ${SOURCE_LABEL[sourceOfShape(shape)]} item. Set "Source" to Detect or to ${SOURCE_LABEL[sourceOfShape(shape)]}.`,
+						: `It looks like an item from ${SOURCE_LABEL[sourceOfShape(shape)]}. Set "Source" to Detect or to ${SOURCE_LABEL[sourceOfShape(shape)]}.`,
 			});
 			return;
 		}
@@ -196,7 +196,11 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 			`${plural(unparseable.length, 'timestamp', 'timestamps')} did not parse and ${unparseable.length === 1 ? 'was' : 'were'} left null (${unparseable.slice(0, 5).join(', ')}${unparseable.length > 5 ? ', …' : ''}). Timestamps must be ISO 8601 or "YYYY-MM-DD HH:MM:SS UTC".`,
 		);
 	}
-	if (orphans > 0) hints.push(`${plural(orphans, 'FireHydrant export row', 'FireHydrant export rows')} (role assignments, events, impacts, retrospectives) had no incident row in the input and were not used. Include the "incident" source in Export Data → Get Rows.`);
+	if (orphans > 0) {
+		hints.push(
+			`${plural(orphans, 'FireHydrant export row', 'FireHydrant export rows')} (role assignments, events, impacts, retrospectives) had no incident row in the input and ${orphans === 1 ? 'was' : 'were'} not used. Include the "incident" source in Export Data → Get Rows.`,
+		);
+	}
 	if (otherExportRows > 0) hints.push(`${plural(otherExportRows, 'FireHydrant export row', 'FireHydrant export rows')} of an unknown source were skipped.`);
 	if (emptyTriggerItems > 0) hints.push(`${plural(emptyTriggerItems, 'FireHydrant Trigger item carries', 'FireHydrant Trigger items carry')} no incident and ${emptyTriggerItems === 1 ? 'was' : 'were'} skipped.`);
 	if (notIncidentEvents > 0) hints.push(`${plural(notIncidentEvents, 'incident.io delivery is', 'incident.io deliveries are')} not about an incident (actions, follow-ups, alerts…) and ${notIncidentEvents === 1 ? 'was' : 'were'} skipped.`);
