@@ -12,7 +12,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
 import { pacerRegistry } from '../../../lib/pacer';
@@ -48,7 +48,7 @@ beforeEach(() => {
 	sandbox.reset();
 });
 
-const normalize = (options: IDataObject = {}) => schemaNode({ operation: 'normalize', options });
+const normalize = (options: INodeParameters = {}) => schemaNode({ operation: 'normalize', options });
 const exportRows = () => fireHydrantNode({ resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: '2026-01-01T00:00:00Z' });
 const incidents = (flatten: boolean) => incidentIoNode({ resource: 'incident', operation: 'getMany', returnAll: true, flatten });
 
