@@ -137,6 +137,16 @@ describe('Compute Metrics', () => {
 		]);
 	});
 
+	it('an incident resolved after a window ends is open at that window\'s end, not at the next one\'s', () => {
+		const spanning = incident('F', { status_category: 'resolved', started_at: '2026-01-09T12:00:00.000Z', resolved_at: '2026-01-13T08:00:00.000Z' });
+		const later = incident('G', { status_category: 'resolved', started_at: '2026-01-20T00:00:00.000Z', resolved_at: '2026-01-20T01:00:00.000Z' });
+		const { rows } = computeMetrics([spanning, later], undefined, 'none', 'week');
+		expect(rows.map((row) => [row.window_start, row.open_at_window_end])).toEqual([
+			['2026-01-05T00:00:00.000Z', 1],
+			['2026-01-19T00:00:00.000Z', 0],
+		]);
+	});
+
 	it('an incident without any start is left out of weekly windows and counted', () => {
 		const result = computeMetrics([A, incident('Z', {})], undefined, 'none', 'week');
 		expect(result.undated).toBe(1);
