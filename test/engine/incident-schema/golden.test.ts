@@ -451,6 +451,16 @@ describe('FireHydrant', () => {
 		expect(rows.map(withoutHash)).toEqual(FIREHYDRANT_EXPORT);
 	});
 
+	it('Export Data → Get Rows from the REST API gives the export\'s rows (the REST API has no updated_at: the newest milestone stands in)', async () => {
+		const rows = rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', changedAfter: '2026-01-01T00:00:00Z' }), normalize()]));
+		const byIncident = byKey(rows);
+		expect(byIncident.size).toBe(FIREHYDRANT_EXPORT.length);
+		for (const expected of FIREHYDRANT_EXPORT) {
+			const row = withoutHash(byIncident.get(String(expected.incident_key)) as IDataObject);
+			expect({ ...row, updated_at: 'n/a' }).toEqual({ ...expected, updated_at: 'n/a' });
+		}
+	});
+
 	it('Incident → Get Many, full and simplified, give the export\'s incident with what each shape carries', async () => {
 		const full = byKey(rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'incident', operation: 'getMany', returnAll: true, simplify: false }), normalize()])));
 		const simple = byKey(rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'incident', operation: 'getMany', returnAll: true, simplify: true }), normalize()])));
