@@ -124,16 +124,19 @@ function commanderOf(assignments: Array<{ role: unknown; user: unknown; status: 
 	return textOf(newest(active as unknown as IDataObject[])[0]?.user);
 }
 
-function applyChildren(draft: IncidentDraft, children: FireHydrantChildren, hasImpactData: boolean): void {
-	if (children.impacts.length > 0 || hasImpactData) {
+/**
+ * What the joined export rows say, written only into columns still null: an export row has none of
+ * these, a REST entity may already carry some (its own values win).
+ */
+function applyChildren(draft: IncidentDraft, children: FireHydrantChildren): void {
+	if (children.impacts.length > 0) {
 		const ofType = (type: string) => children.impacts.filter((impact) => impact.impacted_type === type).map((impact) => impact.impacted_slug);
-		draft.services = nameList(ofType('service'));
-		const environments = nameList(ofType('environment'));
-		draft.environment = environments === null ? null : environments.join(', ');
-		draft.customer_impact = children.impacts.some((impact) => impact.impacted_type === 'functionality' || impact.impacted_type === 'customer');
+		draft.services ??= nameList(ofType('service'));
+		draft.environment ??= nameList(ofType('environment'))?.join(', ') ?? null;
+		draft.customer_impact ??= children.impacts.some((impact) => impact.impacted_type === 'functionality' || impact.impacted_type === 'customer');
 	}
 	if (children.roleAssignments.length > 0) {
-		draft.commander = commanderOf(
+		draft.commander ??= commanderOf(
 			children.roleAssignments.map((row) => ({
 				role: row.incident_role_name,
 				user: row.assigned_user_name,
@@ -144,14 +147,12 @@ function applyChildren(draft: IncidentDraft, children: FireHydrantChildren, hasI
 		);
 	}
 	// Teams are not an export column; TeamAssignment events name them.
-	const teams = nameList(
+	draft.teams ??= nameList(
 		children.events
 			.filter((event) => event.type === 'TeamAssignment')
 			.map((event) => ((event.event_details ?? {}) as IDataObject).team_name),
 	);
-	if (teams !== null) draft.teams = teams;
-	const retrospective = newest(children.retrospectives)[0];
-	if (retrospective && draft.summary === null) draft.summary = textOf(retrospective.summary);
+	draft.summary ??= textOf(newest(children.retrospectives)[0]?.summary);
 }
 
 /**
@@ -171,7 +172,7 @@ export function fromExportRow(row: IDataObject, children: FireHydrantChildren): 
 	draft.times.created_at = row.created_at ?? row.opened_at;
 	draft.times.updated_at = row.updated_at;
 	applyStatus(draft, currentMilestone(milestones, children.events));
-	applyChildren(draft, children, false);
+	applyChildren(draft, children);
 	return draft;
 }
 
@@ -241,9 +242,8 @@ export function fromRestEntity(entity: IncidentEntity, children: FireHydrantChil
 	);
 	draft.url = textOf(entity.incident_url);
 	draft.custom_fields = restCustomFields(entity.custom_fields);
-	// Children given beside a REST entity (Export Data from the REST API) add what the entity lacks.
-	if (children.roleAssignments.length > 0 && draft.commander === null) applyChildren(draft, { ...children, impacts: [] }, false);
-	else if (draft.summary === null) applyChildren(draft, { ...noChildren(), retrospectives: children.retrospectives }, false);
+	// Export rows given beside a REST entity add what the entity lacks.
+	applyChildren(draft, children);
 	return draft;
 }
 
