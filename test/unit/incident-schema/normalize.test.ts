@@ -141,6 +141,34 @@ describe('Normalize Incidents: versions, joins, hints', () => {
 		]);
 	});
 
+	it('export rows beside a full REST incident fill only what the incident lacks', () => {
+		const entity: IDataObject = {
+			id: 'fh-2',
+			number: 18,
+			name: 'Search down',
+			current_milestone: 'resolved',
+			milestones: [
+				{ type: 'started', occurred_at: '2026-02-01T10:00:00Z' },
+				{ type: 'resolved', occurred_at: '2026-02-01T10:30:00Z' },
+			],
+			role_assignments: [{ id: 'r1', status: 'active', incident_role: { name: 'Incident Commander' }, user: { name: 'From REST' } }],
+		};
+		const rows: IDataObject[] = [
+			entity,
+			{ id: 'ra-1', incident_id: 'fh-2', status: 'active', incident_role_name: 'Incident Commander', assigned_user_name: 'From export', _source: 'incident_role_assignment' },
+			{ id: 'ev-1', incident_id: 'fh-2', type: 'TeamAssignment', event_details: { team_name: 'Search' }, created_at: '2026-02-01T10:01:00Z', _source: 'incident_event' },
+		];
+		const [row] = normalizeItems(rows, DETECT).items;
+		expect(row.json).toMatchObject({ commander: 'From REST', teams: ['Search'], status_category: 'resolved', time_to_resolve_s: 1800 });
+		expect(row.itemIndexes).toEqual([0, 1, 2]);
+	});
+
+	it('a fixed source takes its own items', () => {
+		const result = normalizeItems([{ id: 'dd-1', type: 'dora_failure', started_at: '2026-02-01T00:00:00Z', team: 'core' }], { ...DETECT, source: 'datadog' });
+		expect(result.rejected).toEqual([]);
+		expect(result.items.map((item) => [item.json.incident_key, item.json.teams, item.json.status_category])).toEqual([['datadog:dd-1', ['core'], 'active']]);
+	});
+
 	it('deployments and non-incident deliveries are skipped with a hint each, never failed', () => {
 		const result = normalizeItems(
 			[
