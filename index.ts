@@ -15,6 +15,7 @@ export { IncidentIoApi } from './credentials/IncidentIoApi.credentials';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
 export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';
 export { flattenIncident } from './nodes/IncidentIo/flatten';
+export { IncidentSchema } from './nodes/IncidentSchema/IncidentSchema.node';
 export { OpsLevelS3Api } from './credentials/OpsLevelS3Api.credentials';
 export { OpsLevel } from './nodes/OpsLevel/OpsLevel.node';
 export { OpsLevelTrigger } from './nodes/OpsLevelTrigger/OpsLevelTrigger.node';

@@ -1,13 +1,13 @@
 'use strict';
 /**
  * tsc compiles only TypeScript; n8n also needs each node's icons (light and dark SVG) and its codex
- * file (`<Node>.node.json`) beside the compiled node, under dist/ at the same relative path.
+ * file (`<Node>.node.json`) beside the compiled node, and JSON Schemas (`*.schema.json`) ship with it, under dist/ at the same relative path.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const assetPattern = /\.(svg|png)$|\.node\.json$/;
+const assetPattern = /\.(svg|png)$|\.node\.json$|\.schema\.json$/;
 
 function copyAssets(folder) {
 	let copied = 0;

@@ -1,0 +1,53 @@
+/**
+ * Template workflows as a user gets them: the JSON file from workflows/, with the credentials a
+ * user would pick in the editor set on the nodes that need them. Templates ship without
+ * credential ids (n8n's own template convention), so the tests add them the way the editor does.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const WORKFLOWS_DIR = path.resolve(__dirname, '..', '..', 'workflows');
+
+export interface TemplateNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	[key: string]: unknown;
+}
+
+export interface TemplateWorkflow {
+	id: string;
+	name: string;
+	nodes: TemplateNode[];
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export function readTemplate(file: string): TemplateWorkflow {
+	return JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8')) as TemplateWorkflow;
+}
+
+/** Which credential type each node type takes, for the credentials a test sets. */
+export type CredentialByNodeType = Record<string, { id: string; name: string; type: string }>;
+
+/**
+ * A copy of the template with `credentials` set on every node whose type is in `byNodeType`.
+ * Throws when a credential is offered for a node type the template does not use, so a renamed
+ * node type cannot leave a node without its credential unnoticed.
+ */
+export function withCredentials(template: TemplateWorkflow, byNodeType: CredentialByNodeType): TemplateWorkflow {
+	const copy = JSON.parse(JSON.stringify(template)) as TemplateWorkflow;
+	for (const nodeType of Object.keys(byNodeType)) {
+		if (!copy.nodes.some((node) => node.type === nodeType)) {
+			throw new Error(`${template.name} has no node of type ${nodeType}`);
+		}
+	}
+	for (const node of copy.nodes) {
+		const credential = byNodeType[node.type];
+		if (credential) node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
+	}
+	return copy;
+}
