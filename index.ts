@@ -11,6 +11,7 @@ export { FireHydrantApi } from './credentials/FireHydrantApi.credentials';
 export { FireHydrant } from './nodes/FireHydrant/FireHydrant.node';
 export { FireHydrantExportTrigger } from './nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
 export { FireHydrantTrigger } from './nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+export { IncidentDataSync } from './nodes/IncidentDataSync/IncidentDataSync.node';
 export { IncidentIoApi } from './credentials/IncidentIoApi.credentials';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
 export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';

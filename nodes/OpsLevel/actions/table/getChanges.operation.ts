@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../../../lib/cursor';
+import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
 import { ERROR_MESSAGES } from '../../constants';
-import { collectChanges, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
+import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
 import type { OpsLevelBucket } from '../../transport';
 import { rowShape, type RowOptionValues } from '../validation';
 import { rowOptions } from './common';
@@ -37,6 +37,19 @@ export const tablesProperty: INodeProperties = {
 		'Tables whose pushes to read. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 };
 
+/** Pushes younger than this may still be receiving files, so they wait for a later run. */
+export const DEFAULT_SETTLE_MINUTES = 10;
+
+export const settleOption: INodeProperties = {
+	displayName: 'Settle Time (Minutes)',
+	name: 'settleMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 1440 },
+	default: DEFAULT_SETTLE_MINUTES,
+	description:
+		'A push is read only once its timestamp and its newest file are this old, because its files can land over several minutes; until then it and the pushes after it wait for a later run. 0 reads pushes as soon as they appear.',
+};
+
 const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -53,13 +66,26 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: rowOptions,
+		options: [advancePositionOption, ...rowOptions, settleOption],
 	},
 ];
 
 const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
+
+/** The settle time in minutes; an expression that yields something else names the field. */
+export function readSettleMinutes(context: IExecuteFunctions | IPollFunctions, itemIndex: number | undefined, value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_SETTLE_MINUTES;
+	const minutes = Number(value);
+	if (!Number.isFinite(minutes) || minutes < 0 || minutes > 1440) {
+		throw new NodeOperationError(context.getNode(), '"Settle Time (Minutes)" is out of range', {
+			itemIndex,
+			description: `Enter a number of minutes from 0 to 1440 in "Settle Time (Minutes)"; got ${JSON.stringify(value)}.`,
+		});
+	}
+	return minutes;
+}
 
 export function readTables(values: unknown): string[] {
 	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
@@ -76,9 +102,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, bucket
 	}
 	const startFrom = this.getNodeParameter('startFrom', itemIndex, 'latestFull') as StartFrom;
 	const shape = rowShape(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
-	const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), CHANGES_CURSOR_KEY);
-	const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), { shape, startFrom, itemIndex });
-	// Only now, with every row read, does the cursor move.
-	cursor.commit(batch.state);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { advancePosition?: AdvancePosition; settleMinutes?: number };
+	const sync = new SyncRun<ChangeCursorState>(this, {
+		scope: { resource: 'table', operation: 'getChanges', tables },
+		legacy: { key: CHANGES_CURSOR_KEY, convert: (stored) => (isChangeCursor(stored) ? stored : undefined) },
+		advance: options.advancePosition,
+	});
+	const settleMinutes = readSettleMinutes(this, itemIndex, options.settleMinutes);
+	const batch = await collectChanges(bucket, tables, sync.read(), this.getNode(), {
+		shape,
+		startFrom,
+		itemIndex,
+		settledBefore: sync.startedAt.getTime() - settleMinutes * 60_000,
+	});
+	// Only now, with every row read, is the position staged (or moved, as Advance Position says).
+	sync.advance(batch.state, batch.rows.length);
 	return batch.rows.map((json) => ({ json }));
 }
