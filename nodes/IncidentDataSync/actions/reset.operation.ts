@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (!entryMatches(entry, names)) continue;
 		delete entry.committed;
 		delete entry.committedAt;
-		delete entry.pending;
+		// A pending position stays: based on the old revision, Commit's compare-and-set refuses it.
 		entry.revision += 1;
 		reset++;
 	}
