@@ -33,7 +33,7 @@ const incrementalIncidents = (options: IDataObject = {}, filters: IDataObject = 
 	resource: 'incident',
 	operation: 'getMany',
 	returnAll: true,
-	filters,
+	filters: filters as INodeParameters,
 	options: { incremental: true, ...options } as INodeParameters,
 });
 
