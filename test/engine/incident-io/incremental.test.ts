@@ -121,6 +121,15 @@ describe('incident.io incremental sync', () => {
 		expect(rowsOf(third).map((row) => row.id)).not.toContain(record.id);
 	});
 
+	it('with a Limit returns every change and says Limit was not applied', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const result = await runIncidentIo(sandbox, { ...incremental('incident'), returnAll: false, limit: 3 });
+		expectSuccess(result);
+		expect(rowsOf(result)).toHaveLength(sandbox.incidentIo.visibleIncidents().length);
+		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('"Limit" was not applied');
+	});
+
 	it('refuses a Start Date that is not a date', async () => {
 		const result = await runIncidentIo(sandbox, incremental('incident', { startDate: '={{ "last tuesday" }}' }));
 		expect(result.status).toBe('error');
