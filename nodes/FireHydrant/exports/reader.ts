@@ -16,6 +16,9 @@ const MAX_URL_REFRESHES = 2;
 
 export type ExpungedPolicy = 'skip' | 'fail';
 
+/** A report that cannot be read as CSV: the same bytes fail every time, so retrying cannot help. */
+export class MalformedReportError extends NodeOperationError {}
+
 export interface DownloadPolicy {
 	onExpunged: ExpungedPolicy;
 	/** Told about every report that was skipped, so the node can show it as a hint. */
@@ -106,7 +109,7 @@ export async function withReportStream<T>(
 		} catch (error) {
 			opened.stream.destroy();
 			if (error instanceof CsvFormatError) {
-				throw new NodeOperationError(
+				throw new MalformedReportError(
 					node,
 					`The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
 					{
