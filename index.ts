@@ -26,7 +26,7 @@ export { shapeRecord as shapeOpsLevelRecord, isTombstone } from './nodes/OpsLeve
 export { verifySvixSignature, svixSignature } from './lib/signatures';
 
 export * from './lib';
-export { StaticDataCursor } from './lib/cursor';
+export { PollPosition, SyncRun } from './lib/incremental';
 export { vendorRequest, vendorApiError, type VendorApi, type RequestContext } from './lib/transport';
 export { shapeExportRow, DEFAULT_ROW_SHAPE, type RowShapeOptions } from './nodes/FireHydrant/exports/rows';
 export { identifySource } from './nodes/FireHydrant/exports/sources';

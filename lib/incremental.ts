@@ -95,6 +95,38 @@ export function positionMap(globalData: IDataObject, create: boolean): PositionM
 	return globalData[SYNC_STATE_KEY] as unknown as PositionMap;
 }
 
+/**
+ * The position of a polling trigger, in the trigger's node-scope static data. Same contract as
+ * {@link SyncRun} (a copy to work with, manual runs never move it, the position the poll read up
+ * to, captured before its first request) except that it commits when the poll succeeds: n8n
+ * carries a poll's static data into the execution it starts in ways that differ by deployment (in
+ * memory in regular mode; reloaded from the database by a queue-mode worker while the poller keeps
+ * its own copy, which its next save writes back; a separate cursor store committed with the
+ * execution row when durable poll cursors are on), so a commit made at the end of that execution
+ * could be lost or overwritten. A poll trigger therefore hands each change on once; workflows
+ * whose destination may fail read with the action nodes' incremental operations on a Schedule
+ * Trigger, with the Incident Data Sync node committing at the end.
+ */
+export class PollPosition<T extends object> {
+	constructor(
+		private readonly store: IDataObject,
+		private readonly key: string,
+		private readonly manual: boolean,
+	) {}
+
+	read(): T | undefined {
+		const value = this.store[this.key];
+		if (value === undefined || value === null || typeof value !== 'object') return undefined;
+		return jsonCopy(value) as T;
+	}
+
+	/** Called once the whole poll succeeded; a manual (test) poll leaves the position alone. */
+	commit(value: T): void {
+		if (this.manual) return;
+		this.store[this.key] = jsonCopy(value) as IDataObject;
+	}
+}
+
 export type CommitOutcome = 'committed' | 'superseded' | 'none';
 
 /**

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../lib/cursor';
+import { PollPosition } from '../../lib/incremental';
 import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
 import {
 	resolveRowOptions,
@@ -105,7 +105,7 @@ export class FireHydrantExportTrigger implements INodeType {
 			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
 		}
 
-		const cursor = new StaticDataCursor<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor');
+		const cursor = new PollPosition<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor', this.getMode() === 'manual');
 		const result = await pollExportRows(client, this.getNode(), cursor.read(), {
 			...options,
 			sources,

@@ -17,6 +17,8 @@ export class IncidentDataSync implements INodeType {
 		description:
 			'Moves the sync positions of incremental FireHydrant, incident.io and OpsLevel reads only once the workflow has delivered their rows',
 		defaults: { name: 'Incident Data Sync' },
+		// Not a tool: it acts on the workflow's own sync positions, which an agent has no business moving.
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		properties: [

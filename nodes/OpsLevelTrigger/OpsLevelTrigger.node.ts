@@ -1,10 +1,10 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../lib/cursor';
+import { PollPosition } from '../../lib/incremental';
 import { getTables, opsLevelS3ApiTest } from '../OpsLevel/OpsLevel.node';
-import { readSettleMinutes, readTables, settleOption, startFromProperty, tablesProperty } from '../OpsLevel/actions/table/getChanges.operation';
-import { rowOptions } from '../OpsLevel/actions/table/common';
+import { readTables, startFromProperty, tablesProperty } from '../OpsLevel/actions/table/getChanges.operation';
+import { readSettleMinutes, rowOptions, settleOption } from '../OpsLevel/actions/table/common';
 import { openBucket, rowShape, type RowOptionValues } from '../OpsLevel/actions/validation';
 import { ERROR_MESSAGES, SAMPLE_ROWS } from '../OpsLevel/constants';
 import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from '../OpsLevel/exports/pushes';
@@ -79,7 +79,7 @@ export class OpsLevelTrigger implements INodeType {
 
 			// Captured before the first request, as every sync position of this pack is.
 			const startedAt = Date.now();
-			const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY);
+			const cursor = new PollPosition<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY, this.getMode() === 'manual');
 			const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), {
 				shape,
 				startFrom,

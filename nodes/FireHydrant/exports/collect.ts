@@ -1,9 +1,10 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NewestWins } from '../../../lib/dedupe';
+import { toNodeError } from '../../../lib/errors';
 import type { FireHydrantClient } from '../transport';
 import { byCreatedAt, type ExportRequest } from './exportRequests';
-import { MalformedReportError, readReportRows, type ExpungedPolicy } from './reader';
+import { isMalformedReport, readReportRows, type ExpungedPolicy } from './reader';
 import { shapeExportRow, type RowShapeOptions } from './rows';
 import { identifySource, isSourceSelected } from './sources';
 
@@ -65,7 +66,7 @@ export async function collectExportRows(
 				({ record }): RowOfReport => ({ id: record.id, updatedAt: record.updated_at, shaped: shapeExportRow(record, meta, options) }),
 			);
 		} catch (error) {
-			if (options.onMalformed !== 'skip' || !(error instanceof MalformedReportError)) throw error;
+			if (options.onMalformed !== 'skip' || !isMalformedReport(error)) throw toNodeError(node, error);
 			hints.push(`${error.message}. It was skipped, so none of its rows were emitted; the other reports were read.`);
 			continue;
 		}

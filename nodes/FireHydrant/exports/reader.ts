@@ -16,8 +16,13 @@ const MAX_URL_REFRESHES = 2;
 
 export type ExpungedPolicy = 'skip' | 'fail';
 
-/** A report that cannot be read as CSV: the same bytes fail every time, so retrying cannot help. */
-export class MalformedReportError extends NodeOperationError {}
+/**
+ * Whether an error says the report is not valid CSV (its cause is the parser's CsvFormatError):
+ * the same bytes fail every time, so retrying cannot help, and a caller may skip the report.
+ */
+export function isMalformedReport(error: unknown): error is NodeOperationError {
+	return error instanceof NodeOperationError && error.cause instanceof CsvFormatError;
+}
 
 export interface DownloadPolicy {
 	onExpunged: ExpungedPolicy;
@@ -109,10 +114,11 @@ export async function withReportStream<T>(
 		} catch (error) {
 			opened.stream.destroy();
 			if (error instanceof CsvFormatError) {
-				throw new MalformedReportError(
+				throw new NodeOperationError(
 					node,
-					`The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
+					error,
 					{
+						message: `The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
 						description:
 							'The report could not be read as CSV, so no rows of it were emitted. FireHydrant generated it this way; contact FireHydrant support with the export request id, or exclude its source.',
 					},

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
@@ -6,7 +6,7 @@ import { ERROR_MESSAGES } from '../../constants';
 import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
 import type { OpsLevelBucket } from '../../transport';
 import { rowShape, type RowOptionValues } from '../validation';
-import { rowOptions } from './common';
+import { readSettleMinutes, rowOptions, settleOption } from './common';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
@@ -37,19 +37,6 @@ export const tablesProperty: INodeProperties = {
 		'Tables whose pushes to read. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 };
 
-/** Pushes younger than this may still be receiving files, so they wait for a later run. */
-export const DEFAULT_SETTLE_MINUTES = 10;
-
-export const settleOption: INodeProperties = {
-	displayName: 'Settle Time (Minutes)',
-	name: 'settleMinutes',
-	type: 'number',
-	typeOptions: { minValue: 0, maxValue: 1440 },
-	default: DEFAULT_SETTLE_MINUTES,
-	description:
-		'A push is read only once its timestamp and its newest file are this old, because its files can land over several minutes; until then it and the pushes after it wait for a later run. 0 reads pushes as soon as they appear.',
-};
-
 const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -73,19 +60,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-/** The settle time in minutes; an expression that yields something else names the field. */
-export function readSettleMinutes(context: IExecuteFunctions | IPollFunctions, itemIndex: number | undefined, value: unknown): number {
-	if (value === undefined || value === null || value === '') return DEFAULT_SETTLE_MINUTES;
-	const minutes = Number(value);
-	if (!Number.isFinite(minutes) || minutes < 0 || minutes > 1440) {
-		throw new NodeOperationError(context.getNode(), '"Settle Time (Minutes)" is out of range', {
-			itemIndex,
-			description: `Enter a number of minutes from 0 to 1440 in "Settle Time (Minutes)"; got ${JSON.stringify(value)}.`,
-		});
-	}
-	return minutes;
-}
 
 export function readTables(values: unknown): string[] {
 	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
