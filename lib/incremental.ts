@@ -259,13 +259,14 @@ export class SyncRun<T> {
 		}
 		const executionId = context.getExecutionId();
 		entry.pending = { executionId, value: jsonCopy(next), basedOn: this.basedOn, stagedAt: new Date().toISOString() };
+		// The entry now holds what the node-scope cursor held (as committed), so that copy can go.
+		if (this.options.legacy) delete context.getWorkflowStaticData('node')[this.options.legacy.key];
 		if (wait && emitted > 0) {
 			map[this.key] = entry;
 			return 'pending';
 		}
 		promotePending(entry, executionId, new Date());
 		map[this.key] = entry;
-		if (this.options.legacy) delete context.getWorkflowStaticData('node')[this.options.legacy.key];
 		return 'committed';
 	}
 

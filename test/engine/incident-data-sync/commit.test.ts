@@ -151,6 +151,29 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		expect(raced.hints('Sync commit').map((hint) => hint.message).join('\n')).toContain('Another execution moved the sync position');
 	});
 
+	it('keeps the position an older version stored in the node, and moves it into the shared store', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const touched = sandbox.incidentIo.touch({ incidents: 3, offset: 4 }).incidents;
+		const legacy = { [`node:${NODE_NAME}`]: { 'incremental:incident': { since: new Date(Date.now() - 60_000).toISOString(), seen: [] } } };
+		const result = await run([source(incrementalIncidents()), destination('legacy'), sync('commit')], legacy);
+		expect(result.status).toBe('success');
+		expect(result.output(NODE_NAME).map((item) => item.json.id).sort()).toEqual([...touched].sort());
+		const [entry] = Object.values(syncState(result));
+		expect(entry.revision).toBe(1);
+		expect((result.staticData[`node:${NODE_NAME}`] as IDataObject)['incremental:incident']).toBeUndefined();
+	});
+
+	it('leaves a position staged by another execution alone', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const staged = await run([source(incrementalIncidents({ advancePosition: 'workflowCompletes' })), destination('other')], undefined);
+		const committed = await run([sync('commit')], staged.staticData);
+		const [entry] = Object.values(syncState(committed));
+		expect(entry.committed).toBeUndefined();
+		expect(entry.pending).toEqual(expect.objectContaining({ basedOn: 0 }));
+	});
+
 	it('lists the positions with Get Sync Positions', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
