@@ -42,7 +42,7 @@ export class OpsLevelTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [...rowOptions, settleOption],
+				options: [...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			},
 		],
 	};

@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [advancePositionOption, ...rowOptions, settleOption],
+		options: [advancePositionOption, ...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];
 
