@@ -200,6 +200,14 @@ describe('FireHydrant Incident resource', () => {
 		expect(second[0].name).toBe('Renamed during the test');
 	});
 
+	it('Get Many incremental with a Limit returns every change and says Limit was not applied', async () => {
+		const parameters = { resource: 'incident', operation: 'getMany', returnAll: false, limit: 2, options: { incremental: true } };
+		const result = await runPersisted(parameters, {});
+		expect(result.status).toBe('success');
+		expect(rowsOf(result).length).toBe(sandbox.fireHydrant.rest.incidentIds().length);
+		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('"Limit" was not applied');
+	});
+
 	it('Get names the incident ID when there is no such incident (404)', async () => {
 		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'no-such-incident' });
 		expect(result.status).toBe('error');
