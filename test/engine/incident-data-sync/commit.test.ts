@@ -174,6 +174,15 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		expect(entry.pending).toEqual(expect.objectContaining({ basedOn: 0 }));
 	});
 
+	it('commits only the Source Nodes named', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const other = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: 'Some Other Node' })], undefined);
+		expect(Object.values(syncState(other))[0].committed).toBeUndefined();
+		const named = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: `Some Other Node, ${NODE_NAME}` })], undefined);
+		expect(Object.values(syncState(named))[0].committed).toEqual(expect.objectContaining({ since: expect.any(String) }));
+	});
+
 	it('lists the positions with Get Sync Positions', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
