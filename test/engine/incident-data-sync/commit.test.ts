@@ -174,6 +174,30 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		expect(entry.pending).toEqual(expect.objectContaining({ basedOn: 0 }));
 	});
 
+	it('moves the position at once after a run that returned no rows, Commit node or not', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const parameters = incrementalIncidents({ advancePosition: 'workflowCompletes', overlapMinutes: 0 });
+		const first = await run([source(parameters), destination('empty'), sync('commit')], undefined);
+		const before = Object.values(syncState(first))[0];
+		expect(before.revision).toBe(1);
+		// Nothing changed since, and no Commit node in this workflow: there is nothing to deliver.
+		const empty = await run([source(parameters), destination('empty')], first.staticData);
+		expect(empty.output(NODE_NAME)).toHaveLength(0);
+		const after = Object.values(syncState(empty))[0];
+		expect(after.revision).toBe(2);
+		expect(after.pending).toBeUndefined();
+	});
+
+	it('commits only the Source Nodes named', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const other = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: 'Some Other Node' })], undefined);
+		expect(Object.values(syncState(other))[0].committed).toBeUndefined();
+		const named = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: `Some Other Node, ${NODE_NAME}` })], undefined);
+		expect(Object.values(syncState(named))[0].committed).toEqual(expect.objectContaining({ since: expect.any(String) }));
+	});
+
 	it('lists the positions with Get Sync Positions', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);

@@ -9,9 +9,11 @@ import { gzipSync } from 'node:zlib';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { disposeEngineEnvironment } from '../harness';
+import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
+import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../fixtures';
+import { chain, disposeEngineEnvironment, runWorkflow } from '../harness';
 import { FAULTS, generateExport, startFaultProxy, startS3Server, type FaultProxy, type GeneratedExport, type S3Server } from '../../sandbox/opslevel';
-import { jsonOf, NODE_NAME, pollOpsLevelTrigger, runOpsLevel } from './setup';
+import { credential, credentialTypes, CREDENTIAL_REF, jsonOf, NODE_NAME, nodeTypes, OPSLEVEL_TYPE, pollOpsLevelTrigger, runOpsLevel } from './setup';
 
 jest.setTimeout(60_000);
 
@@ -219,5 +221,37 @@ describe('Pushes whose files land over several minutes', () => {
 		landedLongAgo();
 		const settled = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: early.staticData });
 		expect(jsonOf(settled.items).map((row) => row.id)).toEqual(['1201', '1202']);
+	});
+});
+
+describe('Get Changes committed at the end of the workflow', () => {
+	it('offers a push again after the destination failed, so its rows arrive exactly once', async () => {
+		const sink = destinationSink('opslevel-commit');
+		const { nodes, connections } = chain(
+			{ name: NODE_NAME, type: OPSLEVEL_TYPE, parameters: { resource: 'table', operation: 'getChanges', tables: ['services'], startFrom: 'latestFull' }, credentials: CREDENTIAL_REF },
+			{ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink: 'opslevel-commit' } },
+			{ name: 'Incident Data Sync', type: 'n8n-nodes-incident-data.incidentDataSync', parameters: { operation: 'commit' } },
+		);
+		const run = async (staticData?: IDataObject) =>
+			await runWorkflow({
+				nodeTypes: { ...nodeTypes, ...fixtureNodeTypes, 'n8n-nodes-incident-data.incidentDataSync': new IncidentDataSync() },
+				credentialTypes,
+				credentials: [credential(s3.credentialData())],
+				workflow: { nodes, connections, staticData, id: 'olSync1' },
+				mode: 'trigger',
+			});
+		const first = await run();
+		expect(first.status).toBe('success');
+		const initial = sink.delivered.length;
+		expect(initial).toBeGreaterThan(0);
+
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('1301', 'Delivered once')])]);
+		sink.down = true;
+		const failed = await run(first.staticData);
+		expect(failed.status).toBe('error');
+		sink.down = false;
+		const retried = await run(failed.staticData);
+		expect(retried.status).toBe('success');
+		expect(sink.delivered.slice(initial).map((row) => row.id)).toEqual(['1301']);
 	});
 });

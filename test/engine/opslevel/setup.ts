@@ -15,9 +15,9 @@ export const nodeTypes = {
 };
 export const credentialTypes = [new OpsLevelS3Api()];
 
-const CREDENTIAL_REF = { opsLevelS3Api: { id: 'ol-cred', name: 'OpsLevel bucket' } };
+export const CREDENTIAL_REF = { opsLevelS3Api: { id: 'ol-cred', name: 'OpsLevel bucket' } };
 
-function credential(data: ICredentialDataDecryptedObject) {
+export function credential(data: ICredentialDataDecryptedObject) {
 	return { id: 'ol-cred', name: 'OpsLevel bucket', type: 'opsLevelS3Api', data };
 }
 
