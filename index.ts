@@ -11,6 +11,7 @@ export { FireHydrantApi } from './credentials/FireHydrantApi.credentials';
 export { FireHydrant } from './nodes/FireHydrant/FireHydrant.node';
 export { FireHydrantExportTrigger } from './nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
 export { FireHydrantTrigger } from './nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+export { IncidentDataSync } from './nodes/IncidentDataSync/IncidentDataSync.node';
 export { IncidentIoApi } from './credentials/IncidentIoApi.credentials';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
 export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';
@@ -26,7 +27,7 @@ export { shapeRecord as shapeOpsLevelRecord, isTombstone } from './nodes/OpsLeve
 export { verifySvixSignature, svixSignature } from './lib/signatures';
 
 export * from './lib';
-export { StaticDataCursor } from './lib/cursor';
+export { PollPosition, SyncRun } from './lib/incremental';
 export { vendorRequest, vendorApiError, type VendorApi, type RequestContext } from './lib/transport';
 export { shapeExportRow, DEFAULT_ROW_SHAPE, type RowShapeOptions } from './nodes/FireHydrant/exports/rows';
 export { identifySource } from './nodes/FireHydrant/exports/sources';

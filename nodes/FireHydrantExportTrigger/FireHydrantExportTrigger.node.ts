@@ -1,13 +1,14 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../lib/cursor';
+import { PollPosition } from '../../lib/incremental';
 import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
 import {
 	resolveRowOptions,
@@ -17,6 +18,19 @@ import {
 } from '../FireHydrant/actions/exportData/getRows.operation';
 import { pollExportRows, sampleExportRows, type ExportTriggerState } from './poll';
 import { FireHydrantClient } from '../FireHydrant/transport';
+
+/** One report that is not valid CSV must not hold back every other report, poll after poll. */
+const onMalformedOption: INodeProperties = {
+	displayName: 'On Malformed Report',
+	name: 'onMalformed',
+	type: 'options',
+	options: [
+		{ name: 'Skip It and Warn', value: 'skip', description: 'Leave the report out, log a warning naming its export request, and read the others' },
+		{ name: 'Fail the Poll', value: 'fail', description: 'Stop; the poll fails again until the report is excluded or FireHydrant fixes it' },
+	],
+	default: 'skip',
+	description: 'What to do with a report that cannot be read as CSV',
+};
 
 export class FireHydrantExportTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -69,7 +83,7 @@ export class FireHydrantExportTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: rowOptions,
+				options: [...rowOptions, onMalformedOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			},
 		],
 	};
@@ -77,7 +91,8 @@ export class FireHydrantExportTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const sources = this.getNodeParameter('sources', ALL_SOURCE_CHOICES) as string[];
 		const startFrom = this.getNodeParameter('startFrom', 'available') as 'available' | 'now';
-		const options = resolveRowOptions(this.getNodeParameter('options', {}) as RowOptionValues);
+		const values = this.getNodeParameter('options', {}) as RowOptionValues & { onMalformed?: 'skip' | 'fail' };
+		const options = { ...resolveRowOptions(values), onMalformed: values.onMalformed ?? ('skip' as const) };
 		const client = await FireHydrantClient.create(this);
 		const addHints = (hints: string[]) => {
 			for (const hint of hints) this.logger.warn(`FireHydrant Export Trigger: ${hint}`);
@@ -90,7 +105,7 @@ export class FireHydrantExportTrigger implements INodeType {
 			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
 		}
 
-		const cursor = new StaticDataCursor<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor');
+		const cursor = new PollPosition<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor', this.getMode() === 'manual');
 		const result = await pollExportRows(client, this.getNode(), cursor.read(), {
 			...options,
 			sources,

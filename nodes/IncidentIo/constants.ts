@@ -62,6 +62,8 @@ export const ERROR_MESSAGES = {
 	customFieldRequired: 'Enter the custom field ID in "Custom Field ID": incident.io lists options one custom field at a time.',
 	pagedListMissing: (pagedPath: string, fallbackPath: string) =>
 		`incident.io answered 404 for ${pagedPath} (this account or API does not offer it yet), so the node read ${fallbackPath} instead. That list is not paginated and has no date filter: every record is downloaded and changes are picked out here, which is slower on large accounts but returns the same records.`,
+	unreadableUpdatedAt: (count: number, resource: string) =>
+		`${count} ${resource} record(s) had no readable updated_at, so the incremental window could not place them; they were returned rather than dropped, and remembered so they are not repeated while their updated_at stays the same.`,
 	notNumeric: (field: string, value: string, incident: string) =>
 		`Incident ${incident}: the numeric custom field "${field}" holds ${JSON.stringify(value)}, which is not a number; it is output as text.`,
 } as const;

@@ -1,4 +1,4 @@
-import { SeenKeys } from '../../lib/dedupe';
+import { instantOf, NewestWins, SeenKeys } from '../../lib/dedupe';
 import { parseInstant } from '../../lib/time';
 import { MAX_SEEN_KEYS } from './constants';
 
@@ -14,6 +14,13 @@ export interface IncrementalCursor {
 	since: string;
 	/** `id@updated_at` of records emitted recently enough to reappear within the overlap. */
 	seen: string[];
+}
+
+/** Whether a stored value is a cursor this version can read (older workflows keep one per node). */
+export function isIncrementalCursor(value: unknown): value is IncrementalCursor {
+	if (value === null || typeof value !== 'object') return false;
+	const cursor = value as Partial<IncrementalCursor>;
+	return typeof cursor.since === 'string' && (cursor.seen === undefined || Array.isArray(cursor.seen));
 }
 
 export interface SyncWindow {
@@ -49,8 +56,11 @@ export function recordKey(record: { id?: unknown; updated_at?: unknown }): strin
 }
 
 /**
- * Keeps the records of a run that are changes: updated within the window, one per id (the newest),
- * not already emitted by an earlier run. Returns them with the cursor to commit on success.
+ * Keeps the records of a run that are changes: updated within the window, one per id (the newest,
+ * by the one {@link NewestWins}), not already emitted by an earlier run. A record whose updated_at
+ * is missing or unreadable cannot be placed in the window, so it is kept rather than dropped, and
+ * counted in `unreadable` for a hint; it is remembered like the others, so it is not repeated.
+ * Returns the changes with the cursor to store once they are delivered.
  */
 export function selectChanges<T extends { id?: unknown; updated_at?: unknown }>(
 	records: readonly T[],
@@ -58,22 +68,28 @@ export function selectChanges<T extends { id?: unknown; updated_at?: unknown }>(
 	previous: IncrementalCursor | undefined,
 	runStartMs: number,
 	overlapMinutes: number,
-): { changes: T[]; next: IncrementalCursor } {
+): { changes: T[]; next: IncrementalCursor; unreadable: number } {
 	const seen = SeenKeys.from(previous?.seen, MAX_SEEN_KEYS);
-	const newest = new Map<string, { instant: number; record: T }>();
+	const newest = new NewestWins<T>();
 	for (const record of records) {
-		const instant = parseInstant(typeof record.updated_at === 'string' ? record.updated_at : undefined) ?? Number.NEGATIVE_INFINITY;
-		if (window.fromMs !== undefined && instant < window.fromMs) continue;
+		const instant = instantOf(updatedAtText(record));
+		if (instant !== undefined && window.fromMs !== undefined && instant < window.fromMs) continue;
 		if (seen.has(recordKey(record))) continue;
-		const id = String(record.id);
-		const current = newest.get(id);
-		if (!current || instant >= current.instant) newest.set(id, { instant, record });
+		newest.offer(String(record.id), updatedAtText(record), record);
 	}
-	const changes = [...newest.values()].map((entry) => entry.record);
-	// Only records that fall inside the NEXT run's overlap can come back; remember those.
+	const changes = [...newest.values()];
+	// Only records that fall inside the NEXT run's overlap can come back; remember those, and the
+	// ones without a readable time, which the window cannot tell apart.
 	const nextFromMs = runStartMs - overlapMinutes * 60_000;
-	for (const { instant, record } of newest.values()) {
-		if (instant >= nextFromMs) seen.add(recordKey(record));
+	let unreadable = 0;
+	for (const record of changes) {
+		const instant = instantOf(updatedAtText(record));
+		if (instant === undefined) unreadable++;
+		if (instant === undefined || instant >= nextFromMs) seen.add(recordKey(record));
 	}
-	return { changes, next: { since: new Date(runStartMs).toISOString(), seen: seen.toJSON() } };
+	return { changes, next: { since: new Date(runStartMs).toISOString(), seen: seen.toJSON() }, unreadable };
+}
+
+function updatedAtText(record: { updated_at?: unknown }): string | undefined {
+	return typeof record.updated_at === 'string' ? record.updated_at : undefined;
 }

@@ -1,10 +1,10 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../lib/cursor';
+import { PollPosition } from '../../lib/incremental';
 import { getTables, opsLevelS3ApiTest } from '../OpsLevel/OpsLevel.node';
 import { readTables, startFromProperty, tablesProperty } from '../OpsLevel/actions/table/getChanges.operation';
-import { rowOptions } from '../OpsLevel/actions/table/common';
+import { readSettleMinutes, rowOptions, settleOption } from '../OpsLevel/actions/table/common';
 import { openBucket, rowShape, type RowOptionValues } from '../OpsLevel/actions/validation';
 import { ERROR_MESSAGES, SAMPLE_ROWS } from '../OpsLevel/constants';
 import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from '../OpsLevel/exports/pushes';
@@ -42,7 +42,7 @@ export class OpsLevelTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: rowOptions,
+				options: [...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			},
 		],
 	};
@@ -55,7 +55,9 @@ export class OpsLevelTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), '"Tables" is empty', { description: ERROR_MESSAGES.noTable });
 		}
 		const startFrom = this.getNodeParameter('startFrom', 'latestFull') as StartFrom;
-		const shape = rowShape(this.getNodeParameter('options', {}) as RowOptionValues);
+		const options = this.getNodeParameter('options', {}) as RowOptionValues & { settleMinutes?: number };
+		const shape = rowShape(options);
+		const settleMinutes = readSettleMinutes(this, undefined, options.settleMinutes);
 		const bucket = await openBucket(this);
 		try {
 			// A manual test shows rows of the newest push without moving the cursor.
@@ -75,8 +77,14 @@ export class OpsLevelTrigger implements INodeType {
 				return null;
 			}
 
-			const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY);
-			const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), { shape, startFrom });
+			// Captured before the first request, as every sync position of this pack is.
+			const startedAt = Date.now();
+			const cursor = new PollPosition<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY, this.getMode() === 'manual');
+			const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), {
+				shape,
+				startFrom,
+				settledBefore: startedAt - settleMinutes * 60_000,
+			});
 			cursor.commit(batch.state);
 			return batch.rows.length ? [this.helpers.returnJsonArray(batch.rows)] : null;
 		} finally {

@@ -1,9 +1,10 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NewestWins } from '../../../lib/dedupe';
+import { toNodeError } from '../../../lib/errors';
 import type { FireHydrantClient } from '../transport';
 import { byCreatedAt, type ExportRequest } from './exportRequests';
-import { readReportRows, type ExpungedPolicy } from './reader';
+import { isMalformedReport, readReportRows, type ExpungedPolicy } from './reader';
 import { shapeExportRow, type RowShapeOptions } from './rows';
 import { identifySource, isSourceSelected } from './sources';
 
@@ -11,6 +12,8 @@ export interface CollectOptions extends RowShapeOptions {
 	sources: readonly string[];
 	deduplicate: boolean;
 	onExpunged: ExpungedPolicy;
+	/** 'skip': a report that is not valid CSV is left out with a hint; default 'fail'. */
+	onMalformed?: 'skip' | 'fail';
 	sleep?: (ms: number) => Promise<void>;
 }
 
@@ -20,6 +23,12 @@ export interface CollectedRows {
 	hints: string[];
 	/** Export requests whose report was read to its end (expunged ones are not in it). */
 	readExportRequests: ExportRequest[];
+}
+
+interface RowOfReport {
+	id: string | undefined;
+	updatedAt: string | undefined;
+	shaped: ReturnType<typeof shapeExportRow>;
 }
 
 /**
@@ -47,13 +56,20 @@ export async function collectExportRows(
 	for (const exportRequest of selected) {
 		const identity = identifySource(exportRequest.source);
 		const meta = { source: identity.tag, exportRequestId: exportRequest.id };
-		const result = await readReportRows(
-			client,
-			node,
-			exportRequest,
-			{ onExpunged: options.onExpunged, warn: (message) => hints.push(message), sleep: options.sleep },
-			({ record }) => ({ id: record.id, updatedAt: record.updated_at, shaped: shapeExportRow(record, meta, options) }),
-		);
+		let result: Awaited<ReturnType<typeof readReportRows<RowOfReport>>>;
+		try {
+			result = await readReportRows(
+				client,
+				node,
+				exportRequest,
+				{ onExpunged: options.onExpunged, warn: (message) => hints.push(message), sleep: options.sleep },
+				({ record }): RowOfReport => ({ id: record.id, updatedAt: record.updated_at, shaped: shapeExportRow(record, meta, options) }),
+			);
+		} catch (error) {
+			if (options.onMalformed !== 'skip' || !isMalformedReport(error)) throw toNodeError(node, error);
+			hints.push(`${error.message}. It was skipped, so none of its rows were emitted; the other reports were read.`);
+			continue;
+		}
 		if (result.status === 'expunged') continue;
 		readExportRequests.push(result.request);
 		if (!identity.known) {

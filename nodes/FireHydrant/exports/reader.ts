@@ -16,6 +16,14 @@ const MAX_URL_REFRESHES = 2;
 
 export type ExpungedPolicy = 'skip' | 'fail';
 
+/**
+ * Whether an error says the report is not valid CSV (its cause is the parser's CsvFormatError):
+ * the same bytes fail every time, so retrying cannot help, and a caller may skip the report.
+ */
+export function isMalformedReport(error: unknown): error is NodeOperationError {
+	return error instanceof NodeOperationError && error.cause instanceof CsvFormatError;
+}
+
 export interface DownloadPolicy {
 	onExpunged: ExpungedPolicy;
 	/** Told about every report that was skipped, so the node can show it as a hint. */
@@ -108,8 +116,9 @@ export async function withReportStream<T>(
 			if (error instanceof CsvFormatError) {
 				throw new NodeOperationError(
 					node,
-					`The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
+					error,
 					{
+						message: `The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
 						description:
 							'The report could not be read as CSV, so no rows of it were emitted. FireHydrant generated it this way; contact FireHydrant support with the export request id, or exclude its source.',
 					},

@@ -1,33 +1,50 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../../lib/cursor';
 import { instantOf } from '../../../lib/dedupe';
+import { SyncRun, type AdvancePosition } from '../../../lib/incremental';
 
-/** What an incremental run keeps in workflow static data. */
+/** The sync position of an incremental REST read. */
 export interface RestCursorState {
-	/** When the last successful run sent its first request (ISO 8601). */
+	/** When the last delivered run sent its first request (ISO 8601). */
 	lastSuccessAt: string;
 }
 
 export const DEFAULT_OVERLAP_MINUTES = 10;
 
+function isRestCursor(value: unknown): value is RestCursorState {
+	return value !== null && typeof value === 'object' && typeof (value as RestCursorState).lastSuccessAt === 'string';
+}
+
 /**
  * Incidents carry no `updated_at`, so "changed since the last run" is asked as `updated_after` =
- * the last successful run's request time minus an overlap (clocks differ, and FireHydrant may
- * index a change a little after it happened). The overlap re-reads a few incidents; rows are
- * deduplicated on id within a run. The cursor moves only when `commit` is called after success.
+ * the last delivered run's request time minus an overlap (clocks differ, and FireHydrant may index
+ * a change a little after it happened). The overlap re-reads a few incidents; rows are deduplicated
+ * on id within a run. The position is the shared contract of lib/incremental (pending until the
+ * workflow commits, or at once, as "Advance Position" says).
  */
 export class IncrementalWindow {
-	private readonly cursor: StaticDataCursor<RestCursorState>;
+	private readonly sync: SyncRun<RestCursorState>;
 	/** Captured before the first request, so nothing changed during the run is skipped next time. */
 	readonly requestTime: string;
 	readonly updatedAfter: string | undefined;
 
-	constructor(store: IDataObject, key: string, overlapMinutes: number, now = Date.now()) {
-		this.cursor = new StaticDataCursor<RestCursorState>(store, key);
-		this.requestTime = new Date(now).toISOString();
-		const last = instantOf(this.cursor.read()?.lastSuccessAt);
-		this.updatedAfter = last === undefined ? undefined : new Date(last - overlapMinutes * 60_000).toISOString();
+	constructor(
+		context: IExecuteFunctions,
+		options: { scope: IDataObject; legacyKey: string; overlapMinutes: number; advance?: AdvancePosition },
+		now = new Date(),
+	) {
+		this.sync = new SyncRun<RestCursorState>(
+			context,
+			{
+				scope: options.scope,
+				legacy: { key: options.legacyKey, convert: (stored) => (isRestCursor(stored) ? stored : undefined) },
+				advance: options.advance,
+			},
+			now,
+		);
+		this.requestTime = now.toISOString();
+		const last = instantOf(this.sync.read()?.lastSuccessAt);
+		this.updatedAfter = last === undefined ? undefined : new Date(last - options.overlapMinutes * 60_000).toISOString();
 	}
 
 	/** The later of the cursor's start and a user-given start. */
@@ -37,7 +54,12 @@ export class IncrementalWindow {
 		return (instantOf(userAfter) ?? 0) > (instantOf(this.updatedAfter) ?? 0) ? userAfter : this.updatedAfter;
 	}
 
-	commit(): void {
-		this.cursor.commit({ lastSuccessAt: this.requestTime });
+	/** Moves (or stages) the position to this run's request time; `emitted` rows were handed on. */
+	advance(emitted: number): void {
+		this.sync.advance({ lastSuccessAt: this.requestTime }, emitted);
+	}
+
+	limitIgnored(limit: number | undefined): void {
+		this.sync.limitIgnored(limit);
 	}
 }

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { ERROR_MESSAGES, type PushType } from '../constants';
 import type { OpsLevelBucket } from '../transport';
+import { parseInstant } from '../../../lib/time';
 import { comparePushOrder, pushOrderKey, pushTimestamp, tablePrefix, type Drop } from './keys';
 import { isDeletion, packRecord, shapeRecord, unpackRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
 
@@ -190,6 +191,25 @@ export interface ChangeCursorState {
 
 export type StartFrom = 'latestFull' | 'now';
 
+/** Whether a stored value is a change cursor this version can read. */
+export function isChangeCursor(value: unknown): value is ChangeCursorState {
+	if (value === null || typeof value !== 'object') return false;
+	const tables = (value as ChangeCursorState).tables;
+	return tables !== null && typeof tables === 'object' && Object.values(tables).every((order) => typeof order === 'string');
+}
+
+/**
+ * The last moment a push changed: its timestamp folder or its newest file, whichever is later. A
+ * push's files can land over several minutes, so a push counts as complete only once this is older
+ * than the settle time; undefined when neither can be read (such a push is taken as settled).
+ */
+export function pushLastChangeMs(push: Push): number | undefined {
+	const times = [parseInstant(pushTimestamp(push)), ...push.drops.map((drop) => parseInstant(drop.lastModified))].filter(
+		(time): time is number => time !== undefined,
+	);
+	return times.length ? Math.max(...times) : undefined;
+}
+
 export interface ChangeBatch {
 	rows: IDataObject[];
 	state: ChangeCursorState;
@@ -210,8 +230,19 @@ export async function collectChanges(
 	tables: readonly string[],
 	previous: ChangeCursorState | undefined,
 	node: INode,
-	options: { shape: RowShapeOptions; startFrom: StartFrom; itemIndex?: number },
+	options: {
+		shape: RowShapeOptions;
+		startFrom: StartFrom;
+		itemIndex?: number;
+		/** Pushes that last changed after this instant (ms) may still be receiving files: left for a later run. */
+		settledBefore?: number;
+	},
 ): Promise<ChangeBatch> {
+	const settled = (push: Push) => {
+		if (options.settledBefore === undefined) return true;
+		const lastChange = pushLastChangeMs(push);
+		return lastChange === undefined || lastChange <= options.settledBefore;
+	};
 	const state: ChangeCursorState = { tables: { ...(previous?.tables ?? {}) } };
 	let rows: IDataObject[] = [];
 	let pushesRead = 0;
@@ -223,7 +254,9 @@ export async function collectChanges(
 				...(await listPushes(bucket, table, 'full', { itemIndex: options.itemIndex })),
 				...(await listPushes(bucket, table, 'incremental', { itemIndex: options.itemIndex })),
 			].sort((a, b) => a.order.localeCompare(b.order));
-			state.tables[table] = all.length ? all[all.length - 1].order : '';
+			// An unsettled push is not "existing" yet: its late files would otherwise be skipped too.
+			const existing = all.filter(settled);
+			state.tables[table] = existing.length ? existing[existing.length - 1].order : '';
 			continue;
 		}
 		if (last === undefined) {
@@ -243,6 +276,10 @@ export async function collectChanges(
 			const latestFull = fresh.map((push) => push.pushType).lastIndexOf('full');
 			pending = latestFull > 0 ? fresh.slice(latestFull) : fresh;
 		}
+		// The position is one order key per table, so the first unsettled push stops the table: the
+		// pushes after it wait with it, and nothing is passed over.
+		const firstUnsettled = pending.findIndex((push) => !settled(push));
+		if (firstUnsettled >= 0) pending = pending.slice(0, firstUnsettled);
 		for (const push of pending) {
 			const batch: IDataObject[] = [];
 			const change = (deleted: boolean) => (push.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert);

@@ -6,9 +6,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { pacerRegistry } from '../../../lib/pacer';
+import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
 import { REST_UNAVAILABLE_COLUMNS } from '../../../nodes/FireHydrant/rest/rows';
 import type { ExportSourceName } from '../../../nodes/FireHydrant/constants';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../fixtures';
 import { chain, runWorkflow, type EngineRunResult } from '../harness';
 import { ALL_SOURCES, credentialTypes, errorText, fireHydrantCredential, FIREHYDRANT_TYPE, getRows, NODE_NAME, nodeTypes, runFireHydrant } from './setup';
 
@@ -35,6 +37,7 @@ afterEach(() => {
 	sandbox.fireHydrant.reset();
 });
 
+const SYNC_TYPE = 'n8n-nodes-incident-data.incidentDataSync';
 const restRows = (extra: IDataObject = {}) => ({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', ...extra });
 
 function rowsOf(result: EngineRunResult): IDataObject[] {
@@ -156,6 +159,41 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		expect(byId(rowsOf(fourth), 'incident').size).toBe(0);
 	});
 
+	it('committed at the end of the workflow, offers the changed incidents again after the destination failed', async () => {
+		const sink = destinationSink('firehydrant-commit');
+		const { nodes, connections } = chain(
+			{
+				name: NODE_NAME,
+				type: FIREHYDRANT_TYPE,
+				parameters: restRows({ sources: ['incident'], restOptions: { incremental: true, overlapMinutes: 0 } }) as never,
+				credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
+			},
+			{ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink: 'firehydrant-commit' } },
+			{ name: 'Incident Data Sync', type: SYNC_TYPE, parameters: { operation: 'commit' } },
+		);
+		const run = async (staticData: IDataObject) =>
+			await runWorkflow({
+				nodeTypes: { ...nodeTypes, ...fixtureNodeTypes, [SYNC_TYPE]: new IncidentDataSync() },
+				credentialTypes,
+				credentials: [fireHydrantCredential(sandbox)],
+				workflow: { nodes, connections, staticData },
+				mode: 'trigger',
+			});
+		const first = await run({});
+		expect(first.status).toBe('success');
+		const initial = sink.delivered.length;
+		const changed = sandbox.fireHydrant.rest.incidentIds().slice(10, 12);
+		for (const id of changed) sandbox.fireHydrant.rest.editIncident(id, { severity: 'SEV2' });
+		pacerRegistry.clear();
+		sink.down = true;
+		const failed = await run(first.staticData);
+		expect(failed.status).toBe('error');
+		sink.down = false;
+		const retried = await run(failed.staticData);
+		expect(retried.status).toBe('success');
+		expect(sink.delivered.slice(initial).map((row) => String(row.id)).sort()).toEqual([...changed].sort());
+	});
+
 	it('does not move the cursor when a run fails', async () => {
 		const parameters = restRows({ sources: ['incident'], restOptions: { incremental: true } });
 		const first = await runPersisted(parameters, {});
@@ -198,6 +236,14 @@ describe('FireHydrant Incident resource', () => {
 		const second = rowsOf(await runPersisted(parameters, first.staticData));
 		expect(second.map((incident) => incident.id)).toEqual([changed]);
 		expect(second[0].name).toBe('Renamed during the test');
+	});
+
+	it('Get Many incremental with a Limit returns every change and says Limit was not applied', async () => {
+		const parameters = { resource: 'incident', operation: 'getMany', returnAll: false, limit: 2, options: { incremental: true } };
+		const result = await runPersisted(parameters, {});
+		expect(result.status).toBe('success');
+		expect(rowsOf(result).length).toBe(sandbox.fireHydrant.rest.incidentIds().length);
+		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('"Limit" was not applied');
 	});
 
 	it('Get names the incident ID when there is no such incident (404)', async () => {

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { errorText, expectSuccess, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
+import { errorText, expectSuccess, NODE_NAME, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
 
 jest.setTimeout(60_000);
 
@@ -104,6 +104,30 @@ describe('incident.io incremental sync', () => {
 		const retried = await runIncidentIo(sandbox, incremental('incident'), { staticData: failed.staticData });
 		expectSuccess(retried);
 		expect(rowsOf(retried).map((row) => row.id).sort()).toEqual([...touched].sort());
+	});
+
+	it('keeps a record whose updated_at cannot be read, counts it in a hint, and does not repeat it', async () => {
+		const first = await runIncidentIo(sandbox, incremental('incident'));
+		expectSuccess(first);
+		const record = sandbox.incidentIo.visibleIncidents()[7];
+		// Today's date (so the day filter still matches it) with a time no clock shows.
+		record.updated_at = `${new Date().toISOString().slice(0, 10)}T25:61:00Z`;
+		const second = await runIncidentIo(sandbox, incremental('incident'), { staticData: first.staticData });
+		expectSuccess(second);
+		expect(rowsOf(second).map((row) => row.id)).toContain(record.id);
+		expect(second.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('1 incident record(s) had no readable updated_at');
+		const third = await runIncidentIo(sandbox, incremental('incident'), { staticData: second.staticData });
+		expectSuccess(third);
+		expect(rowsOf(third).map((row) => row.id)).not.toContain(record.id);
+	});
+
+	it('with a Limit returns every change and says Limit was not applied', async () => {
+		sandbox.incidentIo.reset();
+		scaleRateLimits(sandbox, 0.05);
+		const result = await runIncidentIo(sandbox, { ...incremental('incident'), returnAll: false, limit: 3 });
+		expectSuccess(result);
+		expect(rowsOf(result)).toHaveLength(sandbox.incidentIo.visibleIncidents().length);
+		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('"Limit" was not applied');
 	});
 
 	it('refuses a Start Date that is not a date', async () => {

@@ -3,13 +3,17 @@
  * rows marked upsert / delete / full, a new full push superseding older incrementals, a manual test
  * that leaves the cursor alone, and a failed run that never advances the cursor.
  */
+import { readdirSync, utimesSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { disposeEngineEnvironment } from '../harness';
+import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
+import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../fixtures';
+import { chain, disposeEngineEnvironment, runWorkflow } from '../harness';
 import { FAULTS, generateExport, startFaultProxy, startS3Server, type FaultProxy, type GeneratedExport, type S3Server } from '../../sandbox/opslevel';
-import { jsonOf, NODE_NAME, pollOpsLevelTrigger, runOpsLevel } from './setup';
+import { credential, credentialTypes, CREDENTIAL_REF, jsonOf, NODE_NAME, nodeTypes, OPSLEVEL_TYPE, pollOpsLevelTrigger, runOpsLevel } from './setup';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +28,29 @@ beforeEach(async () => {
 	proxy = await startFaultProxy(s3.endpoint);
 	exported = generateExport({ seed: 9, size: 40, tables: TABLES });
 	await s3.upload(exported.drops);
+	landedLongAgo();
 });
+
+/**
+ * Dates every stored object an hour back (s3rver's Last-Modified is the file's mtime): pushes whose
+ * files all landed long ago, past any settle time. Objects uploaded after it count as just landed.
+ */
+function landedLongAgo(): void {
+	const anHourAgo = new Date(Date.now() - 60 * 60_000);
+	const walk = (folder: string) => {
+		for (const entry of readdirSync(folder, { withFileTypes: true })) {
+			const full = path.join(folder, entry.name);
+			if (entry.isDirectory()) walk(full);
+			else utimesSync(full, anHourAgo, anHourAgo);
+		}
+	};
+	walk(s3.directory);
+}
+
+async function uploadLanded(objects: Parameters<S3Server['upload']>[0]): Promise<void> {
+	await s3.upload(objects);
+	landedLongAgo();
+}
 
 afterEach(async () => {
 	await proxy.close();
@@ -73,7 +99,7 @@ describe('Table → Get Changes', () => {
 		const idle = await runOpsLevel(s3.credentialData(), params, { staticData: first.staticData });
 		expect(idle.output(NODE_NAME)).toEqual([]);
 
-		await s3.upload([servicesPush('incremental', '2020-07-21', [serviceLine('501', 'Fresh'), `7,,,,,,,,,,,,,,2020-07-21 03:00:00`])]);
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('501', 'Fresh'), `7,,,,,,,,,,,,,,2020-07-21 03:00:00`])]);
 		const next = await runOpsLevel(s3.credentialData(), params, { staticData: idle.staticData });
 		expect(next.output(NODE_NAME).map((item) => [item.json.id, item.json._change])).toEqual([
 			['501', 'upsert'],
@@ -83,7 +109,7 @@ describe('Table → Get Changes', () => {
 
 	it('a new full push supersedes the incrementals before it and is emitted marked full', async () => {
 		const first = await runOpsLevel(s3.credentialData(), { ...params, tables: ['services'] });
-		await s3.upload([
+		await uploadLanded([
 			servicesPush('incremental', '2020-07-21', [serviceLine('601', 'Superseded')]),
 			servicesPush('full', '2020-07-22', [serviceLine('1', 'Only'), serviceLine('2', 'Two')]),
 			{ ...servicesPush('incremental', '2020-07-22', [serviceLine('3', 'After')]), key: 'v1/incremental/services/2020-07-22/04:00:00/services.csv.gz' },
@@ -98,7 +124,7 @@ describe('Table → Get Changes', () => {
 
 	it('a failed run does not advance the cursor, so the next run loses nothing', async () => {
 		const first = await runOpsLevel(s3.credentialData(), params);
-		await s3.upload([servicesPush('incremental', '2020-07-21', [serviceLine('701', 'Late')])]);
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('701', 'Late')])]);
 		proxy.inject({ ...FAULTS.accessDenied(), method: 'GET', match: (url) => url.includes('2020-07-21') });
 		const failed = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint }), params, { staticData: first.staticData });
 		expect(failed.nodeError(NODE_NAME)).toBeDefined();
@@ -117,7 +143,7 @@ describe('OpsLevel Trigger', () => {
 		const idle = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['teams'], startFrom: 'latestFull' }, { staticData: first.staticData });
 		expect(idle.items).toBeNull();
 
-		await s3.upload([
+		await uploadLanded([
 			{
 				key: 'v1/incremental/teams/2020-07-21/03:15:00/teams.csv.gz',
 				body: gzipSync('id,name,alias,manager_id,responsibilities,html_url,created_at,updated_at,deleted_at\r\n900,New team,new_team,NULL,NULL,https://app.opslevel.com/teams/new_team,2020-07-21 01:00:00,2020-07-21 01:00:00,\r\n'),
@@ -134,7 +160,7 @@ describe('OpsLevel Trigger', () => {
 	it('Start From "now" emits nothing first, then only pushes that arrive later', async () => {
 		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'now' });
 		expect(first.items).toBeNull();
-		await s3.upload([servicesPush('incremental', '2020-07-21', [serviceLine('801', 'Later')])]);
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('801', 'Later')])]);
 		const second = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'now' }, { staticData: first.staticData });
 		expect(jsonOf(second.items).map((row) => row.id)).toEqual(['801']);
 	});
@@ -150,12 +176,82 @@ describe('OpsLevel Trigger', () => {
 
 	it('a failed poll does not advance the cursor', async () => {
 		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' });
-		await s3.upload([servicesPush('incremental', '2020-07-21', [serviceLine('901', 'Late')])]);
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('901', 'Late')])]);
 		proxy.inject({ ...FAULTS.accessDenied(), method: 'GET', match: (url) => url.includes('2020-07-21') });
 		const failed = await pollOpsLevelTrigger(s3.credentialData({ endpoint: proxy.endpoint }), { tables: ['services'], startFrom: 'latestFull' }, { staticData: first.staticData });
 		expect(failed.error).toBeDefined();
 		expect(failed.staticData).toEqual(first.staticData);
 		const retried = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: failed.staticData });
 		expect(jsonOf(retried.items).map((row) => row.id)).toEqual(['901']);
+	});
+});
+
+describe('Pushes whose files land over several minutes', () => {
+	const params = { resource: 'table', operation: 'getChanges', tables: ['services'], startFrom: 'latestFull' };
+	const part = (file: string, id: string) => ({
+		...servicesPush('incremental', '2020-07-21', [serviceLine(id, `Part ${file}`)]),
+		key: `v1/incremental/services/2020-07-21/03:15:00/${file}`,
+	});
+
+	it('Get Changes waits for a push to settle, so its late files are not lost', async () => {
+		const first = await runOpsLevel(s3.credentialData(), params);
+		// The push's first file has just landed; its second lands a few minutes later.
+		await s3.upload([part('services.csv.gz', '1001')]);
+		const early = await runOpsLevel(s3.credentialData(), params, { staticData: first.staticData });
+		expect(early.output(NODE_NAME)).toEqual([]);
+		await s3.upload([part('services_1.csv.gz', '1002')]);
+		landedLongAgo();
+		const settled = await runOpsLevel(s3.credentialData(), params, { staticData: early.staticData });
+		expect(settled.output(NODE_NAME).map((item) => item.json.id)).toEqual(['1001', '1002']);
+	});
+
+	it('reads a push at once with a settle time of 0', async () => {
+		const first = await runOpsLevel(s3.credentialData(), params);
+		await s3.upload([part('services.csv.gz', '1101')]);
+		const now = await runOpsLevel(s3.credentialData(), { ...params, options: { settleMinutes: 0 } }, { staticData: first.staticData });
+		expect(now.output(NODE_NAME).map((item) => item.json.id)).toEqual(['1101']);
+	});
+
+	it('the OpsLevel Trigger waits for a push to settle too', async () => {
+		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' });
+		await s3.upload([part('services.csv.gz', '1201')]);
+		const early = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: first.staticData });
+		expect(early.items).toBeNull();
+		await s3.upload([part('services_1.csv.gz', '1202')]);
+		landedLongAgo();
+		const settled = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: early.staticData });
+		expect(jsonOf(settled.items).map((row) => row.id)).toEqual(['1201', '1202']);
+	});
+});
+
+describe('Get Changes committed at the end of the workflow', () => {
+	it('offers a push again after the destination failed, so its rows arrive exactly once', async () => {
+		const sink = destinationSink('opslevel-commit');
+		const { nodes, connections } = chain(
+			{ name: NODE_NAME, type: OPSLEVEL_TYPE, parameters: { resource: 'table', operation: 'getChanges', tables: ['services'], startFrom: 'latestFull' }, credentials: CREDENTIAL_REF },
+			{ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink: 'opslevel-commit' } },
+			{ name: 'Incident Data Sync', type: 'n8n-nodes-incident-data.incidentDataSync', parameters: { operation: 'commit' } },
+		);
+		const run = async (staticData?: IDataObject) =>
+			await runWorkflow({
+				nodeTypes: { ...nodeTypes, ...fixtureNodeTypes, 'n8n-nodes-incident-data.incidentDataSync': new IncidentDataSync() },
+				credentialTypes,
+				credentials: [credential(s3.credentialData())],
+				workflow: { nodes, connections, staticData, id: 'olSync1' },
+				mode: 'trigger',
+			});
+		const first = await run();
+		expect(first.status).toBe('success');
+		const initial = sink.delivered.length;
+		expect(initial).toBeGreaterThan(0);
+
+		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('1301', 'Delivered once')])]);
+		sink.down = true;
+		const failed = await run(first.staticData);
+		expect(failed.status).toBe('error');
+		sink.down = false;
+		const retried = await run(failed.staticData);
+		expect(retried.status).toBe('success');
+		expect(sink.delivered.slice(initial).map((row) => row.id)).toEqual(['1301']);
 	});
 });

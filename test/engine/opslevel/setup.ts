@@ -15,9 +15,9 @@ export const nodeTypes = {
 };
 export const credentialTypes = [new OpsLevelS3Api()];
 
-const CREDENTIAL_REF = { opsLevelS3Api: { id: 'ol-cred', name: 'OpsLevel bucket' } };
+export const CREDENTIAL_REF = { opsLevelS3Api: { id: 'ol-cred', name: 'OpsLevel bucket' } };
 
-function credential(data: ICredentialDataDecryptedObject) {
+export function credential(data: ICredentialDataDecryptedObject) {
 	return { id: 'ol-cred', name: 'OpsLevel bucket', type: 'opsLevelS3Api', data };
 }
 
@@ -25,7 +25,7 @@ function credential(data: ICredentialDataDecryptedObject) {
 export async function runOpsLevel(
 	credentialData: ICredentialDataDecryptedObject,
 	parameters: INodeParameters,
-	options: { node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }>; staticData?: IDataObject } = {},
+	options: { node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }>; staticData?: IDataObject; mode?: 'trigger' | 'manual' } = {},
 ): Promise<EngineRunResult> {
 	const workflow = chain({ name: NODE_NAME, type: OPSLEVEL_TYPE, parameters, credentials: CREDENTIAL_REF, ...options.node });
 	return await runWorkflow({
@@ -34,6 +34,8 @@ export async function runOpsLevel(
 		credentials: [credential(credentialData)],
 		workflow: { ...workflow, staticData: options.staticData },
 		inputItems: options.inputItems,
+		// Production semantics by default: only those move sync positions (n8n keeps none of a manual run).
+		mode: options.mode ?? 'trigger',
 	});
 }
 

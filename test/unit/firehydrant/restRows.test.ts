@@ -10,7 +10,6 @@ import {
 	shapeRestRow,
 	slugOf,
 } from '../../../nodes/FireHydrant/rest/rows';
-import { IncrementalWindow } from '../../../nodes/FireHydrant/rest/incremental';
 import type { IncidentEntity } from '../../../nodes/FireHydrant/rest/entities';
 
 const incident: IncidentEntity = {
@@ -89,22 +88,5 @@ describe('FireHydrant REST entities as export rows', () => {
 		const asText = shapeRestRow(incidentCells(incident), 'incident', { ...DEFAULT_ROW_SHAPE, emptyAsNull: false });
 		expect(asText.acknowledged_at).toBe('');
 		expect(asText.active_duration_seconds).toBe(8100);
-	});
-});
-
-describe('FireHydrant incremental window', () => {
-	it('starts at the last success minus the overlap, and moves only on commit', () => {
-		const store = {};
-		const first = new IncrementalWindow(store, 'cursor', 10, Date.parse('2024-05-01T12:00:00Z'));
-		expect(first.updatedAfter).toBeUndefined();
-		expect(first.startAfter('2024-04-01T00:00:00.000Z')).toBe('2024-04-01T00:00:00.000Z');
-		const uncommitted = new IncrementalWindow(store, 'cursor', 10, Date.parse('2024-05-01T13:00:00Z'));
-		expect(uncommitted.updatedAfter).toBeUndefined();
-		first.commit();
-		const second = new IncrementalWindow(store, 'cursor', 10, Date.parse('2024-05-01T13:00:00Z'));
-		expect(second.updatedAfter).toBe('2024-05-01T11:50:00.000Z');
-		// A later user-given start wins over the cursor; an earlier one does not.
-		expect(second.startAfter('2024-05-01T11:55:00.000Z')).toBe('2024-05-01T11:55:00.000Z');
-		expect(second.startAfter('2024-04-01T00:00:00.000Z')).toBe('2024-05-01T11:50:00.000Z');
 	});
 });

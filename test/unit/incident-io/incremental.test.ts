@@ -52,4 +52,16 @@ describe('selectChanges', () => {
 		const changed = selectChanges([{ id: 'r', updated_at: '2024-05-10T12:00:40Z' }], nextWindow, first.next, NOW + 60_000, 5);
 		expect(changed.changes.map((record) => record.id)).toEqual(['r']);
 	});
+
+	it('keeps records whose updated_at is missing or unreadable and counts them', () => {
+		const records = [
+			{ id: 'm' },
+			{ id: 'u', updated_at: 'last tuesday' },
+			{ id: 'old', updated_at: '2024-05-09T00:00:00Z' },
+		];
+		const { changes, unreadable, next } = selectChanges(records, window, undefined, NOW, 5);
+		expect(changes.map((record) => record.id)).toEqual(['m', 'u']);
+		expect(unreadable).toBe(2);
+		expect(next.seen).toEqual(['m@undefined', 'u@last tuesday']);
+	});
 });

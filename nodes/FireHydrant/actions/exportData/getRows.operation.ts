@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import type { AdvancePosition } from '../../../../lib/incremental';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 import { ALL_SOURCE_CHOICES, ERROR_MESSAGES, KNOWN_EXPORT_SOURCES, OTHER_SOURCES } from '../../constants';
 import { collectExportRows } from '../../exports/collect';
@@ -324,17 +325,14 @@ async function restRows(context: IExecuteFunctions, itemIndex: number, sources: 
 	const values = context.getNodeParameter('restOptions', itemIndex, {}) as RowOptionValues & {
 		incremental?: boolean;
 		overlapMinutes?: number;
+		advancePosition?: AdvancePosition;
 	};
 	const shape = resolveRowOptions(values);
-	const window = readIncrementalWindow(context, itemIndex, values, 'restRowsCursor');
 	const changedAfter = optionalInstant(context, itemIndex, context.getNodeParameter('changedAfter', itemIndex, ''), 'Changed After');
 	const changedBefore = optionalInstant(context, itemIndex, context.getNodeParameter('changedBefore', itemIndex, ''), 'Changed Before');
-	if (window && limit !== undefined) {
-		throw new NodeOperationError(context.getNode(), '"Incremental" needs "Return All"', {
-			itemIndex,
-			description: 'Turn on "Return All": with a limit, rows past it would be skipped for good once the run moves the cursor.',
-		});
-	}
+	const scope: IDataObject = { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources, changedAfter, changedBefore };
+	const window = readIncrementalWindow(context, itemIndex, values, scope, 'restRowsCursor');
+	window?.limitIgnored(limit);
 	const client = await FireHydrantClient.create(context, itemIndex);
 	const collected = await collectRestRows(client, {
 		...shape,
@@ -344,8 +342,8 @@ async function restRows(context: IExecuteFunctions, itemIndex: number, sources: 
 	if (collected.hints.length) {
 		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
 	}
-	window?.commit();
-	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
+	const rows = limit === undefined || window ? collected.rows : collected.rows.slice(0, limit);
+	window?.advance(rows.length);
 	return rows.map((json) => ({ json }));
 }
 

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { advancePositionOption, type AdvancePosition } from '../../../../lib/incremental';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 import { ERROR_MESSAGES } from '../../constants';
 import { listIncidents, type IncidentFilter } from '../../rest/incidents';
@@ -11,13 +12,14 @@ import { incidentOutput, simplifyProperty } from './shared';
 
 /** Options an incremental REST read offers; shared with Export Data → Get Rows (REST API). */
 export const incrementalOptions: INodeProperties[] = [
+	{ ...advancePositionOption, displayOptions: { show: { incremental: [true] } } },
 	{
 		displayName: 'Incremental',
 		name: 'incremental',
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to return only incidents changed since the last successful run of this workflow (kept in the workflow; manual test runs do not move it). The first run returns everything the filters match.',
+			'Whether to return only incidents changed since the sync position of this node and filters (kept in the workflow; manual test runs never move it; Limit is then not applied). The first run returns everything the filters match.',
 	},
 	{
 		displayName: 'Overlap (Minutes)',
@@ -97,12 +99,13 @@ export function readIncidentFilter(context: IExecuteFunctions, itemIndex: number
 	};
 }
 
-/** The incremental window of this node, or undefined when the option is off. */
+/** The incremental window of this node and item, or undefined when the option is off. */
 export function readIncrementalWindow(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	options: { incremental?: boolean; overlapMinutes?: number },
-	key: string,
+	options: { incremental?: boolean; overlapMinutes?: number; advancePosition?: AdvancePosition },
+	scope: IDataObject,
+	legacyKey: string,
 ): IncrementalWindow | undefined {
 	if (!options.incremental) return undefined;
 	const overlap = options.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES;
@@ -112,23 +115,24 @@ export function readIncrementalWindow(
 			description: ERROR_MESSAGES.noCursorOverlap,
 		});
 	}
-	return new IncrementalWindow(context.getWorkflowStaticData('node'), key, overlap);
+	return new IncrementalWindow(context, { scope, legacyKey, overlapMinutes: overlap, advance: options.advancePosition });
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const limit = readLimit(this, itemIndex);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const filter = readIncidentFilter(this, itemIndex, this.getNodeParameter('filters', itemIndex, {}) as FilterValues);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { incremental?: boolean; overlapMinutes?: number };
-	const window = readIncrementalWindow(this, itemIndex, options, 'incidentCursor');
-	if (window && limit !== undefined) {
-		throw new NodeOperationError(this.getNode(), '"Incremental" needs "Return All"', {
-			itemIndex,
-			description: 'Turn on "Return All": with a limit, incidents past it would be skipped for good once the run moves the cursor.',
-		});
-	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as { incremental?: boolean; overlapMinutes?: number; advancePosition?: AdvancePosition };
+	const scope: IDataObject = { resource: 'incident', operation: 'getMany', filter: { ...filter } };
+	const window = readIncrementalWindow(this, itemIndex, options, scope, 'incidentCursor');
+	window?.limitIgnored(limit);
 	const client = await FireHydrantClient.create(this, itemIndex);
-	const incidents = await listIncidents(client, { ...filter, updatedAfter: window ? window.startAfter(filter.updatedAfter) : filter.updatedAfter }, limit);
-	window?.commit();
-	return incidents.map((incident) => ({ json: incidentOutput(incident, simplify) }));
+	const incidents = await listIncidents(
+		client,
+		{ ...filter, updatedAfter: window ? window.startAfter(filter.updatedAfter) : filter.updatedAfter },
+		window ? undefined : limit,
+	);
+	const items = incidents.map((incident) => ({ json: incidentOutput(incident, simplify) }));
+	window?.advance(items.length);
+	return items;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../../../lib/cursor';
+import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	ERROR_MESSAGES,
@@ -10,7 +10,7 @@ import {
 	type IncidentMode,
 } from '../../constants';
 import { flattenIncident, type IncidentRecord } from '../../flatten';
-import { selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
+import { isIncrementalCursor, selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
 import { INCREMENTAL_RESOURCES, RESOURCE_NAMES, STREAMS, type ResourceName } from '../../streams';
 import { IncidentIoClient, type Query } from '../../transport';
 import { idList, optionalStartDate, overlapMinutes, readLimit, requireText, validateChoices } from '../validation';
@@ -166,13 +166,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: INCREMENTAL_RESOURCES } },
 		options: [
+			{ ...advancePositionOption, displayOptions: { show: { incremental: [true] } } },
 			{
 				displayName: 'Incremental',
 				name: 'incremental',
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to return only records changed since the last successful run of this node (Return All and Limit are then ignored). The first run returns everything, or what changed since Start Date.',
+					'Whether to return only records changed since the sync position of this node and filters (Limit is then not applied: every change is returned). The first run returns everything, or what changed since Start Date. Manual runs never move the position.',
 			},
 			{
 				displayName: 'Overlap (Minutes)',
@@ -344,21 +345,30 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return shape(this, itemIndex, resource, records);
 	}
 
-	// Captured before the first request: a record changed while this run reads is caught next time.
-	const runStartMs = Date.now();
+	// Created before the first request: its start time is the position the next run reads from, so
+	// a record changed while this run reads is caught next time.
+	const sync = new SyncRun<IncrementalCursor>(this, {
+		scope: { resource, operation, filters: this.getNodeParameter('filters', itemIndex, {}) as IDataObject },
+		legacy: { key: `incremental:${resource}`, convert: (stored) => (isIncrementalCursor(stored) ? stored : undefined) },
+		advance: options.advancePosition as AdvancePosition | undefined,
+	});
+	const runStartMs = sync.startedAt.getTime();
 	const overlap = overlapMinutes(this, itemIndex, options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);
 	const startDateMs = optionalStartDate(this, itemIndex, options.startDate);
-	const cursor = new StaticDataCursor<IncrementalCursor>(this.getWorkflowStaticData('node'), `incremental:${resource}`);
-	const previous = cursor.read();
+	const previous = sync.read();
 	const window = syncWindow(previous, startDateMs, overlap, runStartMs);
 	// One day-granular updated_at[date_range] per request (gte with lte is refused); the exact
 	// instant, the overlap and repeats are then applied by selectChanges. Should the v3 lists of
 	// actions and follow-ups be missing, their v2 fallback is read whole and narrowed the same way.
 	const plan = planQueries(this, itemIndex, resource, window.dateRange);
 	const records = await fetchAll(this, client, resource, plan);
-	const { changes, next } = selectChanges(records, window, previous, runStartMs, overlap);
+	const { changes, next, unreadable } = selectChanges(records, window, previous, runStartMs, overlap);
+	if (unreadable > 0) {
+		this.addExecutionHints({ message: ERROR_MESSAGES.unreadableUpdatedAt(unreadable, resource), location: 'outputPane' });
+	}
+	if (!(this.getNodeParameter('returnAll', itemIndex, false) as boolean)) sync.limitIgnored(readLimit(this, itemIndex));
 	const items = shape(this, itemIndex, resource, changes);
-	// Reached only when every request succeeded: a failed run leaves the cursor where it was.
-	cursor.commit(next);
+	// Reached only when every request succeeded: a failed run leaves the position where it was.
+	sync.advance(next, items.length);
 	return items;
 }

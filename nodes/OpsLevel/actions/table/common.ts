@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 /** The table picker: tables found in the bucket, or any name by expression. */
 export const tableProperty: INodeProperties = {
@@ -37,3 +38,29 @@ export const includeDeletedOption: INodeProperties = {
 	default: false,
 	description: 'Whether rows deleted by an incremental push are emitted too, marked _deleted: true',
 };
+
+/** Pushes younger than this may still be receiving files, so they wait for a later run. */
+export const DEFAULT_SETTLE_MINUTES = 10;
+
+export const settleOption: INodeProperties = {
+	displayName: 'Settle Time (Minutes)',
+	name: 'settleMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 1440 },
+	default: DEFAULT_SETTLE_MINUTES,
+	description:
+		'A push is read only once its timestamp and its newest file are this old, because its files can land over several minutes; until then it and the pushes after it wait for a later run. 0 reads pushes as soon as they appear.',
+};
+
+/** The settle time in minutes; an expression that yields something else names the field. */
+export function readSettleMinutes(context: IExecuteFunctions | IPollFunctions, itemIndex: number | undefined, value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_SETTLE_MINUTES;
+	const minutes = Number(value);
+	if (!Number.isFinite(minutes) || minutes < 0 || minutes > 1440) {
+		throw new NodeOperationError(context.getNode(), '"Settle Time (Minutes)" is out of range', {
+			itemIndex,
+			description: `Enter a number of minutes from 0 to 1440 in "Settle Time (Minutes)"; got ${JSON.stringify(value)}.`,
+		});
+	}
+	return minutes;
+}

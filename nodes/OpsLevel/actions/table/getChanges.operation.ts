@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { StaticDataCursor } from '../../../../lib/cursor';
+import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
 import { ERROR_MESSAGES } from '../../constants';
-import { collectChanges, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
+import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
 import type { OpsLevelBucket } from '../../transport';
 import { rowShape, type RowOptionValues } from '../validation';
-import { rowOptions } from './common';
+import { readSettleMinutes, rowOptions, settleOption } from './common';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: rowOptions,
+		options: [advancePositionOption, ...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];
 
@@ -76,9 +76,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, bucket
 	}
 	const startFrom = this.getNodeParameter('startFrom', itemIndex, 'latestFull') as StartFrom;
 	const shape = rowShape(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
-	const cursor = new StaticDataCursor<ChangeCursorState>(this.getWorkflowStaticData('node'), CHANGES_CURSOR_KEY);
-	const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), { shape, startFrom, itemIndex });
-	// Only now, with every row read, does the cursor move.
-	cursor.commit(batch.state);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { advancePosition?: AdvancePosition; settleMinutes?: number };
+	const sync = new SyncRun<ChangeCursorState>(this, {
+		scope: { resource: 'table', operation: 'getChanges', tables },
+		legacy: { key: CHANGES_CURSOR_KEY, convert: (stored) => (isChangeCursor(stored) ? stored : undefined) },
+		advance: options.advancePosition,
+	});
+	const settleMinutes = readSettleMinutes(this, itemIndex, options.settleMinutes);
+	const batch = await collectChanges(bucket, tables, sync.read(), this.getNode(), {
+		shape,
+		startFrom,
+		itemIndex,
+		settledBefore: sync.startedAt.getTime() - settleMinutes * 60_000,
+	});
+	// Only now, with every row read, is the position staged (or moved, as Advance Position says).
+	sync.advance(batch.state, batch.rows.length);
 	return batch.rows.map((json) => ({ json }));
 }
