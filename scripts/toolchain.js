@@ -174,9 +174,19 @@ async function withLock(lockPath, what, fn) {
 		const now = new Date();
 		fs.utimesSync(lockPath, now, now);
 	};
+	// Ctrl-C mid-install: release the lock at once, so the next run need not wait for it to go stale.
+	const onSignal = (signal) => {
+		fs.rmSync(lockPath, { recursive: true, force: true });
+		log(`${what}: stopped by ${signal}; the next run starts it over`);
+		process.exit(130);
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 	try {
 		return await fn(heartbeat);
 	} finally {
+		process.removeListener('SIGINT', onSignal);
+		process.removeListener('SIGTERM', onSignal);
 		fs.rmSync(lockPath, { recursive: true, force: true });
 	}
 }

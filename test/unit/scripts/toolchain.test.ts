@@ -15,6 +15,34 @@ function waitForFileScript(goFile: string): string {
 	}, 10); }`;
 }
 
+/**
+ * A stand-in npm in <folder>/bin: `install` writes three packages and waits for the go file,
+ * `rebuild` creates the two native modules the toolchain loads to check n8n's install.
+ */
+function writeSlowNpm(folder: string): { bin: string; goFile: string } {
+	const bin = path.join(folder, 'bin');
+	mkdirSync(bin);
+	const goFile = path.join(folder, 'go');
+	writeFileSync(
+		path.join(bin, 'npm'),
+		`#!${process.execPath}
+const fs = require('fs'); const path = require('path');
+const modules = path.join(process.cwd(), 'node_modules');
+if (process.argv[2] === 'install') {
+	for (const name of ['n8n', 'express', '@n8n/core']) fs.mkdirSync(path.join(modules, name), { recursive: true });
+	${waitForFileScript(goFile)}
+} else if (process.argv[2] === 'rebuild') {
+	for (const name of ['sqlite3', 'isolated-vm']) {
+		fs.mkdirSync(path.join(modules, name), { recursive: true });
+		fs.writeFileSync(path.join(modules, name, 'index.js'), '');
+	}
+} else process.exit(9);
+`,
+		{ mode: 0o755 },
+	);
+	return { bin, goFile };
+}
+
 describe('toolchain progress during long provisioning steps', () => {
 	let folder: string;
 	beforeEach(() => {
@@ -92,29 +120,7 @@ describe('toolchain progress during long provisioning steps', () => {
 	});
 
 	it('prints progress lines on stderr while `--n8n` provisions n8n with a slow npm, and then finishes', async () => {
-		// A stand-in npm on PATH: `install` writes packages and waits for the go file, `rebuild`
-		// creates the two native modules the toolchain loads to check the install.
-		const bin = path.join(folder, 'bin');
-		mkdirSync(bin);
-		const goFile = path.join(folder, 'go');
-		const fakeNpm = path.join(bin, 'npm');
-		writeFileSync(
-			fakeNpm,
-			`#!${process.execPath}
-const fs = require('fs'); const path = require('path');
-const modules = path.join(process.cwd(), 'node_modules');
-if (process.argv[2] === 'install') {
-	for (const name of ['n8n', 'express', '@n8n/core']) fs.mkdirSync(path.join(modules, name), { recursive: true });
-	${waitForFileScript(goFile)}
-} else if (process.argv[2] === 'rebuild') {
-	for (const name of ['sqlite3', 'isolated-vm']) {
-		fs.mkdirSync(path.join(modules, name), { recursive: true });
-		fs.writeFileSync(path.join(modules, name, 'index.js'), '');
-	}
-} else process.exit(9);
-`,
-			{ mode: 0o755 },
-		);
+		const { bin, goFile } = writeSlowNpm(folder);
 		const cache = path.join(folder, 'cache');
 		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'], {
 			env: {
@@ -151,6 +157,38 @@ if (process.argv[2] === 'install') {
 		expect(JSON.parse(stdout)).toMatchObject({ n8nHome: path.join(cache, 'n8n-2.41.1') });
 		expect(existsSync(path.join(cache, 'n8n-2.41.1', '.complete'))).toBe(true);
 		expect(existsSync(path.join(cache, 'n8n-2.41.1.lock'))).toBe(false);
+	});
+
+	it('releases the n8n lock at once when stopped mid-install, so the next run need not wait', async () => {
+		const { bin, goFile } = writeSlowNpm(folder);
+		const cache = path.join(folder, 'cache');
+		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'], {
+			env: {
+				...process.env,
+				PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+				INCIDENT_DATA_CACHE: cache,
+				INCIDENT_DATA_PROGRESS_INTERVAL_MS: '30',
+			},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		let stderr = '';
+		let signalled = false;
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+			if (!signalled && /npm install \(step 1 of 2\): \d+s elapsed/.test(stderr)) {
+				signalled = true;
+				child.kill('SIGTERM');
+			}
+		});
+		const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+		const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		// The stand-in npm left behind by the stopped toolchain holds its stderr open: end it too.
+		writeFileSync(goFile, '');
+		await closed;
+		expect(status).toBe(130);
+		expect(stderr).toContain('[toolchain] n8n 2.41.1: stopped by SIGTERM; the next run starts it over');
+		expect(existsSync(path.join(cache, 'n8n-2.41.1.lock'))).toBe(false);
+		expect(existsSync(path.join(cache, 'n8n-2.41.1', '.complete'))).toBe(false);
 	});
 });
 
