@@ -10,7 +10,9 @@
  * n8n 2.x, n8n-core and n8n-workflow need Node >= 24 (isolated-vm 7 does not build on Node 20),
  * while a fresh machine may only have Node 20. Only Node builtins are used here, because nothing
  * else is installed when this first runs. Everything provisioned lives in a cache folder outside
- * the checkout, so a fresh clone (as in CI) reuses it.
+ * the checkout, so a fresh clone (as in CI) reuses it. The project's dependencies are installed
+ * with `npm ci` from the committed lock. Every long step (n8n's install takes about 6 minutes)
+ * prints a line at least every 10 s with its phase and the time elapsed.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
