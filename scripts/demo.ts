@@ -8,14 +8,16 @@
  *
  * Packs this project (already built by `npm run demo`), installs it into a demo N8N_USER_FOLDER in
  * the cache folder outside the checkout (reused between runs, the package installed anew each
- * time), starts the sandbox in-process, imports a FireHydrant credential pointing at it and every
- * workflows/*.json. In --once mode stdout carries exactly one line per workflow; everything else
- * goes to stderr.
+ * time; --once uses a throwaway folder of its own instead, so a demo running meanwhile keeps its
+ * credential), starts the sandbox in-process, imports a FireHydrant credential pointing at it and
+ * every workflows/*.json. In --once mode stdout carries exactly one line per workflow; everything
+ * else goes to stderr.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../test/sandbox';
+import { demoHomeOptions, parseDemoArgs, workflowEditorUrl } from './demo-options';
 import {
 	createN8nHome,
 	disposeN8nHarness,
@@ -31,12 +33,6 @@ import {
 const PACKAGE_NAME = 'n8n-nodes-incident-data';
 /** The templates reference the FireHydrant credential by this id and name. */
 const DEMO_CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account', type: 'fireHydrantApi' };
-const DEFAULT_PORT = 5678;
-
-interface Options {
-	once: boolean;
-	port: number;
-}
 
 interface Template {
 	file: string;
@@ -51,24 +47,6 @@ function info(message: string): void {
 
 function out(message: string): void {
 	process.stdout.write(`${message}\n`);
-}
-
-function parseArgs(argv: string[]): Options {
-	const options: Options = { once: false, port: DEFAULT_PORT };
-	for (let index = 0; index < argv.length; index++) {
-		const arg = argv[index];
-		if (arg === '--once') options.once = true;
-		else if (arg === '--port' || arg.startsWith('--port=')) {
-			const value = arg === '--port' ? argv[++index] : arg.slice('--port='.length);
-			const port = Number(value);
-			if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number, got ${value}`);
-			options.port = port;
-		} else if (arg === '--help' || arg === '-h') {
-			out('usage: npm run demo [-- --once] [-- --port <port>]');
-			process.exit(0);
-		} else throw new Error(`unknown argument ${arg} (try --help)`);
-	}
-	return options;
 }
 
 /** The checkout: this file runs as dist-tools/scripts/demo.js, or from scripts/ through ts-node. */
@@ -178,8 +156,9 @@ function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[])
 		`  Log in as   ${server.owner.email}`,
 		`  Password    ${server.owner.password}`,
 		'',
-		templates.length > 0 ? '  Templates (open one, then click "Execute workflow"):' : '  No templates in workflows/ yet.',
-		...templates.map((template) => `    ${template.name}\n      ${server.url}/workflow/${template.id}`),
+		// n8n 2.41.1 opens on its Assistant page after login: the direct links skip it.
+		templates.length > 0 ? '  Templates (open a link, log in if asked, then click "Execute workflow"):' : '  No templates in workflows/ yet.',
+		...templates.map((template) => `    ${template.name}\n      ${workflowEditorUrl(server.url, template.id)}`),
 		'',
 		`  The "${DEMO_CREDENTIAL.name}" credential points at the local FireHydrant sandbox: ${sandbox.baseUrl}`,
 		`  n8n data: ${server.home.userFolder}   log: ${server.logFile}`,
@@ -191,16 +170,19 @@ function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[])
 }
 
 async function main(): Promise<number> {
-	const options = parseArgs(process.argv.slice(2));
+	const options = parseDemoArgs(process.argv.slice(2));
+	if (options.help) {
+		out('usage: npm run demo [-- --once] [-- --port <port>]');
+		return 0;
+	}
 	const root = findProjectRoot();
 	const toolchain = resolveToolchain();
 	// Outside the checkout, so a fresh clone (as in CI) and `git clean` leave it alone.
-	const demoFolder = path.join(toolchain.cache, 'demo');
+	const { folder } = demoHomeOptions(options, toolchain.cache);
 
 	const tarball = await timed('packed the project', () => packProject(root));
-	const home = await timed(`installed ${path.basename(tarball)} into ${demoFolder}`, () =>
-		createN8nHome({ tarball, folder: demoFolder }),
-	);
+	const home = await timed(`installed ${path.basename(tarball)}`, () => createN8nHome({ tarball, folder }));
+	info(`n8n data in ${home.userFolder}${folder ? '' : ' (throwaway: removed when this run ends)'}`);
 	const { templates, broken } = readTemplates(root);
 	for (const { file, reason } of broken) info(`skipping workflows/${file}: ${reason}`);
 	for (const template of templates) {

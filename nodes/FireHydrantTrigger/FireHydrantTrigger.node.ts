@@ -97,7 +97,10 @@ export class FireHydrantTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["resourceTypes"] || "all events" }}',
-		description: 'Starts the workflow when FireHydrant sends a signed webhook (incident created, updated, resolved…)',
+		// n8n's node picker shows one FireHydrant entry for this trigger and the FireHydrant node, under
+		// the trigger's description: it names both.
+		description:
+			'Read FireHydrant incidents and data export rows, or start a workflow on its signed webhooks (incident created, updated, resolved…)',
 		defaults: { name: 'FireHydrant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

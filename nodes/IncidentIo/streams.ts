@@ -68,8 +68,10 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 	},
 	action: {
 		resource: 'action',
-		label: 'Action',
-		plural: 'Actions',
+		// Not "Action": n8n heads each resource's list "<name> Actions" in the node picker, and
+		// "Action Actions" (or "Incident Action Actions") reads as a stutter.
+		label: 'Action Item',
+		plural: 'Action Items',
 		listPath: '/v2/actions',
 		listKey: 'actions',
 		// Not in the published spec (vendor notes only): v2 fields and the usual envelope assumed.
@@ -78,7 +80,7 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		showKey: 'action',
 		perIncidentMode: true,
 		incremental: true,
-		description: 'Work tracked during incidents',
+		description: 'Work tracked during incidents (incident.io calls them actions)',
 	},
 	followUp: {
 		resource: 'followUp',

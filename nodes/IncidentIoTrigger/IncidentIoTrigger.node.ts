@@ -124,7 +124,10 @@ export class IncidentIoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).length ? $parameter["events"].join(", ") : "all events" }}',
-		description: 'Starts the workflow when incident.io sends a signed webhook (incidents, actions, follow-ups, alerts …)',
+		// n8n's node picker shows one incident.io entry for this trigger and the incident.io node, under
+		// the trigger's description: it names both.
+		description:
+			'Read incidents, actions, follow-ups, settings and the catalog from incident.io, or start a workflow on its signed webhooks',
 		defaults: { name: 'incident.io Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -19,7 +19,9 @@ export class OpsLevelTrigger implements INodeType {
 		icon: { light: 'file:../OpsLevel/opslevel.svg', dark: 'file:../OpsLevel/opslevel.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		description: 'Starts the workflow with the rows of each new OpsLevel export push in your S3 bucket',
+		// n8n's node picker shows one OpsLevel entry for this trigger and the OpsLevel node, under the
+		// trigger's description: it names both.
+		description: 'Read OpsLevel data exports from your S3 bucket, or start a workflow with the rows of each new export push',
 		subtitle: '={{ "Tables: " + [].concat($parameter["tables"]).join(", ") }}',
 		defaults: { name: 'OpsLevel Trigger' },
 		polling: true,

@@ -325,19 +325,20 @@ export interface OpenApiDocument {
 }
 
 /**
- * Where the vendor specs live: $INCIDENT_DATA_VENDOR_SPECS, else the `shared/vendor/specs` folder
- * next to the checkout (looked up from both test/sandbox and dist-tools/test/sandbox).
+ * Where the vendor specs live: test/fixtures/specs in this repository (looked up from both
+ * test/sandbox and dist-tools/test/sandbox), so a fresh clone needs nothing beside it.
+ * $INCIDENT_DATA_VENDOR_SPECS names another folder instead, to check the sandbox against a newer
+ * copy of a vendor's spec before replacing the fixture.
  */
 export function vendorSpecPath(fileName: string): string {
-	const candidates = [
-		process.env.INCIDENT_DATA_VENDOR_SPECS,
-		path.resolve(__dirname, '../../../shared/vendor/specs'),
-		path.resolve(__dirname, '../../../../shared/vendor/specs'),
-	];
+	const override = process.env.INCIDENT_DATA_VENDOR_SPECS;
+	const candidates = override
+		? [path.resolve(override)]
+		: [path.resolve(__dirname, '../fixtures/specs'), path.resolve(__dirname, '../../../test/fixtures/specs')];
 	for (const directory of candidates) {
-		if (directory && existsSync(path.join(directory, fileName))) return path.join(directory, fileName);
+		if (existsSync(path.join(directory, fileName))) return path.join(directory, fileName);
 	}
-	throw new Error(`vendor spec ${fileName} not found; set INCIDENT_DATA_VENDOR_SPECS to its folder`);
+	throw new Error(`vendor spec ${fileName} not found in ${candidates.join(' or ')}`);
 }
 
 /** Parses an OpenAPI document from YAML or JSON. */

@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await sandbox.close();
+	// beforeAll may have failed before the sandbox started; its error is the one to report.
+	await sandbox?.close();
 });
 
 afterEach(() => sandbox.incidentIo.reset());

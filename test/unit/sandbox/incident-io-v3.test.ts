@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await sandbox.close();
+	// beforeAll may have failed before the sandbox started; its error is the one to report.
+	await sandbox?.close();
 });
 
 afterEach(() => sandbox.incidentIo.reset());

@@ -111,7 +111,8 @@ describe('FireHydrant sandbox against the vendor spec', () => {
 		sandbox = await startSandbox({ seed: 21, fireHydrant: { incidents: 10, eventsPerIncident: 3 } });
 	});
 	afterAll(async () => {
-		await sandbox.close();
+		// beforeAll may have failed before the sandbox started; its error is the one to report.
+		await sandbox?.close();
 	});
 
 	const get = (path: string, token?: string) => request(`${sandbox.baseUrl}${path}`, { headers: token ? authorized(token) : {} });

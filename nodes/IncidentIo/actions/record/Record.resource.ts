@@ -6,7 +6,16 @@ import * as getMany from './getMany.operation';
 
 export { get, getMany };
 
-const article = (label: string) => (/^[AEIOU]/i.test(label) ? 'an' : 'a');
+/**
+ * "a" or "an" by the sound of the first word, not its first letter: a user, a unit, a one-off,
+ * a European; an update, an hour, an incident.
+ */
+export function indefiniteArticle(phrase: string): 'a' | 'an' {
+	const word = phrase.trim().toLowerCase();
+	if (/^(uni|u[^aeioun][aeiou]|eu|one\b|once\b)/.test(word)) return 'a';
+	if (/^(hour|honest|honou?r|heir)/.test(word)) return 'an';
+	return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
 
 /** One Operation picker per resource, so every action text names its record. */
 export const description: INodeProperties[] = [
@@ -20,7 +29,7 @@ export const description: INodeProperties[] = [
 								name: 'Get',
 								value: 'get',
 								description: `Get one ${stream.label.toLowerCase()} by ID`,
-								action: `Get ${article(stream.label)} ${stream.label.toLowerCase()}`,
+								action: `Get ${indefiniteArticle(stream.label)} ${stream.label.toLowerCase()}`,
 							},
 						]
 					: []),
