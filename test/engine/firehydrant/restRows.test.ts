@@ -247,4 +247,24 @@ describe('FireHydrant REST errors from every endpoint used', () => {
 		expect(result.status).toBe('success');
 		expect(String(rowsOf(result)[0].error)).toContain('no incident with ID "missing"');
 	});
+
+	it('continue on fail keeps the input item json beside the error, paired with its item', async () => {
+		const inputItems = [
+			{ json: { incidentId: 'missing-1', ticket: 'OPS-1' } },
+			{ json: { incidentId: 'missing-2', ticket: 'OPS-2' } },
+		];
+		const result = await runFireHydrant(
+			sandbox,
+			{ resource: 'incident', operation: 'get', incidentId: '={{ $json.incidentId }}' },
+			{ node: { continueOnFail: true }, inputItems },
+		);
+		expect(result.status).toBe('success');
+		const items = result.output(NODE_NAME);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items.map((item) => ({ incidentId: item.json.incidentId, ticket: item.json.ticket }))).toEqual([
+			{ incidentId: 'missing-1', ticket: 'OPS-1' },
+			{ incidentId: 'missing-2', ticket: 'OPS-2' },
+		]);
+		expect(String(items[1].json.error)).toContain('no incident with ID "missing-2"');
+	});
 });
