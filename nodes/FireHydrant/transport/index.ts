@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
+import { credentialSecretForms } from '../../../lib/redact';
 import type { RequestContext, VendorApi, VendorRequestOptions, VendorResponse } from '../../../lib/transport';
 import { compactQuery, vendorRequest } from '../../../lib/transport';
 import {
@@ -93,18 +94,19 @@ export class FireHydrantClient {
 		readonly baseUrl: string,
 		private readonly pacer: RequestPacer,
 		private readonly itemIndex: number | undefined,
-		private readonly token: string,
+		/** The token in every form it may be sent or quoted back in, kept out of messages. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: FireHydrantContext, itemIndex?: number): Promise<FireHydrantClient> {
 		const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE, itemIndex);
 		const baseUrl = fireHydrantBaseUrl(credentials);
 		const pacer = getPacer(`firehydrant:${baseUrl}`, ACCOUNT_RATE_LIMIT);
-		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, String(credentials.apiToken ?? ''));
+		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, credentialSecretForms(credentials.apiToken));
 	}
 
 	private options(extra: VendorRequestOptions = {}): VendorRequestOptions {
-		return { pacer: this.pacer, itemIndex: this.itemIndex, secrets: [this.token], ...extra };
+		return { pacer: this.pacer, itemIndex: this.itemIndex, secrets: this.secrets, ...extra };
 	}
 
 	async request<T>(

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
+import { credentialSecretForms } from '../../../lib/redact';
 import type { RequestContext, VendorApi, VendorResponse } from '../../../lib/transport';
 import { vendorRequest } from '../../../lib/transport';
 import {
@@ -115,7 +116,8 @@ export class IncidentIoClient {
 		private readonly general: RequestPacer,
 		private readonly incidentList: RequestPacer,
 		private readonly itemIndex: number | undefined,
-		private readonly apiKey: string,
+		/** The key in every form it may be sent or quoted back in, kept out of messages. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: IncidentIoContext, itemIndex?: number): Promise<IncidentIoClient> {
@@ -128,7 +130,7 @@ export class IncidentIoClient {
 			getPacer(keys.general, GENERAL_RATE_LIMIT),
 			getPacer(keys.incidentList, INCIDENT_LIST_RATE_LIMIT),
 			itemIndex,
-			String(credentials.apiKey ?? ''),
+			credentialSecretForms(credentials.apiKey),
 		);
 	}
 
@@ -138,7 +140,7 @@ export class IncidentIoClient {
 			this.context,
 			incidentIoApi,
 			{ method: 'GET', baseURL: this.baseUrl, url: buildUrl(path, query), json: true },
-			{ pacer: this.general, itemIndex: this.itemIndex, secrets: [this.apiKey], acceptStatuses },
+			{ pacer: this.general, itemIndex: this.itemIndex, secrets: this.secrets, acceptStatuses },
 		);
 	}
 

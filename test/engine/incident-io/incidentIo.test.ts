@@ -119,6 +119,15 @@ describe('incident.io incidents', () => {
 		expect(errorText(result)).toContain('triage, live');
 	});
 
+	it('a key stored with a "Bearer " prefix and trailing whitespace is never shown, though the 401 quotes the key sent', async () => {
+		const sent = 'inc_wrong_key_5d4c3b2a1f0e';
+		const result = await runIncidentIo(sandbox, { resource: 'severity', operation: 'getMany', returnAll: true }, { apiKey: `Bearer ${sent} \t` });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('incident.io answered 401');
+		expect(errorText(result)).not.toContain(sent);
+		expect(JSON.stringify(result.nodeError(NODE_NAME))).not.toContain(sent);
+	});
+
 	it('names the missing scope on 403', async () => {
 		const result = await runIncidentIo(sandbox, { resource: 'catalogType', operation: 'getMany', returnAll: true }, { apiKey: sandbox.incidentIo.noCatalogKey });
 		expect(result.status).toBe('error');

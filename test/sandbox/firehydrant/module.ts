@@ -397,7 +397,8 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		const token = header.trim().replace(/^Bearer\s+/i, '');
 		if (token === this.account.apiToken) return this.account.botActor;
 		if (token === this.account.limitedToken) return this.account.limitedActor;
-		throw new ErrorStatus(401, 'Unauthorized: the API token is not valid', 'unauthorized');
+		// Quoted back as some APIs do, so tests can check that the token sent never reaches a message.
+		throw new ErrorStatus(401, `Unauthorized: the API token ${token} is not valid`, 'unauthorized');
 	}
 
 	private listExports(exchange: SandboxExchange): void {

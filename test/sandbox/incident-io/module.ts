@@ -203,7 +203,8 @@ export class IncidentIoModule implements SandboxModule {
 		const path = exchange.path.slice(INCIDENT_IO_PREFIX.length);
 		const auth = /^Bearer\s+(.+)$/i.exec(exchange.header('authorization') ?? '')?.[1]?.trim();
 		const key = auth ? this.keys.get(auth) : undefined;
-		if (!key) throw new ApiError(401, 'authentication_error', 'The API key is missing or invalid');
+		// An unknown key is quoted back as some APIs do, so tests can check it never reaches a message.
+		if (!key) throw new ApiError(401, 'authentication_error', auth ? `The API key ${auth} is not valid` : 'The API key is missing');
 		this.enforceRateLimits(auth as string, exchange.method === 'GET' && path === '/v2/incidents');
 		if (exchange.method !== 'GET') throw new ApiError(405, 'method_not_allowed', `${exchange.method} is not supported by this sandbox`);
 		const requireScope = (scope: string) => {
