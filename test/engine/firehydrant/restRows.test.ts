@@ -109,6 +109,22 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		expect(derivedDifferences).toBeLessThan(compared / 50);
 	});
 
+	it('fills retrospective_started_at / retrospective_completed_at from the postmortem_* milestones the API serves', async () => {
+		const exported = byId(rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident'] }))), 'incident');
+		pacerRegistry.clear();
+		const fromRest = byId(rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident'] }))), 'incident');
+		const completed = [...exported.values()].filter((row) => row.retrospective_started_at !== null || row.retrospective_completed_at !== null);
+		expect(completed.length).toBeGreaterThan(0);
+		for (const row of completed) {
+			const restRow = fromRest.get(String(row.id)) as IDataObject;
+			expect({ id: row.id, started: restRow.retrospective_started_at, completed: restRow.retrospective_completed_at }).toEqual({
+				id: row.id,
+				started: row.retrospective_started_at,
+				completed: row.retrospective_completed_at,
+			});
+		}
+	});
+
 	it('returns event_details as an object and tags/questions as values, like the export', async () => {
 		const rows = rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident_event', 'retrospective'] })));
 		const event = rows.find((row) => row._source === 'incident_event') as IDataObject;

@@ -86,15 +86,20 @@ export class RestError extends Error {
 	}
 }
 
+/**
+ * Export columns and the milestone slugs the REST API gives the same moments. The export's
+ * `retrospective_*` columns are the API's `postmortem_*` milestones (FireHydrant's Terraform guide
+ * labels `postmortem_completed` "Retrospective Completed").
+ */
 const MILESTONE_COLUMNS = [
-	'detected_at',
-	'acknowledged_at',
-	'investigating_at',
-	'identified_at',
-	'mitigated_at',
-	'resolved_at',
-	'retrospective_started_at',
-	'retrospective_completed_at',
+	['detected_at', 'detected'],
+	['acknowledged_at', 'acknowledged'],
+	['investigating_at', 'investigating'],
+	['identified_at', 'identified'],
+	['mitigated_at', 'mitigated'],
+	['resolved_at', 'resolved'],
+	['retrospective_started_at', 'postmortem_started'],
+	['retrospective_completed_at', 'postmortem_completed'],
 ] as const;
 
 const DEFAULT_PER_PAGE = 20;
@@ -417,7 +422,7 @@ export class FireHydrantRest {
 		const view = this.view();
 		const cells = view.incidents[position];
 		const edit = this.edits.get(cells.id);
-		const milestones = [{ type: 'started', at: cells.started_at }, ...MILESTONE_COLUMNS.map((column) => ({ type: column.slice(0, -3), at: cells[column] }))]
+		const milestones = [{ type: 'started', at: cells.started_at }, ...MILESTONE_COLUMNS.map(([column, slug]) => ({ type: slug, at: cells[column] }))]
 			.filter((milestone) => milestone.at !== '')
 			.map((milestone) => ({ id: `${cells.id.slice(0, 8)}-${milestone.type}`, type: milestone.type, occurred_at: milestone.at, created_at: milestone.at, updated_at: milestone.at }));
 		const current = milestones.reduce((latest, milestone) => (Date.parse(milestone.occurred_at) >= Date.parse(latest.occurred_at) ? milestone : latest), milestones[0]);
