@@ -116,6 +116,10 @@ export class FireHydrantRest {
 	readonly webhooks = new Map<string, WebhookRecord>();
 	private index: RestIndex | undefined;
 	rejectedByRateLimit = 0;
+	/** Fault: every list's last page says `next: 1`, so page numbers go round for ever. */
+	circularPagination = false;
+	/** Fault: every REST list page carries each record twice, as overlapping page reads would. */
+	duplicateListEntries = false;
 	/** Every request that reached the API (FireHydrant paths, exports included), for benchmarks. */
 	apiRequests = 0;
 
@@ -133,6 +137,8 @@ export class FireHydrantRest {
 		this.webhooks.clear();
 		this.index = undefined;
 		this.rejectedByRateLimit = 0;
+		this.circularPagination = false;
+		this.duplicateListEntries = false;
 		this.apiRequests = 0;
 	}
 
@@ -241,7 +247,7 @@ export class FireHydrantRest {
 			const status = exchange.searchParams.get('status');
 			const all = (view.children.incident_role_assignment.get(id) ?? []).map((cells) => roleAssignmentJson(cells));
 			const data = status ? all.filter((assignment) => assignment.status === status) : all;
-			exchange.sendJson(200, { data, pagination: pagination(data.length, 1, data.length || 1, data.length) });
+			exchange.sendJson(200, { data: this.twiceIfFaulty(data), pagination: pagination(data.length, 1, data.length || 1, data.length, this.circularPagination) });
 			return;
 		}
 		if (sub === 'events') {
@@ -317,7 +323,15 @@ export class FireHydrantRest {
 		const perPage = Math.min(MAX_PER_PAGE, positiveIntegerOr(exchange.searchParams.get('per_page'), DEFAULT_PER_PAGE));
 		const page = positiveIntegerOr(exchange.searchParams.get('page'), 1);
 		const onPage = all.slice((page - 1) * perPage, page * perPage);
-		exchange.sendJson(200, { data: onPage.map(render), pagination: pagination(all.length, page, perPage, onPage.length) });
+		exchange.sendJson(200, {
+			data: this.twiceIfFaulty(onPage.map(render)),
+			pagination: pagination(all.length, page, perPage, onPage.length, this.circularPagination),
+		});
+	}
+
+	/** Under the duplicateListEntries fault every record of a list page comes twice. */
+	private twiceIfFaulty<T>(data: T[]): T[] {
+		return this.duplicateListEntries ? data.flatMap((record) => [record, record]) : data;
 	}
 
 	private async serveWebhooks(exchange: SandboxExchange, actor: { id: string; name: string; email: string }): Promise<void> {
@@ -581,9 +595,11 @@ function webhookJson(webhook: WebhookRecord, actor: { id: string; name: string; 
 	};
 }
 
-function pagination(count: number, page: number, perPage: number, items: number) {
+/** Pagy's envelope; `circular` is the fault where the last page points back to page 1. */
+export function pagination(count: number, page: number, perPage: number, items: number, circular = false) {
 	const pages = Math.max(1, Math.ceil(count / Math.max(1, perPage)));
-	return { count, page, items, pages, last: pages, prev: page > 1 ? Math.min(page - 1, pages) : null, next: page < pages ? page + 1 : null };
+	const next = page < pages ? page + 1 : circular ? 1 : null;
+	return { count, page, items, pages, last: pages, prev: page > 1 ? Math.min(page - 1, pages) : null, next };
 }
 
 /** `2023-07-25T13:34:49.123Z` → `2023-07-25 13:34:49 UTC`, as FireHydrant's webhook payloads write times. */

@@ -339,14 +339,14 @@ async function restRows(context: IExecuteFunctions, itemIndex: number, sources: 
 	const collected = await collectRestRows(client, {
 		...shape,
 		sources,
+		limit,
 		filter: { updatedAfter: window ? window.startAfter(changedAfter) : changedAfter, updatedBefore: changedBefore },
 	});
 	if (collected.hints.length) {
 		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
 	}
 	window?.commit();
-	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
-	return rows.map((json) => ({ json }));
+	return collected.rows.map((json) => ({ json }));
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
