@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { collectPages, walkPages, type PageRequest, type PageStyle } from '../../../lib/pages';
+import { collectPages, walkPages, type PagePosition, type PageRequest, type PageStyle, type PageWalk } from '../../../lib/pages';
 
 const node: INode = { id: 'n', name: 'Vendor', type: 'test.vendor', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -21,7 +21,11 @@ function cursorList(total: number) {
 	};
 }
 
-const walk = (style: PageStyle, extra: object) => ({ node, vendor: 'Vendor', list: 'GET /things', style, maxPageSize: 10, ...extra });
+type WalkParts<T, P extends PagePosition> = Omit<PageWalk<T, P>, 'node' | 'vendor' | 'list' | 'style' | 'maxPageSize'>;
+
+function walk<T, P extends PagePosition>(style: PageStyle, parts: WalkParts<T, P>): PageWalk<T, P> {
+	return { node, vendor: 'Vendor', list: 'GET /things', style, maxPageSize: 10, ...parts };
+}
 
 describe('walkPages', () => {
 	it('reads every page until the API gives no next position', async () => {
