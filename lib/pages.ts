@@ -60,6 +60,12 @@ export interface PageWalk<T, P extends PagePosition> {
 	/** Position of the first page (page numbers: 1). */
 	start?: P;
 	maxPages?: number;
+	/**
+	 * Whether a page without records ends the walk even when it names a next position (default
+	 * true: an API that sends an empty page with a cursor is going nowhere). S3 may answer an
+	 * empty page that is truncated, so its walks set this false; the guards still bound them.
+	 */
+	emptyPageEnds?: boolean;
 	/** One request. `undefined` ends the walk without records (e.g. a list that answered 404). */
 	fetchPage(request: PageRequest<P>): Promise<PageAnswer<T, P> | undefined>;
 }
@@ -104,7 +110,8 @@ export async function* walkPages<T, P extends PagePosition>(walk: PageWalk<T, P>
 		received += items.length;
 		if (items.length > 0) yield items;
 		const next = answer.next;
-		if (next === undefined || next === null || next === '' || answer.items.length === 0) return;
+		if (next === undefined || next === null || next === '') return;
+		if (answer.items.length === 0 && walk.emptyPageEnds !== false) return;
 		const key = String(next);
 		if (seen.has(key)) {
 			throw new NodeOperationError(walk.node, PAGE_WALK_MESSAGES.repeated(walk, next, pageNumber), {
