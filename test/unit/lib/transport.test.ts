@@ -24,7 +24,7 @@ function networkError(code: string): Error & { code: string } {
 /** A context whose helper answers the scripted steps in order (the last one repeats) and counts calls. */
 function scripted(steps: Step[]): { context: RequestContext; calls: () => number } {
 	let calls = 0;
-	const answer = async (_options: IHttpRequestOptions) => {
+	const answer = async () => {
 		const step = steps[Math.min(calls, steps.length - 1)];
 		calls++;
 		if ('error' in step) throw step.error;
@@ -34,7 +34,7 @@ function scripted(steps: Step[]): { context: RequestContext; calls: () => number
 		getNode: () => node,
 		helpers: {
 			httpRequest: answer,
-			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => await answer(options),
+			httpRequestWithAuthentication: answer,
 		},
 	};
 	return { context, calls: () => calls };
