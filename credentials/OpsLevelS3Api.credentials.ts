@@ -116,6 +116,15 @@ export class OpsLevelS3Api implements ICredentialType {
 			displayOptions: { show: { customEndpoint: [true] } },
 		},
 		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 60,
+			description: 'How long a request or a download may receive nothing before it fails',
+			hint: 'Connecting must succeed within 10 seconds (or this timeout, if shorter). A request, or a download that stalls, ends with an error after this many seconds without data; each call is tried up to 4 times.',
+		},
+		{
 			displayName: 'Force Path-Style Addressing',
 			name: 'forcePathStyle',
 			type: 'boolean',

@@ -26,7 +26,10 @@ export async function runForEachItem(
 			return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
-			return [{ json: { error: error instanceof Error ? error.message : String(error) }, pairedItem: { item: itemIndex } }];
+			// The input item travels on beside the error, as n8n's own nodes do, so an error branch
+			// still knows which record failed and can retry or report it.
+			const message = error instanceof Error ? error.message : String(error);
+			return [{ json: { ...items[itemIndex].json, error: message }, pairedItem: { item: itemIndex } }];
 		}
 	});
 	let returnData: INodeExecutionData[] = [];

@@ -4,8 +4,12 @@
  *
  * Staying under the limit is cheaper than recovering from it: a 429 costs a round trip plus
  * the server's penalty wait, and some vendors count rejected requests against the window too.
- * Pacing is a sliding window over the times requests were let through, so a burst can use the
- * whole allowance at once but never more than `limit` requests start within any `intervalMs`.
+ * Two rules hold together: a sliding window (never more than `limit` requests start within any
+ * `intervalMs`) and a token bucket (GCRA) holding `burst` tokens, refilled one every
+ * `intervalMs / limit`. With `burst` equal to `limit` (the default) a run may use the whole
+ * allowance at once; with a small `burst` requests are spread evenly over the window, so a
+ * vendor that also enforces a shorter window (per second) than the one it documents is never hit
+ * by a burst.
  *
  * The limits are per account and shared by every workflow in this n8n process, hence the
  * registry below: nodes obtain the pacer for their account instead of creating their own.
@@ -19,6 +23,11 @@ export interface RequestPacerOptions {
 	limit: number;
 	/** Length of the sliding window in milliseconds. */
 	intervalMs: number;
+	/**
+	 * How many requests may start back to back before the rest are spaced `intervalMs / limit`
+	 * apart; 1 spreads every request evenly. Defaults to `limit` (no spacing within the window).
+	 */
+	burst?: number;
 	/** Current time in ms; defaults to `Date.now`. */
 	now?: () => number;
 	/** Waits the given ms; defaults to a timer. */
@@ -37,6 +46,13 @@ function sleepWithTimer(ms: number): Promise<void> {
 export class RequestPacer {
 	readonly limit: number;
 	readonly intervalMs: number;
+	readonly burst: number;
+	/** Time between two tokens of the bucket: the even spacing of a steady stream of requests. */
+	private readonly emissionIntervalMs: number;
+	/** How far ahead of the even schedule a burst may run: (burst - 1) token intervals. */
+	private readonly burstToleranceMs: number;
+	/** GCRA's theoretical arrival time: when the next request would start on the even schedule. */
+	private nextEvenStart = Number.NEGATIVE_INFINITY;
 	private readonly now: () => number;
 	private readonly sleep: (ms: number) => Promise<void>;
 	/** Start times of the most recent requests, oldest first; never more than `limit`. */
@@ -53,8 +69,15 @@ export class RequestPacer {
 		if (!Number.isFinite(options.intervalMs) || options.intervalMs <= 0) {
 			throw new RangeError(`Pacer interval must be a positive number of ms, got ${options.intervalMs}`);
 		}
+		const burst = options.burst ?? options.limit;
+		if (!Number.isInteger(burst) || burst < 1 || burst > options.limit) {
+			throw new RangeError(`Pacer burst must be an integer from 1 to the limit (${options.limit}), got ${burst}`);
+		}
 		this.limit = options.limit;
 		this.intervalMs = options.intervalMs;
+		this.burst = burst;
+		this.emissionIntervalMs = options.intervalMs / options.limit;
+		this.burstToleranceMs = (burst - 1) * this.emissionIntervalMs;
 		this.now = options.now ?? Date.now;
 		this.sleep = options.sleep ?? sleepWithTimer;
 	}
@@ -102,7 +125,10 @@ export class RequestPacer {
 		const now = this.now();
 		if (now < this.pausedUntil) return 0;
 		this.forgetExpired(now);
-		return this.limit - this.starts.length;
+		const inWindow = this.limit - this.starts.length;
+		const schedule = Math.max(this.nextEvenStart, now);
+		const inBucket = Math.min(this.burst, Math.floor((now + this.burstToleranceMs - schedule) / this.emissionIntervalMs) + 1);
+		return Math.max(0, Math.min(inWindow, inBucket));
 	}
 
 	private async waitForSlot(signal: AbortSignal | undefined): Promise<void> {
@@ -114,13 +140,21 @@ export class RequestPacer {
 				continue;
 			}
 			this.forgetExpired(now);
-			if (this.starts.length < this.limit) {
+			const windowFull = this.starts.length >= this.limit;
+			// A schedule further ahead than one burst can put it means the wall clock stepped back.
+			this.nextEvenStart = Math.min(this.nextEvenStart, now + this.burstToleranceMs + this.emissionIntervalMs);
+			// The bucket has a token when the even schedule, less the burst tolerance, has arrived.
+			const tokenAt = this.nextEvenStart - this.burstToleranceMs;
+			if (!windowFull && tokenAt <= now) {
 				this.starts.push(now);
+				this.nextEvenStart = Math.max(this.nextEvenStart, now) + this.emissionIntervalMs;
 				return;
 			}
-			// The oldest start leaves the window at oldest + interval; re-check then (a pause may
-			// have begun meanwhile). Bounded by one interval in case the wall clock stepped back.
-			await this.sleep(Math.min(this.intervalMs, Math.max(1, this.starts[0] + this.intervalMs - now)));
+			// Re-check when the oldest start leaves the window or the next token is due, whichever
+			// is later (a pause may have begun meanwhile). Bounded by one interval in case the wall
+			// clock stepped back.
+			const windowFreeAt = windowFull ? this.starts[0] + this.intervalMs : now;
+			await this.sleep(Math.min(this.intervalMs, Math.max(1, Math.ceil(Math.max(windowFreeAt, tokenAt) - now))));
 		}
 	}
 

@@ -149,6 +149,19 @@ export function redactText(text: string, secrets?: ReadonlyArray<string | null |
 }
 
 /**
+ * Every form a stored credential value can take on the wire: as stored, trimmed, and without a
+ * `Bearer ` prefix (the credentials strip a pasted prefix and surrounding whitespace before
+ * sending). Redacting only the stored form would miss the value actually sent when a vendor
+ * quotes it back in an error, so callers pass all of these as literal secrets.
+ */
+export function credentialSecretForms(stored: unknown): string[] {
+	if (typeof stored !== 'string' || stored === '') return [];
+	const trimmed = stored.trim();
+	const sent = trimmed.replace(/^Bearer\s+/i, '').trim();
+	return [...new Set([stored, trimmed, sent])].filter((form) => form !== '');
+}
+
+/**
  * Whether a property or header name holds a credential (`authorization`, `token`,
  * `apiKey`, `api_key`, `DD-API-KEY`, `client_secret`, `password`, `x-amz-security-token`, …).
  * Exported so that callers building their own logs use the same rule.

@@ -208,6 +208,22 @@ const TRANSIENT_CODES = new Set([
 	'UND_ERR_CLOSED',
 ]);
 
+/**
+ * Codes that mean the connection was never established, so the request cannot have reached the
+ * server: safe to send again even when the request itself is not idempotent. A reset or a
+ * timeout after connecting is absent on purpose: the server may have acted on the request.
+ */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /** Messages of transient failures whose error carries no code (older clients, wrapped errors). */
 const TRANSIENT_MESSAGE = /^(?:socket hang up|aborted|premature close|other side closed|terminated)$|\btimeout of \d+ms exceeded\b/i;
 
@@ -227,22 +243,44 @@ const MAX_CAUSE_DEPTH = 8;
  * user or n8n cancelled the execution, and retrying would defeat the cancellation.
  */
 export function isTransientNetworkError(error: unknown): boolean {
+	return networkErrorMatches(error, TRANSIENT_CODES, true);
+}
+
+/**
+ * Whether a network failure happened before the request could reach the server (connection
+ * refused, host unreachable, temporary DNS failure, connect timeout). Only such failures may be
+ * retried for a request that is not idempotent (a POST that creates something): after a reset or
+ * a read timeout the server may already have acted, and sending again would act twice.
+ */
+export function isRequestNotSentError(error: unknown): boolean {
+	return networkErrorMatches(error, NOT_SENT_CODES, false);
+}
+
+/**
+ * Whether a status proves the server did not act on the request, so that even a non-idempotent
+ * request may be sent again: 429 (rate limiters reject before the handler runs) and 425 Too Early.
+ */
+export function isRejectedUnprocessedStatus(status: number): boolean {
+	return status === 429 || status === 425;
+}
+
+function networkErrorMatches(error: unknown, codes: ReadonlySet<string>, byMessage: boolean): boolean {
 	const pending: Array<{ node: unknown; depth: number }> = [{ node: error, depth: 0 }];
 	const visited = new Set<unknown>();
-	let transient = false;
+	let matched = false;
 	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
 		const { node, depth } = next;
 		if (node === null || typeof node !== 'object' || visited.has(node) || depth > MAX_CAUSE_DEPTH) continue;
 		visited.add(node);
 		const candidate = node as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
 		if (candidate.name === 'AbortError' || candidate.code === 'ABORT_ERR') return false;
-		if (typeof candidate.code === 'string' && TRANSIENT_CODES.has(candidate.code)) transient = true;
-		if (candidate.name === 'TimeoutError') transient = true;
-		if (typeof candidate.message === 'string' && TRANSIENT_MESSAGE.test(candidate.message.trim())) transient = true;
+		if (typeof candidate.code === 'string' && codes.has(candidate.code)) matched = true;
+		if (byMessage && candidate.name === 'TimeoutError') matched = true;
+		if (byMessage && typeof candidate.message === 'string' && TRANSIENT_MESSAGE.test(candidate.message.trim())) matched = true;
 		if (candidate.cause !== undefined) pending.push({ node: candidate.cause, depth: depth + 1 });
 		if (Array.isArray(candidate.errors)) {
 			for (const inner of candidate.errors) pending.push({ node: inner, depth: depth + 1 });
 		}
 	}
-	return transient;
+	return matched;
 }

@@ -14,10 +14,14 @@ import type { HeaderBag, RetryPolicy } from './retry';
 import {
 	DEFAULT_RETRY_POLICY,
 	headerValue,
+	isRejectedUnprocessedStatus,
+	isRequestNotSentError,
 	isRetryableStatus,
 	isTransientNetworkError,
 	retryDelayMs,
 } from './retry';
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * What the shared transport needs from an n8n context. Every context that can make requests
@@ -57,6 +61,14 @@ export interface VendorRequestOptions {
 	pacer?: RequestPacer;
 	/** Statuses that are answers, not errors, for this call (e.g. 404 when probing). */
 	acceptStatuses?: readonly number[];
+	/**
+	 * Whether sending this request twice has the same effect as sending it once. Defaults to true
+	 * for GET, HEAD, OPTIONS, PUT and DELETE and false for POST and PATCH. A request that is not
+	 * idempotent is retried only when it provably never reached the server (connection refused,
+	 * host unreachable, 429): after a 5xx, a reset or a timeout the server may have acted on it,
+	 * and a retry would act twice (a second event, a second webhook).
+	 */
+	idempotent?: boolean;
 	/** Override the vendor's retry policy (tests of exhaustion, interactive calls). */
 	retryPolicy?: RetryPolicy;
 	/** Extra literal secrets to keep out of messages (e.g. a token read from the credential). */
@@ -209,6 +221,11 @@ export async function vendorRequest<T = unknown>(
 	const wait = options.sleep ?? sleep;
 	const authenticate = options.authenticate ?? api.credentialType !== undefined;
 	const method = request.method ?? 'GET';
+	const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method.toUpperCase());
+	const mayRetryNetworkError = (error: unknown) =>
+		isTransientNetworkError(error) && (idempotent || isRequestNotSentError(error));
+	const mayRetryStatus = (status: number) =>
+		isRetryableStatus(status) && (idempotent || isRejectedUnprocessedStatus(status));
 	const url = requestUrl(request);
 	const fullRequest: IHttpRequestOptions = {
 		...request,
@@ -226,7 +243,7 @@ export async function vendorRequest<T = unknown>(
 				? context.helpers.httpRequestWithAuthentication.call(context, api.credentialType, { ...fullRequest })
 				: context.helpers.httpRequest({ ...fullRequest }))) as IN8nHttpFullResponse;
 		} catch (error) {
-			if (attempt < policy.maxAttempts && isTransientNetworkError(error)) {
+			if (attempt < policy.maxAttempts && mayRetryNetworkError(error)) {
 				const delayMs = retryDelayMs(attempt, policy, {}, Date.now());
 				options.onRetry?.({ attempt, delayMs, reason: describeNetworkError(error), url: redactUrl(url) });
 				await wait(delayMs);
@@ -246,7 +263,7 @@ export async function vendorRequest<T = unknown>(
 		if (status < 400 || options.acceptStatuses?.includes(status)) {
 			return { statusCode: status, headers, body: response.body as T };
 		}
-		if (attempt < policy.maxAttempts && isRetryableStatus(status)) {
+		if (attempt < policy.maxAttempts && mayRetryStatus(status)) {
 			discardBody(response.body);
 			const delayMs = retryDelayMs(attempt, policy, headers, Date.now());
 			if (status === 429 && options.pacer) options.pacer.pauseFor(delayMs);

@@ -20,6 +20,15 @@ export const MAX_LIST_PAGE = 1000;
 /** Attempts per S3 call (the SDK's standard retry mode: throttling, 5xx and network errors, with backoff). */
 export const S3_MAX_ATTEMPTS = 4;
 
+/**
+ * Bounds on every S3 request, so a silent endpoint or a download that stops sending cannot hold a
+ * run for ever. Connecting must succeed within 10 s (or the credential's timeout, if shorter);
+ * after that, a request or a download that receives nothing for the credential's timeout
+ * (default 60 s) ends with an error. Each call is tried up to S3_MAX_ATTEMPTS times.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
 /** Rows a manual trigger test shows. */
 export const SAMPLE_ROWS = 20;
 
@@ -57,6 +66,10 @@ export const ERROR_MESSAGES = {
 	corruptGzip: (key: string) =>
 		`The object "${key}" is not a valid gzip file, so its rows cannot be read. Ask OpsLevel support to re-send this push, or remove the object from the bucket.`,
 	badCsv: (key: string, detail: string) => `The object "${key}" is not well-formed CSV: ${detail}.`,
+	stalledDownload: (key: string, seconds: number) =>
+		`The download of "${key}" stopped: nothing arrived for ${seconds} s, so the run ended instead of waiting for ever`,
+	timedOut: (seconds: number) =>
+		`No answer within ${seconds} s (the Timeout of the OpsLevel Export Bucket credential), after every retry. Check the endpoint and this machine's network; raise the Timeout only for a slow store`,
 	missingId: (key: string, line: number) =>
 		`Row at line ${line} of "${key}" has no id, so it cannot be applied to the table's state. Ask OpsLevel support about this push.`,
 	invalidDate: (field: string, value: unknown) =>

@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ERROR_MESSAGES, MAX_PAGE_SIZE } from '../constants';
-import type { FireHydrantClient, FireHydrantPage } from '../transport';
+import type { FireHydrantClient } from '../transport';
 import type { EventEntity, IncidentEntity, ReportEntity, RoleAssignmentEntity } from './entities';
 
 export const INCIDENTS_PATH = '/v1/incidents';
@@ -37,31 +37,36 @@ function incidentQuery(filter: IncidentFilter): Record<string, unknown> {
 }
 
 /**
- * Incidents matching the filter, each once: a page boundary can shift while paging (an incident
- * changes and moves to the front), so the same incident can come twice and is kept once.
+ * Incidents matching the filter, page by page as they arrive; a caller that stops consuming stops
+ * the requests. A page boundary can shift while paging (an incident changes and moves to the
+ * front), so the same incident can come twice: it is kept once, unless `keepRepeats` asks for
+ * every copy (the later one may be the newer version).
  */
-export async function listIncidents(client: FireHydrantClient, filter: IncidentFilter, limit?: number): Promise<IncidentEntity[]> {
+export async function* incidentPages(
+	client: FireHydrantClient,
+	filter: IncidentFilter,
+	options: { pageSize?: number; keepRepeats?: boolean } = {},
+): AsyncGenerator<IncidentEntity[]> {
 	const seen = new Set<string>();
-	const incidents: IncidentEntity[] = [];
-	let page = 1;
-	for (;;) {
-		const remaining = limit === undefined ? MAX_PAGE_SIZE : limit - incidents.length;
-		if (remaining <= 0) break;
-		const response = await client.request<FireHydrantPage<IncidentEntity>>('GET', INCIDENTS_PATH, {
-			...incidentQuery(filter),
-			page,
-			per_page: MAX_PAGE_SIZE,
-		});
-		const data = Array.isArray(response.body?.data) ? response.body.data : [];
-		for (const incident of data) {
-			if (!incident || typeof incident.id !== 'string' || seen.has(incident.id)) continue;
+	for await (const page of client.pages<IncidentEntity>(INCIDENTS_PATH, incidentQuery(filter), { pageSize: options.pageSize })) {
+		const fresh: IncidentEntity[] = [];
+		for (const incident of page) {
+			if (!incident || typeof incident.id !== 'string') continue;
+			if (!options.keepRepeats && seen.has(incident.id)) continue;
 			seen.add(incident.id);
-			incidents.push(incident);
-			if (limit !== undefined && incidents.length >= limit) break;
+			fresh.push(incident);
 		}
-		const next = response.body?.pagination?.next;
-		if (next === null || next === undefined || data.length === 0) break;
-		page = Number(next);
+		if (fresh.length > 0) yield fresh;
+	}
+}
+
+/** Incidents matching the filter, each once, up to `limit` (asking for no more than it needs). */
+export async function listIncidents(client: FireHydrantClient, filter: IncidentFilter, limit?: number): Promise<IncidentEntity[]> {
+	let incidents: IncidentEntity[] = [];
+	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
+	for await (const page of incidentPages(client, filter, { pageSize })) {
+		incidents = incidents.concat(limit === undefined ? page : page.slice(0, limit - incidents.length));
+		if (limit !== undefined && incidents.length >= limit) break;
 	}
 	return incidents;
 }
@@ -78,24 +83,11 @@ export async function getIncident(client: FireHydrantClient, id: string): Promis
 export type Gone = { gone: true };
 export const GONE: Gone = { gone: true };
 
-async function pagesOf<T>(client: FireHydrantClient, path: string, query: Record<string, unknown> = {}): Promise<T[] | Gone> {
+async function pagesOf<T>(client: FireHydrantClient, path: string): Promise<T[] | Gone> {
+	let gone = false;
 	let results: T[] = [];
-	let page = 1;
-	for (;;) {
-		const response = await client.request<FireHydrantPage<T>>('GET', path, { ...query, page, per_page: MAX_PAGE_SIZE }, undefined, {
-			acceptStatuses: [404],
-		});
-		if (response.statusCode === 404) {
-			if (page === 1) return GONE;
-			break;
-		}
-		const data = Array.isArray(response.body?.data) ? response.body.data : [];
-		results = results.concat(data);
-		const next = response.body?.pagination?.next;
-		if (next === null || next === undefined || data.length === 0) break;
-		page = Number(next);
-	}
-	return results;
+	for await (const page of client.pages<T>(path, {}, { goneOn404: () => (gone = true) })) results = results.concat(page);
+	return gone ? GONE : results;
 }
 
 export async function listRoleAssignments(client: FireHydrantClient, incidentId: string): Promise<RoleAssignmentEntity[] | Gone> {
@@ -106,8 +98,9 @@ export async function listEvents(client: FireHydrantClient, incidentId: string):
 	return await pagesOf<EventEntity>(client, `${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/events`);
 }
 
-export async function listReports(client: FireHydrantClient, updatedSince?: string): Promise<ReportEntity[]> {
-	return await client.getAll<ReportEntity>(REPORTS_PATH, { updated_since: updatedSince });
+/** Post-mortem reports changed since a time, page by page as they arrive. */
+export function reportPages(client: FireHydrantClient, updatedSince?: string, pageSize?: number): AsyncGenerator<ReportEntity[]> {
+	return client.pages<ReportEntity>(REPORTS_PATH, { updated_since: updatedSince }, { pageSize });
 }
 
 export function isGone<T>(value: T | Gone): value is Gone {

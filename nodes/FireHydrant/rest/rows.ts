@@ -26,15 +26,21 @@ export const REST_UNAVAILABLE_COLUMNS: Record<ExportSourceName, readonly string[
 	retrospective: ['account_id'],
 };
 
-const MILESTONE_COLUMNS: ReadonlyArray<[milestone: string, column: string]> = [
-	['detected', 'detected_at'],
-	['acknowledged', 'acknowledged_at'],
-	['investigating', 'investigating_at'],
-	['identified', 'identified_at'],
-	['mitigated', 'mitigated_at'],
-	['resolved', 'resolved_at'],
-	['retrospective_started', 'retrospective_started_at'],
-	['retrospective_completed', 'retrospective_completed_at'],
+/**
+ * Milestone slugs of the REST API that fill each export column, preferred first. The API calls the
+ * retrospective milestones `postmortem_started` / `postmortem_completed` (FireHydrant's Terraform
+ * guide labels `postmortem_completed` "Retrospective Completed"); the export's own words are
+ * accepted too, since milestones are configurable per account.
+ */
+const MILESTONE_COLUMNS: ReadonlyArray<[milestones: readonly string[], column: string]> = [
+	[['detected'], 'detected_at'],
+	[['acknowledged'], 'acknowledged_at'],
+	[['investigating'], 'investigating_at'],
+	[['identified'], 'identified_at'],
+	[['mitigated'], 'mitigated_at'],
+	[['resolved'], 'resolved_at'],
+	[['postmortem_started', 'retrospective_started'], 'retrospective_started_at'],
+	[['postmortem_completed', 'retrospective_completed'], 'retrospective_completed_at'],
 ];
 
 type Cell = string | null;
@@ -71,9 +77,12 @@ export function isoDuration(ms: number): string {
 	return `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}`;
 }
 
-function milestoneTime(incident: IncidentEntity, type: string): Cell {
-	const milestone = (incident.milestones ?? []).find((candidate) => candidate.type === type);
-	return isoCell(milestone?.occurred_at);
+function milestoneTime(incident: IncidentEntity, types: readonly string[]): Cell {
+	for (const type of types) {
+		const milestone = (incident.milestones ?? []).find((candidate) => candidate.type === type);
+		if (milestone) return isoCell(milestone.occurred_at);
+	}
+	return null;
 }
 
 /**
@@ -112,7 +121,7 @@ export function incidentCells(incident: IncidentEntity): Cells {
 		priority: text(incident.priority),
 		started_at: startedAt,
 	};
-	for (const [milestone, column] of MILESTONE_COLUMNS) cells[column] = milestoneTime(incident, milestone);
+	for (const [milestones, column] of MILESTONE_COLUMNS) cells[column] = milestoneTime(incident, milestones);
 	cells.opened_at = createdAt;
 	cells.started_by = text(incident.created_by?.name);
 	// Active until resolution, or until the latest change when still open (as the export counts it).

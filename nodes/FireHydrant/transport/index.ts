@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { walkPages } from '../../../lib/pages';
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
+import { credentialSecretForms } from '../../../lib/redact';
 import type { RequestContext, VendorApi, VendorRequestOptions, VendorResponse } from '../../../lib/transport';
 import { compactQuery, vendorRequest } from '../../../lib/transport';
 import {
@@ -11,6 +13,15 @@ import {
 	MAX_PAGE_SIZE,
 	REGION_BASE_URLS,
 } from '../constants';
+
+export interface ListOptions {
+	/** Records wanted in all; undefined for every record. */
+	limit?: number;
+	/** Records per page; the API's largest by default. */
+	pageSize?: number;
+	/** Called when the first page answers 404 (the list's parent is gone); the walk then ends. */
+	goneOn404?: () => void;
+}
 
 export interface FireHydrantContext extends RequestContext {
 	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
@@ -93,18 +104,19 @@ export class FireHydrantClient {
 		readonly baseUrl: string,
 		private readonly pacer: RequestPacer,
 		private readonly itemIndex: number | undefined,
-		private readonly token: string,
+		/** The token in every form it may be sent or quoted back in, kept out of messages. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: FireHydrantContext, itemIndex?: number): Promise<FireHydrantClient> {
 		const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE, itemIndex);
 		const baseUrl = fireHydrantBaseUrl(credentials);
 		const pacer = getPacer(`firehydrant:${baseUrl}`, ACCOUNT_RATE_LIMIT);
-		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, String(credentials.apiToken ?? ''));
+		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, credentialSecretForms(credentials.apiToken));
 	}
 
 	private options(extra: VendorRequestOptions = {}): VendorRequestOptions {
-		return { pacer: this.pacer, itemIndex: this.itemIndex, secrets: [this.token], ...extra };
+		return { pacer: this.pacer, itemIndex: this.itemIndex, secrets: this.secrets, ...extra };
 	}
 
 	async request<T>(
@@ -123,27 +135,45 @@ export class FireHydrantClient {
 	}
 
 	/**
-	 * Walks `page`/`per_page` until FireHydrant says there is no next page, asking only for as
-	 * many records as the limit still needs.
+	 * The pages of a list, walked by `page`/`per_page` through the shared walker (repeated-page
+	 * guard, cap on pages per run, Limit pushed down). With `goneOn404`, a 404 on the first page
+	 * (the parent record was deleted) calls it and ends the walk instead of failing; a 404 on a later
+	 * page ends the walk with what was read.
 	 */
+	pages<T>(path: string, query: Record<string, unknown> = {}, options: ListOptions = {}): AsyncGenerator<T[]> {
+		return walkPages<T, number>({
+			node: this.context.getNode(),
+			itemIndex: this.itemIndex,
+			vendor: fireHydrantApi.displayName,
+			list: `GET ${path}`,
+			style: 'page number',
+			maxPageSize: options.pageSize ?? MAX_PAGE_SIZE,
+			limit: options.limit,
+			start: 1,
+			fetchPage: async ({ position, pageSize, pageNumber }) => {
+				const response = await this.request<FireHydrantPage<T>>(
+					'GET',
+					path,
+					{ ...query, page: position, per_page: pageSize },
+					undefined,
+					options.goneOn404 ? { acceptStatuses: [404] } : undefined,
+				);
+				if (response.statusCode === 404) {
+					if (pageNumber === 1) options.goneOn404?.();
+					return undefined;
+				}
+				const data = Array.isArray(response.body?.data) ? response.body.data : [];
+				const next = response.body?.pagination?.next;
+				return { items: data, next: next === null || next === undefined ? undefined : Number(next) };
+			},
+		});
+	}
+
+	/** Every record of a list (see {@link pages}), up to `limit`. */
 	async getAll<T>(path: string, query: Record<string, unknown> = {}, limit?: number): Promise<T[]> {
 		let results: T[] = [];
-		let page = 1;
-		for (;;) {
-			const remaining = limit === undefined ? MAX_PAGE_SIZE : limit - results.length;
-			if (remaining <= 0) break;
-			const response = await this.request<FireHydrantPage<T>>('GET', path, {
-				...query,
-				page,
-				per_page: Math.min(MAX_PAGE_SIZE, remaining),
-			});
-			const data = Array.isArray(response.body?.data) ? response.body.data : [];
-			// concat, not push(...), so a very large page cannot overflow the call stack
-			results = results.concat(limit === undefined ? data : data.slice(0, limit - results.length));
-			const next = response.body?.pagination?.next;
-			if (next === null || next === undefined || data.length === 0) break;
-			page = Number(next);
-		}
+		// concat, not push(...), so a very large page cannot overflow the call stack
+		for await (const page of this.pages<T>(path, query, { limit })) results = results.concat(page);
 		return results;
 	}
 

@@ -1,6 +1,8 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { collectPages } from '../../../lib/pages';
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
+import { credentialSecretForms } from '../../../lib/redact';
 import type { RequestContext, VendorApi, VendorResponse } from '../../../lib/transport';
 import { vendorRequest } from '../../../lib/transport';
 import {
@@ -115,7 +117,8 @@ export class IncidentIoClient {
 		private readonly general: RequestPacer,
 		private readonly incidentList: RequestPacer,
 		private readonly itemIndex: number | undefined,
-		private readonly apiKey: string,
+		/** The key in every form it may be sent or quoted back in, kept out of messages. */
+		private readonly secrets: string[],
 	) {}
 
 	static async create(context: IncidentIoContext, itemIndex?: number): Promise<IncidentIoClient> {
@@ -128,7 +131,7 @@ export class IncidentIoClient {
 			getPacer(keys.general, GENERAL_RATE_LIMIT),
 			getPacer(keys.incidentList, INCIDENT_LIST_RATE_LIMIT),
 			itemIndex,
-			String(credentials.apiKey ?? ''),
+			credentialSecretForms(credentials.apiKey),
 		);
 	}
 
@@ -138,13 +141,14 @@ export class IncidentIoClient {
 			this.context,
 			incidentIoApi,
 			{ method: 'GET', baseURL: this.baseUrl, url: buildUrl(path, query), json: true },
-			{ pacer: this.general, itemIndex: this.itemIndex, secrets: [this.apiKey], acceptStatuses },
+			{ pacer: this.general, itemIndex: this.itemIndex, secrets: this.secrets, acceptStatuses },
 		);
 	}
 
 	/**
-	 * Walks `after` / `pagination_meta.after` until the API leaves `after` out (or sends an empty
-	 * page), asking only for as many records as the limit still needs.
+	 * Walks `after` / `pagination_meta.after` through the shared walker until the API leaves
+	 * `after` out (or sends an empty page), asking only for as many records as the limit still
+	 * needs; a cursor handed out twice, or more pages than one run may read, is an error.
 	 */
 	async getPaged<T>(
 		path: string,
@@ -179,21 +183,30 @@ export class IncidentIoClient {
 		limit: number | undefined,
 		missingAsUndefined: boolean,
 	): Promise<T[] | undefined> {
-		let results: T[] = [];
-		let after: string | undefined;
-		for (;;) {
-			const wanted = limit === undefined ? pageSize : Math.min(pageSize, limit - results.length);
-			if (wanted <= 0) break;
-			const firstPage = after === undefined;
-			const response = await this.get<PaginatedBody>(path, { ...query, page_size: wanted, after }, missingAsUndefined && firstPage ? [404] : undefined);
-			if (response.statusCode === 404) return undefined;
-			const page = Array.isArray(response.body?.[listKey]) ? (response.body[listKey] as T[]) : [];
-			// concat, not push(...), so a very large page cannot overflow the call stack
-			results = results.concat(limit === undefined ? page : page.slice(0, limit - results.length));
-			const next = response.body?.pagination_meta?.after;
-			if (!next || page.length === 0 || next === after) break;
-			after = next;
-		}
-		return results;
+		let missing = false;
+		const records = await collectPages<T, string>({
+			node: this.context.getNode(),
+			itemIndex: this.itemIndex,
+			vendor: incidentIoApi.displayName,
+			list: `GET ${path}`,
+			style: 'cursor',
+			maxPageSize: pageSize,
+			limit,
+			fetchPage: async ({ position, pageSize: wanted }) => {
+				const firstPage = position === undefined;
+				const response = await this.get<PaginatedBody>(
+					path,
+					{ ...query, page_size: wanted, after: position },
+					missingAsUndefined && firstPage ? [404] : undefined,
+				);
+				if (response.statusCode === 404) {
+					missing = true;
+					return undefined;
+				}
+				const page = Array.isArray(response.body?.[listKey]) ? (response.body[listKey] as T[]) : [];
+				return { items: page, next: response.body?.pagination_meta?.after };
+			},
+		});
+		return missing ? undefined : records;
 	}
 }

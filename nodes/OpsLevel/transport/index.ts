@@ -20,8 +20,17 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { CsvFormatError, parseCsvRows, type CsvRow } from '../../../lib/csv';
+import { walkPages } from '../../../lib/pages';
 import { vendorApiError, type VendorApi } from '../../../lib/transport';
-import { ERROR_MESSAGES, MAX_LIST_PAGE, PERMISSION, S3_MAX_ATTEMPTS, type PushType } from '../constants';
+import {
+	CONNECT_TIMEOUT_MS,
+	DEFAULT_IDLE_TIMEOUT_SECONDS,
+	ERROR_MESSAGES,
+	MAX_LIST_PAGE,
+	PERMISSION,
+	S3_MAX_ATTEMPTS,
+	type PushType,
+} from '../constants';
 import { exportPrefix, normalizeRootPrefix, parseDropKey, tablePrefix, type Drop } from '../exports/keys';
 
 export interface OpsLevelBucketSettings {
@@ -37,10 +46,18 @@ export interface OpsLevelBucketSettings {
 	customEndpoint?: boolean;
 	endpoint?: string;
 	forcePathStyle?: boolean;
+	/** Seconds a request or download may receive nothing before it fails. */
+	timeoutSeconds: number;
 }
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** The credential's timeout; a missing or unusable value (older credentials) gives the default. */
+function timeoutSecondsOf(value: unknown): number {
+	const seconds = Number(value);
+	return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_IDLE_TIMEOUT_SECONDS;
 }
 
 /** The credential's fields, validated; a missing field is named. */
@@ -58,6 +75,7 @@ export function bucketSettings(data: ICredentialDataDecryptedObject): OpsLevelBu
 		customEndpoint: data.customEndpoint === true,
 		endpoint: text(data.endpoint),
 		forcePathStyle: data.forcePathStyle !== false,
+		timeoutSeconds: timeoutSecondsOf(data.timeoutSeconds),
 	};
 	if (!settings.bucket) throw new Error(ERROR_MESSAGES.noBucket);
 	if (!settings.region) throw new Error(ERROR_MESSAGES.noRegion);
@@ -76,6 +94,10 @@ function assumeRoleProvider(
 		region: settings.region,
 		credentials: base,
 		maxAttempts: S3_MAX_ATTEMPTS,
+		requestHandler: {
+			connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, settings.timeoutSeconds * 1000),
+			socketTimeout: settings.timeoutSeconds * 1000,
+		},
 		// S3-compatible stores that offer roles (MinIO) serve STS at their S3 endpoint.
 		endpoint: settings.customEndpoint && settings.endpoint ? settings.endpoint : undefined,
 	});
@@ -122,6 +144,12 @@ export function s3ClientConfig(settings: OpsLevelBucketSettings): S3ClientConfig
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
 		credentials: settings.roleArn ? assumeRoleProvider(settings, keys) : keys,
+		// Without these the SDK waits for ever on a silent endpoint or a download that stalls. The
+		// socket timeout is an idle timeout: it also ends a GetObject body that stops sending.
+		requestHandler: {
+			connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, settings.timeoutSeconds * 1000),
+			socketTimeout: settings.timeoutSeconds * 1000,
+		},
 	};
 	if (settings.customEndpoint && settings.endpoint) {
 		config.endpoint = settings.endpoint;
@@ -140,6 +168,18 @@ interface S3ErrorShape {
 }
 
 type Action = 'list' | 'get';
+
+/** A request or download the SDK ended for lack of data (its idle or connection timeout). */
+function isTimeout(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); ) {
+		seen.add(current);
+		const { name, code, cause } = current as { name?: unknown; code?: unknown; cause?: unknown };
+		if (name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT') return true;
+		current = cause;
+	}
+	return false;
+}
 
 const API: Pick<VendorApi, 'displayName'> = { displayName: 'OpsLevel export bucket (S3)' };
 
@@ -214,7 +254,7 @@ export class OpsLevelBucket {
 			status: isServiceAnswer ? (status ?? 0) : undefined,
 			url: `s3://${bucket}/${target}`,
 			method: action === 'list' ? 'ListObjectsV2' : 'GetObject',
-			reason: error instanceof Error ? error.message : String(error),
+			reason: isTimeout(error) ? ERROR_MESSAGES.timedOut(this.settings.timeoutSeconds) : error instanceof Error ? error.message : String(error),
 			itemIndex,
 			secrets: this.secrets,
 		});
@@ -238,16 +278,37 @@ export class OpsLevelBucket {
 		}
 	}
 
-	/** Every object under a prefix (ListObjectsV2 pages followed by continuation token), lazily. */
+	/**
+	 * The pages of one listing, followed by continuation token through the shared walker: a token
+	 * handed out twice, or more pages than one run may read, ends the run with an error.
+	 */
+	private listingPages<T>(
+		prefix: string,
+		options: { startAfter?: string; delimiter?: string; itemIndex?: number },
+		itemsOf: (page: ListObjectsV2CommandOutput) => T[],
+	): AsyncGenerator<T[]> {
+		return walkPages<T, string>({
+			node: this.node,
+			itemIndex: options.itemIndex,
+			vendor: API.displayName,
+			list: `ListObjectsV2 s3://${this.bucket}/${prefix}`,
+			style: 'continuation token',
+			maxPageSize: MAX_LIST_PAGE,
+			emptyPageEnds: false,
+			fetchPage: async ({ position }) => {
+				const page = await this.listPage(prefix, { ...options, token: position });
+				return { items: itemsOf(page), next: page.IsTruncated ? page.NextContinuationToken : undefined };
+			},
+		});
+	}
+
+	/** Every object under a prefix, lazily. */
 	async *listKeys(prefix: string, options: { startAfter?: string; itemIndex?: number } = {}) {
-		let token: string | undefined;
-		do {
-			const page = await this.listPage(prefix, { startAfter: options.startAfter, token, itemIndex: options.itemIndex });
-			for (const object of page.Contents ?? []) {
+		for await (const page of this.listingPages(prefix, options, (answer) => answer.Contents ?? [])) {
+			for (const object of page) {
 				if (object.Key !== undefined) yield object;
 			}
-			token = page.IsTruncated ? page.NextContinuationToken : undefined;
-		} while (token);
+		}
 	}
 
 	/**
@@ -282,15 +343,13 @@ export class OpsLevelBucket {
 	async listTables(): Promise<string[]> {
 		const tables = new Set<string>();
 		for (const pushType of ['full', 'incremental'] as const) {
-			let token: string | undefined;
-			do {
-				const page = await this.listPage(`${exportPrefix(this.rootPrefix)}${pushType}/`, { token, delimiter: '/' });
-				for (const common of page.CommonPrefixes ?? []) {
+			const prefix = `${exportPrefix(this.rootPrefix)}${pushType}/`;
+			for await (const page of this.listingPages(prefix, { delimiter: '/' }, (answer) => answer.CommonPrefixes ?? [])) {
+				for (const common of page) {
 					const name = (common.Prefix ?? '').split('/').filter(Boolean).pop();
 					if (name) tables.add(name);
 				}
-				token = page.IsTruncated ? page.NextContinuationToken : undefined;
-			} while (token);
+			}
 		}
 		return [...tables].sort();
 	}
@@ -323,6 +382,13 @@ export class OpsLevelBucket {
 	}
 
 	private readError(error: unknown, key: string, itemIndex?: number): NodeApiError | NodeOperationError {
+		if (isTimeout(error)) {
+			const seconds = this.settings.timeoutSeconds;
+			return new NodeOperationError(this.node, ERROR_MESSAGES.stalledDownload(key, seconds), {
+				itemIndex,
+				description: `s3://${this.bucket}/${key}: no data for ${seconds} s (the Timeout of the OpsLevel Export Bucket credential). Run again; if it keeps stalling, check the endpoint and this machine's network.`,
+			});
+		}
 		const code = (error as { code?: unknown })?.code;
 		if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
 			return new NodeOperationError(this.node, ERROR_MESSAGES.corruptGzip(key), {

@@ -151,4 +151,17 @@ describe('Get, Delete and Mark Change Failure', () => {
 		const [read] = jsonOf(await runDora(sandbox, { resource: 'deployment', operation: 'get', eventId: '08a3dbc57bb781a5' }));
 		expect(read).toMatchObject({ change_failure: true, service: 'shopist' });
 	});
+
+	it('retries Mark Change Failure and a Get Many search after a 504: both are safe to send again', async () => {
+		sandbox.datadog.seed('deployment', [{ id: '08a3dbc57bb781a5', started_at: WINDOW_START, finished_at: WINDOW_START + MINUTE, service: 'shopist' }]);
+		sandbox.datadog.faults.serverErrors(1, 504);
+		const marked = await runDora(sandbox, { resource: 'deployment', operation: 'markChangeFailure', eventId: '08a3dbc57bb781a5' });
+		expect(marked.status).toBe('success');
+		expect(sandbox.requests.filter((request) => request.method === 'PATCH')).toHaveLength(2);
+
+		sandbox.datadog.faults.serverErrors(1, 504);
+		const listed = await runDora(sandbox, listAll({ resource: 'deployment' }));
+		expect(listed.status).toBe('success');
+		expect(jsonOf(listed).map((event) => event.id)).toEqual(['08a3dbc57bb781a5']);
+	});
 });

@@ -117,6 +117,42 @@ describe('Send failure events', () => {
 		expect(sandbox.datadog.stats().rateLimited).toBeLessThanOrEqual(8);
 	});
 
+	const sendsReceived = () => sandbox.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/api/v2/dora/failure')).length;
+	const withoutEventId = sendFailureFromItem({ eventId: '', options: { deriveEventId: false } });
+
+	it('sends an event without an Event ID once after a 504, instead of retrying it into duplicates', async () => {
+		sandbox.datadog.faults.serverErrors(1, 504);
+		const result = await runDora(sandbox, withoutEventId, { inputItems: incidents(1) });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('504');
+		expect(sendsReceived()).toBe(1);
+	});
+
+	it('sends an event without an Event ID once when the connection resets after Datadog stored it', async () => {
+		sandbox.datadog.faults.resetAfterProcessing(1);
+		const result = await runDora(sandbox, withoutEventId, { inputItems: incidents(1) });
+		expect(result.status).toBe('error');
+		expect(sendsReceived()).toBe(1);
+		expect(sandbox.datadog.count('failure')).toBe(1);
+	});
+
+	it('retries an event with an Event ID after a 504 and a reset: the same id updates, one event remains', async () => {
+		sandbox.datadog.faults.serverErrors(1, 504);
+		sandbox.datadog.faults.resetAfterProcessing(1);
+		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(1) });
+		expect(result.status).toBe('success');
+		expect(sendsReceived()).toBe(3);
+		expect(sandbox.datadog.count('failure')).toBe(1);
+	});
+
+	it('retries an event without an Event ID after a 429: the rate limiter refused it unprocessed', async () => {
+		sandbox.datadog.faults.rateLimit(1, 1);
+		const result = await runDora(sandbox, withoutEventId, { inputItems: incidents(1) });
+		expect(result.status).toBe('success');
+		expect(sendsReceived()).toBe(2);
+		expect(sandbox.datadog.count('failure')).toBe(1);
+	});
+
 	it('reports a 202 (accepted, processed later) in the output', async () => {
 		sandbox.datadog.faults.acceptDelayed(1);
 		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(2) });

@@ -118,6 +118,17 @@ describe('FireHydrant bad input, each with a clear message and nothing lost', ()
 		expect(JSON.stringify(result.nodeError(NODE_NAME))).not.toContain(token);
 	});
 
+	it('a token stored with a "Bearer " prefix and trailing whitespace is never shown, though the 401 quotes the token sent', async () => {
+		const sent = 'fhb-eu-region-token-9f8e7d6c5b4a';
+		const result = await runFireHydrant(sandbox, getRows(), { token: `Bearer ${sent}  \n` });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('FireHydrant answered 401');
+		expect(JSON.stringify(result.nodeError(NODE_NAME))).not.toContain(sent);
+		expect(errorText(result)).not.toContain(sent);
+		// The sandbox did quote it: the redaction, not a quiet server, keeps it out.
+		expect(sandbox.requests.some((request) => request.status === 401)).toBe(true);
+	});
+
 	it('missing permission: 403 names the Owner permission', async () => {
 		const result = await runFireHydrant(sandbox, getRows(), { token: sandbox.fireHydrant.limitedToken });
 		expect(errorText(result)).toContain('FireHydrant answered 403');

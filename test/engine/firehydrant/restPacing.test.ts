@@ -1,6 +1,6 @@
 /**
  * Client-side pacing under FireHydrant's account-wide limit, against the sandbox enforcing it.
- * These are the only FireHydrant tests that wait on real rate-limit windows (about 10 s each).
+ * These are the only FireHydrant tests that wait on real rate-limit windows (10-20 s each).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -45,9 +45,17 @@ describe('FireHydrant REST pacing', () => {
 		expect(incidents).toHaveLength(sandbox.fireHydrant.rest.incidentIds().length);
 	});
 
+	it('never trips a stricter per-second limit (5 per 1 s): requests are spread evenly, not sent in a burst', async () => {
+		sandbox.fireHydrant.rest.setRateLimit(true, { limit: 5, windowMs: 1_000 });
+		const result = await runFireHydrant(sandbox, { ...restRows, sources: ['incident', 'incident_event'] });
+		expect(result.status).toBe('success');
+		expect(apiRequests().length).toBeGreaterThan(20);
+		expect(sandbox.fireHydrant.rest.rejectedByRateLimit).toBe(0);
+	});
+
 	it('still finishes, with every row, when the account is busier than the pacer knows (429s come anyway)', async () => {
-		// Other clients of the account use most of the allowance: only 12 requests per 2 s are left.
-		sandbox.fireHydrant.rest.setRateLimit(true, { limit: 12, windowMs: 2_000 });
+		// Other clients of the account use most of the allowance: only 5 requests per 2 s are left.
+		sandbox.fireHydrant.rest.setRateLimit(true, { limit: 5, windowMs: 2_000 });
 		const result = await runFireHydrant(sandbox, { ...restRows, sources: ['incident', 'incident_event'] });
 		expect(result.status).toBe('success');
 		expect(sandbox.fireHydrant.rest.rejectedByRateLimit).toBeGreaterThan(0);

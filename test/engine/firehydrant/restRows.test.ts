@@ -112,6 +112,22 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		expect(derivedDifferences).toBeLessThan(compared / 50);
 	});
 
+	it('fills retrospective_started_at / retrospective_completed_at from the postmortem_* milestones the API serves', async () => {
+		const exported = byId(rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident'] }))), 'incident');
+		pacerRegistry.clear();
+		const fromRest = byId(rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident'] }))), 'incident');
+		const completed = [...exported.values()].filter((row) => row.retrospective_started_at !== null || row.retrospective_completed_at !== null);
+		expect(completed.length).toBeGreaterThan(0);
+		for (const row of completed) {
+			const restRow = fromRest.get(String(row.id)) as IDataObject;
+			expect({ id: row.id, started: restRow.retrospective_started_at, completed: restRow.retrospective_completed_at }).toEqual({
+				id: row.id,
+				started: row.retrospective_started_at,
+				completed: row.retrospective_completed_at,
+			});
+		}
+	});
+
 	it('returns event_details as an object and tags/questions as values, like the export', async () => {
 		const rows = rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident_event', 'retrospective'] })));
 		const event = rows.find((row) => row._source === 'incident_event') as IDataObject;
@@ -206,13 +222,15 @@ describe('FireHydrant Get Rows from the REST API', () => {
 
 describe('FireHydrant Incident resource', () => {
 	it('Get Many filters and limits, and Simplify gives the flat row', async () => {
+		const requestsBefore = sandbox.requests.length;
 		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'getMany', returnAll: false, limit: 7 });
 		const incidents = rowsOf(result);
 		expect(incidents).toHaveLength(7);
 		expect(Object.keys(incidents[0])).toContain('resolved_at');
 		expect(incidents[0].milestones).toBeUndefined();
-		const listCall = sandbox.requests.filter((request) => request.path === '/v1/incidents').pop();
-		expect(listCall?.query.per_page).toBe('200');
+		// The limit is pushed down to the request: one page of just 7.
+		const listCalls = sandbox.requests.slice(requestsBefore).filter((request) => request.path === '/v1/incidents');
+		expect(listCalls.map((request) => request.query.per_page)).toEqual(['7']);
 
 		const severity = String(incidents[0].severity);
 		const filtered = rowsOf(await runFireHydrant(sandbox, {
@@ -292,5 +310,25 @@ describe('FireHydrant REST errors from every endpoint used', () => {
 		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'missing' }, { node: { continueOnFail: true } });
 		expect(result.status).toBe('success');
 		expect(String(rowsOf(result)[0].error)).toContain('no incident with ID "missing"');
+	});
+
+	it('continue on fail keeps the input item json beside the error, paired with its item', async () => {
+		const inputItems = [
+			{ json: { incidentId: 'missing-1', ticket: 'OPS-1' } },
+			{ json: { incidentId: 'missing-2', ticket: 'OPS-2' } },
+		];
+		const result = await runFireHydrant(
+			sandbox,
+			{ resource: 'incident', operation: 'get', incidentId: '={{ $json.incidentId }}' },
+			{ node: { continueOnFail: true }, inputItems },
+		);
+		expect(result.status).toBe('success');
+		const items = result.output(NODE_NAME);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items.map((item) => ({ incidentId: item.json.incidentId, ticket: item.json.ticket }))).toEqual([
+			{ incidentId: 'missing-1', ticket: 'OPS-1' },
+			{ incidentId: 'missing-2', ticket: 'OPS-2' },
+		]);
+		expect(String(items[1].json.error)).toContain('no incident with ID "missing-2"');
 	});
 });

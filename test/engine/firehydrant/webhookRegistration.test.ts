@@ -120,6 +120,20 @@ describe('FireHydrant Trigger webhook registration', () => {
 		]);
 	});
 
+	const registrationsReceived = () =>
+		sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/v1/webhooks').length;
+
+	it('does not retry POST /v1/webhooks after a 502 or a reset: a retry could leave a second webhook', async () => {
+		for (const fault of ['502', 'reset'] as const) {
+			sandbox.reset();
+			if (fault === '502') sandbox.fireHydrant.faults.serverErrors(1, 502);
+			else sandbox.fireHydrant.faults.resetConnections(1);
+			const result = await hook('create');
+			expect({ fault, failed: result.error instanceof NodeApiError }).toEqual({ fault, failed: true });
+			expect({ fault, sent: registrationsReceived() }).toEqual({ fault, sent: 1 });
+		}
+	});
+
 	it('checkExists is false without a stored id and asks FireHydrant nothing', async () => {
 		const before = sandbox.fireHydrant.rest.apiRequests;
 		const result = await hook('checkExists');

@@ -50,6 +50,21 @@ describe('incident.io incidents', () => {
 		expect(result.output(NODE_NAME).every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
 	});
 
+	it('stops with a clear error when the cursors go round (A, B, A) instead of reading the same incidents for ever', async () => {
+		sandbox.requests.length = 0;
+		sandbox.incidentIo.circularCursors = true;
+		try {
+			const result = await runIncidentIo(sandbox, getManyIncidents());
+			expect(result.status).toBe('error');
+			const text = errorText(result);
+			expect(text).toMatch(/incident\.io sent the cursor "[^"]+" of GET \/v2\/incidents a second time, after 2 page\(s\)/);
+			expect(text).toContain('went in a circle');
+			expect(apiRequests('/v2/incidents')).toHaveLength(2);
+		} finally {
+			sandbox.incidentIo.circularCursors = false;
+		}
+	});
+
 	it('flattens custom fields, roles, timestamps, durations and names', async () => {
 		const result = await runIncidentIo(sandbox, getManyIncidents({ flatten: true }));
 		const rows = rowsOf(result);
@@ -117,6 +132,15 @@ describe('incident.io incidents', () => {
 		expect(result.status).toBe('error');
 		expect(errorText(result)).toContain('"Status Categories" has the unknown value "resolved"');
 		expect(errorText(result)).toContain('triage, live');
+	});
+
+	it('a key stored with a "Bearer " prefix and trailing whitespace is never shown, though the 401 quotes the key sent', async () => {
+		const sent = 'inc_wrong_key_5d4c3b2a1f0e';
+		const result = await runIncidentIo(sandbox, { resource: 'severity', operation: 'getMany', returnAll: true }, { apiKey: `Bearer ${sent} \t` });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain('incident.io answered 401');
+		expect(errorText(result)).not.toContain(sent);
+		expect(JSON.stringify(result.nodeError(NODE_NAME))).not.toContain(sent);
 	});
 
 	it('names the missing scope on 403', async () => {

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 
 import { testBucketCredential } from '../../../nodes/OpsLevel/transport/credentialTest';
 import { disposeEngineEnvironment } from '../harness';
-import { FAULTS, startFaultProxy, startS3Server, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FaultProxy, type S3Server } from '../../sandbox/opslevel';
+import { CIRCULAR_TOKEN, FAULTS, startFaultProxy, startS3Server, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FaultProxy, type S3Server } from '../../sandbox/opslevel';
 import { errorText, NODE_NAME, runOpsLevel } from './setup';
 
 jest.setTimeout(60_000);
@@ -107,6 +107,38 @@ describe('files', () => {
 		expect(new Set(drops.map((drop) => drop.key)).size).toBe(1_030);
 		const latest = rowsOf(await runOpsLevel(s3.credentialData(), { resource: 'table', operation: 'getRows', source: 'latestIncremental', table: 'checks', returnAll: true }));
 		expect(latest).toEqual([expect.objectContaining({ id: '1030', _pushTimestamp: '2021-12-10T01:00:00.000Z' })]);
+	});
+});
+
+describe('bounds on S3 requests', () => {
+	const listings = () => proxy.requests.filter((request) => request.url.includes('list-type=2'));
+
+	it('a listing whose continuation token comes back ends with a clear error instead of listing for ever', async () => {
+		proxy.circularListing();
+		const result = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint }), { resource: 'push', operation: 'getMany', tables: ['crlf'], returnAll: true });
+		expect(result.status).toBe('error');
+		const text = errorText(result);
+		expect(text).toContain(`OpsLevel export bucket (S3) sent the continuation token "${CIRCULAR_TOKEN}" of ListObjectsV2 s3://${s3.bucket}/v1/full/crlf/ a second time`);
+		expect(text).toContain('went in a circle');
+		expect(listings()).toHaveLength(2);
+	});
+
+	it('a silent endpoint ends the run after the credential\'s timeout, saying so', async () => {
+		proxy.stall({ method: 'GET', match: (url) => url.includes('list-type=2') });
+		const result = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint, timeoutSeconds: 1 }), latestFull('crlf'));
+		expect(result.status).toBe('error');
+		const text = errorText(result);
+		expect(text).toContain('OpsLevel export bucket (S3) could not be reached');
+		expect(text).toContain('No answer within 1 s (the Timeout of the OpsLevel Export Bucket credential)');
+		// Every attempt the SDK makes is bounded: four tries, then the error.
+		expect(listings()).toHaveLength(4);
+	});
+
+	it('a GetObject body that stalls part-way ends the run with an error naming the object', async () => {
+		proxy.stall({ method: 'GET', match: (url) => url.includes('/crlf.csv.gz') && !url.includes('list-type'), afterBodyBytes: 20 });
+		const result = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint, timeoutSeconds: 1 }), latestFull('crlf'));
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toContain(`The download of "${key('full', 'crlf', '2024-01-01')}" stopped: nothing arrived for 1 s`);
 	});
 });
 

@@ -69,11 +69,25 @@ export function rfc3339(ms: number): string {
 	return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * The request is handled in full (an event is stored), then the connection is reset instead of
+ * answering: the client cannot tell whether the server acted, as after a proxy timeout.
+ */
+function loseAnswer(exchange: SandboxExchange): void {
+	exchange.sendBody = () => {
+		exchange.record.status = 0;
+		exchange.request.socket.destroy();
+	};
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type ApiFault = { kind: 'rateLimit'; remaining: number; resetSeconds: number } | { kind: 'serverErrors'; remaining: number; status: number };
+type ApiFault =
+	| { kind: 'rateLimit'; remaining: number; resetSeconds: number }
+	| { kind: 'serverErrors'; remaining: number; status: number }
+	| { kind: 'resetAfterProcessing'; remaining: number };
 
 export class DatadogModule implements SandboxModule, DatadogSandbox {
 	readonly name = 'datadog';
@@ -107,6 +121,7 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 				this.delayedSends += count;
 			},
 			serverErrors: (count, status = 503) => this.apiFaults.push({ kind: 'serverErrors', remaining: count, status }),
+			resetAfterProcessing: (count) => this.apiFaults.push({ kind: 'resetAfterProcessing', remaining: count }),
 			reset: () => {
 				this.apiFaults = [];
 				this.delayedSends = 0;
@@ -182,6 +197,7 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 				return;
 			}
 			if (fault?.kind === 'serverErrors') throw new ApiError(fault.status, { errors: ['Internal Server Error'] });
+			if (fault?.kind === 'resetAfterProcessing') loseAnswer(exchange);
 			if (Number(rateHeaders['X-RateLimit-Remaining']) < 0) {
 				this.counters.rateLimited++;
 				exchange.sendJson(429, { errors: ['Too many requests'] }, { ...rateHeaders, 'X-RateLimit-Remaining': '0' });
@@ -463,8 +479,9 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 			if (input.kind === 'rateLimit') this.faults.rateLimit(count, input.resetSeconds);
 			else if (input.kind === 'acceptDelayed') this.faults.acceptDelayed(count);
 			else if (input.kind === 'serverErrors') this.faults.serverErrors(count, input.status);
+			else if (input.kind === 'resetAfterProcessing') this.faults.resetAfterProcessing(count);
 			else if (input.kind === 'reset') this.faults.reset();
-			else throw new ControlInputError(`unknown fault kind ${String(input.kind)}; use rateLimit, acceptDelayed, serverErrors or reset`);
+			else throw new ControlInputError(`unknown fault kind ${String(input.kind)}; use rateLimit, acceptDelayed, serverErrors, resetAfterProcessing or reset`);
 			exchange.sendJson(200, { ok: true });
 			return;
 		}

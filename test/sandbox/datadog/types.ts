@@ -54,6 +54,8 @@ export interface DatadogFaults {
 	acceptDelayed(count: number): void;
 	/** The next `count` API requests answer `status` (default 503). */
 	serverErrors(count: number, status?: number): void;
+	/** The next `count` API requests are handled in full, then the connection is reset instead of answering. */
+	resetAfterProcessing(count: number): void;
 	reset(): void;
 }
 

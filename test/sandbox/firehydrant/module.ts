@@ -6,7 +6,7 @@ import { ChunkedBytes } from '../csv';
 import { Random } from '../prng';
 import { ControlInputError, type HeaderValues, type SandboxExchange, type SandboxModule } from '../server';
 import { DAY, HOUR, MINUTE, generateAccount, iso, type FireHydrantSeedOptions, type GeneratedAccount, type GeneratedExport } from './data';
-import { FireHydrantRest, RestError, type DeliveryInput, type DeliveryResult } from './rest';
+import { FireHydrantRest, RestError, pagination, type DeliveryInput, type DeliveryResult } from './rest';
 import { EXPORT_STATUSES, shortSourceOf, type ExportStatus } from './sources';
 import type {
 	AddExportRequestInput,
@@ -147,6 +147,12 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				}
 				this.cutFaults.set(exportRequestId, { remaining: checkedCount(cutOptions.times ?? 1), afterBytes });
 			},
+			circularPagination: () => {
+				this.rest.circularPagination = true;
+			},
+			duplicateListEntries: () => {
+				this.rest.duplicateListEntries = true;
+			},
 			resetConnections: (count) => {
 				this.queueFault({ kind: 'resetConnection', remaining: checkedCount(count) });
 			},
@@ -155,6 +161,8 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			},
 			reset: () => {
 				this.apiFaults = [];
+				this.rest.circularPagination = false;
+				this.rest.duplicateListEntries = false;
 				this.cutFaults.clear();
 				this.urlsBornExpired = 0;
 			},
@@ -397,7 +405,8 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		const token = header.trim().replace(/^Bearer\s+/i, '');
 		if (token === this.account.apiToken) return this.account.botActor;
 		if (token === this.account.limitedToken) return this.account.limitedActor;
-		throw new ErrorStatus(401, 'Unauthorized: the API token is not valid', 'unauthorized');
+		// Quoted back as some APIs do, so tests can check that the token sent never reaches a message.
+		throw new ErrorStatus(401, `Unauthorized: the API token ${token} is not valid`, 'unauthorized');
 	}
 
 	private listExports(exchange: SandboxExchange): void {
@@ -417,19 +426,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		const matching = this.sortedEntries().filter(
 			(entry) => entry.createdAt > newerThan && (status === null || status === '' || entry.status === status),
 		);
-		const pages = Math.max(1, Math.ceil(matching.length / perPage));
 		const onPage = matching.slice((page - 1) * perPage, page * perPage);
 		exchange.sendJson(200, {
 			data: onPage.map((entry) => this.exportJson(entry)),
-			pagination: {
-				count: matching.length,
-				page,
-				items: onPage.length,
-				pages,
-				last: pages,
-				prev: page > 1 ? Math.min(page - 1, pages) : null,
-				next: page < pages ? page + 1 : null,
-			},
+			pagination: pagination(matching.length, page, perPage, onPage.length, this.rest.circularPagination),
 		});
 	}
 
@@ -755,6 +755,12 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			case 'expireNextUrls':
 				this.faults.expireNextUrls(count);
 				return;
+			case 'circularPagination':
+				this.faults.circularPagination();
+				return;
+			case 'duplicateListEntries':
+				this.faults.duplicateListEntries();
+				return;
 			case 'resetConnections':
 				this.faults.resetConnections(count);
 				return;
@@ -763,7 +769,7 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				return;
 			default:
 				throw new ControlInputError(
-					`unknown fault kind ${String(input.kind)}; use rateLimit, serverErrors, resetConnections, cutDownload, expireNextUrls or reset`,
+					`unknown fault kind ${String(input.kind)}; use rateLimit, serverErrors, resetConnections, circularPagination, duplicateListEntries, cutDownload, expireNextUrls or reset`,
 				);
 		}
 	}

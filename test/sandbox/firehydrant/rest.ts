@@ -86,15 +86,20 @@ export class RestError extends Error {
 	}
 }
 
+/**
+ * Export columns and the milestone slugs the REST API gives the same moments. The export's
+ * `retrospective_*` columns are the API's `postmortem_*` milestones (FireHydrant's Terraform guide
+ * labels `postmortem_completed` "Retrospective Completed").
+ */
 const MILESTONE_COLUMNS = [
-	'detected_at',
-	'acknowledged_at',
-	'investigating_at',
-	'identified_at',
-	'mitigated_at',
-	'resolved_at',
-	'retrospective_started_at',
-	'retrospective_completed_at',
+	['detected_at', 'detected'],
+	['acknowledged_at', 'acknowledged'],
+	['investigating_at', 'investigating'],
+	['identified_at', 'identified'],
+	['mitigated_at', 'mitigated'],
+	['resolved_at', 'resolved'],
+	['retrospective_started_at', 'postmortem_started'],
+	['retrospective_completed_at', 'postmortem_completed'],
 ] as const;
 
 const DEFAULT_PER_PAGE = 20;
@@ -111,6 +116,10 @@ export class FireHydrantRest {
 	readonly webhooks = new Map<string, WebhookRecord>();
 	private index: RestIndex | undefined;
 	rejectedByRateLimit = 0;
+	/** Fault: every list's last page says `next: 1`, so page numbers go round for ever. */
+	circularPagination = false;
+	/** Fault: every REST list page carries each record twice, as overlapping page reads would. */
+	duplicateListEntries = false;
 	/** Every request that reached the API (FireHydrant paths, exports included), for benchmarks. */
 	apiRequests = 0;
 
@@ -128,6 +137,8 @@ export class FireHydrantRest {
 		this.webhooks.clear();
 		this.index = undefined;
 		this.rejectedByRateLimit = 0;
+		this.circularPagination = false;
+		this.duplicateListEntries = false;
 		this.apiRequests = 0;
 	}
 
@@ -236,7 +247,7 @@ export class FireHydrantRest {
 			const status = exchange.searchParams.get('status');
 			const all = (view.children.incident_role_assignment.get(id) ?? []).map((cells) => roleAssignmentJson(cells));
 			const data = status ? all.filter((assignment) => assignment.status === status) : all;
-			exchange.sendJson(200, { data, pagination: pagination(data.length, 1, data.length || 1, data.length) });
+			exchange.sendJson(200, { data: this.twiceIfFaulty(data), pagination: pagination(data.length, 1, data.length || 1, data.length, this.circularPagination) });
 			return;
 		}
 		if (sub === 'events') {
@@ -312,7 +323,15 @@ export class FireHydrantRest {
 		const perPage = Math.min(MAX_PER_PAGE, positiveIntegerOr(exchange.searchParams.get('per_page'), DEFAULT_PER_PAGE));
 		const page = positiveIntegerOr(exchange.searchParams.get('page'), 1);
 		const onPage = all.slice((page - 1) * perPage, page * perPage);
-		exchange.sendJson(200, { data: onPage.map(render), pagination: pagination(all.length, page, perPage, onPage.length) });
+		exchange.sendJson(200, {
+			data: this.twiceIfFaulty(onPage.map(render)),
+			pagination: pagination(all.length, page, perPage, onPage.length, this.circularPagination),
+		});
+	}
+
+	/** Under the duplicateListEntries fault every record of a list page comes twice. */
+	private twiceIfFaulty<T>(data: T[]): T[] {
+		return this.duplicateListEntries ? data.flatMap((record) => [record, record]) : data;
 	}
 
 	private async serveWebhooks(exchange: SandboxExchange, actor: { id: string; name: string; email: string }): Promise<void> {
@@ -417,7 +436,7 @@ export class FireHydrantRest {
 		const view = this.view();
 		const cells = view.incidents[position];
 		const edit = this.edits.get(cells.id);
-		const milestones = [{ type: 'started', at: cells.started_at }, ...MILESTONE_COLUMNS.map((column) => ({ type: column.slice(0, -3), at: cells[column] }))]
+		const milestones = [{ type: 'started', at: cells.started_at }, ...MILESTONE_COLUMNS.map(([column, slug]) => ({ type: slug, at: cells[column] }))]
 			.filter((milestone) => milestone.at !== '')
 			.map((milestone) => ({ id: `${cells.id.slice(0, 8)}-${milestone.type}`, type: milestone.type, occurred_at: milestone.at, created_at: milestone.at, updated_at: milestone.at }));
 		const current = milestones.reduce((latest, milestone) => (Date.parse(milestone.occurred_at) >= Date.parse(latest.occurred_at) ? milestone : latest), milestones[0]);
@@ -576,9 +595,11 @@ function webhookJson(webhook: WebhookRecord, actor: { id: string; name: string; 
 	};
 }
 
-function pagination(count: number, page: number, perPage: number, items: number) {
+/** Pagy's envelope; `circular` is the fault where the last page points back to page 1. */
+export function pagination(count: number, page: number, perPage: number, items: number, circular = false) {
 	const pages = Math.max(1, Math.ceil(count / Math.max(1, perPage)));
-	return { count, page, items, pages, last: pages, prev: page > 1 ? Math.min(page - 1, pages) : null, next: page < pages ? page + 1 : null };
+	const next = page < pages ? page + 1 : circular ? 1 : null;
+	return { count, page, items, pages, last: pages, prev: page > 1 ? Math.min(page - 1, pages) : null, next };
 }
 
 /** `2023-07-25T13:34:49.123Z` → `2023-07-25 13:34:49 UTC`, as FireHydrant's webhook payloads write times. */

@@ -63,6 +63,10 @@ export interface FireHydrantFaults {
 	cutDownload(exportRequestId: string, options?: CutDownloadOptions): void;
 	/** The next `count` API requests get no answer: the socket is destroyed (the client sees ECONNRESET). */
 	resetConnections(count: number): void;
+	/** Until reset, every list's last page says `next: 1` (export requests and REST lists): the pages go round. */
+	circularPagination(): void;
+	/** Until reset, every REST list page carries each record twice (as overlapping page reads would). */
+	duplicateListEntries(): void;
 	/** The next `count` urls the API mints are born expired: their downloads answer 400 ExpiredToken. */
 	expireNextUrls(count: number): void;
 	reset(): void;

@@ -102,6 +102,12 @@ export class IncidentIoModule implements SandboxModule {
 	private baseUrl = '';
 	/** Off: `/v3/actions` and `/v3/follow_ups` answer 404, as an account or API without them would. */
 	v3WorkItemsAvailable = true;
+	/**
+	 * Fault: the last page of every list hands out a cursor again instead of leaving `after` out
+	 * (the cursor the first page gave, or the first record's id for a one-page list), so a client
+	 * that follows cursors blindly reads A, B, A, B for ever.
+	 */
+	circularCursors = false;
 
 	constructor(
 		private readonly seed: number,
@@ -133,6 +139,7 @@ export class IncidentIoModule implements SandboxModule {
 		this.forced429 = 0;
 		this.rateLimited = 0;
 		this.v3WorkItemsAvailable = true;
+		this.circularCursors = false;
 	}
 
 	setRateLimits(limits: Partial<IncidentIoRateLimits>): void {
@@ -203,7 +210,8 @@ export class IncidentIoModule implements SandboxModule {
 		const path = exchange.path.slice(INCIDENT_IO_PREFIX.length);
 		const auth = /^Bearer\s+(.+)$/i.exec(exchange.header('authorization') ?? '')?.[1]?.trim();
 		const key = auth ? this.keys.get(auth) : undefined;
-		if (!key) throw new ApiError(401, 'authentication_error', 'The API key is missing or invalid');
+		// An unknown key is quoted back as some APIs do, so tests can check it never reaches a message.
+		if (!key) throw new ApiError(401, 'authentication_error', auth ? `The API key ${auth} is not valid` : 'The API key is missing');
 		this.enforceRateLimits(auth as string, exchange.method === 'GET' && path === '/v2/incidents');
 		if (exchange.method !== 'GET') throw new ApiError(405, 'method_not_allowed', `${exchange.method} is not supported by this sandbox`);
 		const requireScope = (scope: string) => {
@@ -310,12 +318,16 @@ export class IncidentIoModule implements SandboxModule {
 		}
 		const page = records.slice(start, start + pageSize);
 		const more = start + pageSize < records.length;
+		// Under the fault: the cursor page 1 handed out (a list of several pages), else the first record's id.
+		const firstCursor = records.length > pageSize ? records[pageSize - 1].id : records[0]?.id;
+		const circularAfter = !more && this.circularCursors && records.length >= 2 ? String(firstCursor) : undefined;
 		exchange.sendJson(200, {
 			[key]: page,
 			...extra,
 			pagination_meta: {
 				page_size: pageSize,
 				...(more && page.length > 0 ? { after: String(page[page.length - 1].id) } : {}),
+				...(circularAfter !== undefined ? { after: circularAfter } : {}),
 				...(withTotal ? { total_record_count: records.length } : {}),
 			},
 		});
@@ -471,7 +483,12 @@ export class IncidentIoModule implements SandboxModule {
 			return;
 		}
 		if (subPath === '/faults' && method === 'POST') {
-			const input = (await exchange.readJson()) as { count?: number; retryAfterSeconds?: number };
+			const input = (await exchange.readJson()) as { kind?: string; count?: number; retryAfterSeconds?: number };
+			if (input.kind === 'circularCursors') {
+				this.circularCursors = true;
+				exchange.sendJson(200, { ok: true });
+				return;
+			}
 			if (!Number.isInteger(input.count) || Number(input.count) < 0) throw new ControlInputError('count must be a non-negative integer');
 			this.forceRateLimit(Number(input.count), input.retryAfterSeconds ?? 1);
 			exchange.sendJson(200, { ok: true });

@@ -66,6 +66,23 @@ describe('FireHydrant REST entities as export rows', () => {
 		expect(incidentUpdatedAt({ id: 'x' })).toBeNull();
 	});
 
+	it('fills retrospective_started_at / retrospective_completed_at from the API milestones postmortem_started / postmortem_completed', () => {
+		const withPostmortem = {
+			...incident,
+			milestones: [
+				{ type: 'postmortem_started', occurred_at: '2024-05-02T09:00:00Z' },
+				{ type: 'postmortem_completed', occurred_at: '2024-05-03 16:30:00 UTC' },
+			],
+		};
+		expect(incidentCells(withPostmortem)).toMatchObject({
+			retrospective_started_at: '2024-05-02T09:00:00.000Z',
+			retrospective_completed_at: '2024-05-03T16:30:00.000Z',
+		});
+		// An account whose milestones use the export's words still fills the columns.
+		const withExportWords = { ...incident, milestones: [{ type: 'retrospective_completed', occurred_at: '2024-05-04T08:00:00Z' }] };
+		expect(incidentCells(withExportWords)).toMatchObject({ retrospective_started_at: null, retrospective_completed_at: '2024-05-04T08:00:00.000Z' });
+	});
+
 	it('maps impacts (slug from the name), events and retrospectives', () => {
 		expect(slugOf('Email Notifications')).toBe('email-notifications');
 		expect(impactCells(incident.impacts![0], incident)).toMatchObject({ impacted_slug: 'email-notifications', impacted_type: 'service', condition_name: 'Degraded', incident_id: 'inc-1' });

@@ -1,4 +1,4 @@
-import { isSensitiveKey, redactText, redactUrl, redactValue } from '../../../lib/redact';
+import { credentialSecretForms, isSensitiveKey, redactText, redactUrl, redactValue } from '../../../lib/redact';
 
 describe('redactUrl', () => {
 	it('replaces the query of a presigned S3 link and keeps scheme, host, port and path', () => {
@@ -151,5 +151,18 @@ describe('redactValue', () => {
 		const copy = redactValue(parsed);
 		expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
 		expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ token: '[redacted]' });
+	});
+});
+
+describe('credentialSecretForms', () => {
+	it('gives the stored value, the trimmed value and the value sent without a Bearer prefix', () => {
+		expect(credentialSecretForms('  Bearer tok-0123456789 \n')).toEqual(['  Bearer tok-0123456789 \n', 'Bearer tok-0123456789', 'tok-0123456789']);
+		expect(credentialSecretForms('tok-0123456789')).toEqual(['tok-0123456789']);
+		expect(credentialSecretForms(undefined)).toEqual([]);
+	});
+
+	it('lets redactText hide the sent token a vendor quotes back', () => {
+		const message = 'Unauthorized: the API token tok-0123456789 is not valid';
+		expect(redactText(message, credentialSecretForms('Bearer tok-0123456789\t'))).toBe('Unauthorized: the API token [redacted] is not valid');
 	});
 });

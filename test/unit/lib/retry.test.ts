@@ -3,6 +3,8 @@ import {
 	RETRY_AFTER_FLOOR_MS,
 	backoffMs,
 	headerValue,
+	isRejectedUnprocessedStatus,
+	isRequestNotSentError,
 	isRetryableStatus,
 	isTransientNetworkError,
 	retryAfterMs,
@@ -167,5 +169,31 @@ describe('isTransientNetworkError', () => {
 		const first: { message: string; cause?: unknown } = { message: 'a' };
 		first.cause = { message: 'b', cause: first };
 		expect(isTransientNetworkError(first)).toBe(false);
+	});
+});
+
+describe('isRequestNotSentError', () => {
+	const withCode = (code: string) => Object.assign(new Error(code), { code });
+
+	it('is true only when the connection was never established', () => {
+		for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
+			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({ code, notSent: true });
+		}
+		for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT']) {
+			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({ code, notSent: false });
+		}
+		expect(isRequestNotSentError(new Error('socket hang up'))).toBe(false);
+	});
+
+	it('looks through cause chains, and never counts a cancellation', () => {
+		expect(isRequestNotSentError(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }))).toBe(true);
+		const aborted = Object.assign(new Error('aborted', { cause: withCode('ECONNREFUSED') }), { name: 'AbortError' });
+		expect(isRequestNotSentError(aborted)).toBe(false);
+	});
+});
+
+describe('isRejectedUnprocessedStatus', () => {
+	it('is true for 429 and 425 only', () => {
+		expect([425, 429, 408, 500, 502, 503, 504].map(isRejectedUnprocessedStatus)).toEqual([true, true, false, false, false, false, false]);
 	});
 });

@@ -125,9 +125,13 @@ export async function listEvents(context: IExecuteFunctions, itemIndex: number, 
 			fetchPage: async (page) => {
 				const attributes: Record<string, unknown> = { from: page.from, to: page.to, limit: page.limit, sort: page.sort };
 				if (query) attributes.query = query;
-				const response = await client.request<{ data?: DoraEventData[] }>('POST', DORA_PATHS[resource].list, {
-					data: { type: LIST_REQUEST_TYPES[resource], attributes },
-				});
+				// A search sent as POST: reading twice changes nothing, so it is retried like a GET.
+				const response = await client.request<{ data?: DoraEventData[] }>(
+					'POST',
+					DORA_PATHS[resource].list,
+					{ data: { type: LIST_REQUEST_TYPES[resource], attributes } },
+					{ idempotent: true },
+				);
 				return Array.isArray(response.body?.data) ? response.body.data : [];
 			},
 		});

@@ -185,7 +185,14 @@ interface SendResponse {
 export async function sendEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
 	const attributes = buildSendAttributes(context, itemIndex, resource);
 	const client = await doraClient(context, itemIndex, false);
-	const response = await client.request<SendResponse>('POST', DORA_PATHS[resource].send, { data: { attributes } });
+	// With an id, Datadog updates the event a second send would add: only then may a send that
+	// failed after leaving (5xx, connection reset) be retried without doubling the event.
+	const response = await client.request<SendResponse>(
+		'POST',
+		DORA_PATHS[resource].send,
+		{ data: { attributes } },
+		{ idempotent: attributes.id !== undefined },
+	);
 	const data = response.body?.data ?? undefined;
 	return [
 		{

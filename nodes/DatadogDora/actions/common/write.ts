@@ -25,9 +25,13 @@ export async function patchDeployment(context: IExecuteFunctions, itemIndex: num
 	const attributes: { change_failure: boolean; remediation?: Remediation } = { change_failure: changeFailure };
 	if (remediationId) attributes.remediation = { id: remediationId, type: remediationType };
 	const client = await doraClient(context, itemIndex, true);
-	const response = await client.request('PATCH', `${DORA_PATHS.deployment.item}/${encodeURIComponent(id)}`, {
-		data: { attributes: { ...attributes }, id, type: PATCH_REQUEST_TYPE },
-	});
+	// The PATCH sets absolute values, so sending it twice changes nothing: retried like a read.
+	const response = await client.request(
+		'PATCH',
+		`${DORA_PATHS.deployment.item}/${encodeURIComponent(id)}`,
+		{ data: { attributes: { ...attributes }, id, type: PATCH_REQUEST_TYPE } },
+		{ idempotent: true },
+	);
 	return [
 		{
 			json: {

@@ -337,14 +337,16 @@ async function restRows(context: IExecuteFunctions, itemIndex: number, sources: 
 	const collected = await collectRestRows(client, {
 		...shape,
 		sources,
+		limit: window ? undefined : limit,
 		filter: { updatedAfter: window ? window.startAfter(changedAfter) : changedAfter, updatedBefore: changedBefore },
 	});
 	if (collected.hints.length) {
 		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
 	}
-	const rows = limit === undefined || window ? collected.rows : collected.rows.slice(0, limit);
-	window?.advance(rows.length);
-	return rows.map((json) => ({ json }));
+	// collectRestRows stops requesting once Limit rows are in hand; with Incremental, Limit is not
+	// applied (rows past it would be skipped for good once the position moves).
+	window?.advance(collected.rows.length);
+	return collected.rows.map((json) => ({ json }));
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
