@@ -69,9 +69,9 @@ export interface CsvParseOptions {
 	/**
 	 * Called for every row with cells whose bytes were not valid UTF-8: those bytes were read as
 	 * U+FFFD (the replacement character), so the caller can say so instead of passing the damage
-	 * on silently. `columns` names the affected cells. Only cells read after the first invalid byte
+	 * on silently. `columns` names the affected cells. Only rows ending after the first invalid byte
 	 * of the input are looked at, so a file that is valid UTF-8 throughout (even one that contains
-	 * U+FFFD itself) never triggers it.
+	 * U+FFFD itself) never triggers it; a genuine U+FFFD after that byte counts as damage too.
 	 */
 	onInvalidUtf8?: (line: number, columns: string[]) => void;
 }
@@ -157,7 +157,8 @@ export async function* parseCsvBatches(
 					`row has ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}, header has ${columns.length}`,
 					CSV_RAGGED_ROW,
 				);
-			} else if (onInvalidUtf8 && parser.utf8.invalidSeen) {
+			} else if (onInvalidUtf8 && info.bytes > parser.utf8.firstInvalidAt) {
+				// The row ends after the first invalid byte: a U+FFFD in it may stand for bad bytes.
 				const damaged = damagedColumns(cells, columns);
 				if (damaged) onInvalidUtf8(line, damaged);
 			}
@@ -210,27 +211,63 @@ interface RecordBatch {
 }
 
 /**
- * Watches the raw bytes for anything that is not valid UTF-8 (which the decoder would turn into
- * U+FFFD without a word). A character cut in two by a chunk boundary is carried over and checked
- * with the next chunk. The check is native (`buffer.isUtf8`), so it costs little beside parsing.
+ * Watches the raw bytes for anything that is not valid UTF-8 (which the decoder turns into U+FFFD
+ * without a word) and remembers where the first such byte is. A character cut in two by a chunk
+ * boundary is carried over and checked with the next chunk. Valid input costs one native check
+ * per chunk (`buffer.isUtf8`); only the chunk holding the first invalid byte is scanned in JS.
  */
 class Utf8Watch {
-	invalidSeen = false;
+	/** Input offset of the first byte that is not valid UTF-8; Infinity while there is none. */
+	firstInvalidAt = Infinity;
+	/** Input bytes checked so far (the carried-over tail included). */
+	private offset = 0;
 	private carry: Buffer | undefined;
 
 	check(chunk: Buffer): void {
-		if (this.invalidSeen) return;
+		if (this.firstInvalidAt !== Infinity) return;
+		const start = this.offset - (this.carry?.length ?? 0);
 		const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+		this.offset += chunk.length;
 		const complete = bytes.length - incompleteTail(bytes);
 		this.carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
-		if (!isUtf8(bytes.subarray(0, complete))) this.invalidSeen = true;
+		const body = bytes.subarray(0, complete);
+		if (!isUtf8(body)) this.firstInvalidAt = start + Math.max(0, firstInvalidUtf8(body));
 	}
 
 	/** At the end of the input, a character still cut off is invalid too. */
 	end(): void {
-		if (this.carry) this.invalidSeen = true;
+		if (this.carry && this.firstInvalidAt === Infinity) this.firstInvalidAt = this.offset - this.carry.length;
 		this.carry = undefined;
 	}
+}
+
+/** Second-byte range of each UTF-8 lead byte that needs one other than 80–BF (RFC 3629). */
+function secondByteRange(lead: number): [number, number] {
+	if (lead === 0xe0) return [0xa0, 0xbf];
+	if (lead === 0xed) return [0x80, 0x9f];
+	if (lead === 0xf0) return [0x90, 0xbf];
+	if (lead === 0xf4) return [0x80, 0x8f];
+	return [0x80, 0xbf];
+}
+
+/** Index of the first byte of `bytes` that does not start a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Buffer): number {
+	for (let index = 0; index < bytes.length; ) {
+		const lead = bytes[index];
+		if (lead < 0x80) {
+			index++;
+			continue;
+		}
+		const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+		if (length === 0 || index + length > bytes.length) return index;
+		const [low, high] = secondByteRange(lead);
+		if (bytes[index + 1] < low || bytes[index + 1] > high) return index;
+		for (let next = 2; next < length; next++) {
+			if ((bytes[index + next] & 0xc0) !== 0x80) return index;
+		}
+		index += length;
+	}
+	return -1;
 }
 
 /**
