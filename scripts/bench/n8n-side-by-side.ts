@@ -6,7 +6,7 @@
  * The report: the sandbox's incident_event export of BENCH_SIDE_ROWS rows (default 100,000) in
  * all, of which 9 % are OLDER versions of other rows' ids (an earlier `updated_at` and other
  * details), placed at random before or after the newest version, as overlapping nightly windows
- * deliver them. It is served by the sandbox in its own process, behind a signed URL.
+ * deliver them. The sandbox serves it behind a signed URL, from this (unmeasured) process.
  *   A: Manual Trigger → FireHydrant Get Rows (by export request id; Deduplicate on, the default);
  *   B: Manual Trigger → HTTP Request (response as file) → Extract From File (CSV) → Remove
  *      Duplicates (within the input, by `id`): what the n8n docs suggest for a CSV behind a URL;
@@ -23,10 +23,10 @@ import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import readline from 'node:readline';
 
 import { parse as parseCsv } from 'csv-parse/sync';
 
+import { startSandbox } from '../../test/sandbox';
 import { csvLine } from '../../test/sandbox/csv';
 import { Random } from '../../test/sandbox/prng';
 import {
@@ -46,12 +46,6 @@ const OLDER_SHARE = 0.09;
 const EVENTS_PER_INCIDENT = 10;
 const SOURCE = 'text/csv+incident_event-20220525';
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
-
-interface SandboxProcess {
-	baseUrl: string;
-	apiToken: string;
-	stop(): void;
-}
 
 interface ProcessFigures {
 	wallS: number;
@@ -97,25 +91,10 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-async function startSandboxProcess(incidents: number): Promise<SandboxProcess> {
-	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
-	// Signed URLs live for a day: workflow B holds one for every round.
-	const args = ['--port', '0', '--seed', '1', '--incidents', String(incidents), '--events-per-incident', String(EVENTS_PER_INCIDENT), '--nights', '1', '--url-lifetime-ms', String(24 * 3600_000)];
-	const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	const info = JSON.parse(first) as { baseUrl: string; apiToken: string };
-	return { ...info, stop: () => child.kill('SIGTERM') };
-}
-
-async function api<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
-	const headers: Record<string, string> = { 'content-type': 'application/json' };
-	if (init.token) headers.Authorization = `Bearer ${init.token}`;
-	const response = await fetch(url, { ...init, headers });
-	if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}`);
+/** A GET of the sandbox's FireHydrant API. */
+async function api<T>(url: string, token: string): Promise<T> {
+	const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+	if (!response.ok) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
 	return (await response.json()) as T;
 }
 
@@ -334,27 +313,24 @@ export async function run(): Promise<void> {
 	if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'FireHydrant', 'FireHydrant.node.js'))) {
 		throw new Error('dist/ is missing: run through `npm run bench` (it builds first)');
 	}
-	const sandbox = await startSandboxProcess(incidents);
+	// Signed URLs live for a day: workflow B holds one for every round.
+	const sandbox = await startSandbox({
+		seed: 1,
+		fireHydrant: { incidents, eventsPerIncident: EVENTS_PER_INCIDENT, nights: 1, urlLifetimeMs: 24 * 3600_000 },
+	});
+	const apiToken = sandbox.fireHydrant.apiToken;
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-side-by-side-'));
 	try {
-		const generated = await api<{ data: Array<{ id: string; source: string }> }>(
-			`${sandbox.baseUrl}/v1/integrations/data_export/export_requests?per_page=200&status=completed`,
-			{ token: sandbox.apiToken },
-		);
-		const events = generated.data.find((request) => request.source === SOURCE);
+		const events = sandbox.fireHydrant.exportRequests.find((request) => request.source === SOURCE);
 		if (!events) throw new Error('the sandbox has no incident_event export');
-		const raw = await fetch(`${sandbox.baseUrl}/__sandbox/firehydrant/export-requests/${events.id}/raw`);
-		const report = withOlderVersions(await raw.text(), extraRows);
-		const added = await api<{ id: string }>(`${sandbox.baseUrl}/__sandbox/firehydrant/export-requests`, {
-			method: 'POST',
-			body: JSON.stringify({ source: SOURCE, bodyBase64: Buffer.from(report.body, 'utf8').toString('base64') }),
-		});
-		const signed = await api<{ url: string }>(`${sandbox.baseUrl}/v1/integrations/data_export/export_requests/${added.id}`, { token: sandbox.apiToken });
+		const report = withOlderVersions(sandbox.fireHydrant.rawCsv(events.id).toString('utf8'), extraRows);
+		const added = sandbox.fireHydrant.addExportRequest({ source: SOURCE, body: Buffer.from(report.body, 'utf8') });
+		const signed = await api<{ url: string }>(`${sandbox.baseUrl}/v1/integrations/data_export/export_requests/${added.id}`, apiToken);
 		process.stdout.write(`report: ${report.rows} rows, ${report.newest.size} distinct ids, ${mb(Buffer.byteLength(report.body))} MB of CSV\n`);
 
 		const home = await createN8nHome({ tarball: await packProject(PROJECT_ROOT) });
 		await importCredentials(home, [
-			{ id: 'sbsFh1', name: 'FireHydrant sandbox', type: 'fireHydrantApi', data: { apiToken: sandbox.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+			{ id: 'sbsFh1', name: 'FireHydrant sandbox', type: 'fireHydrantApi', data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
 		]);
 		await importWorkflows(home, workflows(home.packageName, added.id, signed.url));
 
@@ -399,7 +375,7 @@ export async function run(): Promise<void> {
 			);
 		}
 	} finally {
-		sandbox.stop();
+		await sandbox.close();
 		fs.rmSync(workDir, { recursive: true, force: true });
 		disposeN8nHarness();
 	}
