@@ -6,6 +6,7 @@
  */
 import { CsvError, Parser } from 'csv-parse';
 import type { InfoRecord } from 'csv-parse';
+import { isUtf8 } from 'node:buffer';
 import { pipeline, type Readable, type TransformCallback } from 'node:stream';
 
 /** One data row: the line it starts on, and its cells keyed by column name. */
@@ -14,6 +15,20 @@ export interface CsvRow {
 	line: number;
 	/** Cell text by column name, exactly as in the file (not trimmed; quoted line breaks kept). */
 	record: Record<string, string>;
+}
+
+/**
+ * Data rows in bulk, as {@link parseCsvBatches} yields them: every row the parser produced from one
+ * chunk of input. Handing rows over a chunk at a time instead of one `await` per row is what lets a
+ * caller shape 100,000 rows at the parser's own pace.
+ */
+export interface CsvBatch {
+	/** The final column names (see {@link uniqueColumnNames}); the same array in every batch. */
+	columns: readonly string[];
+	/** Cells of each row, in column order; a row always has exactly `columns.length` cells. */
+	rows: string[][];
+	/** 1-based physical line where each row starts, index for index with `rows`. */
+	lines: number[];
 }
 
 /** The input is not well-formed CSV; says where and why, without quoting cell contents. */
@@ -51,6 +66,14 @@ export interface CsvParseOptions {
 	 * accumulating the rest of the file into a single field; default 16 MiB.
 	 */
 	maxRecordSize?: number;
+	/**
+	 * Called for every row with cells whose bytes were not valid UTF-8: those bytes were read as
+	 * U+FFFD (the replacement character), so the caller can say so instead of passing the damage
+	 * on silently. `columns` names the affected cells. Only rows ending after the first invalid byte
+	 * of the input are looked at, so a file that is valid UTF-8 throughout (even one that contains
+	 * U+FFFD itself) never triggers it; a genuine U+FFFD after that byte counts as damage too.
+	 */
+	onInvalidUtf8?: (line: number, columns: string[]) => void;
 }
 
 /** Default for {@link CsvParseOptions.maxRecordSize}: far above any real incident row. */
@@ -79,23 +102,41 @@ const LINE_BREAK = /\r\n|\r|\n/g;
  *   stops early or fails. An error of the input itself (a connection cut mid-file) is rethrown
  *   unchanged, so callers can recognise and retry it; a stream that ends prematurely without
  *   error raises `ERR_STREAM_PREMATURE_CLOSE` rather than looking like a complete file.
+ *
+ * Hot paths (tens of thousands of rows) should use {@link parseCsvBatches}, which has the same
+ * rules but hands rows over a chunk at a time, as cell arrays.
  */
 export async function* parseCsvRows(
 	input: NodeJS.ReadableStream | Readable,
 	options: CsvParseOptions = {},
 ): AsyncGenerator<CsvRow> {
+	for await (const batch of parseCsvBatches(input, options)) {
+		for (let index = 0; index < batch.rows.length; index++) {
+			yield { line: batch.lines[index], record: toRecord(batch.rows[index], batch.columns) };
+		}
+	}
+}
+
+/**
+ * The data rows of a CSV stream, a parsed chunk at a time ({@link CsvBatch}), with exactly the
+ * rules of {@link parseCsvRows}. Rows before a malformed row are yielded before the error, as
+ * there. A batch holds what the parser made of one chunk of input (64 KiB from a file or socket),
+ * so memory stays bounded by the stream buffers, as with single rows.
+ */
+export async function* parseCsvBatches(
+	input: NodeJS.ReadableStream | Readable,
+	options: CsvParseOptions = {},
+): AsyncGenerator<CsvBatch> {
 	let columns: string[] = [];
 	let headerRead = false;
-	// Start line of every record the parser has produced but the loop has not consumed yet, in
-	// order (at most a buffer's worth, thanks to backpressure).
-	const pendingLines: number[] = [];
 	// Physical lines spanned by all records seen so far (each record plus its line break).
 	// Updated synchronously inside the parser, so it is exact even when an error cuts off
 	// records that were parsed but not yet consumed.
 	let linesOfRecords = 0;
 	const startLineOfNextRecord = (emptyLinesSoFar: number): number => 1 + linesOfRecords + emptyLinesSoFar;
+	const onInvalidUtf8 = options.onInvalidUtf8;
 
-	const parser = new InBandErrorParser({
+	const parser = new BatchingParser({
 		bom: true,
 		relax_column_count: true, // Cell counts are checked below, to report the row's start line.
 		skip_empty_lines: true,
@@ -116,8 +157,12 @@ export async function* parseCsvRows(
 					`row has ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}, header has ${columns.length}`,
 					CSV_RAGGED_ROW,
 				);
+			} else if (onInvalidUtf8 && info.bytes > parser.utf8.firstInvalidAt) {
+				// The row ends after the first invalid byte: a U+FFFD in it may stand for bad bytes.
+				const damaged = damagedColumns(cells, columns);
+				if (damaged) onInvalidUtf8(line, damaged);
 			}
-			pendingLines.push(line);
+			parser.recordLine(line);
 			return cells;
 		},
 	});
@@ -127,16 +172,16 @@ export async function* parseCsvRows(
 
 	try {
 		let isHeader = true;
-		for await (const item of parser as AsyncIterable<string[] | ParseFailure>) {
+		for await (const item of parser as AsyncIterable<RecordBatch | ParseFailure>) {
 			if (item instanceof ParseFailure) throw item.error;
-			const cells = item;
-			const line = pendingLines.shift() ?? 0;
+			let { records, lines } = item;
 			if (isHeader) {
 				isHeader = false;
 				options.onHeader?.([...columns]);
-				continue;
+				records = records.slice(1);
+				lines = lines.slice(1);
 			}
-			yield { line, record: toRecord(cells, columns) };
+			if (records.length > 0) yield { columns, rows: records, lines };
 		}
 	} catch (error) {
 		throw withLineNumber(error, startLineOfNextRecord);
@@ -145,29 +190,155 @@ export async function* parseCsvRows(
 	}
 }
 
+/** Columns whose cell holds U+FFFD, or undefined when none does. */
+function damagedColumns(cells: string[], columns: string[]): string[] | undefined {
+	let damaged: string[] | undefined;
+	for (let index = 0; index < cells.length; index++) {
+		if (cells[index].includes('\uFFFD')) (damaged ??= []).push(columns[index]);
+	}
+	return damaged;
+}
+
 /** Marks, in the record stream, the point where parsing failed. */
 class ParseFailure {
 	constructor(readonly error: unknown) {}
 }
 
+/** What the parser makes of one chunk of input: its records (the header among them) and their lines. */
+interface RecordBatch {
+	records: string[][];
+	lines: number[];
+}
+
 /**
- * csv-parse's stream, except that a parse error is delivered in order, after the records that
- * precede it, instead of destroying the stream (which would discard records already parsed
- * but not yet read, making it depend on chunk boundaries whether the rows before a bad row are
- * seen). After a failure the writable side is never acknowledged again, which stops reading
- * the input until the consumer destroys the stream.
+ * Watches the raw bytes for anything that is not valid UTF-8 (which the decoder turns into U+FFFD
+ * without a word) and remembers where the first such byte is. A character cut in two by a chunk
+ * boundary is carried over and checked with the next chunk. Valid input costs one native check
+ * per chunk (`buffer.isUtf8`); only the chunk holding the first invalid byte is scanned in JS.
  */
-class InBandErrorParser extends Parser {
+class Utf8Watch {
+	/** Input offset of the first byte that is not valid UTF-8; Infinity while there is none. */
+	firstInvalidAt = Infinity;
+	/** Input bytes checked so far (the carried-over tail included). */
+	private offset = 0;
+	private carry: Buffer | undefined;
+
+	check(chunk: Buffer): void {
+		if (this.firstInvalidAt !== Infinity) return;
+		const start = this.offset - (this.carry?.length ?? 0);
+		const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+		this.offset += chunk.length;
+		const complete = bytes.length - incompleteTail(bytes);
+		this.carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
+		const body = bytes.subarray(0, complete);
+		if (!isUtf8(body)) this.firstInvalidAt = start + Math.max(0, firstInvalidUtf8(body));
+	}
+
+	/** At the end of the input, a character still cut off is invalid too. */
+	end(): void {
+		if (this.carry && this.firstInvalidAt === Infinity) this.firstInvalidAt = this.offset - this.carry.length;
+		this.carry = undefined;
+	}
+}
+
+/** Second-byte range of each UTF-8 lead byte that needs one other than 80–BF (RFC 3629). */
+function secondByteRange(lead: number): [number, number] {
+	if (lead === 0xe0) return [0xa0, 0xbf];
+	if (lead === 0xed) return [0x80, 0x9f];
+	if (lead === 0xf0) return [0x90, 0xbf];
+	if (lead === 0xf4) return [0x80, 0x8f];
+	return [0x80, 0xbf];
+}
+
+/** Index of the first byte of `bytes` that does not start a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Buffer): number {
+	for (let index = 0; index < bytes.length; ) {
+		const lead = bytes[index];
+		if (lead < 0x80) {
+			index++;
+			continue;
+		}
+		const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+		if (length === 0 || index + length > bytes.length) return index;
+		const [low, high] = secondByteRange(lead);
+		if (bytes[index + 1] < low || bytes[index + 1] > high) return index;
+		for (let next = 2; next < length; next++) {
+			if ((bytes[index + next] & 0xc0) !== 0x80) return index;
+		}
+		index += length;
+	}
+	return -1;
+}
+
+/**
+ * Bytes at the end of `bytes` that begin a multi-byte character without completing it (0-3); an
+ * invalid sequence there is left to the validity check.
+ */
+function incompleteTail(bytes: Buffer): number {
+	for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+		const byte = bytes[bytes.length - back];
+		if ((byte & 0xc0) === 0x80) continue; // continuation byte: look further back
+		const expected = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+		return expected > back ? back : 0;
+	}
+	return 0;
+}
+
+/**
+ * csv-parse's stream, with two changes:
+ * - the records parsed from one chunk are pushed as ONE item (a {@link RecordBatch}), so the
+ *   consumer pays one stream read and one `await` per chunk instead of per row;
+ * - a parse error is delivered in order, after the records that precede it, instead of destroying
+ *   the stream (which would discard records already parsed but not yet read, making it depend on
+ *   chunk boundaries whether the rows before a bad row are seen). After a failure the writable
+ *   side is never acknowledged again, which stops reading the input until the consumer destroys
+ *   the stream.
+ * It also watches the input bytes for invalid UTF-8 ({@link Utf8Watch}) before they are parsed.
+ */
+class BatchingParser extends Parser {
+	readonly utf8 = new Utf8Watch();
 	private failed = false;
+	/** Records of the chunk being parsed; undefined outside of _transform/_flush. */
+	private pending: RecordBatch | undefined;
+
+	recordLine(line: number): void {
+		this.pending?.lines.push(line);
+	}
+
+	override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+		if (this.pending && chunk !== null) {
+			this.pending.records.push(chunk as string[]);
+			return true;
+		}
+		if (chunk === null) this.release();
+		return super.push(chunk, encoding);
+	}
 
 	override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
 		if (this.failed) return;
-		super._transform(chunk, encoding, (error?: Error | null) => this.settle(error, callback));
+		if (Buffer.isBuffer(chunk)) this.utf8.check(chunk);
+		this.pending = { records: [], lines: [] };
+		super._transform(chunk, encoding, (error?: Error | null) => {
+			this.release();
+			this.settle(error, callback);
+		});
 	}
 
 	override _flush(callback: TransformCallback): void {
 		if (this.failed) return;
-		super._flush((error?: Error | null) => this.settle(error, callback));
+		this.utf8.end();
+		this.pending = { records: [], lines: [] };
+		super._flush((error?: Error | null) => {
+			this.release();
+			this.settle(error, callback);
+		});
+	}
+
+	/** Hands the records parsed so far on, as one item. */
+	private release(): void {
+		const batch = this.pending;
+		this.pending = undefined;
+		if (batch && batch.records.length > 0) super.push(batch);
 	}
 
 	private settle(error: Error | null | undefined, callback: TransformCallback): void {
@@ -176,8 +347,8 @@ class InBandErrorParser extends Parser {
 			return;
 		}
 		this.failed = true;
-		this.push(new ParseFailure(error));
-		this.push(null);
+		super.push(new ParseFailure(error));
+		super.push(null);
 	}
 }
 
@@ -237,7 +408,7 @@ export function uniqueColumnNames(headerCells: ReadonlyArray<string>): string[] 
 	});
 }
 
-function toRecord(cells: string[], columns: string[]): Record<string, string> {
+function toRecord(cells: string[], columns: readonly string[]): Record<string, string> {
 	const record: Record<string, string> = {};
 	for (let index = 0; index < columns.length; index++) {
 		const name = columns[index];

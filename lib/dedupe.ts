@@ -17,8 +17,15 @@ export function instantOf(value: string | null | undefined): number | undefined 
 }
 
 interface Candidate<T> {
-	instant: number | undefined;
+	updatedAt: string | null | undefined;
+	/** Epoch ms of `updatedAt`, worked out only when a second offer of the key needs it; null: none. */
+	instant?: number | null;
 	value: T;
+}
+
+function candidateInstant(candidate: Candidate<unknown>): number | undefined {
+	if (candidate.instant === undefined) candidate.instant = instantOf(candidate.updatedAt) ?? null;
+	return candidate.instant ?? undefined;
 }
 
 /**
@@ -28,27 +35,58 @@ interface Candidate<T> {
  * differently across exports (`…Z` vs `…+00:00`, with or without fraction, Rails' `UTC` form).
  * When the timestamps are equal, or either is missing or unparseable, the later offer wins:
  * callers offer records in export order, and a later export is a newer snapshot of the same
- * record even when the vendor did not bump its timestamp.
+ * record even when the vendor did not bump its timestamp. A timestamp is parsed only when its key
+ * is offered again (most keys are offered once).
  *
  * `values()` lists keys in the order they were first offered, so output order stays stable
  * and follows the source even when a record is replaced by a newer version.
+ *
+ * `checkpoint()` / `rollback()` / `commit()` let a caller offer values as they stream in (a report
+ * read row by row) and still undo them all when the stream turns out incomplete; the undo record
+ * holds one entry per key touched since the checkpoint, never one per offer.
  */
 export class NewestWins<T> {
 	private readonly entries = new Map<string, Candidate<T>>();
+	/** Since the checkpoint: each touched key's candidate before it was first touched (undefined: new key). */
+	private undo: Map<string, Candidate<T> | undefined> | undefined;
 
 	/**
 	 * Offers a value; returns true when it was kept (new key, or at least as new as the
 	 * current one) and false when an already-kept value is strictly newer.
 	 */
 	offer(key: string, updatedAt: string | null | undefined, value: T): boolean {
-		const instant = instantOf(updatedAt);
 		const current = this.entries.get(key);
-		if (current && current.instant !== undefined && instant !== undefined && instant < current.instant) {
-			return false;
+		const candidate: Candidate<T> = { updatedAt, value };
+		if (current) {
+			const currentInstant = candidateInstant(current);
+			const instant = candidateInstant(candidate);
+			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant) return false;
 		}
+		if (this.undo && !this.undo.has(key)) this.undo.set(key, current);
 		// Map.set on an existing key keeps its original position: first-appearance order.
-		this.entries.set(key, { instant, value });
+		this.entries.set(key, candidate);
 		return true;
+	}
+
+	/** Starts recording what the following offers change, for {@link rollback}. */
+	checkpoint(): void {
+		this.undo = new Map();
+	}
+
+	/** Undoes every offer since the last {@link checkpoint}, order of first appearance included. */
+	rollback(): void {
+		const undo = this.undo;
+		this.undo = undefined;
+		if (!undo) return;
+		for (const [key, previous] of undo) {
+			if (previous === undefined) this.entries.delete(key);
+			else this.entries.set(key, previous);
+		}
+	}
+
+	/** Keeps the offers since the last {@link checkpoint} and stops recording. */
+	commit(): void {
+		this.undo = undefined;
 	}
 
 	/** Number of distinct keys kept. */

@@ -29,3 +29,35 @@ export function parseJsonCell(text: string): JsonCellResult {
 		return { ok: false, error: `not valid JSON: ${short}` };
 	}
 }
+
+/** Default bounds of {@link JsonCellMemo}. */
+const MEMO_MAX_ENTRIES = 2048;
+const MEMO_MAX_TEXT_LENGTH = 64 * 1024;
+
+/**
+ * {@link parseJsonCell} that parses each distinct text once and hands out the SAME value for
+ * every cell with that text. Exports repeat JSON verbatim on many rows (FireHydrant writes one of a
+ * handful of per-type schemas into `event_details_schema` on every event row): sharing the parsed
+ * value saves the parse and, above all, the memory of one object tree per row; n8n's stored
+ * executions (`flatted`) keep a shared object once as well.
+ *
+ * Callers must treat the values as read-only, as n8n nodes treat their input items.
+ * Memory is bounded: at most `maxEntries` texts (each at most `maxTextLength` characters) are
+ * remembered, the first ones met; texts past the bound are parsed every time.
+ */
+export class JsonCellMemo {
+	private readonly known = new Map<string, JsonCellResult>();
+
+	constructor(
+		private readonly maxEntries = MEMO_MAX_ENTRIES,
+		private readonly maxTextLength = MEMO_MAX_TEXT_LENGTH,
+	) {}
+
+	parse(text: string): JsonCellResult {
+		const known = this.known.get(text);
+		if (known !== undefined) return known;
+		const result = parseJsonCell(text);
+		if (this.known.size < this.maxEntries && text.length <= this.maxTextLength) this.known.set(text, result);
+		return result;
+	}
+}

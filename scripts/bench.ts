@@ -10,6 +10,7 @@ const SUITES: Record<string, Suite> = {
 	'incident-io': async () => await import('./bench/incident-io'),
 	opslevel: async () => await import('./bench/opslevel'),
 	'firehydrant-rest': async () => await import('./bench/firehydrant-rest'),
+	'n8n-side-by-side': async () => await import('./bench/n8n-side-by-side'),
 };
 
 async function main(): Promise<void> {

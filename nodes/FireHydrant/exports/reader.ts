@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { CsvFormatError, parseCsvRows, type CsvRow } from '../../../lib/csv';
+import { CsvFormatError } from '../../../lib/csv';
 import { toNodeError } from '../../../lib/errors';
 import { redactUrl } from '../../../lib/redact';
 import { DEFAULT_RETRY_POLICY, isTransientNetworkError, retryDelayMs } from '../../../lib/retry';
@@ -138,24 +138,4 @@ export async function withReportStream<T>(
 			throw toNodeError(node, error);
 		}
 	}
-}
-
-/**
- * Parses the whole report, or nothing: rows are handed over only once the file was read to its
- * end. Each record is mapped as it is parsed, so only the mapped rows are held, never the raw
- * records beside them.
- */
-export async function readReportRows<T>(
-	client: FireHydrantClient,
-	node: INode,
-	exportRequest: ExportRequest,
-	policy: DownloadPolicy,
-	mapRow: (row: CsvRow) => T,
-): Promise<{ status: 'read'; rows: T[]; request: ExportRequest } | { status: 'expunged' }> {
-	const result = await withReportStream(client, node, exportRequest, policy, async (stream, request) => {
-		const rows: T[] = [];
-		for await (const row of parseCsvRows(stream)) rows.push(mapRow(row));
-		return { rows, request };
-	});
-	return result.status === 'read' ? { status: 'read', ...result.value } : result;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isoDurationToSeconds } from '../../../lib/iso-duration';
-import { parseJsonCell } from '../../../lib/json-cells';
+import { JsonCellMemo } from '../../../lib/json-cells';
 import { JSON_COLUMNS } from '../constants';
 
 export interface RowShapeOptions {
@@ -24,38 +24,159 @@ export interface ShapedRow {
 
 const JSON_COLUMN_SET = new Set<string>(JSON_COLUMNS);
 
+/** Where a row came from: `_source` and `_exportRequestId`. */
+export interface RowMeta {
+	source: string;
+	exportRequestId: string;
+}
+
+/**
+ * What every report of one run shares while its rows are shaped: one {@link JsonCellMemo} per
+ * JSON column (a schema text repeated on every row is parsed once and its value shared), and one
+ * {@link RepeatedText} per column (repeated cells such as account, organization, incident id or
+ * event type share one string instead of one copy per row).
+ */
+export class ShapingMemory {
+	private readonly json = new Map<string, JsonCellMemo>();
+	private readonly texts = new Map<string, RepeatedText>();
+
+	jsonMemo(column: string): JsonCellMemo {
+		let memo = this.json.get(column);
+		if (!memo) this.json.set(column, (memo = new JsonCellMemo()));
+		return memo;
+	}
+
+	repeatedText(column: string): RepeatedText {
+		let texts = this.texts.get(column);
+		if (!texts) this.texts.set(column, (texts = new RepeatedText()));
+		return texts;
+	}
+}
+
+/** Cells looked up before {@link RepeatedText} judges whether a column repeats. */
+const REPEAT_SAMPLE = 1000;
+/** Share of those that must be repeats for the column to stay shared. */
+const REPEAT_SHARE = 0.5;
+/** Most distinct texts remembered per column. */
+const REPEAT_MAX_ENTRIES = 100_000;
+
+/**
+ * One instance per distinct text of a column whose cells mostly repeat. The CSV parser makes a
+ * new string for every cell; for a column like `organization_id` that is 100,000 copies of one
+ * value. A column that turns out not to repeat (ids, timestamps) is let go after a sample, so it
+ * costs nothing beyond its first {@link REPEAT_SAMPLE} cells.
+ */
+export class RepeatedText {
+	private known: Map<string, string> | undefined = new Map();
+	private looked = 0;
+	private repeats = 0;
+
+	share(text: string): string {
+		const known = this.known;
+		if (!known) return text;
+		const same = known.get(text);
+		this.looked++;
+		if (same !== undefined) {
+			this.repeats++;
+			return same;
+		}
+		if (this.looked === REPEAT_SAMPLE && this.repeats < REPEAT_SAMPLE * REPEAT_SHARE) {
+			this.known = undefined;
+		} else if (known.size < REPEAT_MAX_ENTRIES) {
+			known.set(text, text);
+		}
+		return text;
+	}
+}
+
+/** How a column's cells are turned into values. */
+const enum CellKind {
+	Text,
+	Json,
+	Duration,
+}
+
+interface ColumnPlan {
+	name: string;
+	kind: CellKind;
+	texts: RepeatedText;
+	json?: JsonCellMemo;
+}
+
+/**
+ * Shapes the rows of one report (one header) into output rows: the plan per column is worked out
+ * once, and each row is built straight from its cells into one object, in column order.
+ * A JSON cell that does not parse stays text, is listed in the row's `_invalidJsonColumns`, and
+ * counted in {@link invalidJsonCells} so one bad cell never fails a whole run.
+ */
+export class ExportRowShaper {
+	/** Per column: cells meant to be JSON that were not, over every row shaped. */
+	readonly invalidJsonCells = new Map<string, number>();
+	private readonly plan: ColumnPlan[];
+	private readonly unsafeColumnName: boolean;
+
+	constructor(
+		columns: readonly string[],
+		private readonly meta: RowMeta,
+		private readonly options: RowShapeOptions,
+		memory: ShapingMemory = new ShapingMemory(),
+	) {
+		this.plan = columns.map((name) => {
+			const json = options.parseJsonColumns && JSON_COLUMN_SET.has(name);
+			const kind = json ? CellKind.Json : name === 'active_duration' && options.durationToSeconds ? CellKind.Duration : CellKind.Text;
+			return { name, kind, texts: memory.repeatedText(name), json: json ? memory.jsonMemo(name) : undefined };
+		});
+		// A column called "__proto__" must become data, not replace the row's prototype.
+		this.unsafeColumnName = columns.includes('__proto__');
+	}
+
+	shape(cells: readonly string[]): IDataObject {
+		const json: IDataObject = {};
+		const emptyAsNull = this.options.emptyAsNull;
+		let invalid: string[] | undefined;
+		for (let index = 0; index < this.plan.length; index++) {
+			const column = this.plan[index];
+			const cell = cells[index];
+			let value: IDataObject[string];
+			if (cell === '') {
+				value = emptyAsNull ? null : '';
+			} else if (column.kind === CellKind.Json) {
+				const parsed = (column.json as JsonCellMemo).parse(cell);
+				if (parsed.ok) {
+					value = parsed.value as IDataObject[string];
+				} else {
+					value = column.texts.share(cell);
+					(invalid ??= []).push(column.name);
+					this.invalidJsonCells.set(column.name, (this.invalidJsonCells.get(column.name) ?? 0) + 1);
+				}
+			} else {
+				value = column.texts.share(cell);
+			}
+			if (this.unsafeColumnName && column.name === '__proto__') {
+				Object.defineProperty(json, column.name, { value, enumerable: true, writable: true, configurable: true });
+			} else {
+				json[column.name] = value;
+			}
+			if (column.kind === CellKind.Duration) {
+				json.active_duration_seconds = cell === '' ? null : (isoDurationToSeconds(cell) ?? null);
+			}
+		}
+		json._source = this.meta.source;
+		json._exportRequestId = this.meta.exportRequestId;
+		if (invalid) json._invalidJsonColumns = invalid;
+		return json;
+	}
+}
+
 /**
  * One CSV record as a row: its columns (values as the options say), `_source` and
  * `_exportRequestId`. A JSON cell that does not parse stays text and is listed in
- * `_invalidJsonColumns` so one bad cell never fails a whole run.
+ * `_invalidJsonColumns` so one bad cell never fails a whole run. (For many rows of one report,
+ * {@link ExportRowShaper} does the same without working the plan out per row.)
  */
-export function shapeExportRow(
-	record: Record<string, string>,
-	meta: { source: string; exportRequestId: string },
-	options: RowShapeOptions,
-): ShapedRow {
-	const json: IDataObject = {};
-	const invalidJsonColumns: string[] = [];
-	for (const [column, cell] of Object.entries(record)) {
-		if (cell === '' && options.emptyAsNull) {
-			json[column] = null;
-		} else if (options.parseJsonColumns && JSON_COLUMN_SET.has(column) && cell !== '') {
-			const parsed = parseJsonCell(cell);
-			if (parsed.ok) {
-				json[column] = parsed.value as IDataObject[string];
-			} else {
-				json[column] = cell;
-				invalidJsonColumns.push(column);
-			}
-		} else {
-			json[column] = cell;
-		}
-		if (column === 'active_duration' && options.durationToSeconds) {
-			json.active_duration_seconds = cell === '' ? null : (isoDurationToSeconds(cell) ?? null);
-		}
-	}
-	json._source = meta.source;
-	json._exportRequestId = meta.exportRequestId;
-	if (invalidJsonColumns.length > 0) json._invalidJsonColumns = invalidJsonColumns;
-	return { json, invalidJsonColumns };
+export function shapeExportRow(record: Record<string, string>, meta: RowMeta, options: RowShapeOptions): ShapedRow {
+	const columns = Object.keys(record);
+	const shaper = new ExportRowShaper(columns, meta, options);
+	const json = shaper.shape(columns.map((column) => record[column]));
+	return { json, invalidJsonColumns: [...shaper.invalidJsonCells.keys()] };
 }

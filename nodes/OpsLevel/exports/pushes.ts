@@ -10,7 +10,7 @@ import { ERROR_MESSAGES, type PushType } from '../constants';
 import type { OpsLevelBucket } from '../transport';
 import { parseInstant } from '../../../lib/time';
 import { comparePushOrder, pushOrderKey, pushTimestamp, tablePrefix, type Drop } from './keys';
-import { isDeletion, packRecord, shapeRecord, unpackRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
+import { isDeletion, packCells, packedRowJson, shapeRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
 
 export interface Push {
 	pushType: PushType;
@@ -160,17 +160,26 @@ export async function* currentState(
 			for (const name of names) columns.add(name);
 			file = { meta, columns: names };
 		};
-		// Straight from each file's row stream (no intermediate generator): this loop is the hot path.
+		// Straight from each file's parsed chunks (no per-row generator): this loop is the hot path.
 		for (const { key } of push.drops) {
-			for await (const { record, line } of bucket.readRows(key, { itemIndex: options.itemIndex, onHeader })) {
-				const id = requireId(node, record, key, line, options.itemIndex);
-				const deleted = isDeletion(record);
-				if (deleted && !options.includeDeleted) {
-					live.delete(id);
-					continue;
+			for await (const batch of bucket.readRowBatches(key, { itemIndex: options.itemIndex, onHeader })) {
+				const idIndex = batch.columns.indexOf('id');
+				const deletedAtIndex = batch.columns.indexOf('deleted_at');
+				for (let index = 0; index < batch.rows.length; index++) {
+					const cells = batch.rows[index];
+					const id = idIndex < 0 ? undefined : cells[idIndex];
+					if (id === undefined || id === '' || id === 'NULL') {
+						throw new NodeOperationError(node, ERROR_MESSAGES.missingId(key, batch.lines[index]), { itemIndex: options.itemIndex });
+					}
+					const deletedAt = deletedAtIndex < 0 ? '' : cells[deletedAtIndex];
+					const deleted = deletedAt !== '' && deletedAt !== 'NULL';
+					if (deleted && !options.includeDeleted) {
+						live.delete(id);
+						continue;
+					}
+					// Raw cells packed in one string, shaped only on the way out: the least to hold per live row.
+					live.set(id, { cells: packCells(cells), file, deleted });
 				}
-				// Raw cells packed in one string, shaped only on the way out: the least to hold per live row.
-				live.set(id, { cells: packRecord(record, file.columns), file, deleted });
 			}
 		}
 	}
@@ -178,8 +187,7 @@ export async function* currentState(
 	let emitted = 0;
 	for (const { cells, file, deleted } of live.values()) {
 		if (options.limit !== undefined && emitted >= options.limit) return;
-		const row = shapeRecord(unpackRecord(cells, file.columns), options.shape);
-		yield toItemJson(row, file.meta, { deleted, columns: allColumns });
+		yield packedRowJson(cells, file.columns, options.shape, file.meta, deleted, allColumns);
 		emitted++;
 	}
 }

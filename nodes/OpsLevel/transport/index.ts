@@ -19,7 +19,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-import { CsvFormatError, parseCsvRows, type CsvRow } from '../../../lib/csv';
+import { CsvFormatError, parseCsvBatches, parseCsvRows, type CsvBatch, type CsvRow } from '../../../lib/csv';
 import { walkPages } from '../../../lib/pages';
 import { vendorApiError, type VendorApi } from '../../../lib/transport';
 import {
@@ -359,6 +359,19 @@ export class OpsLevelBucket {
 	 * the object. An empty object (zero bytes) has no rows.
 	 */
 	async *readRows(key: string, options: { itemIndex?: number; onHeader?: (columns: string[]) => void } = {}): AsyncGenerator<CsvRow> {
+		yield* this.readCsv(key, options, parseCsvRows);
+	}
+
+	/** {@link readRows} a parsed chunk at a time ({@link CsvBatch}), for loops over many rows. */
+	async *readRowBatches(key: string, options: { itemIndex?: number; onHeader?: (columns: string[]) => void } = {}): AsyncGenerator<CsvBatch> {
+		yield* this.readCsv(key, options, parseCsvBatches);
+	}
+
+	private async *readCsv<T>(
+		key: string,
+		options: { itemIndex?: number; onHeader?: (columns: string[]) => void },
+		parse: (input: Readable, parseOptions: { onHeader?: (columns: string[]) => void }) => AsyncGenerator<T>,
+	): AsyncGenerator<T> {
 		let body: Readable;
 		try {
 			const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -373,7 +386,7 @@ export class OpsLevelBucket {
 		const gunzip = createGunzip();
 		pipeline(body, gunzip, () => undefined);
 		try {
-			yield* parseCsvRows(gunzip, { onHeader: options.onHeader });
+			yield* parse(gunzip, { onHeader: options.onHeader });
 		} catch (error) {
 			throw this.readError(error, key, options.itemIndex);
 		} finally {

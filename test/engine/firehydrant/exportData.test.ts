@@ -233,6 +233,50 @@ describe('FireHydrant bad input, each with a clear message and nothing lost', ()
 		expect(expected.length).toBeGreaterThan(500);
 	});
 
+	it('a download cut mid-file while deduplicating: the partial read is undone, the newest versions win', async () => {
+		const header = 'id,account_id,organization_id,created_at,updated_at,incident_id,created_by_name,type,event_details_schema,event_details';
+		const row = (id: string, updatedAt: string, note: string) => `${id},acc,org,2024-05-01T10:00:00Z,${updatedAt},inc-1,Bot,Note,{},"{""body"":""${note}""}"`;
+		// ev-1 twice in this report (older version last), and in an older report with an older version.
+		const older = sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident_event-20220525',
+			body: [header, row('ev-1', '2024-05-01T11:00:00Z', 'old report'), ''].join('\n'),
+		});
+		const lines = [header, row('ev-1', '2024-05-01T12:00:00Z', 'newest')];
+		for (let index = 2; index <= 60; index++) lines.push(row(`ev-${index}`, '2024-05-01T12:00:00Z', `row ${index}`));
+		lines.push(row('ev-1', '2024-05-01T10:30:00Z', 'older copy, later in the file'), '');
+		const target = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident_event-20220525', body: lines.join('\n') });
+		sandbox.fireHydrant.faults.cutDownload(target.id, { times: 2, afterBytes: 3000 });
+		const result = await runFireHydrant(sandbox, getRows({ selectBy: 'ids', exportRequestIds: `${older.id},${target.id}` }));
+		expect(result.status).toBe('success');
+		const rows = rowsOf(result);
+		expect(rows.map((item) => item.id)).toEqual(Array.from({ length: 60 }, (_, index) => `ev-${index + 1}`));
+		expect(rows[0]).toMatchObject({ updated_at: '2024-05-01T12:00:00Z', event_details: { body: 'newest' }, _exportRequestId: target.id });
+	});
+
+	it('cells with bytes that are not valid UTF-8 are counted in a hint naming the report and line', async () => {
+		const body = Buffer.concat([
+			Buffer.from('id,account_id,organization_id,created_at,updated_at,incident_id,created_by_name,type,event_details_schema,event_details\n', 'utf8'),
+			Buffer.from('ev-1,acc,org,2024-05-01T10:00:00Z,2024-05-01T10:00:00Z,inc-1,Zoë,Note,{},"{""body"":""ok \uFFFD""}"\n', 'utf8'),
+			Buffer.from('ev-2,acc,org,2024-05-01T10:00:00Z,2024-05-01T10:00:00Z,inc-1,Zo', 'utf8'),
+			Buffer.from([0xeb]), // Latin-1 "ë": not UTF-8
+			Buffer.from(',Note,{},"{""body"":""caf', 'utf8'),
+			Buffer.from([0xe9]),
+			Buffer.from('""}"\n', 'utf8'),
+		]);
+		const target = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident_event-20220525', body });
+		const result = await runFireHydrant(sandbox, getRows({ selectBy: 'ids', exportRequestIds: target.id }));
+		expect(result.status).toBe('success');
+		const rows = rowsOf(result);
+		expect(rows.map((row) => row.created_by_name)).toEqual(['Zoë', 'Zo\uFFFD']);
+		expect(rows[1].event_details).toEqual({ body: 'caf\uFFFD' });
+		const hints = result.hints(NODE_NAME).map((hint) => hint.message);
+		const utf8 = hints.filter((message) => message.includes('UTF-8'));
+		expect(utf8).toHaveLength(1);
+		expect(utf8[0]).toMatch(/^2 cell\(s\) in export request /);
+		expect(utf8[0]).toContain(target.id);
+		expect(utf8[0]).toContain('line 3');
+	});
+
 	it('reads CSV with a BOM, CRLF, quoted newlines, commas and quotes', async () => {
 		const target = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident_event-20220525', body: EDGE_CASE_CSV });
 		const result = await runFireHydrant(sandbox, getRows({ selectBy: 'ids', exportRequestIds: target.id }));

@@ -1,4 +1,4 @@
-import { shapeExportRow, DEFAULT_ROW_SHAPE } from '../../../nodes/FireHydrant/exports/rows';
+import { DEFAULT_ROW_SHAPE, ExportRowShaper, ShapingMemory, shapeExportRow } from '../../../nodes/FireHydrant/exports/rows';
 import { identifySource, isSourceSelected } from '../../../nodes/FireHydrant/exports/sources';
 
 const meta = { source: 'incident_event', exportRequestId: 'er-1' };
@@ -60,6 +60,42 @@ describe('shapeExportRow', () => {
 	it('leaves JSON columns as text when parsing is off', () => {
 		const { json } = shapeExportRow({ tags: '["a"]' }, meta, { ...DEFAULT_ROW_SHAPE, parseJsonColumns: false });
 		expect(json.tags).toBe('["a"]');
+	});
+});
+
+describe('ExportRowShaper', () => {
+	const columns = ['id', 'organization_id', 'type', 'event_details_schema', 'event_details', 'active_duration'];
+	const schema = '{"type":"object","properties":{"new_status":{"type":["string"]}}}';
+
+	it('shapes cells in column order like shapeExportRow, and counts invalid JSON per column', () => {
+		const shaper = new ExportRowShaper(columns, meta, DEFAULT_ROW_SHAPE);
+		const row = shaper.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', 'PT1M']);
+		expect(Object.keys(row)).toEqual([...columns, 'active_duration_seconds', '_source', '_exportRequestId']);
+		expect(row).toEqual(
+			shapeExportRow(
+				{ id: 'ev-1', organization_id: 'org', type: 'IncidentStatus', event_details_schema: schema, event_details: '{"new_status":"mitigated"}', active_duration: 'PT1M' },
+				meta,
+				DEFAULT_ROW_SHAPE,
+			).json,
+		);
+		const bad = shaper.shape(['ev-2', 'org', 'Note', schema, '{"body": oops', '']);
+		expect(bad._invalidJsonColumns).toEqual(['event_details']);
+		expect(bad.active_duration).toBeNull();
+		expect([...shaper.invalidJsonCells]).toEqual([['event_details', 1]]);
+	});
+
+	it('parses a repeated schema text once: every row (of every report of the run) shares one value', () => {
+		const memory = new ShapingMemory();
+		const first = new ExportRowShaper(columns, meta, DEFAULT_ROW_SHAPE, memory);
+		const second = new ExportRowShaper(columns, { source: 'incident_event', exportRequestId: 'er-2' }, DEFAULT_ROW_SHAPE, memory);
+		const a = first.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', '']);
+		const b = first.shape(['ev-2', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);
+		const c = second.shape(['ev-3', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);
+		expect(a.event_details_schema).toEqual({ type: 'object', properties: { new_status: { type: ['string'] } } });
+		expect(b.event_details_schema).toBe(a.event_details_schema);
+		expect(c.event_details_schema).toBe(a.event_details_schema);
+		expect(a.event_details).toEqual({ new_status: 'mitigated' });
+		expect(c._exportRequestId).toBe('er-2');
 	});
 });
 

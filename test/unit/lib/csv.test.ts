@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-import { CSV_RAGGED_ROW, CsvFormatError, parseCsvRows, uniqueColumnNames, type CsvRow } from '../../../lib/csv';
+import { CSV_RAGGED_ROW, CsvFormatError, parseCsvBatches, parseCsvRows, uniqueColumnNames, type CsvRow } from '../../../lib/csv';
 
 /** A byte stream of `text`, optionally cut into chunks of `chunkSize` bytes (to split quotes, CRLF and UTF-8). */
 function streamOf(text: string, chunkSize?: number): Readable {
@@ -250,6 +250,71 @@ describe('parseCsvRows', () => {
 		expect(rowsProduced).toBeLessThan(totalRows / 10);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(input.destroyed).toBe(true);
+	});
+});
+
+describe('parseCsvRows and invalid UTF-8', () => {
+	/** Every (line, columns) the parser reports as holding bytes that are not UTF-8, and the rows. */
+	async function damage(bytes: Buffer, chunkSize = bytes.length): Promise<{ reports: Array<[number, string[]]>; rows: CsvRow[] }> {
+		const chunks: Buffer[] = [];
+		for (let offset = 0; offset < bytes.length; offset += chunkSize) chunks.push(bytes.subarray(offset, offset + chunkSize));
+		const reports: Array<[number, string[]]> = [];
+		const rows: CsvRow[] = [];
+		const input = Readable.from(chunks, { objectMode: false });
+		for await (const row of parseCsvRows(input, { onInvalidUtf8: (line, columns) => reports.push([line, columns]) })) rows.push(row);
+		return { reports, rows };
+	}
+
+	it('names the line and the columns of cells whose bytes are not valid UTF-8 (read as U+FFFD)', async () => {
+		const bytes = Buffer.concat([
+			Buffer.from('id,name,note\n1,alpha,fine\n2,', 'utf8'),
+			Buffer.from([0x62, 0xe9, 0x74, 0x61]), // "béta" in Latin-1: 0xE9 alone is not UTF-8
+			Buffer.from(',"two\nlines"\n3,', 'utf8'),
+			Buffer.from([0xff]),
+			Buffer.from(',', 'utf8'),
+			Buffer.from([0xc3]), // a lead byte cut off by the end of the cell
+			Buffer.from('\n4,gamma,ok\n', 'utf8'),
+		]);
+		for (const chunkSize of [bytes.length, 1, 7]) {
+			const { reports, rows } = await damage(bytes, chunkSize);
+			expect(reports).toEqual([
+				[3, ['name']],
+				[5, ['name', 'note']],
+			]);
+			expect(rows.map((row) => row.record.name)).toEqual(['alpha', 'b\uFFFDta', '\uFFFD', 'gamma']);
+		}
+	});
+
+	it('reports nothing for valid UTF-8, even with characters cut by chunk boundaries or a U+FFFD of its own', async () => {
+		const bytes = Buffer.from('id,name\n1,Zoë 東京 🚒\n2,a real \uFFFD in the data\n', 'utf8');
+		for (const chunkSize of [bytes.length, 1, 2, 3, 5]) {
+			const { reports, rows } = await damage(bytes, chunkSize);
+			expect(reports).toEqual([]);
+			expect(rows.map((row) => row.record.name)).toEqual(['Zoë 東京 🚒', 'a real \uFFFD in the data']);
+		}
+	});
+
+	it('reports a multi-byte character cut off by the end of the file', async () => {
+		const bytes = Buffer.concat([Buffer.from('id,name\n1,ab', 'utf8'), Buffer.from([0xe6, 0x9d])]);
+		const { reports } = await damage(bytes, 3);
+		expect(reports).toEqual([[2, ['name']]]);
+	});
+});
+
+describe('parseCsvBatches', () => {
+	it('hands rows over a chunk at a time, as cells in column order with their lines', async () => {
+		const chunks = ['id,name\n1,"a\nb"\n2,', 'c\n3,d\n'].map((text) => Buffer.from(text, 'utf8'));
+		const batches = [];
+		for await (const batch of parseCsvBatches(Readable.from(chunks))) {
+			batches.push({ columns: [...batch.columns], rows: batch.rows, lines: batch.lines });
+		}
+		// The first chunk ends inside row 2 ("2,c"): that row comes with the second chunk. The last
+		// line break could still be the start of a longer one, so the last row comes at the end of input.
+		expect(batches).toEqual([
+			{ columns: ['id', 'name'], rows: [['1', 'a\nb']], lines: [2] },
+			{ columns: ['id', 'name'], rows: [['2', 'c']], lines: [4] },
+			{ columns: ['id', 'name'], rows: [['3', 'd']], lines: [5] },
+		]);
 	});
 });
 

@@ -56,6 +56,34 @@ describe('NewestWins', () => {
 	});
 });
 
+describe('NewestWins checkpoint and rollback', () => {
+	it('undoes every offer since the checkpoint: new keys go, replaced values and their order come back', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('a', '2024-01-01T00:00:00Z', 'a1');
+		newest.offer('b', '2024-01-01T00:00:00Z', 'b1');
+		newest.checkpoint();
+		newest.offer('c', '2024-01-01T00:00:00Z', 'c1');
+		newest.offer('a', '2024-02-01T00:00:00Z', 'a2');
+		newest.offer('a', '2024-03-01T00:00:00Z', 'a3');
+		newest.offer('d', '2024-01-01T00:00:00Z', 'd1');
+		expect([...newest.values()]).toEqual(['a3', 'b1', 'c1', 'd1']);
+		newest.rollback();
+		expect([...newest.values()]).toEqual(['a1', 'b1']);
+		// Undone means undone: an older version than a3 is welcome again.
+		expect(newest.offer('a', '2024-02-15T00:00:00Z', 'a2b')).toBe(true);
+		expect([...newest.values()]).toEqual(['a2b', 'b1']);
+	});
+
+	it('keeps the offers after commit, and a rollback without a checkpoint changes nothing', () => {
+		const newest = new NewestWins<string>();
+		newest.checkpoint();
+		newest.offer('a', '2024-01-01T00:00:00Z', 'a1');
+		newest.commit();
+		newest.rollback();
+		expect([...newest.values()]).toEqual(['a1']);
+	});
+});
+
 describe('SeenKeys', () => {
 	it('remembers keys up to its capacity and drops the oldest first', () => {
 		const seen = new SeenKeys(3);

@@ -1,4 +1,4 @@
-import { parseJsonCell } from '../../../lib/json-cells';
+import { JsonCellMemo, parseJsonCell } from '../../../lib/json-cells';
 
 describe('parseJsonCell', () => {
 	it('parses objects, arrays and scalars', () => {
@@ -38,5 +38,30 @@ describe('parseJsonCell', () => {
 			expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 			expect(Object.keys(result.value as object)).toEqual(['__proto__']);
 		}
+	});
+});
+
+describe('JsonCellMemo', () => {
+	it('parses each distinct text once and hands out the same value for it', () => {
+		const memo = new JsonCellMemo();
+		const first = memo.parse('{"type":"object","properties":{"a":{"type":["string"]}}}');
+		const again = memo.parse('{"type":"object","properties":{"a":{"type":["string"]}}}');
+		expect(first).toEqual({ ok: true, value: { type: 'object', properties: { a: { type: ['string'] } } } });
+		expect(again.ok && first.ok && again.value === first.value).toBe(true);
+		expect(memo.parse('{"type":"array"}')).toEqual({ ok: true, value: { type: 'array' } });
+	});
+
+	it('remembers invalid texts too, and nothing past its bounds', () => {
+		const memo = new JsonCellMemo(2, 10);
+		expect(memo.parse('{"a":').ok).toBe(false);
+		expect(memo.parse('{"a":').ok).toBe(false);
+		const long = `{"text":"${'x'.repeat(20)}"}`;
+		const longValues = [memo.parse(long), memo.parse(long)].map((result) => (result.ok ? result.value : undefined));
+		expect(longValues[0]).toEqual({ text: 'x'.repeat(20) });
+		expect(longValues[0]).not.toBe(longValues[1]);
+		memo.parse('[1]');
+		const pastCount = [memo.parse('[2]'), memo.parse('[2]')].map((result) => (result.ok ? result.value : undefined));
+		expect(pastCount[0]).toEqual([2]);
+		expect(pastCount[0]).not.toBe(pastCount[1]);
 	});
 });

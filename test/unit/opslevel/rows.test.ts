@@ -1,4 +1,4 @@
-import { isDeletion, isTombstone, packRecord, shapeRecord, toItemJson, unpackRecord, DEFAULT_ROW_SHAPE } from '../../../nodes/OpsLevel/exports/rows';
+import { isDeletion, isTombstone, packCells, packedRowJson, packRecord, shapeRecord, toItemJson, unpackRecord, DEFAULT_ROW_SHAPE } from '../../../nodes/OpsLevel/exports/rows';
 
 // The vendor doc's services example: NULL cells, an empty deleted_at, and row 85, a tombstone.
 const HEADER = ['id', 'name', 'alias', 'product', 'description', 'owner_id', 'language', 'framework', 'tier_index', 'lifecycle_index', 'html_url', 'created_at', 'updated_at', 'deleted_at'];
@@ -79,5 +79,54 @@ describe('packed records (memory of getCurrentState)', () => {
 		const packed = packRecord(record, columns);
 		expect(Array.isArray(packed)).toBe(true);
 		expect(unpackRecord(packed, columns)).toEqual(record);
+	});
+});
+
+describe('packedRowJson', () => {
+	const meta = { table: 'services', pushType: 'incremental', pushTimestamp: '2024-05-02T03:04:05Z' };
+	const columns = ['id', 'name', 'updated_at', 'deleted_at'];
+
+	it('shapes a packed live row into item json in one pass, filling columns of later pushes with null', () => {
+		const json = packedRowJson(packCells(['1', 'Checkout', '2024-05-01 10:00:00', 'NULL']), columns, DEFAULT_ROW_SHAPE, meta, false, [...columns, 'tier']);
+		expect(json).toEqual({
+			id: '1',
+			name: 'Checkout',
+			updated_at: '2024-05-01T10:00:00.000Z',
+			deleted_at: null,
+			tier: null,
+			_table: 'services',
+			_pushType: 'incremental',
+			_pushTimestamp: '2024-05-02T03:04:05Z',
+		});
+		expect(Object.keys(json).slice(0, 5)).toEqual(['id', 'name', 'updated_at', 'deleted_at', 'tier']);
+	});
+
+	it('keeps a deleted row with data whole, and a tombstone as id and deleted_at only', () => {
+		const deleted = packedRowJson(packCells(['2', 'Old', 'NULL', '2024-05-01 11:00:00']), columns, DEFAULT_ROW_SHAPE, meta, true, [...columns, 'tier']);
+		expect(deleted).toEqual({
+			id: '2',
+			name: 'Old',
+			updated_at: null,
+			deleted_at: '2024-05-01T11:00:00.000Z',
+			_deleted: true,
+			_table: 'services',
+			_pushType: 'incremental',
+			_pushTimestamp: '2024-05-02T03:04:05Z',
+		});
+		const tombstone = packedRowJson(packCells(['3', '', 'NULL', '2024-05-01 12:00:00']), columns, DEFAULT_ROW_SHAPE, meta, true, columns);
+		expect(tombstone).toEqual({
+			id: '3',
+			deleted_at: '2024-05-01T12:00:00.000Z',
+			_deleted: true,
+			_table: 'services',
+			_pushType: 'incremental',
+			_pushTimestamp: '2024-05-02T03:04:05Z',
+		});
+	});
+
+	it('keeps a cell holding the packing separator (an array, not a joined string)', () => {
+		const packed = packCells(['4', 'a\u0000b', '', '']);
+		expect(packed).toEqual(['4', 'a\u0000b', '', '']);
+		expect(packedRowJson(packed, columns, DEFAULT_ROW_SHAPE, meta, false, columns).name).toBe('a\u0000b');
 	});
 });
