@@ -145,6 +145,32 @@ describe('FireHydrant sandbox: faults', () => {
 		expect((await request(url)).body.equals(sandbox.fireHydrant.rawCsv(id))).toBe(true);
 	});
 
+	it('circularPagination: the last page of every list points back to page 1, until reset', async () => {
+		const list = async (path: string) =>
+			(await request(`${sandbox.baseUrl}${path}`, { headers: authorized(sandbox.fireHydrant.apiToken) })).json as { pagination: { page: number; pages: number; next: number | null } };
+		sandbox.fireHydrant.faults.circularPagination();
+		const exportsPage = await list(`${LIST}?per_page=200`);
+		expect(exportsPage.pagination).toMatchObject({ page: 1, pages: 1, next: 1 });
+		const { pages } = (await list('/v1/incidents?per_page=2')).pagination;
+		expect(pages).toBeGreaterThan(2);
+		expect((await list('/v1/incidents?per_page=2&page=2')).pagination.next).toBe(3);
+		expect((await list(`/v1/incidents?per_page=2&page=${pages}`)).pagination.next).toBe(1);
+		sandbox.fireHydrant.faults.reset();
+		expect((await list(`${LIST}?per_page=200`)).pagination.next).toBeNull();
+	});
+
+	it('duplicateListEntries: every REST list page carries each record twice, until reset', async () => {
+		const ids = async () =>
+			((await request(`${sandbox.baseUrl}/v1/incidents?per_page=5`, { headers: authorized(sandbox.fireHydrant.apiToken) })).json as { data: Array<{ id: string }> }).data.map(
+				(incident) => incident.id,
+			);
+		const clean = await ids();
+		sandbox.fireHydrant.faults.duplicateListEntries();
+		expect(await ids()).toEqual(clean.flatMap((id) => [id, id]));
+		sandbox.fireHydrant.faults.reset();
+		expect(await ids()).toEqual(clean);
+	});
+
 	it('rejects nonsense fault arguments', () => {
 		expect(() => sandbox.fireHydrant.faults.rateLimit(-1)).toThrow();
 		expect(() => sandbox.fireHydrant.faults.serverErrors(1, 404)).toThrow(/5xx/);
