@@ -9,14 +9,19 @@
  * Packs this project (already built by `npm run demo`), installs it into a demo N8N_USER_FOLDER in
  * the cache folder outside the checkout (reused between runs, the package installed anew each
  * time; --once uses a throwaway folder of its own instead, so a demo running meanwhile keeps its
- * credential), starts the sandbox in-process, imports a FireHydrant credential pointing at it and
- * every workflows/*.json. In --once mode stdout carries exactly one line per workflow; everything
- * else goes to stderr.
+ * credentials), starts the vendor sandbox in-process, s3rver with a generated OpsLevel export and a
+ * PostgreSQL on loopback, imports one credential per service pointing at them, and imports every
+ * workflows/*.json with those credentials set on the nodes that need one (templates ship without
+ * credential ids, as n8n's own do). In --once mode stdout carries exactly one line per workflow;
+ * everything else goes to stderr.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../test/sandbox';
+import { generateExport, startS3Server, type S3Server } from '../test/sandbox/opslevel';
+import { startPostgres, type PostgresServer } from '../test/support/postgres';
+import { attachCredentials, type CredentialByNodeType, type TemplateWorkflow } from '../test/support/templates';
 import { demoHomeOptions, parseDemoArgs, workflowEditorUrl } from './demo-options';
 import {
 	createN8nHome,
@@ -31,8 +36,33 @@ import {
 } from '../test/support/n8n';
 
 const PACKAGE_NAME = 'n8n-nodes-incident-data';
-/** The templates reference the FireHydrant credential by this id and name. */
+/** The Data Table template references the FireHydrant credential by this id and name. */
 const DEMO_CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account', type: 'fireHydrantApi' };
+const INCIDENT_IO_CREDENTIAL = { id: 'incidentDataIncidentIo', name: 'incident.io account', type: 'incidentIoApi' };
+const DATADOG_CREDENTIAL = { id: 'incidentDataDatadog', name: 'Datadog DORA account', type: 'datadogDoraApi' };
+const OPSLEVEL_CREDENTIAL = { id: 'incidentDataOpsLevel', name: 'OpsLevel export bucket', type: 'opsLevelS3Api' };
+const POSTGRES_CREDENTIAL = { id: 'incidentDataPostgres', name: 'Demo Postgres', type: 'postgres' };
+const PACK = `${PACKAGE_NAME}.`;
+
+/** Which demo credential each node type of the templates gets. */
+const CREDENTIAL_BY_NODE_TYPE: CredentialByNodeType = {
+	[`${PACK}fireHydrant`]: DEMO_CREDENTIAL,
+	[`${PACK}fireHydrantTrigger`]: DEMO_CREDENTIAL,
+	[`${PACK}fireHydrantExportTrigger`]: DEMO_CREDENTIAL,
+	[`${PACK}incidentIo`]: INCIDENT_IO_CREDENTIAL,
+	[`${PACK}incidentIoTrigger`]: INCIDENT_IO_CREDENTIAL,
+	[`${PACK}datadogDora`]: DATADOG_CREDENTIAL,
+	[`${PACK}opsLevel`]: OPSLEVEL_CREDENTIAL,
+	[`${PACK}opsLevelTrigger`]: OPSLEVEL_CREDENTIAL,
+	'n8n-nodes-base.postgres': POSTGRES_CREDENTIAL,
+};
+
+/** The services the templates reach, all on loopback. */
+interface DemoServices {
+	sandbox: Sandbox;
+	s3: S3Server;
+	postgres: PostgresServer;
+}
 
 interface Template {
 	file: string;
@@ -74,7 +104,8 @@ function readTemplates(root: string): { templates: Template[]; broken: Array<{ f
 			const workflow = parsed as Record<string, unknown>;
 			if (typeof workflow.id !== 'string' || !workflow.id) throw new Error('no "id"');
 			const name = typeof workflow.name === 'string' && workflow.name ? workflow.name : file;
-			templates.push({ file, id: workflow.id, name, workflow });
+			const withDemoCredentials = attachCredentials(workflow as unknown as TemplateWorkflow, CREDENTIAL_BY_NODE_TYPE);
+			templates.push({ file, id: workflow.id, name, workflow: withDemoCredentials as unknown as Record<string, unknown> });
 		} catch (error) {
 			broken.push({ file, reason: error instanceof Error ? error.message : String(error) });
 		}
@@ -147,7 +178,8 @@ function runOnceWithoutServer(broken: Array<{ file: string; reason: string }>): 
 	return 1;
 }
 
-function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[]): void {
+function printBanner(server: N8nServer, services: DemoServices, templates: Template[]): void {
+	const { sandbox, s3, postgres } = services;
 	const lines = [
 		'',
 		'  n8n-nodes-incident-data demo is running',
@@ -160,7 +192,11 @@ function printBanner(server: N8nServer, sandbox: Sandbox, templates: Template[])
 		templates.length > 0 ? '  Templates (open a link, log in if asked, then click "Execute workflow"):' : '  No templates in workflows/ yet.',
 		...templates.map((template) => `    ${template.name}\n      ${workflowEditorUrl(server.url, template.id)}`),
 		'',
-		`  The "${DEMO_CREDENTIAL.name}" credential points at the local FireHydrant sandbox: ${sandbox.baseUrl}`,
+		'  Every credential points at a local stand-in:',
+		`    FireHydrant, incident.io, Datadog DORA   the vendor sandbox at ${sandbox.baseUrl}`,
+		`    OpsLevel export bucket                   s3rver at ${s3.credentialData().endpoint ?? 'loopback'} (bucket ${s3.bucket})`,
+		`    Postgres                                 ${postgres.host}:${postgres.port}, database ${postgres.database}, user ${postgres.user}`,
+		`      look at the rows: psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user} ${postgres.database} -c 'SELECT incident_key, title, status_category FROM incidents'`,
 		`  n8n data: ${server.home.userFolder}   log: ${server.logFile}`,
 		'',
 		'  Press Ctrl-C to stop.',
@@ -210,20 +246,36 @@ async function main(): Promise<number> {
 
 	const sandbox = await startSandbox();
 	info(`sandbox on ${sandbox.baseUrl}`);
+	const [s3, postgres] = await Promise.all([
+		timed('started s3rver with a generated OpsLevel export', async () => {
+			const started = await startS3Server();
+			await started.upload(generateExport({ seed: 5, size: 200 }).drops);
+			return started;
+		}),
+		timed('started PostgreSQL', () => startPostgres({ database: 'incidents' })),
+	]);
+	const services: DemoServices = { sandbox, s3, postgres };
 	let server: N8nServer | undefined;
 	const shutdown = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		await server?.stop();
-		await sandbox.close();
+		await Promise.all([sandbox.close(), s3.close(), postgres.stop()]);
 	};
 
 	try {
-		await timed('imported the FireHydrant credential', () =>
+		await timed('imported the demo credentials', () =>
 			importCredentials(home, [
+				{ ...DEMO_CREDENTIAL, data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
 				{
-					...DEMO_CREDENTIAL,
-					data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+					...INCIDENT_IO_CREDENTIAL,
+					data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
+				},
+				{ ...DATADOG_CREDENTIAL, data: { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: sandbox.datadog.applicationKey } },
+				{ ...OPSLEVEL_CREDENTIAL, data: s3.credentialData() },
+				{
+					...POSTGRES_CREDENTIAL,
+					data: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable' },
 				},
 			]),
 		);
@@ -240,7 +292,7 @@ async function main(): Promise<number> {
 		}
 
 		server = await timed(`started n8n on port ${options.port}`, () => startN8n(home, { port: options.port }));
-		printBanner(server, sandbox, templates);
+		printBanner(server, services, templates);
 		ready = true;
 		const ended = await Promise.race([signalled, server.exited.then((exit) => `n8n exited (${exit.code ?? exit.signal})`)]);
 		info(`${ended}: stopping`);

@@ -109,14 +109,16 @@ async function waitUntilReady(port: number, child: ChildProcess, log: () => stri
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode} while starting:\n${log()}`);
-		try {
-			const client = await connect(port, 'postgres');
-			await client.end();
-			return;
-		} catch (error) {
-			if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log()}`);
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		}
+		const accepted = await connect(port, 'postgres').then(
+			async (client) => {
+				await client.end();
+				return true;
+			},
+			() => false,
+		);
+		if (accepted) return;
+		if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log()}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
 

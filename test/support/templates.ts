@@ -34,20 +34,28 @@ export function readTemplate(file: string): TemplateWorkflow {
 export type CredentialByNodeType = Record<string, { id: string; name: string; type: string }>;
 
 /**
- * A copy of the template with `credentials` set on every node whose type is in `byNodeType`.
- * Throws when a credential is offered for a node type the template does not use, so a renamed
- * node type cannot leave a node without its credential unnoticed.
+ * A copy of the template with `credentials` set on every node whose type is in `byNodeType` and
+ * that has none yet (a template's own reference, like the Data Table template's, is kept).
+ */
+export function attachCredentials(template: TemplateWorkflow, byNodeType: CredentialByNodeType): TemplateWorkflow {
+	const copy = JSON.parse(JSON.stringify(template)) as TemplateWorkflow;
+	for (const node of copy.nodes) {
+		const credential = byNodeType[node.type];
+		if (credential && node.credentials === undefined) node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
+	}
+	return copy;
+}
+
+/**
+ * As {@link attachCredentials}, for a test that names the credentials one template needs: throws
+ * when a credential is offered for a node type the template does not use, so a renamed node type
+ * cannot leave a node without its credential unnoticed.
  */
 export function withCredentials(template: TemplateWorkflow, byNodeType: CredentialByNodeType): TemplateWorkflow {
-	const copy = JSON.parse(JSON.stringify(template)) as TemplateWorkflow;
 	for (const nodeType of Object.keys(byNodeType)) {
-		if (!copy.nodes.some((node) => node.type === nodeType)) {
+		if (!template.nodes.some((node) => node.type === nodeType)) {
 			throw new Error(`${template.name} has no node of type ${nodeType}`);
 		}
 	}
-	for (const node of copy.nodes) {
-		const credential = byNodeType[node.type];
-		if (credential) node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
-	}
-	return copy;
+	return attachCredentials(template, byNodeType);
 }
