@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { toIsoUtc } from '../../../lib/time';
 import {
 	COLUMNS,
-	type CustomFieldValue,
+	type DurationColumn,
 	type IncidentRow,
 	type IncidentSource,
 	type StatusCategory,
@@ -16,30 +16,11 @@ import {
  * with timestamps still as the source wrote them, so that one place parses them and counts the
  * ones that do not parse.
  */
-export interface IncidentDraft {
-	source: IncidentSource;
-	source_id: string;
-	reference: string | null;
-	title: string | null;
-	summary: string | null;
-	status_raw: string | null;
-	status_category: StatusCategory | null;
-	severity_raw: string | null;
+export type IncidentDraft = Omit<IncidentRow, 'incident_key' | 'severity_rank' | TimeColumn | DurationColumn | 'row_hash'> & {
 	/** The source's own severity rank where it has one (incident.io: higher = more severe). */
 	native_severity_rank: number | null;
-	priority: string | null;
-	mode: string | null;
-	is_private: boolean | null;
-	services: string[] | null;
-	teams: string[] | null;
-	environment: string | null;
 	times: Partial<Record<TimeColumn, unknown>>;
-	customer_impact: boolean | null;
-	commander: string | null;
-	url: string | null;
-	postmortem_url: string | null;
-	custom_fields: Record<string, CustomFieldValue> | null;
-}
+};
 
 export function emptyDraft(source: IncidentSource, sourceId: string): IncidentDraft {
 	return {
