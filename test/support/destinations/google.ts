@@ -118,6 +118,13 @@ export class GoogleEmulator {
 		this.spreadsheets.delete(spreadsheetId);
 	}
 
+	/** Types values into a sheet as a person would (USER_ENTERED), starting at the top-left of `range`. */
+	setValues(spreadsheetId: string, range: string, values: unknown[][]): void {
+		const spreadsheet = this.spreadsheets.get(spreadsheetId);
+		if (!spreadsheet) throw new Error(`no spreadsheet ${spreadsheetId}`);
+		this.applyWrite(spreadsheet, this.planWrite(spreadsheet, range, { values }, 'USER_ENTERED'));
+	}
+
 	/** What a person sees in the sheet: its rows, trailing empty cells and rows left out, as text. */
 	rows(spreadsheetId: string, sheetTitle: string): string[][] {
 		const sheet = this.spreadsheets.get(spreadsheetId)?.sheets.find((candidate) => candidate.title === sheetTitle);
@@ -263,8 +270,14 @@ export class GoogleEmulator {
 	}
 
 	private route(method: string, url: URL, body: Record<string, unknown>, caller: IssuedToken): unknown {
-		// Colons before a custom method are sent raw or encoded; ranges inside are percent-encoded.
-		const match = /^\/v4\/spreadsheets(?:\/([^/:]+))?(.*)$/.exec(url.pathname.replaceAll('%3A', ':'));
+		// Ranges arrive percent-encoded or partly raw (`Incidents!1:1`); custom methods follow a colon.
+		let pathname: string;
+		try {
+			pathname = decodeURIComponent(url.pathname);
+		} catch {
+			throw new ApiError(400, 'INVALID_ARGUMENT', 'Invalid percent-encoding in the request path.');
+		}
+		const match = /^\/v4\/spreadsheets(?:\/([^/:]+))?(.*)$/s.exec(pathname);
 		if (!match) throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
 		const [, spreadsheetId, rest] = match;
 		if (!spreadsheetId) {
@@ -294,9 +307,9 @@ export class GoogleEmulator {
 				responses,
 			};
 		}
-		const values = /^\/values\/([^:]+)(:append|:clear)?$/.exec(rest);
+		const values = /^\/values\/(.+?)(:append|:clear)?$/s.exec(rest);
 		if (!values) throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
-		const range = decodeURIComponent(values[1]);
+		const range = values[1];
 		if (!values[2] && method === 'GET') return this.read(spreadsheet, range, url);
 		if (!values[2] && method === 'PUT') {
 			if (!input) throw new ApiError(400, 'INVALID_ARGUMENT', "'valueInputOption' is required but not specified");
@@ -394,10 +407,12 @@ export class GoogleEmulator {
 		const width = values.reduce((max, row) => Math.max(max, row.length), 0);
 		const lastRow = bounds.startRow + height - 1;
 		const lastColumn = bounds.startColumn + width - 1;
-		if (bounds.endRow !== undefined && lastRow > bounds.endRow) {
+		// A single cell is only the top-left anchor of what is written; a wider range bounds it.
+		const anchorOnly = bounds.endRow === bounds.startRow && bounds.endColumn === bounds.startColumn;
+		if (!anchorOnly && bounds.endRow !== undefined && lastRow > bounds.endRow) {
 			throw new ApiError(400, 'INVALID_ARGUMENT', `Requested writing within range [${range}], but tried writing to row [${lastRow + 1}]`);
 		}
-		if (bounds.endColumn !== undefined && lastColumn > bounds.endColumn) {
+		if (!anchorOnly && bounds.endColumn !== undefined && lastColumn > bounds.endColumn) {
 			throw new ApiError(400, 'INVALID_ARGUMENT', `Requested writing within range [${range}], but tried writing to column [${lastColumn + 1}]`);
 		}
 		if (height > 0 && (lastRow >= sheet.rowCount || lastColumn >= sheet.columnCount)) {
@@ -444,6 +459,16 @@ export class GoogleEmulator {
 		for (let row = bounds.startRow; row < sheet.cells.length; row++) {
 			if ((sheet.cells[row] ?? []).some((value, column) => column >= bounds.startColumn && value !== '' && value !== undefined)) lastDataRow = row;
 		}
+		// The table Google reports: the block of consecutive rows with data that ends there.
+		const hasData = (row: number) => (sheet.cells[row] ?? []).some((value, column) => column >= bounds.startColumn && value !== '' && value !== undefined);
+		let firstTableRow = lastDataRow;
+		while (firstTableRow > bounds.startRow && hasData(firstTableRow - 1)) firstTableRow--;
+		let tableEndColumn = bounds.startColumn;
+		for (let row = firstTableRow; row <= lastDataRow; row++) {
+			(sheet.cells[row] ?? []).forEach((value, column) => {
+				if (value !== '' && value !== undefined) tableEndColumn = Math.max(tableEndColumn, column);
+			});
+		}
 		const values = Array.isArray(body.values) ? body.values.map((row) => (Array.isArray(row) ? row : [])) : [];
 		const width = values.reduce((max, row) => Math.max(max, row.length), 0);
 		const needed = lastDataRow + 1 + values.length;
@@ -454,7 +479,7 @@ export class GoogleEmulator {
 		const updates = this.applyWrite(spreadsheet, { sheet, startRow: lastDataRow + 1, startColumn: bounds.startColumn, values, input });
 		const answer: Record<string, unknown> = { spreadsheetId: spreadsheet.spreadsheetId, updates };
 		if (lastDataRow >= bounds.startRow) {
-			answer.tableRange = formatRange(sheet.title, bounds.startRow, bounds.startColumn, lastDataRow, Math.max(bounds.startColumn, longestRow(sheet) - 1));
+			answer.tableRange = formatRange(sheet.title, firstTableRow, bounds.startColumn, lastDataRow, tableEndColumn);
 		}
 		return answer;
 	}
@@ -587,10 +612,6 @@ function fillHoles(sheet: SheetState): void {
 		const cells = sheet.cells[row];
 		for (let column = 0; column < cells.length; column++) if (cells[column] === undefined) cells[column] = '';
 	}
-}
-
-function longestRow(sheet: SheetState): number {
-	return sheet.cells.reduce((max, row) => Math.max(max, row.length), 0);
 }
 
 function checkCellLimit(spreadsheet: SpreadsheetState): void {

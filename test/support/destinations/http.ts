@@ -158,13 +158,16 @@ export interface QueuedFault {
 	remaining: number;
 	status: number;
 	retryAfterSeconds?: number;
+	/** Limits the fault to requests naming this channel (Slack). */
+	channel?: string;
 }
 
-/** Takes one use of the first queued fault, if any. */
-export function takeFault(queue: QueuedFault[]): QueuedFault | undefined {
-	const fault = queue[0];
-	if (!fault) return undefined;
+/** Takes one use of the first queued fault that applies to the request, if any. */
+export function takeFault(queue: QueuedFault[], applies: (fault: QueuedFault) => boolean = () => true): QueuedFault | undefined {
+	const index = queue.findIndex(applies);
+	if (index < 0) return undefined;
+	const fault = queue[index];
 	fault.remaining -= 1;
-	if (fault.remaining <= 0) queue.shift();
+	if (fault.remaining <= 0) queue.splice(index, 1);
 	return fault;
 }

@@ -58,7 +58,8 @@ export function findTlsFolder(): string {
 export async function startDestinationProxy(options: ProxyOptions): Promise<DestinationProxy> {
 	const tlsFolder = options.tlsFolder ?? findTlsFolder();
 	const secureContext = tls.createSecureContext({
-		cert: fs.readFileSync(path.join(tlsFolder, 'leaf.crt')),
+		// The chain a real server sends: the leaf, then its issuer.
+		cert: Buffer.concat([fs.readFileSync(path.join(tlsFolder, 'leaf.crt')), fs.readFileSync(path.join(tlsFolder, 'ca.crt'))]),
 		key: fs.readFileSync(path.join(tlsFolder, 'leaf.key')),
 	});
 	const refused: RefusedConnection[] = [];

@@ -91,9 +91,14 @@ export class SlackEmulator {
 			}));
 	}
 
-	/** The next `requests` API calls answer 429 with `Retry-After: retryAfterSeconds`. */
-	rateLimit(options: { requests: number; retryAfterSeconds: number }): void {
-		this.faults.push({ remaining: options.requests, status: 429, retryAfterSeconds: options.retryAfterSeconds });
+	/**
+	 * The next `requests` API calls answer 429 with `Retry-After: retryAfterSeconds`; with `channel`,
+	 * only calls naming that channel (as a test of one workflow among several needs).
+	 */
+	rateLimit(options: { requests: number; retryAfterSeconds: number; channel?: string }): void {
+		const channel = options.channel === undefined ? undefined : this.findChannel(options.channel)?.id;
+		if (options.channel !== undefined && !channel) throw new Error(`no Slack channel ${options.channel}`);
+		this.faults.push({ remaining: options.requests, status: 429, retryAfterSeconds: options.retryAfterSeconds, channel });
 	}
 
 	readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -104,21 +109,25 @@ export class SlackEmulator {
 			sendJson(response, 404, { ok: false, error: 'unknown_method' });
 			return;
 		}
-		const fault = takeFault(this.faults);
-		if (fault) {
-			sendJson(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds ?? 30) });
-			return;
-		}
 		const args: Args = Object.fromEntries(url.searchParams);
+		let invalidJson = false;
 		if (request.method === 'POST') {
 			const text = await readBody(request);
 			const type = String(request.headers['content-type'] ?? '');
 			const body = type.includes('application/json') ? parseJsonObject(text) : parseForm(text);
-			if (!body) {
-				sendJson(response, 200, { ok: false, error: 'invalid_json' });
-				return;
-			}
-			Object.assign(args, body);
+			if (body) Object.assign(args, body);
+			else invalidJson = true;
+		}
+		// Rate limits apply before anything else, as Slack's do.
+		const channel = this.findChannel(String(args.channel ?? ''))?.id;
+		const fault = takeFault(this.faults, (candidate) => candidate.channel === undefined || candidate.channel === channel);
+		if (fault) {
+			sendJson(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds ?? 30) });
+			return;
+		}
+		if (invalidJson) {
+			sendJson(response, 200, { ok: false, error: 'invalid_json' });
+			return;
 		}
 		const token = bearerToken(request) ?? (typeof args.token === 'string' ? args.token : undefined);
 		if (!token) {
