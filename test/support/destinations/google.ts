@@ -226,8 +226,7 @@ export class GoogleEmulator {
 			if (!body) throw new ApiError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
 			sendJson(response, 200, this.route(request.method ?? 'GET', url, body, caller));
 		} catch (error) {
-			if (!(error instanceof ApiError)) throw error;
-			sendJson(response, error.status, { error: { code: error.status, message: error.message, status: error.googleStatus } });
+			sendGoogleError(response, error);
 		}
 	};
 
@@ -248,8 +247,7 @@ export class GoogleEmulator {
 				}));
 			sendJson(response, 200, { kind: 'drive#fileList', incompleteSearch: false, files });
 		} catch (error) {
-			if (!(error instanceof ApiError)) throw error;
-			sendJson(response, error.status, { error: { code: error.status, message: error.message, status: error.googleStatus } });
+			sendGoogleError(response, error);
 		}
 	};
 
@@ -271,12 +269,8 @@ export class GoogleEmulator {
 
 	private route(method: string, url: URL, body: Record<string, unknown>, caller: IssuedToken): unknown {
 		// Ranges arrive percent-encoded or partly raw (`Incidents!1:1`); custom methods follow a colon.
-		let pathname: string;
-		try {
-			pathname = decodeURIComponent(url.pathname);
-		} catch {
-			throw new ApiError(400, 'INVALID_ARGUMENT', 'Invalid percent-encoding in the request path.');
-		}
+		const pathname = decodePath(url.pathname);
+		if (pathname === undefined) throw new ApiError(400, 'INVALID_ARGUMENT', 'Invalid percent-encoding in the request path.');
 		const match = /^\/v4\/spreadsheets(?:\/([^/:]+))?(.*)$/s.exec(pathname);
 		if (!match) throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
 		const [, spreadsheetId, rest] = match;
@@ -554,6 +548,24 @@ export class GoogleEmulator {
 			return `<h2>${escapeHtml(spreadsheet.title)} <span class="muted">${escapeHtml(spreadsheet.spreadsheetId)}</span></h2>${sheets.join('')}`;
 		});
 		return htmlPage('Google Sheets emulator', [...(sections.length ? sections : ['<p>No spreadsheets.</p>']), requestTable(this.requests.list())]);
+	}
+}
+
+/** Google's error envelope for API errors; anything else is the emulator's own failure (500). */
+function sendGoogleError(response: ServerResponse, error: unknown): void {
+	if (error instanceof ApiError) {
+		sendJson(response, error.status, { error: { code: error.status, message: error.message, status: error.googleStatus } });
+		return;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	sendJson(response, 500, { error: { code: 500, message: `emulator failure: ${message}`, status: 'INTERNAL' } });
+}
+
+function decodePath(pathname: string): string | undefined {
+	try {
+		return decodeURIComponent(pathname);
+	} catch {
+		return undefined;
 	}
 }
 

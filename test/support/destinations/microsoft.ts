@@ -207,8 +207,11 @@ export class MicrosoftEmulator {
 			const [status, answer] = this.route(request.method ?? 'GET', url, body);
 			sendJson(response, status, answer);
 		} catch (error) {
-			if (!(error instanceof GraphError)) throw error;
-			sendJson(response, error.status, { error: { code: error.code, message: error.message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } });
+			// Anything but a GraphError is the emulator's own failure, answered as Graph's 500.
+			const graphError = error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', `emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+			sendJson(response, graphError.status, {
+				error: { code: graphError.code, message: graphError.message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } },
+			});
 		}
 	};
 
