@@ -281,6 +281,12 @@ describe("n8n's own destination nodes against the emulators", () => {
 		expect(limited).toHaveLength(1);
 	});
 
+	it('after the rate limit, a rerun posts the message exactly once', async () => {
+		const rerun = await executeWorkflows(home, ['destLimited5']);
+		expect(rerun.get('destLimited5')?.status).toBe('success');
+		expect(destinations.slack.messages('#ratelimited').map((message) => message.text)).toEqual(['SEV1 FH-101: Checkout latency']);
+	});
+
 	it('nothing left the machine: the proxy refused no connection n8n tried', () => {
 		expect(destinations.proxy.refused()).toEqual([]);
 	});
