@@ -173,6 +173,8 @@ export class GoogleEmulator {
 			sendJson(response, 400, verdict);
 			return;
 		}
+		// n8n asks for a fresh token before every Sheets call: drop expired ones so a long demo stays small.
+		for (const [issued, entry] of this.tokens) if (entry.expiresAt < Date.now()) this.tokens.delete(issued);
 		const accessToken = `ya29.emulated-${randomBytes(24).toString('base64url')}`;
 		this.tokens.set(accessToken, { email: verdict.email, scopes: verdict.scopes, expiresAt: Date.now() + 3599_000 });
 		sendJson(response, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });

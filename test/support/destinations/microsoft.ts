@@ -225,6 +225,12 @@ export class MicrosoftEmulator {
 		if (method === 'GET' && segments.join('/') === 'me/joinedTeams') {
 			return [200, { '@odata.context': `${base}/$metadata#teams`, value: [...this.teams.values()].map((team) => ({ id: team.id, displayName: team.displayName, description: null })) }];
 		}
+		if (method === 'GET' && segments[0] === 'users' && segments.length === 2) {
+			// The Teams node resolves each mention with GET /v1.0/users/{id or UPN} first.
+			const key = segments[1].toLowerCase();
+			if (key !== GRAPH_USER.id && key !== GRAPH_USER.userPrincipalName) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${segments[1]}' does not exist or one of its queried reference-property objects are not present.`);
+			return [200, { '@odata.context': `${base}/$metadata#users/$entity`, ...GRAPH_USER }];
+		}
 		if (segments[0] !== 'teams' || segments.length < 2) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`);
 		const team = this.teams.get(segments[1]);
 		if (!team) throw new GraphError(404, 'NotFound', `No team found with Group Id ${segments[1]}`);

@@ -92,6 +92,40 @@ describe('service-account token exchange', () => {
 	});
 });
 
+describe('issued tokens', () => {
+	it('expired tokens are dropped when new ones are issued, so a long demo does not accumulate them', async () => {
+		const local = await startDestinations();
+		try {
+			const own = local.google.addServiceAccount('pruning');
+			const signedAt = (seconds: number) => {
+				const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+				const head = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iss: own.email, scope: SCOPES, aud: TOKEN_URL, iat: seconds, exp: seconds + 3600 })}`;
+				return `${head}.${sign('RSA-SHA256', Buffer.from(head), own.privateKey).toString('base64url')}`;
+			};
+			const post = (jwt: string) =>
+				proxiedRequest(local.proxy.url, {
+					method: 'POST',
+					url: TOKEN_URL,
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt }).toString(),
+					caFile: CA_FILE,
+				});
+			const start = Date.now();
+			await post(signedAt(Math.floor(start / 1000)));
+			await post(signedAt(Math.floor(start / 1000)));
+			expect(local.google.stats().issuedTokens).toBe(2);
+			// Two hours later both have expired: the next exchange leaves only its own token.
+			const later = start + 2 * 3600_000;
+			jest.spyOn(Date, 'now').mockReturnValue(later);
+			await post(signedAt(Math.floor(later / 1000)));
+			expect(local.google.stats()).toEqual({ tokenRequests: 3, issuedTokens: 1 });
+		} finally {
+			jest.restoreAllMocks();
+			await local.close();
+		}
+	});
+});
+
 describe('Sheets v4', () => {
 	it('refuses requests without a token issued by the exchange, as Google does', async () => {
 		const id = destinations.google.createSpreadsheet({ sheets: ['Incidents'] });

@@ -78,6 +78,16 @@ describe('Microsoft Graph emulator', () => {
 		expect((channels.json as { value: Array<{ displayName: string }> }).value.map((channel) => channel.displayName)).toEqual(['Incidents', 'General']);
 	});
 
+	it('resolves the signed-in user by id or UPN, as the node does for mentions, and 404s others', async () => {
+		const { access_token: token } = destinations.microsoft.issueUserToken(app.clientId);
+		const byUpn = await graph(token, 'GET', '/v1.0/users/incident-bot%40emulated.onmicrosoft.com?%24select=id%2CdisplayName%2CuserPrincipalName');
+		expect(byUpn.json).toMatchObject({ id: 'a1b2c3d4-0000-4000-8000-00000000e2e0', displayName: 'Incident Bot' });
+		expect((await graph(token, 'GET', '/v1.0/users/a1b2c3d4-0000-4000-8000-00000000e2e0')).status).toBe(200);
+		const unknown = await graph(token, 'GET', '/v1.0/users/nobody%40emulated.onmicrosoft.com');
+		expect(unknown.status).toBe(404);
+		expect(unknown.json).toMatchObject({ error: { code: 'Request_ResourceNotFound' } });
+	});
+
 	it('rejects missing and expired tokens with 401, and the refresh grant issues a working one', async () => {
 		expect((await graph('', 'GET', '/v1.0/me')).json).toMatchObject({ error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
 		const expired = destinations.microsoft.issueUserToken(app.clientId, { expired: true });
