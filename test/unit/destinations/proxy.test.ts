@@ -2,6 +2,7 @@
  * The destination proxy: TLS terminated with the test certificate for emulated hosts only; any
  * other host, port or plain-HTTP forward is refused and recorded; the HTML pages are read-only.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -111,5 +112,19 @@ describe('destination proxy', () => {
 		expect(destinations.n8nEnv()).toMatchObject({ HTTPS_PROXY: destinations.proxy.url, https_proxy: destinations.proxy.url, NODE_EXTRA_CA_CERTS: CA_FILE });
 		expect(destinations.n8nEnv().npm_config_https_proxy).toBeUndefined();
 		expect('npm_config_https_proxy' in destinations.n8nEnv()).toBe(true);
+	});
+
+	it("n8nEnv() removes npm's and the caller's proxy settings from a child process's environment", () => {
+		const inherited = { ...process.env, npm_config_https_proxy: 'http://npm-proxy.invalid:3128', NO_PROXY: 'slack.com', HTTP_PROXY: 'http://corp.invalid:8080' };
+		const printed = execFileSync(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
+			env: { ...inherited, ...destinations.n8nEnv() },
+			encoding: 'utf8',
+		});
+		const childEnv = JSON.parse(printed) as Record<string, string>;
+		expect(childEnv.HTTPS_PROXY).toBe(destinations.proxy.url);
+		expect(childEnv.NODE_EXTRA_CA_CERTS).toBe(CA_FILE);
+		expect(childEnv).not.toHaveProperty('npm_config_https_proxy');
+		expect(childEnv).not.toHaveProperty('NO_PROXY');
+		expect(childEnv).not.toHaveProperty('HTTP_PROXY');
 	});
 });
