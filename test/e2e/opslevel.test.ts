@@ -63,7 +63,9 @@ const triggerWorkflow = {
 			type: TRIGGER,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { tables: ['teams'], startFrom: 'latestFull', pollTimes: { item: [{ mode: 'everyHour' }] } },
+			// The drops are uploaded moments before the poll: a settle time of 0 reads them at once
+			// (waiting for a push to settle has its own engine tests).
+			parameters: { tables: ['teams'], startFrom: 'latestFull', options: { settleMinutes: 0 }, pollTimes: { item: [{ mode: 'everyHour' }] } },
 			credentials: { opsLevelS3Api: CREDENTIAL },
 		},
 	],
