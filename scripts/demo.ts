@@ -21,7 +21,13 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import { generateExport, startS3Server, type S3Server } from '../test/sandbox/opslevel';
 import { startPostgres, type PostgresServer } from '../test/support/postgres';
-import { attachCredentials, type CredentialByNodeType, type TemplateWorkflow } from '../test/support/templates';
+import {
+	attachCredentials,
+	postgresCredentialData,
+	sandboxCredentialData,
+	type CredentialByNodeType,
+	type TemplateWorkflow,
+} from '../test/support/templates';
 import { demoHomeOptions, parseDemoArgs, workflowEditorUrl } from './demo-options';
 import {
 	createN8nHome,
@@ -266,17 +272,11 @@ async function main(): Promise<number> {
 	try {
 		await timed('imported the demo credentials', () =>
 			importCredentials(home, [
-				{ ...DEMO_CREDENTIAL, data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-				{
-					...INCIDENT_IO_CREDENTIAL,
-					data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
-				},
-				{ ...DATADOG_CREDENTIAL, data: { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: sandbox.datadog.applicationKey } },
+				{ ...DEMO_CREDENTIAL, data: sandboxCredentialData.fireHydrantApi(sandbox) },
+				{ ...INCIDENT_IO_CREDENTIAL, data: sandboxCredentialData.incidentIoApi(sandbox) },
+				{ ...DATADOG_CREDENTIAL, data: sandboxCredentialData.datadogDoraApi(sandbox) },
 				{ ...OPSLEVEL_CREDENTIAL, data: s3.credentialData() },
-				{
-					...POSTGRES_CREDENTIAL,
-					data: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable' },
-				},
+				{ ...POSTGRES_CREDENTIAL, data: postgresCredentialData(postgres) },
 			]),
 		);
 		if (templates.length > 0) {

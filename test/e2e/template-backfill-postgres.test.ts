@@ -8,10 +8,16 @@
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { installProjectHome, removeProjectHome } from '../support/e2e';
-import { importCredentials, importWorkflows, runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
+import { removeProjectHome } from '../support/e2e';
+import { runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { readTemplate, withCredentials } from '../support/templates';
+import {
+	installTemplate,
+	postgresCredentialData,
+	readTemplate,
+	sandboxCredentialData,
+	type TemplateWorkflow,
+} from '../support/templates';
 
 jest.setTimeout(10 * 60_000);
 
@@ -29,6 +35,7 @@ let pg: PostgresServer;
 let home: N8nHome;
 let server: N8nServer;
 let workflowId: string;
+let template: TemplateWorkflow;
 
 interface IncidentRow {
 	incident_key: string;
@@ -61,29 +68,25 @@ beforeAll(async () => {
 		startSandbox({ seed: 19, fireHydrant: { incidents: 10, nights: 3, eventsPerIncident: 3 }, incidentIo: { incidents: 25 } }),
 		startPostgres({ database: 'warehouse' }),
 	]);
-	home = await installProjectHome(ROOT);
-	await importCredentials(home, [
-		{ ...FIREHYDRANT_CREDENTIAL, data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-		{ ...INCIDENT_IO_CREDENTIAL, data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
-		{
-			...POSTGRES_CREDENTIAL,
-			data: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: pg.password, ssl: 'disable' },
+	({ home, template } = await installTemplate(
+		ROOT,
+		TEMPLATE,
+		[
+			{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
+			{ ...INCIDENT_IO_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.incidentIo', data: sandboxCredentialData.incidentIoApi(sandbox) },
+			{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+		],
+		// What a user fills in: the range to load.
+		(workflow) => {
+			const range = workflow.nodes.find((node) => node.name === 'Backfill Range');
+			const assignments = (range?.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+			for (const assignment of assignments) {
+				if (assignment.name === 'startDate') assignment.value = START_DATE;
+				if (assignment.name === 'windowDays') assignment.value = WINDOW_DAYS;
+			}
 		},
-	]);
-	const template = withCredentials(readTemplate(TEMPLATE), {
-		'n8n-nodes-incident-data.fireHydrant': FIREHYDRANT_CREDENTIAL,
-		'n8n-nodes-incident-data.incidentIo': INCIDENT_IO_CREDENTIAL,
-		'n8n-nodes-base.postgres': POSTGRES_CREDENTIAL,
-	});
-	// What a user fills in: the range to load.
-	const range = template.nodes.find((node) => node.name === 'Backfill Range');
-	const assignments = (range?.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
-	for (const assignment of assignments) {
-		if (assignment.name === 'startDate') assignment.value = START_DATE;
-		if (assignment.name === 'windowDays') assignment.value = WINDOW_DAYS;
-	}
+	));
 	workflowId = template.id;
-	await importWorkflows(home, [template]);
 	server = await startN8n(home);
 });
 

@@ -10,9 +10,14 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { installProjectHome, removeProjectHome } from '../support/e2e';
-import { executeWorkflow, importCredentials, importWorkflows, type ExecutionResult, type N8nHome } from '../support/n8n';
-import { readTemplate, withCredentials } from '../support/templates';
+import { removeProjectHome } from '../support/e2e';
+import { executeWorkflow, type ExecutionResult, type N8nHome } from '../support/n8n';
+import {
+	installTemplate,
+	readTemplate,
+	sandboxCredentialData,
+	type TemplateWorkflow,
+} from '../support/templates';
 
 jest.setTimeout(15 * 60_000);
 
@@ -25,6 +30,7 @@ const DATADOG_CREDENTIAL = { id: 'tplDatadog000001', name: 'Datadog', type: 'dat
 let sandbox: Sandbox;
 let home: N8nHome;
 let workflowId: string;
+let template: TemplateWorkflow;
 
 /** Datadog event ids the normalized, resolved incidents with a service or team must become. */
 function expectedEventIds(run: ExecutionResult): string[] {
@@ -43,19 +49,12 @@ function storedFailureIds(): string[] {
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 29, fireHydrant: { incidents: 14, nights: 3, eventsPerIncident: 3 }, incidentIo: { incidents: 30 } });
-	home = await installProjectHome(ROOT);
-	await importCredentials(home, [
-		{ ...FIREHYDRANT_CREDENTIAL, data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-		{ ...INCIDENT_IO_CREDENTIAL, data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
-		{ ...DATADOG_CREDENTIAL, data: { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey } },
-	]);
-	const template = withCredentials(readTemplate(TEMPLATE), {
-		'n8n-nodes-incident-data.fireHydrant': FIREHYDRANT_CREDENTIAL,
-		'n8n-nodes-incident-data.incidentIo': INCIDENT_IO_CREDENTIAL,
-		'n8n-nodes-incident-data.datadogDora': DATADOG_CREDENTIAL,
-	});
+	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
+		{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
+		{ ...INCIDENT_IO_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.incidentIo', data: sandboxCredentialData.incidentIoApi(sandbox) },
+		{ ...DATADOG_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.datadogDora', data: sandboxCredentialData.datadogDoraApi(sandbox) },
+	]));
 	workflowId = template.id;
-	await importWorkflows(home, [template]);
 });
 
 afterAll(async () => {

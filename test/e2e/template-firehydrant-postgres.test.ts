@@ -8,10 +8,16 @@
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { installProjectHome, removeProjectHome } from '../support/e2e';
-import { importCredentials, importWorkflows, runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
+import { removeProjectHome } from '../support/e2e';
+import { runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { readTemplate, withCredentials } from '../support/templates';
+import {
+	installTemplate,
+	postgresCredentialData,
+	readTemplate,
+	sandboxCredentialData,
+	type TemplateWorkflow,
+} from '../support/templates';
 
 jest.setTimeout(10 * 60_000);
 
@@ -25,6 +31,7 @@ let pg: PostgresServer;
 let home: N8nHome;
 let server: N8nServer;
 let workflowId: string;
+let template: TemplateWorkflow;
 
 interface IncidentRow {
 	incident_key: string;
@@ -71,20 +78,11 @@ beforeAll(async () => {
 		startSandbox({ seed: 11, fireHydrant: { incidents: 12, nights: 3, eventsPerIncident: 3 } }),
 		startPostgres({ database: 'warehouse' }),
 	]);
-	home = await installProjectHome(ROOT);
-	await importCredentials(home, [
-		{ ...FIREHYDRANT_CREDENTIAL, data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-		{
-			...POSTGRES_CREDENTIAL,
-			data: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: pg.password, ssl: 'disable' },
-		},
-	]);
-	const template = withCredentials(readTemplate(TEMPLATE), {
-		'n8n-nodes-incident-data.fireHydrant': FIREHYDRANT_CREDENTIAL,
-		'n8n-nodes-base.postgres': POSTGRES_CREDENTIAL,
-	});
+	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
+		{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
+		{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+	]));
 	workflowId = template.id;
-	await importWorkflows(home, [template]);
 	server = await startN8n(home);
 });
 

@@ -8,10 +8,15 @@
 import * as path from 'node:path';
 
 import { generateExport, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../sandbox/opslevel';
-import { installProjectHome, removeProjectHome } from '../support/e2e';
-import { importCredentials, importWorkflows, runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
+import { removeProjectHome } from '../support/e2e';
+import { runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { readTemplate, withCredentials } from '../support/templates';
+import {
+	installTemplate,
+	postgresCredentialData,
+	readTemplate,
+	type TemplateWorkflow,
+} from '../support/templates';
 
 jest.setTimeout(10 * 60_000);
 
@@ -26,6 +31,7 @@ let pg: PostgresServer;
 let home: N8nHome;
 let server: N8nServer;
 let workflowId: string;
+let template: TemplateWorkflow;
 /** Two days of pushes, then five: the same seed gives the same first pushes. */
 let early: GeneratedExport;
 let later: GeneratedExport;
@@ -56,20 +62,11 @@ beforeAll(async () => {
 	later = generateExport({ seed: 77, size: 120, tables: ['services', 'teams', 'users'], incrementals: 5, changeRate: 0.1 });
 	[s3, pg] = await Promise.all([startS3Server(), startPostgres({ database: 'catalog' })]);
 	await s3.upload(early.drops);
-	home = await installProjectHome(ROOT);
-	await importCredentials(home, [
-		{ ...OPSLEVEL_CREDENTIAL, data: s3.credentialData() },
-		{
-			...POSTGRES_CREDENTIAL,
-			data: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: pg.password, ssl: 'disable' },
-		},
-	]);
-	const template = withCredentials(readTemplate(TEMPLATE), {
-		'n8n-nodes-incident-data.opsLevel': OPSLEVEL_CREDENTIAL,
-		'n8n-nodes-base.postgres': POSTGRES_CREDENTIAL,
-	});
+	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
+		{ ...OPSLEVEL_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.opsLevel', data: s3.credentialData() },
+		{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+	]));
 	workflowId = template.id;
-	await importWorkflows(home, [template]);
 	server = await startN8n(home);
 });
 

@@ -6,6 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { Sandbox } from '../sandbox';
+import { installProjectHome } from './e2e';
+import { importCredentials, importWorkflows, type N8nHome } from './n8n';
+import type { PostgresServer } from './postgres';
+
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', '..', 'workflows');
 
 export interface TemplateNode {
@@ -58,4 +63,59 @@ export function withCredentials(template: TemplateWorkflow, byNodeType: Credenti
 		}
 	}
 	return attachCredentials(template, byNodeType);
+}
+
+/** A credential a template test imports, and the node type of the template it is set on. */
+export interface TemplateCredential {
+	nodeType: string;
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/**
+ * A throwaway n8n folder with this project installed, the credentials imported and the template
+ * imported with them set on its nodes, as a user sets them up in the editor. `edit` fills in what a
+ * user fills in (a date range, a sheet id) before the import.
+ */
+export async function installTemplate(
+	root: string,
+	file: string,
+	credentials: TemplateCredential[],
+	edit?: (template: TemplateWorkflow) => void,
+): Promise<{ home: N8nHome; template: TemplateWorkflow }> {
+	const home = await installProjectHome(root);
+	await importCredentials(
+		home,
+		credentials.map(({ id, name, type, data }) => ({ id, name, type, data })),
+	);
+	const template = withCredentials(
+		readTemplate(file),
+		Object.fromEntries(credentials.map((credential) => [credential.nodeType, credential])),
+	);
+	edit?.(template);
+	await importWorkflows(home, [template]);
+	return { home, template };
+}
+
+/** Credential data pointing at the vendor sandbox (test/sandbox), per credential type. */
+export const sandboxCredentialData = {
+	fireHydrantApi: (sandbox: Sandbox) => ({ apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl }),
+	incidentIoApi: (sandbox: Sandbox) => ({
+		apiKey: sandbox.incidentIo.apiKey,
+		baseUrl: sandbox.incidentIo.apiBaseUrl,
+		webhookSigningSecret: sandbox.incidentIo.webhookSecret,
+	}),
+	datadogDoraApi: (sandbox: Sandbox) => ({
+		site: 'custom',
+		baseUrl: sandbox.datadog.baseUrl,
+		apiKey: sandbox.datadog.apiKey,
+		applicationKeySecret: sandbox.datadog.applicationKey,
+	}),
+};
+
+/** n8n's own Postgres credential for the loopback server of test/support/postgres.ts. */
+export function postgresCredentialData(server: PostgresServer): Record<string, unknown> {
+	return { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ssl: 'disable' };
 }
