@@ -65,9 +65,11 @@ interface Seed {
 }
 
 /**
- * The hand-made incidents. Four weeks back (W4) to last week (W1); X started before the four weeks
- * and Y in the current week: both are outside the digest. I started on last week's Sunday 22:00
- * and was resolved three hours later, in the current week: open at last week's end.
+ * The hand-made incidents, four weeks back (W4) to last week (W1). I started on last week's Sunday
+ * 22:00 and was resolved three hours later, in the current week: open at last week's end. Outside
+ * the four weeks: X started in W5 and is still open (open at the end of each of the four weeks, in
+ * no count or time); U started in W5 and was resolved in W4 (read, but in no figure); V (W5,
+ * cancelled) and Z (W6, resolved in W6) are not read; Y started in the current week.
  */
 const SEEDS: Seed[] = [
 	{ key: 'A', weeksBack: 4, hoursIn: 26, severity: 'SEV1', ttr: 3_600 },
@@ -80,6 +82,9 @@ const SEEDS: Seed[] = [
 	{ key: 'H', weeksBack: 1, hoursIn: 20, severity: 'SEV3', ttr: 1_200 },
 	{ key: 'I', weeksBack: 1, hoursIn: 166, severity: 'SEV1', ttr: 10_800 },
 	{ key: 'X', weeksBack: 5, hoursIn: 10, severity: 'SEV1', ttr: null },
+	{ key: 'U', weeksBack: 5, hoursIn: 150, severity: 'SEV2', ttr: 86_400 },
+	{ key: 'V', weeksBack: 5, hoursIn: 20, severity: 'SEV3', ttr: null, status: 'cancelled' },
+	{ key: 'Z', weeksBack: 6, hoursIn: 30, severity: 'SEV1', ttr: 1_200 },
 	{ key: 'Y', weeksBack: 0, hoursIn: 0, severity: 'SEV2', ttr: 60 },
 ];
 
@@ -125,13 +130,14 @@ function expectedDigest(lastWeek: { count: string; severities: string; median: s
 		`*Incident digest, ${isoDate(weekStart(4))} to ${isoDate(THIS_MONDAY - DAY)}*`,
 		'',
 		'*Week by week*',
-		// A 3600, B 7200: median 5400 s; p90 3600 + 0.9 × 3600 = 6840 s (1h 54m). Both resolved that week.
-		`• Week of ${isoDate(weekStart(4))}: 2 incidents (SEV1 1, SEV2 1) · time to resolve median 1h 30m, p90 1h 54m · open at week end: 0`,
-		// C 1800, D open: median = p90 = 1800 s; D open at the week's end.
-		`• Week of ${isoDate(weekStart(3))}: 2 incidents (SEV2 1, SEV3 1) · time to resolve median 30m, p90 30m · open at week end: 1`,
-		// F 600, E 5400, G 10800: median 5400; p90 5400 + 0.8 × 5400 = 9720 s (2h 42m). D still open.
-		`• Week of ${isoDate(weekStart(2))}: 3 incidents (SEV1 1, SEV2 1, SEV3 1) · time to resolve median 1h 30m, p90 2h 42m · open at week end: 1`,
-		`• Week of ${isoDate(weekStart(1))}: ${lastWeek.count} (${lastWeek.severities}) · time to resolve median ${lastWeek.median}, p90 ${lastWeek.p90} · open at week end: 2`,
+		// A 3600, B 7200: median 5400 s; p90 3600 + 0.9 × 3600 = 6840 s (1h 54m). Both resolved that week; X open.
+		`• Week of ${isoDate(weekStart(4))}: 2 incidents (SEV1 1, SEV2 1) · time to resolve median 1h 30m, p90 1h 54m · open at week end: 1`,
+		// C 1800, D open: median = p90 = 1800 s; X and D open at the week's end.
+		`• Week of ${isoDate(weekStart(3))}: 2 incidents (SEV2 1, SEV3 1) · time to resolve median 30m, p90 30m · open at week end: 2`,
+		// F 600, E 5400, G 10800: median 5400; p90 5400 + 0.8 × 5400 = 9720 s (2h 42m). X and D still open.
+		`• Week of ${isoDate(weekStart(2))}: 3 incidents (SEV1 1, SEV2 1, SEV3 1) · time to resolve median 1h 30m, p90 2h 42m · open at week end: 2`,
+		// X, D and I open at last week's end.
+		`• Week of ${isoDate(weekStart(1))}: ${lastWeek.count} (${lastWeek.severities}) · time to resolve median ${lastWeek.median}, p90 ${lastWeek.p90} · open at week end: 3`,
 		'',
 		'*By severity, all four weeks*',
 		// SEV1: A 3600, E 5400, I 10800 → median 5400, p90 9720.
@@ -198,23 +204,27 @@ describe('Post a weekly incident digest to Slack (template)', () => {
 		const run = await executeWorkflow(home, workflowId);
 		expect(run.error).toBeUndefined();
 		expect(run.status).toBe('success');
+		// Read: the four weeks' incidents and the two older ones open when they began; not V, Z or Y.
+		const read = run.output('Read Last Four Weeks of Incidents').map((item) => String(item.json.incident_key).replace('firehydrant:', ''));
+		expect(read.sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'U', 'X']);
 		const messages = destinations.slack.messages(CHANNEL);
 		expect(messages).toHaveLength(1);
 		expect(messages[0].text).toBe(
 			expectedDigest(
-				// H 1200, I 10800: median 6000 s (1h 40m); p90 1200 + 0.9 × 9600 = 9840 s (2h 44m). D and I open at the week's end.
+				// H 1200, I 10800: median 6000 s (1h 40m); p90 1200 + 0.9 × 9600 = 9840 s (2h 44m).
 				{ count: '2 incidents', severities: 'SEV1 1, SEV3 1', median: '1h 40m', p90: '2h 44m' },
 				// SEV2: C 1800, B 7200, G 10800 → median 7200 (2h 0m), p90 7200 + 0.8 × 3600 = 10080 s (2h 48m).
 				{ count: 3, median: '2h 0m', p90: '2h 48m' },
 			),
 		);
 		// The failed run had already written the sheet (it runs before Slack): the rerun updated, never appended.
+		// No row for the weeks before the four, though X and U started there.
 		expect(destinations.google.rows(spreadsheetId, SHEET_NAME)).toEqual([
 			HEADER,
-			[isoWeekLabel(weekStart(4)), isoDate(weekStart(4)), '2', 'SEV1: 1, SEV2: 1', '5400', '6840', '0'],
-			[isoWeekLabel(weekStart(3)), isoDate(weekStart(3)), '2', 'SEV2: 1, SEV3: 1', '1800', '1800', '1'],
-			[isoWeekLabel(weekStart(2)), isoDate(weekStart(2)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '5400', '9720', '1'],
-			[isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '2', 'SEV1: 1, SEV3: 1', '6000', '9840', '2'],
+			[isoWeekLabel(weekStart(4)), isoDate(weekStart(4)), '2', 'SEV1: 1, SEV2: 1', '5400', '6840', '1'],
+			[isoWeekLabel(weekStart(3)), isoDate(weekStart(3)), '2', 'SEV2: 1, SEV3: 1', '1800', '1800', '2'],
+			[isoWeekLabel(weekStart(2)), isoDate(weekStart(2)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '5400', '9720', '2'],
+			[isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '2', 'SEV1: 1, SEV3: 1', '6000', '9840', '3'],
 		]);
 	});
 
@@ -236,7 +246,7 @@ describe('Post a weekly incident digest to Slack (template)', () => {
 		);
 		const rows = destinations.google.rows(spreadsheetId, SHEET_NAME);
 		expect(rows).toHaveLength(5);
-		expect(rows[4]).toEqual([isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '3600', '9360', '2']);
+		expect(rows[4]).toEqual([isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '3600', '9360', '3']);
 	});
 
 	it('nothing left the machine: the proxy refused no connection n8n tried', () => {
