@@ -55,14 +55,14 @@ function expectGroundTruth(): void {
 }
 
 /** Marks `count` sandbox incidents changed now and renames them; returns their incident keys. */
-function changeIncidents(count: number, offset: number, suffix: string): string[] {
+function changeIncidents(count: number, offset: number, rename: (name: string, index: number) => string): string[] {
 	const ids = sandbox.incidentIo.touch({ incidents: count, offset }).incidents;
 	const visible = sandbox.incidentIo.visibleIncidents();
-	for (const id of ids) {
+	ids.forEach((id, index) => {
 		const incident = visible.find((candidate) => String(candidate.id) === id);
 		if (!incident) throw new Error(`touched incident ${id} is not visible to the credential`);
-		incident.name = `${String(incident.name)} ${suffix}`;
-	}
+		incident.name = rename(String(incident.name), index);
+	});
 	return ids.map((id) => `incident_io:${id}`).sort();
 }
 
@@ -127,7 +127,9 @@ describe('Sync incident.io incidents to Google Sheets (template)', () => {
 
 	it('after three incidents changed, the next run updates exactly their rows and adds none', async () => {
 		const before = sheetRecords();
-		const changed = changeIncidents(3, 2, '(renamed)');
+		// A title typed with a leading apostrophe and digits: written as it is (RAW), not as Google would
+		// read it typed into a cell (apostrophe dropped, "0042" a number), nor as a formula.
+		const changed = changeIncidents(3, 2, (name, index) => (index === 0 ? "'0042 =SUM(1,2)" : `${name} (renamed)`));
 		const run = await executeWorkflow(home, workflowId);
 		expect(run.error).toBeUndefined();
 		expect(run.status).toBe('success');
@@ -141,7 +143,7 @@ describe('Sync incident.io incidents to Google Sheets (template)', () => {
 	});
 
 	it("with the spreadsheet gone the run fails at the Sheets node with Google's 404, and the rerun after recovery delivers the changes once", async () => {
-		const changed = changeIncidents(2, 5, '(again)');
+		const changed = changeIncidents(2, 5, (name) => `${name} (again)`);
 		const kept = destinations.google.rows(spreadsheetId, SHEET_NAME);
 		destinations.google.deleteSpreadsheet(spreadsheetId);
 		const failed = await executeWorkflow(home, workflowId);
@@ -152,7 +154,8 @@ describe('Sync incident.io incidents to Google Sheets (template)', () => {
 
 		// Recovery: the spreadsheet is restored from the trash, with its id and its rows.
 		destinations.google.createSpreadsheet({ spreadsheetId, title: 'Incidents', sheets: [SHEET_NAME], sharedWith: [serviceAccountEmail] });
-		destinations.google.setValues(spreadsheetId, SHEET_NAME, kept);
+		// setValues types like a person (USER_ENTERED): a leading apostrophe is doubled so the cell keeps it.
+		destinations.google.setValues(spreadsheetId, SHEET_NAME, kept.map((row) => row.map((cell) => (cell.startsWith("'") ? `'${cell}` : cell))));
 		const rerun = await executeWorkflow(home, workflowId);
 		expect(rerun.error).toBeUndefined();
 		expect(rerun.status).toBe('success');
