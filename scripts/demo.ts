@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../test/sandbox';
+import { startDestinations, type Destinations } from '../test/support/destinations';
 import { generateExport, startS3Server, type S3Server } from '../test/sandbox/opslevel';
 import { startPostgres, type PostgresServer } from '../test/support/postgres';
 import {
@@ -48,6 +49,17 @@ const INCIDENT_IO_CREDENTIAL = { id: 'incidentDataIncidentIo', name: 'incident.i
 const DATADOG_CREDENTIAL = { id: 'incidentDataDatadog', name: 'Datadog DORA account', type: 'datadogDoraApi' };
 const OPSLEVEL_CREDENTIAL = { id: 'incidentDataOpsLevel', name: 'OpsLevel export bucket', type: 'opsLevelS3Api' };
 const POSTGRES_CREDENTIAL = { id: 'incidentDataPostgres', name: 'Demo Postgres', type: 'postgres' };
+const GOOGLE_CREDENTIAL = { id: 'incidentDataGoogle', name: 'Demo Google service account', type: 'googleApi' };
+const SLACK_CREDENTIAL = { id: 'incidentDataSlack', name: 'Demo Slack bot', type: 'slackApi' };
+const TEAMS_CREDENTIAL = { id: 'incidentDataTeams', name: 'Demo Microsoft Teams', type: 'microsoftTeamsOAuth2Api' };
+/** The demo's spreadsheet in the Sheets emulator, and the Slack channel and Teams channel in theirs. */
+const DEMO_SPREADSHEET_ID = 'demo-incident-data-spreadsheet';
+const DEMO_SLACK_CHANNEL = 'incidents';
+/** Each template's sheet tab in the demo spreadsheet (the templates' placeholder is YOUR_SHEET_NAME). */
+const SHEET_TABS: Record<string, string> = {
+	'sync-incident-io-to-google-sheets.json': 'Incidents',
+	'post-weekly-incident-digest.json': 'Weekly Digest',
+};
 const PACK = `${PACKAGE_NAME}.`;
 
 /** Which demo credential each node type of the templates gets. */
@@ -61,6 +73,9 @@ const CREDENTIAL_BY_NODE_TYPE: CredentialByNodeType = {
 	[`${PACK}opsLevel`]: OPSLEVEL_CREDENTIAL,
 	[`${PACK}opsLevelTrigger`]: OPSLEVEL_CREDENTIAL,
 	'n8n-nodes-base.postgres': POSTGRES_CREDENTIAL,
+	'n8n-nodes-base.googleSheets': GOOGLE_CREDENTIAL,
+	'n8n-nodes-base.slack': SLACK_CREDENTIAL,
+	'n8n-nodes-base.microsoftTeams': TEAMS_CREDENTIAL,
 };
 
 /** The services the templates reach, all on loopback. */
@@ -68,6 +83,16 @@ interface DemoServices {
 	sandbox: Sandbox;
 	s3: S3Server;
 	postgres: PostgresServer;
+	destinations: Destinations;
+}
+
+/** What a user fills in after importing a template, filled in with the demo's own destinations. */
+function fillPlaceholders(file: string, workflow: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
+	let text = JSON.stringify(workflow);
+	for (const [placeholder, value] of Object.entries({ ...values, YOUR_SHEET_NAME: SHEET_TABS[file] ?? 'Incidents' })) {
+		text = text.split(placeholder).join(value);
+	}
+	return JSON.parse(text) as Record<string, unknown>;
 }
 
 interface Template {
@@ -185,7 +210,7 @@ function runOnceWithoutServer(broken: Array<{ file: string; reason: string }>): 
 }
 
 function printBanner(server: N8nServer, services: DemoServices, templates: Template[]): void {
-	const { sandbox, s3, postgres } = services;
+	const { sandbox, s3, postgres, destinations } = services;
 	const lines = [
 		'',
 		'  n8n-nodes-incident-data demo is running',
@@ -202,6 +227,7 @@ function printBanner(server: N8nServer, services: DemoServices, templates: Templ
 		`    FireHydrant, incident.io, Datadog DORA   the vendor sandbox at ${sandbox.baseUrl}`,
 		`    OpsLevel export bucket                   s3rver at ${s3.credentialData().endpoint ?? 'loopback'} (bucket ${s3.bucket})`,
 		`    Postgres                                 ${postgres.host}:${postgres.port}, database ${postgres.database}, user ${postgres.user}`,
+		`    Google Sheets, Slack, Microsoft Teams    local emulators; what they received: ${destinations.pagesUrl}`,
 		`      look at the rows: psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user} ${postgres.database} -c 'SELECT incident_key, title, status_category FROM incidents'`,
 		`  n8n data: ${server.home.userFolder}   log: ${server.logFile}`,
 		'',
@@ -223,7 +249,9 @@ async function main(): Promise<number> {
 	const { folder } = demoHomeOptions(options, toolchain.cache);
 
 	const tarball = await timed('packed the project', () => packProject(root));
-	const home = await timed(`installed ${path.basename(tarball)}`, () => createN8nHome({ tarball, folder }));
+	// Started first: n8n reaches Google, Slack and Microsoft through its proxy from its first boot on.
+	const destinations = await timed('started the Google Sheets, Slack and Teams emulators', () => startDestinations());
+	const home = await timed(`installed ${path.basename(tarball)}`, () => createN8nHome({ tarball, folder, env: destinations.n8nEnv() }));
 	info(`n8n data in ${home.userFolder}${folder ? '' : ' (throwaway: removed when this run ends)'}`);
 	const { templates, broken } = readTemplates(root);
 	for (const { file, reason } of broken) info(`skipping workflows/${file}: ${reason}`);
@@ -260,14 +288,36 @@ async function main(): Promise<number> {
 		}),
 		timed('started PostgreSQL', () => startPostgres({ database: 'incidents' })),
 	]);
-	const services: DemoServices = { sandbox, s3, postgres };
+	const services: DemoServices = { sandbox, s3, postgres, destinations };
 	let server: N8nServer | undefined;
 	const shutdown = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		await server?.stop();
-		await Promise.all([sandbox.close(), s3.close(), postgres.stop()]);
+		await Promise.all([sandbox.close(), s3.close(), postgres.stop(), destinations.close()]);
 	};
+
+	// The destinations a user would create: a spreadsheet shared with the service account, a Slack
+	// channel with the bot in it, a Teams team with an Incidents channel.
+	const googleAccount = destinations.google.addServiceAccount();
+	destinations.google.createSpreadsheet({
+		spreadsheetId: DEMO_SPREADSHEET_ID,
+		title: 'Incident data demo',
+		sheets: [...new Set(Object.values(SHEET_TABS))],
+		sharedWith: [googleAccount.email],
+	});
+	const slackToken = destinations.slack.addBotToken();
+	destinations.slack.createChannel(DEMO_SLACK_CHANNEL);
+	const app = destinations.microsoft.addApp();
+	const team = destinations.microsoft.createTeam('Operations', ['Incidents']);
+	const teamsApp = { ...app, tokens: destinations.microsoft.issueUserToken(app.clientId) };
+	const placeholderValues: Record<string, string> = {
+		YOUR_SPREADSHEET_ID: DEMO_SPREADSHEET_ID,
+		'#YOUR_CHANNEL': `#${DEMO_SLACK_CHANNEL}`,
+		YOUR_TEAM_ID: team.teamId,
+		YOUR_TEAMS_CHANNEL_ID: team.channelIds.Incidents,
+	};
+	for (const template of templates) template.workflow = fillPlaceholders(template.file, template.workflow, placeholderValues);
 
 	try {
 		await timed('imported the demo credentials', () =>
@@ -277,6 +327,9 @@ async function main(): Promise<number> {
 				{ ...DATADOG_CREDENTIAL, data: sandboxCredentialData.datadogDoraApi(sandbox) },
 				{ ...OPSLEVEL_CREDENTIAL, data: s3.credentialData() },
 				{ ...POSTGRES_CREDENTIAL, data: postgresCredentialData(postgres) },
+				{ ...GOOGLE_CREDENTIAL, data: { email: googleAccount.email, privateKey: googleAccount.privateKey } },
+				{ ...SLACK_CREDENTIAL, data: { accessToken: slackToken } },
+				{ ...TEAMS_CREDENTIAL, data: { clientId: teamsApp.clientId, clientSecret: teamsApp.clientSecret, oauthTokenData: teamsApp.tokens } },
 			]),
 		);
 		if (templates.length > 0) {
