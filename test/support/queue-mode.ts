@@ -23,6 +23,7 @@ import {
 	createN8nHome,
 	importCredentials,
 	importWorkflows,
+	N8nHarnessError,
 	packProject,
 	readableLog,
 	removeN8nHome,
@@ -400,6 +401,6 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		};
 	} catch (error) {
 		await stopAll();
-		throw error;
+		throw new N8nHarnessError(`the queue-mode cluster did not start: ${error instanceof Error ? error.message : String(error)}`);
 	}
 }
