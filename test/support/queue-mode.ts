@@ -338,6 +338,7 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		for (const stop of started.reverse()) await stop().catch(() => undefined);
 		started.length = 0;
 	};
+	let failure: unknown;
 	try {
 		const [postgres, redis] = await Promise.all([startPostgres({ database: 'n8n' }), startRedis()]);
 		started.push(postgres.stop, redis.stop);
@@ -400,7 +401,9 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			},
 		};
 	} catch (error) {
-		await stopAll();
-		throw new N8nHarnessError(`the queue-mode cluster did not start: ${error instanceof Error ? error.message : String(error)}`);
+		failure = error;
 	}
+	// Reached only when a step failed: whatever did start is stopped again.
+	await stopAll();
+	throw new N8nHarnessError(`the queue-mode cluster did not start: ${failure instanceof Error ? failure.message : String(failure)}`);
 }
