@@ -222,6 +222,7 @@ describe('overlapping executions of an incremental sync in queue mode', () => {
 		const nextWrites = await cluster.postgres.query<{ incident_key: string }>('SELECT incident_key FROM warehouse.sync_log WHERE execution_id = $1', [next.id]);
 		const nextIds = (await cluster.postgres.query<{ source_id: string }>('SELECT source_id FROM warehouse.incidents WHERE incident_key = ANY($1)', [nextWrites.map((row) => row.incident_key)])).map((row) => row.source_id);
 		for (const id of later) expect(nextIds).toContain(id);
+		console.log(`next run ${next.id} (${cluster.executionsByWorker().get(next.id)}): ${later.length} incidents changed before, ${nextWrites.length} rows written`);
 		expect(sameInstant(await destination())).toEqual(sameInstant(groundTruth()));
 		const [{ total, distinct }] = await cluster.postgres.query<{ total: string; distinct: string }>('SELECT count(*)::text AS total, count(DISTINCT incident_key)::text AS distinct FROM warehouse.incidents');
 		expect(total).toBe(distinct);
