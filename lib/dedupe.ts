@@ -47,8 +47,12 @@ function candidateInstant(candidate: Candidate<unknown>): number | undefined {
  */
 export class NewestWins<T> {
 	private readonly entries = new Map<string, Candidate<T>>();
-	/** Since the checkpoint: each touched key's candidate before it was first touched (undefined: new key). */
-	private undo: Map<string, Candidate<T> | undefined> | undefined;
+	/**
+	 * Since the checkpoint: keys that were new (to delete), and each key kept before it whose value
+	 * was replaced, with that value (to restore). Most offers add a new key, which costs one array
+	 * slot here and no lookup.
+	 */
+	private undo: { added: string[]; replaced: Map<string, Candidate<T>> } | undefined;
 
 	/**
 	 * Offers a value; returns true when it was kept (new key, or at least as new as the
@@ -62,7 +66,10 @@ export class NewestWins<T> {
 			const instant = candidateInstant(candidate);
 			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant) return false;
 		}
-		if (this.undo && !this.undo.has(key)) this.undo.set(key, current);
+		if (this.undo) {
+			if (!current) this.undo.added.push(key);
+			else if (!this.undo.replaced.has(key)) this.undo.replaced.set(key, current);
+		}
 		// Map.set on an existing key keeps its original position: first-appearance order.
 		this.entries.set(key, candidate);
 		return true;
@@ -70,7 +77,7 @@ export class NewestWins<T> {
 
 	/** Starts recording what the following offers change, for {@link rollback}. */
 	checkpoint(): void {
-		this.undo = new Map();
+		this.undo = { added: [], replaced: new Map() };
 	}
 
 	/** Undoes every offer since the last {@link checkpoint}, order of first appearance included. */
@@ -78,10 +85,9 @@ export class NewestWins<T> {
 		const undo = this.undo;
 		this.undo = undefined;
 		if (!undo) return;
-		for (const [key, previous] of undo) {
-			if (previous === undefined) this.entries.delete(key);
-			else this.entries.set(key, previous);
-		}
+		// Restores first, deletes last: a key added since the checkpoint and then replaced goes.
+		for (const [key, previous] of undo.replaced) this.entries.set(key, previous);
+		for (const key of undo.added) this.entries.delete(key);
 	}
 
 	/** Keeps the offers since the last {@link checkpoint} and stops recording. */

@@ -114,6 +114,12 @@ export class ExportRowShaper {
 	readonly invalidJsonCells = new Map<string, number>();
 	private readonly plan: ColumnPlan[];
 	private readonly unsafeColumnName: boolean;
+	/**
+	 * Every key of a row in its final order, copied for each row: V8 then lays the row out in one
+	 * step with all its fields inside the object, instead of growing it key by key (less memory per
+	 * row, and no garbage from the growing).
+	 */
+	private readonly template: IDataObject;
 
 	constructor(
 		columns: readonly string[],
@@ -128,10 +134,19 @@ export class ExportRowShaper {
 		});
 		// A column called "__proto__" must become data, not replace the row's prototype.
 		this.unsafeColumnName = columns.includes('__proto__');
+		this.template = {};
+		if (!this.unsafeColumnName) {
+			for (const column of this.plan) {
+				this.template[column.name] = null;
+				if (column.kind === CellKind.Duration) this.template.active_duration_seconds = null;
+			}
+			this.template._source = meta.source;
+			this.template._exportRequestId = meta.exportRequestId;
+		}
 	}
 
 	shape(cells: readonly string[]): IDataObject {
-		const json: IDataObject = {};
+		const json: IDataObject = { ...this.template };
 		const emptyAsNull = this.options.emptyAsNull;
 		let invalid: string[] | undefined;
 		for (let index = 0; index < this.plan.length; index++) {
