@@ -5,13 +5,21 @@ import { JsonCellMemo } from '../../../lib/json-cells';
 import { JSON_COLUMNS } from '../constants';
 
 export interface RowShapeOptions {
+	/** `event_details`, `tags`, `questions` (and unknown JSON columns) parsed into values. */
 	parseJsonColumns: boolean;
+	/**
+	 * `event_details_schema` parsed into an object. Off by default: the schema is the same few texts
+	 * on every event row, says nothing about the row itself, and as an object it makes each item that
+	 * n8n prints and stores about a third larger.
+	 */
+	parseEventDetailsSchema: boolean;
 	durationToSeconds: boolean;
 	emptyAsNull: boolean;
 }
 
 export const DEFAULT_ROW_SHAPE: RowShapeOptions = {
 	parseJsonColumns: true,
+	parseEventDetailsSchema: false,
 	durationToSeconds: true,
 	emptyAsNull: true,
 };
@@ -23,6 +31,13 @@ export interface ShapedRow {
 }
 
 const JSON_COLUMN_SET = new Set<string>(JSON_COLUMNS);
+const SCHEMA_COLUMN = 'event_details_schema';
+
+/** Whether the options make a column's cells JSON values rather than text. */
+function parsesAsJson(column: string, options: RowShapeOptions): boolean {
+	if (column === SCHEMA_COLUMN) return options.parseEventDetailsSchema;
+	return options.parseJsonColumns && JSON_COLUMN_SET.has(column);
+}
 
 /** Where a row came from: `_source` and `_exportRequestId`. */
 export interface RowMeta {
@@ -128,7 +143,7 @@ export class ExportRowShaper {
 		memory: ShapingMemory = new ShapingMemory(),
 	) {
 		this.plan = columns.map((name) => {
-			const json = options.parseJsonColumns && JSON_COLUMN_SET.has(name);
+			const json = parsesAsJson(name, options);
 			const kind = json ? CellKind.Json : name === 'active_duration' && options.durationToSeconds ? CellKind.Duration : CellKind.Text;
 			return { name, kind, texts: memory.repeatedText(name), json: json ? memory.jsonMemo(name) : undefined };
 		});
