@@ -21,11 +21,24 @@ interface Candidate<T> {
 	/** Epoch ms of `updatedAt`, worked out only when a second offer of the key needs it; null: none. */
 	instant?: number | null;
 	value: T;
+	/** Rank of the key's first offer over every group: merges the groups back into one order. */
+	order: number;
 }
 
 function candidateInstant(candidate: Candidate<unknown>): number | undefined {
 	if (candidate.instant === undefined) candidate.instant = instantOf(candidate.updatedAt) ?? null;
 	return candidate.instant ?? undefined;
+}
+
+type Entries<T> = Map<string, Candidate<T>>;
+
+/** What the offers since a checkpoint changed, for {@link NewestWins.rollback}. */
+interface UndoRecord<T> {
+	/** Keys that were new, index for index with the group they were added to (one array slot each, no lookup). */
+	addedKeys: string[];
+	addedIn: Array<Entries<T>>;
+	/** Per group, each key kept before the checkpoint whose value was replaced, with that value. */
+	replaced: Map<Entries<T>, Entries<T>>;
 }
 
 /**
@@ -38,39 +51,67 @@ function candidateInstant(candidate: Candidate<unknown>): number | undefined {
  * record even when the vendor did not bump its timestamp. A timestamp is parsed only when its key
  * is offered again (most keys are offered once).
  *
- * `values()` lists keys in the order they were first offered, so output order stays stable
- * and follows the source even when a record is replaced by a newer version.
+ * Keys live in groups (`group`, default `''`): keys of different groups never meet, so a caller
+ * whose ids are unique per source passes the source as the group and the id itself as the key,
+ * instead of building a `source + id` string per record.
+ *
+ * `values()` lists keys in the order they were first offered, across every group, so output
+ * order stays stable and follows the source even when a record is replaced by a newer version.
  *
  * `checkpoint()` / `rollback()` / `commit()` let a caller offer values as they stream in (a report
  * read row by row) and still undo them all when the stream turns out incomplete; the undo record
  * holds one entry per key touched since the checkpoint, never one per offer.
  */
 export class NewestWins<T> {
-	private readonly entries = new Map<string, Candidate<T>>();
-	/** Since the checkpoint: each touched key's candidate before it was first touched (undefined: new key). */
-	private undo: Map<string, Candidate<T> | undefined> | undefined;
+	private readonly groups = new Map<string, Entries<T>>();
+	private lastGroupName: string | undefined;
+	private lastGroup: Entries<T> | undefined;
+	private nextOrder = 0;
+	private count = 0;
+	private undo: UndoRecord<T> | undefined;
+
+	private entriesOf(group: string): Entries<T> {
+		// Offers come in runs of one group (a report at a time): skip the lookup for a run.
+		if (group === this.lastGroupName && this.lastGroup) return this.lastGroup;
+		let entries = this.groups.get(group);
+		if (!entries) this.groups.set(group, (entries = new Map()));
+		this.lastGroupName = group;
+		this.lastGroup = entries;
+		return entries;
+	}
 
 	/**
 	 * Offers a value; returns true when it was kept (new key, or at least as new as the
 	 * current one) and false when an already-kept value is strictly newer.
 	 */
-	offer(key: string, updatedAt: string | null | undefined, value: T): boolean {
-		const current = this.entries.get(key);
-		const candidate: Candidate<T> = { updatedAt, value };
+	offer(key: string, updatedAt: string | null | undefined, value: T, group = ''): boolean {
+		const entries = this.entriesOf(group);
+		const current = entries.get(key);
 		if (current) {
 			const currentInstant = candidateInstant(current);
-			const instant = candidateInstant(candidate);
+			const instant = updatedAt === undefined || updatedAt === null ? undefined : instantOf(updatedAt);
 			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant) return false;
+			if (this.undo) {
+				let replaced = this.undo.replaced.get(entries);
+				if (!replaced) this.undo.replaced.set(entries, (replaced = new Map()));
+				if (!replaced.has(key)) replaced.set(key, current);
+			}
+			// Map.set on an existing key keeps its original position, and the rank stays: first-appearance order.
+			entries.set(key, { updatedAt, instant: instant ?? null, value, order: current.order });
+			return true;
 		}
-		if (this.undo && !this.undo.has(key)) this.undo.set(key, current);
-		// Map.set on an existing key keeps its original position: first-appearance order.
-		this.entries.set(key, candidate);
+		if (this.undo) {
+			this.undo.addedKeys.push(key);
+			this.undo.addedIn.push(entries);
+		}
+		entries.set(key, { updatedAt, value, order: this.nextOrder++ });
+		this.count++;
 		return true;
 	}
 
 	/** Starts recording what the following offers change, for {@link rollback}. */
 	checkpoint(): void {
-		this.undo = new Map();
+		this.undo = { addedKeys: [], addedIn: [], replaced: new Map() };
 	}
 
 	/** Undoes every offer since the last {@link checkpoint}, order of first appearance included. */
@@ -78,9 +119,12 @@ export class NewestWins<T> {
 		const undo = this.undo;
 		this.undo = undefined;
 		if (!undo) return;
-		for (const [key, previous] of undo) {
-			if (previous === undefined) this.entries.delete(key);
-			else this.entries.set(key, previous);
+		// Restores first, deletes last: a key added since the checkpoint and then replaced goes.
+		for (const [entries, replaced] of undo.replaced) {
+			for (const [key, previous] of replaced) entries.set(key, previous);
+		}
+		for (let index = 0; index < undo.addedKeys.length; index++) {
+			if (undo.addedIn[index].delete(undo.addedKeys[index])) this.count--;
 		}
 	}
 
@@ -91,12 +135,29 @@ export class NewestWins<T> {
 
 	/** Number of distinct keys kept. */
 	get size(): number {
-		return this.entries.size;
+		return this.count;
 	}
 
 	/** The kept values, in order of each key's first offer. */
 	*values(): IterableIterator<T> {
-		for (const candidate of this.entries.values()) yield candidate.value;
+		const groups = [...this.groups.values()].filter((entries) => entries.size > 0);
+		if (groups.length === 1) {
+			for (const candidate of groups[0].values()) yield candidate.value;
+			return;
+		}
+		// Each group lists its keys by rank already: merge the groups by rank.
+		const cursors = groups.map((entries) => entries.values());
+		const heads = cursors.map((cursor) => cursor.next());
+		for (;;) {
+			let next = -1;
+			for (let index = 0; index < heads.length; index++) {
+				const head = heads[index];
+				if (!head.done && (next < 0 || head.value.order < (heads[next].value as Candidate<T>).order)) next = index;
+			}
+			if (next < 0) return;
+			yield (heads[next].value as Candidate<T>).value;
+			heads[next] = cursors[next].next();
+		}
 	}
 }
 

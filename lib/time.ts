@@ -63,10 +63,41 @@ export function parseInstant(value: string | null | undefined): number | undefin
  * move into the next second or day); JavaScript dates cannot hold them anyway.
  */
 export function toIsoUtc(value: string | null | undefined): string | undefined {
+	// Exports hold hundreds of thousands of zone-less `YYYY-MM-DD HH:MM:SS` cells: rearranging
+	// their text gives the same result as parsing, several times faster.
+	if (typeof value === 'string' && value.length === 19) {
+		const fast = plainDateTimeToIso(value);
+		if (fast !== undefined) return fast || undefined;
+	}
 	const instant = parseInstant(value);
 	if (instant === undefined) return undefined;
 	const date = new Date(Math.floor(instant));
 	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` (or with `T`/`t`), no zone, as {@link toIsoUtc} writes it: the ISO text,
+ * '' for an impossible date or time, undefined for any other shape (left to the full parser).
+ */
+function plainDateTimeToIso(value: string): string | undefined {
+	const separator = value[10];
+	if (value[4] !== '-' || value[7] !== '-' || value[13] !== ':' || value[16] !== ':') return undefined;
+	if (separator !== ' ' && separator !== 'T' && separator !== 't') return undefined;
+	for (const position of DIGIT_POSITIONS) {
+		const code = value.charCodeAt(position);
+		if (code < 48 || code > 57) return undefined;
+	}
+	const number = (start: number, length: number) => Number(value.slice(start, start + length));
+	const year = number(0, 4);
+	const month = number(5, 2);
+	const day = number(8, 2);
+	if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return '';
+	const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+	if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return '';
+	return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
 }
 
 interface CalendarTime {

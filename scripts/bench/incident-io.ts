@@ -186,9 +186,12 @@ export async function run(): Promise<void> {
 		const tap = await runPhase('tap', { sandbox });
 		const tapCounts = await takeRequestCount(sandbox);
 		process.stdout.write(`${line('node: full sync (incremental, 1st)', full, fullCounts)}\n`);
-		const minimumMs = rateLimitBoundMs(fullCounts);
+		const accepted = fullCounts.requests - fullCounts.rateLimited;
+		// requests ÷ limit: the time the requests take at the limit's sustained rate
+		const sustainedMs = Math.max((fullCounts.incidentList / INCIDENT_LIST_LIMIT.limit) * INCIDENT_LIST_LIMIT.windowMs, (accepted / GENERAL_LIMIT.limit) * GENERAL_LIMIT.windowMs);
+		const windowMs = rateLimitBoundMs(fullCounts);
 		process.stdout.write(
-			`full sync wall time ${(full.ms / 1000).toFixed(1)} s beside the rate-limit-bound minimum ${(minimumMs / 1000).toFixed(1)} s (${fullCounts.incidentList} incident-list requests ÷ ${INCIDENT_LIST_LIMIT.limit} a minute, ${fullCounts.requests - fullCounts.rateLimited} requests ÷ ${GENERAL_LIMIT.limit} a minute): ${minimumMs > 0 ? (full.ms / minimumMs).toFixed(2) : 'n/a'}× the minimum (goal ≤ 1.1)\n`,
+			`full sync: wall time ${(full.ms / 1000).toFixed(1)} s for ${fullCounts.incidentList} incident-list requests (limit ${INCIDENT_LIST_LIMIT.limit} a minute) and ${accepted} requests in all (limit ${GENERAL_LIMIT.limit} a minute): requests ÷ limit = ${(sustainedMs / 1000).toFixed(1)} s (${(full.ms / sustainedMs).toFixed(2)}× that; goal ≤ 1.1); the sliding windows let the first ${INCIDENT_LIST_LIMIT.limit} go at once, so the least they strictly allow is ${(windowMs / 1000).toFixed(1)} s\n`,
 		);
 		process.stdout.write(`${line(`node: incremental after 1% changed`, incremental, incrementalCounts)}\n`);
 		process.stdout.write(`${line('tap approach: one run (full, again)', tap, tapCounts)}\n`);

@@ -53,8 +53,8 @@ export async function collectExportRows(
 ): Promise<CollectedRows> {
 	const hints: string[] = [];
 	const readExportRequests: ExportRequest[] = [];
-	// One row per source and id, in order of first appearance across every source (keys are
-	// `<source>\u0000<id>`: ids of different sources never meet).
+	// One row per source and id, in order of first appearance across every source (the source is
+	// the key's group: ids of different sources never meet).
 	const newest = new NewestWins<IDataObject>();
 	const undeduplicated: IDataObject[] = [];
 	const memory = new ShapingMemory();
@@ -68,7 +68,6 @@ export async function collectExportRows(
 
 	for (const exportRequest of selected) {
 		const identity = identifySource(exportRequest.source);
-		const keyPrefix = `${identity.tag}\u0000`;
 		const rowsBefore = undeduplicated.length;
 		const rowsWithoutIdBefore = rowsWithoutId;
 		newest.checkpoint();
@@ -105,10 +104,11 @@ export async function collectExportRows(
 							if (!id) {
 								// Without an id a row cannot be matched across reports, so it is kept as it is.
 								rowsWithoutId++;
-								newest.offer(`${keyPrefix}#${rowsWithoutId}`, undefined, json);
+								// (No id holds a NUL, so these keys never meet a real one.)
+								newest.offer(`\u0000${rowsWithoutId}`, undefined, json, identity.tag);
 								continue;
 							}
-							newest.offer(keyPrefix + id, updatedAtIndex < 0 ? undefined : cells[updatedAtIndex], json);
+							newest.offer(id, updatedAtIndex < 0 ? undefined : cells[updatedAtIndex], json, identity.tag);
 						}
 						read.rows += batch.rows.length;
 					}

@@ -5,13 +5,21 @@ import { JsonCellMemo } from '../../../lib/json-cells';
 import { JSON_COLUMNS } from '../constants';
 
 export interface RowShapeOptions {
+	/** `event_details`, `tags`, `questions` (and unknown JSON columns) parsed into values. */
 	parseJsonColumns: boolean;
+	/**
+	 * `event_details_schema` parsed into an object. Off by default: the schema is the same few texts
+	 * on every event row, says nothing about the row itself, and as an object it makes each item that
+	 * n8n prints and stores about a third larger.
+	 */
+	parseEventDetailsSchema: boolean;
 	durationToSeconds: boolean;
 	emptyAsNull: boolean;
 }
 
 export const DEFAULT_ROW_SHAPE: RowShapeOptions = {
 	parseJsonColumns: true,
+	parseEventDetailsSchema: false,
 	durationToSeconds: true,
 	emptyAsNull: true,
 };
@@ -23,6 +31,13 @@ export interface ShapedRow {
 }
 
 const JSON_COLUMN_SET = new Set<string>(JSON_COLUMNS);
+const SCHEMA_COLUMN = 'event_details_schema';
+
+/** Whether the options make a column's cells JSON values rather than text. */
+function parsesAsJson(column: string, options: RowShapeOptions): boolean {
+	if (column === SCHEMA_COLUMN) return options.parseEventDetailsSchema;
+	return options.parseJsonColumns && JSON_COLUMN_SET.has(column);
+}
 
 /** Where a row came from: `_source` and `_exportRequestId`. */
 export interface RowMeta {
@@ -114,6 +129,12 @@ export class ExportRowShaper {
 	readonly invalidJsonCells = new Map<string, number>();
 	private readonly plan: ColumnPlan[];
 	private readonly unsafeColumnName: boolean;
+	/**
+	 * Every key of a row in its final order, copied for each row: V8 then lays the row out in one
+	 * step with all its fields inside the object, instead of growing it key by key (less memory per
+	 * row, and no garbage from the growing).
+	 */
+	private readonly template: IDataObject;
 
 	constructor(
 		columns: readonly string[],
@@ -122,16 +143,25 @@ export class ExportRowShaper {
 		memory: ShapingMemory = new ShapingMemory(),
 	) {
 		this.plan = columns.map((name) => {
-			const json = options.parseJsonColumns && JSON_COLUMN_SET.has(name);
+			const json = parsesAsJson(name, options);
 			const kind = json ? CellKind.Json : name === 'active_duration' && options.durationToSeconds ? CellKind.Duration : CellKind.Text;
 			return { name, kind, texts: memory.repeatedText(name), json: json ? memory.jsonMemo(name) : undefined };
 		});
 		// A column called "__proto__" must become data, not replace the row's prototype.
 		this.unsafeColumnName = columns.includes('__proto__');
+		this.template = {};
+		if (!this.unsafeColumnName) {
+			for (const column of this.plan) {
+				this.template[column.name] = null;
+				if (column.kind === CellKind.Duration) this.template.active_duration_seconds = null;
+			}
+			this.template._source = meta.source;
+			this.template._exportRequestId = meta.exportRequestId;
+		}
 	}
 
 	shape(cells: readonly string[]): IDataObject {
-		const json: IDataObject = {};
+		const json: IDataObject = { ...this.template };
 		const emptyAsNull = this.options.emptyAsNull;
 		let invalid: string[] | undefined;
 		for (let index = 0; index < this.plan.length; index++) {

@@ -147,9 +147,14 @@ export function roleAssignmentCells(assignment: RoleAssignmentEntity, incident: 
 	};
 }
 
+/**
+ * Each schema as the JSON text an export cell holds, written once: the shaper keeps it as that text
+ * or parses it (Parse Event Details Schema), exactly as for an export row.
+ */
+const SCHEMA_TEXTS = new Map(Object.entries(EVENT_DETAILS_SCHEMAS).map(([type, schema]) => [type, JSON.stringify(schema)]));
+
 function schemaOf(type: unknown): Cell {
-	if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(EVENT_DETAILS_SCHEMAS, type)) return null;
-	return JSON.stringify(EVENT_DETAILS_SCHEMAS[type]);
+	return typeof type === 'string' ? (SCHEMA_TEXTS.get(type) ?? null) : null;
 }
 
 /** Events have no `updated_at` in the REST API; `occurred_at` stands in (an edited event keeps it). */

@@ -65,13 +65,30 @@ describe('FireHydrant Get Rows from data exports', () => {
 		expect(rows.every((row) => ids.has(String(row._exportRequestId)))).toBe(true);
 		const event = bySource(rows, 'incident_event')[0];
 		expect(typeof event.event_details).toBe('object');
-		expect(typeof event.event_details_schema).toBe('object');
+		// The schema stays text unless Parse Event Details Schema is on (see below).
+		expect(typeof event.event_details_schema).toBe('string');
+		expect(JSON.parse(String(event.event_details_schema))).toMatchObject({ type: 'object' });
 		const retrospective = bySource(rows, 'retrospective')[0];
 		expect(Array.isArray(retrospective.tags)).toBe(true);
 		expect(Array.isArray(retrospective.questions)).toBe(true);
 		const incident = bySource(rows, 'incident').find((row) => row.active_duration);
 		expect(incident?.active_duration_seconds).toEqual(expect.any(Number));
 		expect(bySource(rows, 'incident_impact')).toHaveLength(0);
+	});
+
+	it('Parse Event Details Schema makes the schema an object; everything else in the rows is the same', async () => {
+		const texts = bySource(rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident_event'] }))), 'incident_event');
+		const parsed = bySource(
+			rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident_event'], options: { parseEventDetailsSchema: true } }))),
+			'incident_event',
+		);
+		expect(parsed.length).toBeGreaterThan(0);
+		expect(parsed.map((row) => row.id)).toEqual(texts.map((row) => row.id));
+		for (const [index, row] of parsed.entries()) {
+			expect(typeof texts[index].event_details_schema).toBe('string');
+			expect(row.event_details_schema).toEqual(JSON.parse(String(texts[index].event_details_schema)));
+			expect(row.event_details).toEqual(texts[index].event_details);
+		}
 	});
 
 	it('keeps every copy when Deduplicate is off', async () => {

@@ -59,6 +59,19 @@ describe('FireHydrant Export Trigger', () => {
 		expect(jsonOf(next.items).map((row) => row.id).sort()).toEqual([updated.id, 'inc-brand-new'].sort());
 	});
 
+	it('leaves event_details_schema as text by default, like Get Rows, and parses it with Parse Event Details Schema', async () => {
+		const asText = jsonOf((await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident_event'] })).items);
+		const parsed = jsonOf(
+			(await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident_event'], options: { parseEventDetailsSchema: true } })).items,
+		);
+		expect(asText.length).toBeGreaterThan(0);
+		expect(parsed.map((row) => row.id)).toEqual(asText.map((row) => row.id));
+		for (const [index, row] of asText.entries()) {
+			expect(typeof row.event_details_schema).toBe('string');
+			expect(parsed[index].event_details_schema).toEqual(JSON.parse(String(row.event_details_schema)));
+		}
+	});
+
 	it('Start From "now" emits nothing on the first poll and then only new reports', async () => {
 		const first = await pollExportTrigger(sandbox, { startFrom: 'now', sources: ['incident'] });
 		expect(first.items).toBeNull();

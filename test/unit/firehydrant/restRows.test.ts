@@ -97,9 +97,14 @@ describe('FireHydrant REST entities as export rows', () => {
 	});
 
 	it('shapes rows with the export shaper: JSON columns parsed, empty as null, _source set, no export request', () => {
-		const row = shapeRestRow(eventCells({ id: 'ev', type: 'Note', data: { body: 'hi' }, occurred_at: '2024-05-01T10:05:00Z' }, incident), 'incident_event', DEFAULT_ROW_SHAPE);
+		const note = eventCells({ id: 'ev', type: 'Note', data: { body: 'hi' }, occurred_at: '2024-05-01T10:05:00Z' }, incident);
+		const row = shapeRestRow(note, 'incident_event', { ...DEFAULT_ROW_SHAPE, parseEventDetailsSchema: true });
 		expect(row).toMatchObject({ event_details: { body: 'hi' }, _source: 'incident_event', _exportRequestId: null });
 		expect(row.event_details_schema).toEqual({ type: 'object', properties: { body: { type: ['string'], $comment: 'The content of the note.' } } });
+		// By default the schema stays its JSON text, as in export rows.
+		expect(shapeRestRow(note, 'incident_event', DEFAULT_ROW_SHAPE).event_details_schema).toBe(
+			'{"type":"object","properties":{"body":{"type":["string"],"$comment":"The content of the note."}}}',
+		);
 		const unknownType = shapeRestRow(eventCells({ id: 'e2', type: 'SomethingNew', data: {} }, incident), 'incident_event', DEFAULT_ROW_SHAPE);
 		expect(unknownType.event_details_schema).toBeNull();
 		const asText = shapeRestRow(incidentCells(incident), 'incident', { ...DEFAULT_ROW_SHAPE, emptyAsNull: false });

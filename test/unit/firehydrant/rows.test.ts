@@ -2,6 +2,7 @@ import { DEFAULT_ROW_SHAPE, ExportRowShaper, ShapingMemory, shapeExportRow } fro
 import { identifySource, isSourceSelected } from '../../../nodes/FireHydrant/exports/sources';
 
 const meta = { source: 'incident_event', exportRequestId: 'er-1' };
+const WITH_SCHEMA = { ...DEFAULT_ROW_SHAPE, parseEventDetailsSchema: true };
 
 describe('shapeExportRow', () => {
 	it('parses the JSON columns into values and tags the row', () => {
@@ -14,7 +15,7 @@ describe('shapeExportRow', () => {
 				updated_at: '2024-05-01T10:00:00.000Z',
 			},
 			meta,
-			DEFAULT_ROW_SHAPE,
+			WITH_SCHEMA,
 		);
 		expect(json).toEqual({
 			id: 'ev-1',
@@ -53,8 +54,24 @@ describe('shapeExportRow', () => {
 			active_duration: null,
 			active_duration_seconds: null,
 		});
-		const raw = shapeExportRow(record, meta, { parseJsonColumns: false, durationToSeconds: false, emptyAsNull: false });
+		const raw = shapeExportRow(record, meta, { parseJsonColumns: false, parseEventDetailsSchema: false, durationToSeconds: false, emptyAsNull: false });
 		expect(raw.json).toEqual({ id: 'inc-1', resolved_at: '', active_duration: '', _source: 'incident_event', _exportRequestId: 'er-1' });
+	});
+
+	it('leaves event_details_schema as text by default and parses it only with Parse Event Details Schema', () => {
+		const record = { id: 'ev-1', event_details_schema: '{"type":"object","properties":{}}', event_details: '{"body":"hi"}', tags: '["a"]' };
+		const byDefault = shapeExportRow(record, meta, DEFAULT_ROW_SHAPE).json;
+		expect(byDefault.event_details_schema).toBe('{"type":"object","properties":{}}');
+		expect(byDefault.event_details).toEqual({ body: 'hi' });
+		expect(byDefault.tags).toEqual(['a']);
+		expect(shapeExportRow(record, meta, WITH_SCHEMA).json.event_details_schema).toEqual({ type: 'object', properties: {} });
+		// The two options are independent: the schema alone, or every JSON column but the schema.
+		const schemaOnly = shapeExportRow(record, meta, { ...WITH_SCHEMA, parseJsonColumns: false }).json;
+		expect(schemaOnly).toMatchObject({ event_details_schema: { type: 'object', properties: {} }, event_details: '{"body":"hi"}', tags: '["a"]' });
+		// A schema cell that is not JSON is plain text when not parsed: nothing to flag.
+		const notJson = shapeExportRow({ id: 'ev-2', event_details_schema: 'n/a' }, meta, DEFAULT_ROW_SHAPE);
+		expect(notJson.json.event_details_schema).toBe('n/a');
+		expect(notJson.invalidJsonColumns).toEqual([]);
 	});
 
 	it('leaves JSON columns as text when parsing is off', () => {
@@ -68,14 +85,14 @@ describe('ExportRowShaper', () => {
 	const schema = '{"type":"object","properties":{"new_status":{"type":["string"]}}}';
 
 	it('shapes cells in column order like shapeExportRow, and counts invalid JSON per column', () => {
-		const shaper = new ExportRowShaper(columns, meta, DEFAULT_ROW_SHAPE);
+		const shaper = new ExportRowShaper(columns, meta, WITH_SCHEMA);
 		const row = shaper.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', 'PT1M']);
 		expect(Object.keys(row)).toEqual([...columns, 'active_duration_seconds', '_source', '_exportRequestId']);
 		expect(row).toEqual(
 			shapeExportRow(
 				{ id: 'ev-1', organization_id: 'org', type: 'IncidentStatus', event_details_schema: schema, event_details: '{"new_status":"mitigated"}', active_duration: 'PT1M' },
 				meta,
-				DEFAULT_ROW_SHAPE,
+				WITH_SCHEMA,
 			).json,
 		);
 		const bad = shaper.shape(['ev-2', 'org', 'Note', schema, '{"body": oops', '']);
@@ -86,8 +103,8 @@ describe('ExportRowShaper', () => {
 
 	it('parses a repeated schema text once: every row (of every report of the run) shares one value', () => {
 		const memory = new ShapingMemory();
-		const first = new ExportRowShaper(columns, meta, DEFAULT_ROW_SHAPE, memory);
-		const second = new ExportRowShaper(columns, { source: 'incident_event', exportRequestId: 'er-2' }, DEFAULT_ROW_SHAPE, memory);
+		const first = new ExportRowShaper(columns, meta, WITH_SCHEMA, memory);
+		const second = new ExportRowShaper(columns, { source: 'incident_event', exportRequestId: 'er-2' }, WITH_SCHEMA, memory);
 		const a = first.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', '']);
 		const b = first.shape(['ev-2', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);
 		const c = second.shape(['ev-3', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);

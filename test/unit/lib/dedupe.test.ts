@@ -84,6 +84,37 @@ describe('NewestWins checkpoint and rollback', () => {
 	});
 });
 
+describe('NewestWins groups', () => {
+	it('never lets keys of different groups meet, and lists every group in first-offer order', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('1', '2024-01-01T00:00:00Z', 'incident 1', 'incident');
+		newest.offer('1', '2024-01-01T00:00:00Z', 'event 1', 'incident_event');
+		newest.offer('2', '2024-01-01T00:00:00Z', 'incident 2', 'incident');
+		newest.offer('1', '2024-02-01T00:00:00Z', 'incident 1 v2', 'incident');
+		newest.offer('2', '2024-01-01T00:00:00Z', 'event 2', 'incident_event');
+		newest.offer('3', '2024-01-01T00:00:00Z', 'plain 3');
+		expect(newest.offer('1', '2023-12-01T00:00:00Z', 'event 1 older', 'incident_event')).toBe(false);
+		expect(newest.size).toBe(5);
+		expect([...newest.values()]).toEqual(['incident 1 v2', 'event 1', 'incident 2', 'event 2', 'plain 3']);
+	});
+
+	it('rolls back offers in several groups, order of first appearance included', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('a', '2024-01-01T00:00:00Z', 'x:a1', 'x');
+		newest.offer('a', '2024-01-01T00:00:00Z', 'y:a1', 'y');
+		newest.checkpoint();
+		newest.offer('b', '2024-01-01T00:00:00Z', 'y:b1', 'y');
+		newest.offer('a', '2024-02-01T00:00:00Z', 'x:a2', 'x');
+		newest.offer('c', '2024-01-01T00:00:00Z', 'x:c1', 'x');
+		expect([...newest.values()]).toEqual(['x:a2', 'y:a1', 'y:b1', 'x:c1']);
+		newest.rollback();
+		expect(newest.size).toBe(2);
+		expect([...newest.values()]).toEqual(['x:a1', 'y:a1']);
+		newest.offer('c', '2024-01-01T00:00:00Z', 'x:c again', 'x');
+		expect([...newest.values()]).toEqual(['x:a1', 'y:a1', 'x:c again']);
+	});
+});
+
 describe('SeenKeys', () => {
 	it('remembers keys up to its capacity and drops the oldest first', () => {
 		const seen = new SeenKeys(3);

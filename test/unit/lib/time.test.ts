@@ -50,6 +50,22 @@ describe('parseInstant', () => {
 });
 
 describe('toIsoUtc', () => {
+	it('reads zone-less YYYY-MM-DD HH:MM:SS cells (its fast path) exactly as the full parser does', () => {
+		expect(toIsoUtc('2024-02-29 23:59:59')).toBe('2024-02-29T23:59:59.000Z');
+		expect(toIsoUtc('2000-02-29t00:00:00')).toBe('2000-02-29T00:00:00.000Z');
+		expect(toIsoUtc('0099-12-31T12:00:00')).toBe('0099-12-31T12:00:00.000Z');
+		expect(toIsoUtc('2023-02-29 10:00:00')).toBeUndefined();
+		expect(toIsoUtc('1900-02-29 10:00:00')).toBeUndefined();
+		expect(toIsoUtc('2023-04-31 10:00:00')).toBeUndefined();
+		expect(toIsoUtc('2023-13-01 10:00:00')).toBeUndefined();
+		expect(toIsoUtc('2023-01-01 24:00:00')).toBeUndefined();
+		expect(toIsoUtc('2023-01-01 23:60:00')).toBeUndefined();
+		expect(toIsoUtc('2023-01-0a 10:00:00')).toBeUndefined();
+		// Same length, other shapes: left to the full parser.
+		expect(toIsoUtc('2023-01-01 10:00+02')).toBe('2023-01-01T08:00:00.000Z');
+		expect(toIsoUtc(' 2023-01-01 10:00:0')).toBeUndefined();
+	});
+
 	it('normalises every accepted form to YYYY-MM-DDTHH:mm:ss.sssZ', () => {
 		expect(toIsoUtc('2023-07-25 13:34:49 UTC')).toBe('2023-07-25T13:34:49.000Z');
 		expect(toIsoUtc('2020-02-19 13:57:11')).toBe('2020-02-19T13:57:11.000Z');
