@@ -3,7 +3,7 @@
 # queue mode needs. No npm package ships a Redis binary without downloading it at install time
 # (redis-server / redis-memory-server fetch and compile sources in a postinstall), so the binary
 # comes from the distribution's package, installed here once per machine when missing.
-set -euo pipefail
+set -eu
 if command -v redis-server >/dev/null 2>&1; then
 	exit 0
 fi

@@ -54,19 +54,39 @@ function track(pid: number): void {
 	if (!watchdogFile) {
 		watchdogFile = path.join(os.tmpdir(), `incident-data-queue-watchdog-${process.pid}.json`);
 		writeWatchdogFile();
-		// Polls once a second whether its parent is alive; stops by itself when the file is removed
-		// (a clean stop) and after 6 hours at the latest.
+		// Polls once a second whether its parent is alive, noting every descendant of the parent
+		// meanwhile (n8n main and PostgreSQL are started by other helpers, not tracked here); when the
+		// parent is gone, kills the tracked groups and the noted descendants. Stops by itself when the
+		// file is removed (a clean stop) and after 6 hours at the latest.
 		const script = `
 			const fs = require('fs');
 			const [file, parent] = process.argv.slice(1);
 			const started = Date.now();
 			const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+			let descendants = new Set();
+			const note = () => {
+				const children = new Map();
+				for (const name of fs.readdirSync('/proc')) {
+					if (!/^[0-9]+$/.test(name) || Number(name) === process.pid) continue;
+					try {
+						const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
+						const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+						if (!children.has(ppid)) children.set(ppid, []);
+						children.get(ppid).push(Number(name));
+					} catch {}
+				}
+				const found = new Set();
+				const walk = (pid, depth) => { if (depth > 20) return; for (const child of children.get(pid) || []) { found.add(child); walk(child, depth + 1); } };
+				walk(Number(parent), 0);
+				descendants = found;
+			};
 			const tick = () => {
 				if (!fs.existsSync(file)) process.exit(0);
-				if (alive(Number(parent)) && Date.now() - started < 6 * 3600e3) return;
+				if (alive(Number(parent)) && Date.now() - started < 6 * 3600e3) { note(); return; }
 				let groups = [];
 				try { groups = JSON.parse(fs.readFileSync(file, 'utf8')).groups; } catch {}
 				for (const pid of groups) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
+				for (const pid of descendants) { try { process.kill(-pid, 'SIGKILL'); } catch {} try { process.kill(pid, 'SIGKILL'); } catch {} }
 				fs.rmSync(file, { force: true });
 				process.exit(0);
 			};
