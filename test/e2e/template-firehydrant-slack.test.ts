@@ -101,22 +101,21 @@ describe('FireHydrant webhook updates to Slack threads, published', () => {
 		];
 		const delivered: DeliveredIncident[] = [];
 		let executions = 0;
-		let lastBody = '';
 		for (const step of plan) {
 			if (step.edit) sandbox.fireHydrant.rest.editIncident(step.id, step.edit);
 			const results = await sandbox.fireHydrant.deliverWebhook({ incidentId: step.id, operation: 'updated' });
 			expect(results.map((result) => result.status)).toEqual([200]);
-			lastBody = results[0].rawBody;
 			delivered.push((JSON.parse(results[0].rawBody) as { data: { incident: DeliveredIncident } }).data.incident);
 			executions++;
 			// FireHydrant sends an incident's updates one after another: each run sees the thread saved before.
 			await waitForExecutions(server(), workflowId, executions, 60_000);
+			if (executions === 4) {
+				// FireHydrant resends this delivery (the same body): acknowledged, and the later
+				// deliveries' runs show it started none.
+				const replay = await sandbox.fireHydrant.deliverWebhook({ incidentId: step.id, operation: 'updated' });
+				expect(replay.map((result) => ({ status: result.status, rawBody: result.rawBody }))).toEqual([{ status: 200, rawBody: results[0].rawBody }]);
+			}
 		}
-		// FireHydrant resends the last delivery (the same body): acknowledged, nothing posted.
-		const replay = await sandbox.fireHydrant.deliverWebhook({ incidentId: plan[plan.length - 1].id, operation: 'updated' });
-		expect(replay.map((result) => result.status)).toEqual([200]);
-		expect(replay[0].rawBody).toBe(lastBody);
-
 		const runs = await waitForExecutions(server(), workflowId, executions, 60_000);
 		expect(runs.map((run) => ({ status: run.status, error: run.error?.message }))).toEqual(plan.map(() => ({ status: 'success', error: undefined })));
 
