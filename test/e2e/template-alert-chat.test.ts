@@ -102,6 +102,11 @@ const statusOf = (incident: Json) => incident.incident_status as Json;
 const lead = (incident: Json) =>
 	text(((incident.incident_role_assignments as Json[]).find((assignment) => (assignment.role as Json).role_type === 'lead')?.assignee as Json).name);
 
+const statusIn = (category: string) => sandbox.incidentIo.data.statuses.find((status) => status.category === category) as Json;
+const bySeverity = (name: string, nth = 0) =>
+	sandbox.incidentIo.data.incidents.filter((incident) => incident.visibility === 'public' && severityName(incident) === name)[nth];
+const withStatus = (incident: Json, category: string): Json => ({ ...incident, incident_status: statusIn(category) });
+
 describe('alert chat on new incidents, published', () => {
 	const server = useRunningN8n(() => home);
 
@@ -109,11 +114,6 @@ describe('alert chat on new incidents, published', () => {
 		await activateWorkflow(server(), workflowId);
 		const url = `${server().url}/webhook/${webhookId}/webhook`;
 		const secret = sandbox.incidentIo.webhookSecret;
-		const statuses = sandbox.incidentIo.data.statuses;
-		const statusIn = (category: string) => statuses.find((status) => status.category === category) as Json;
-		const publicIncidents = sandbox.incidentIo.data.incidents.filter((incident) => incident.visibility === 'public');
-		const bySeverity = (name: string, nth = 0) => publicIncidents.filter((incident) => severityName(incident) === name)[nth];
-		const withStatus = (incident: Json, category: string): Json => ({ ...incident, incident_status: statusIn(category) });
 
 		const critical = withStatus(bySeverity('Critical'), 'triage');
 		const major = withStatus(bySeverity('Major'), 'live');
@@ -185,5 +185,37 @@ describe('alert chat on new incidents, published', () => {
 		expect(log.map((row) => ({ incident_key: row.incident_key, status_category: row.status_category, channel: row.channel }))).toEqual(expectedLog);
 		expect(log.every((row) => typeof row.posted_at === 'string' && !Number.isNaN(Date.parse(text(row.posted_at))))).toBe(true);
 		expect(destinations.proxy.refused()).toEqual([]);
+	});
+
+	it('a Slack 429 fails the run with the Slack node\'s error and logs nothing; the next update of that status posts it once', async () => {
+		const url = `${server().url}/webhook/${webhookId}/webhook`;
+		const secret = sandbox.incidentIo.webhookSecret;
+		const before = (await waitForExecutions(server(), workflowId, 1, 60_000)).length;
+		const slackBefore = destinations.slack.messages('#major-incidents').length;
+		const logBefore = (await runWorkflow(server(), readLog.id)).output('Rows').length;
+		const closed = withStatus(bySeverity('Critical'), 'closed');
+
+		destinations.slack.rateLimit({ requests: 1, retryAfterSeconds: 30, channel: 'major-incidents' });
+		const limited = await deliverWebhook(url, 'public_incident.incident_updated_v2', closed, { secret });
+		expect(limited.status).toBe(200);
+		const failedRuns = await waitForExecutions(server(), workflowId, before + 1, 60_000);
+		const failed = failedRuns[failedRuns.length - 1];
+		expect(failed.status).toBe('error');
+		expect(failed.error?.node).toBe('Post to Slack');
+		expect(JSON.stringify(failed.error)).toMatch(/429|ratelimited|Too Many Requests/i);
+		expect(destinations.slack.messages('#major-incidents')).toHaveLength(slackBefore);
+		expect((await runWorkflow(server(), readLog.id)).output('Rows')).toHaveLength(logBefore);
+
+		// incident.io's next update of the incident (still closed), after Slack recovered.
+		const again = await deliverWebhook(url, 'public_incident.incident_updated_v2', { ...closed, summary: 'Closed after the postmortem.' }, { secret });
+		expect(again.status).toBe(200);
+		const runs = await waitForExecutions(server(), workflowId, before + 2, 60_000);
+		expect(runs[runs.length - 1].status).toBe('success');
+		const posted = destinations.slack.messages('#major-incidents').slice(slackBefore).map((message) => message.text);
+		expect(posted).toEqual([
+			`:rotating_light: *${text(closed.name)}* (${text(closed.reference)})\nSeverity: Critical · Status: ${text(statusOf(closed).name)}\nCommander: ${lead(closed)}\n${text(closed.permalink)}`,
+		]);
+		const log = (await runWorkflow(server(), readLog.id)).output('Rows').map((item) => item.json);
+		expect(log.slice(logBefore).map((row) => [row.incident_key, row.status_category, row.channel])).toEqual([[`incident_io:${text(closed.id)}`, 'closed', 'slack']]);
 	});
 });
