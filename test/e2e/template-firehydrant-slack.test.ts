@@ -143,4 +143,41 @@ describe('FireHydrant webhook updates to Slack threads, published', () => {
 		]);
 		expect(destinations.proxy.refused()).toEqual([]);
 	});
+
+	it('a Slack 429 on an incident\'s first update fails the run with the Slack node\'s error and saves no thread; the next update starts it', async () => {
+		const third = sandbox.fireHydrant.rest.incidentIds()[2];
+		const before = (await waitForExecutions(server(), workflowId, 1, 60_000)).length;
+		const parentsBefore = destinations.slack.messages('#incident-updates').length;
+		destinations.slack.rateLimit({ requests: 1, retryAfterSeconds: 30, channel: 'incident-updates' });
+
+		sandbox.fireHydrant.rest.editIncident(third, { name: 'Billing is degraded' });
+		const limited = await sandbox.fireHydrant.deliverWebhook({ incidentId: third, operation: 'updated' });
+		expect(limited.map((result) => result.status)).toEqual([200]);
+		const afterLimit = await waitForExecutions(server(), workflowId, before + 1, 60_000);
+		const failed = afterLimit[afterLimit.length - 1];
+		expect(failed.status).toBe('error');
+		expect(failed.error?.node).toBe('Post Incident Message');
+		expect(JSON.stringify(failed.error)).toMatch(/429|ratelimited|Too Many Requests/i);
+		expect(destinations.slack.messages('#incident-updates')).toHaveLength(parentsBefore);
+		const threadsOf = async () => (await runWorkflow(server(), readThreads.id)).output('Rows').map((item) => item.json).filter((row) => row.incident_key === `firehydrant:${third}`);
+		expect(await threadsOf()).toEqual([]);
+
+		const bodies: DeliveredIncident[] = [];
+		for (const name of ['Billing is degraded (mitigating)', 'Billing is degraded (resolved)']) {
+			sandbox.fireHydrant.rest.editIncident(third, { name });
+			const results = await sandbox.fireHydrant.deliverWebhook({ incidentId: third, operation: 'updated' });
+			expect(results.map((result) => result.status)).toEqual([200]);
+			bodies.push((JSON.parse(results[0].rawBody) as { data: { incident: DeliveredIncident } }).data.incident);
+			await waitForExecutions(server(), workflowId, before + 1 + bodies.length, 60_000);
+		}
+		const severity = (incident: DeliveredIncident) => incident.severity ?? 'none';
+		const added = destinations.slack.messages('#incident-updates').slice(parentsBefore);
+		expect(added.map((message) => ({ parent: message.text, replies: message.replies.map((reply) => reply.text) }))).toEqual([
+			{
+				parent: `:fire: Incident #${bodies[0].number}: *${bodies[0].name}* — severity ${severity(bodies[0])}, status ${bodies[0].current_milestone}`,
+				replies: [`Update: *${bodies[1].name}* — severity ${severity(bodies[1])}, status ${bodies[1].current_milestone}`],
+			},
+		]);
+		expect((await threadsOf()).map((row) => row.thread_ts)).toEqual([added[0].ts]);
+	});
 });
