@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../test/sandbox';
+import { deliverWebhook } from '../test/sandbox/incident-io';
 import { startDestinations, type Destinations } from '../test/support/destinations';
 import { generateExport, startS3Server, type S3Server } from '../test/sandbox/opslevel';
 import { startPostgres, type PostgresServer } from '../test/support/postgres';
@@ -37,8 +38,10 @@ import {
 	importWorkflows,
 	packProject,
 	resolveToolchain,
+	activateWorkflow,
 	runWorkflow,
 	startN8n,
+	waitForExecutions,
 	type N8nServer,
 } from '../test/support/n8n';
 
@@ -89,7 +92,9 @@ interface DemoServices {
 /** What a user fills in after importing a template, filled in with the demo's own destinations. */
 function fillPlaceholders(file: string, workflow: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
 	let text = JSON.stringify(workflow);
-	for (const [placeholder, value] of Object.entries({ ...values, YOUR_SHEET_NAME: SHEET_TABS[file] ?? 'Incidents' })) {
+	const all = Object.entries({ ...values, YOUR_SHEET_NAME: SHEET_TABS[file] ?? 'Incidents' });
+	// Longest first, so that no placeholder is replaced inside a longer one.
+	for (const [placeholder, value] of all.sort(([a], [b]) => b.length - a.length)) {
 		text = text.split(placeholder).join(value);
 	}
 	return JSON.parse(text) as Record<string, unknown>;
@@ -168,12 +173,47 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 	return result;
 }
 
+interface WebhookTrigger {
+	vendor: 'incident.io' | 'FireHydrant';
+	webhookId: string;
+}
+
+/** The pack's webhook trigger a template starts from, when it has no manual start. */
+function webhookTriggerOf(workflow: Record<string, unknown>): WebhookTrigger | undefined {
+	const nodes = (Array.isArray(workflow.nodes) ? workflow.nodes : []) as Array<{ type?: string; webhookId?: string }>;
+	if (nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')) return undefined;
+	const trigger = nodes.find((node) => node.type === `${PACK}incidentIoTrigger` || node.type === `${PACK}fireHydrantTrigger`);
+	if (!trigger?.webhookId) return undefined;
+	return { vendor: trigger.type === `${PACK}incidentIoTrigger` ? 'incident.io' : 'FireHydrant', webhookId: trigger.webhookId };
+}
+
+/** One signed delivery of a sandbox incident to a published trigger. */
+async function deliverSample(server: N8nServer, services: DemoServices, trigger: WebhookTrigger): Promise<void> {
+	const { sandbox } = services;
+	if (trigger.vendor === 'incident.io') {
+		const incident = sandbox.incidentIo.visibleIncidents()[0];
+		const url = `${server.url}/webhook/${trigger.webhookId}/webhook`;
+		const answer = await deliverWebhook(url, 'public_incident.incident_created_v2', incident, { secret: sandbox.incidentIo.webhookSecret });
+		if (answer.status !== 200) throw new Error(`the incident.io trigger answered ${answer.status}: ${answer.body}`);
+		return;
+	}
+	// FireHydrant knows the trigger's URL from the registration publishing made.
+	const incidentId = sandbox.fireHydrant.expectedRows('incident')[0].id;
+	const results = await sandbox.fireHydrant.deliverWebhook({ incidentId, operation: 'updated' });
+	if (results.length !== 1 || results[0].status !== 200) throw new Error(`FireHydrant's delivery was answered ${JSON.stringify(results.map((result) => result.status))}`);
+}
+
 /**
  * Runs every template once in a headless n8n on a free port (so a demo running on 5678 does not
  * get in the way), through the REST API rather than `n8n execute`: the CLI leaves n8n's backend
  * modules uninitialised, so templates writing to a Data table fail there ("module is disabled").
  */
-async function runOnce(server: N8nServer, templates: Template[], broken: Array<{ file: string; reason: string }>): Promise<boolean> {
+async function runOnce(
+	server: N8nServer,
+	services: DemoServices,
+	templates: Template[],
+	broken: Array<{ file: string; reason: string }>,
+): Promise<boolean> {
 	let allOk = true;
 	for (const { file, reason } of broken) {
 		out(`FAIL ${file}  ${oneLine(reason)}`);
@@ -181,6 +221,21 @@ async function runOnce(server: N8nServer, templates: Template[], broken: Array<{
 	}
 	for (const template of templates) {
 		try {
+			const webhookTrigger = webhookTriggerOf(template.workflow);
+			if (webhookTrigger) {
+				// No manual start: publish it and send one signed delivery, as the vendor would.
+				await activateWorkflow(server, template.id);
+				await deliverSample(server, services, webhookTrigger);
+				const [execution] = await waitForExecutions(server, template.id, 1, 120_000);
+				if (execution.status === 'success' && !execution.error) {
+					out(`ok   ${template.name}  published; one signed ${webhookTrigger.vendor} delivery ran`);
+				} else {
+					const where = execution.error?.node ? ` (node "${execution.error.node}")` : '';
+					out(`FAIL ${template.name}  ${oneLine(execution.error?.message ?? `execution ended with status ${execution.status}`)}${where}`);
+					allOk = false;
+				}
+				continue;
+			}
 			const result = await runWorkflow(server, template.id);
 			if (result.status === 'success' && !result.error) {
 				const last = result.lastNodeExecuted;
@@ -314,8 +369,9 @@ async function main(): Promise<number> {
 	const placeholderValues: Record<string, string> = {
 		YOUR_SPREADSHEET_ID: DEMO_SPREADSHEET_ID,
 		'#YOUR_CHANNEL': `#${DEMO_SLACK_CHANNEL}`,
+		'#YOUR_INCIDENT_CHANNEL': `#${DEMO_SLACK_CHANNEL}`,
 		YOUR_TEAM_ID: team.teamId,
-		YOUR_TEAMS_CHANNEL_ID: team.channelIds.Incidents,
+		YOUR_CHANNEL_ID: team.channelIds.Incidents,
 	};
 	for (const template of templates) template.workflow = fillPlaceholders(template.file, template.workflow, placeholderValues);
 
@@ -341,7 +397,7 @@ async function main(): Promise<number> {
 		if (options.once) {
 			if (templates.length === 0) return broken.length === 0 ? 0 : runOnceWithoutServer(broken);
 			server = await timed('started a headless n8n', () => startN8n(home));
-			return (await runOnce(server, templates, broken)) ? 0 : 1;
+			return (await runOnce(server, services, templates, broken)) ? 0 : 1;
 		}
 
 		server = await timed(`started n8n on port ${options.port}`, () => startN8n(home, { port: options.port }));

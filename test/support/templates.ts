@@ -101,7 +101,13 @@ export async function installTemplate(
 
 /** Credential data pointing at the vendor sandbox (test/sandbox), per credential type. */
 export const sandboxCredentialData = {
-	fireHydrantApi: (sandbox: Sandbox) => ({ apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl }),
+	fireHydrantApi: (sandbox: Sandbox) => ({
+		apiToken: sandbox.fireHydrant.apiToken,
+		region: 'custom',
+		baseUrl: sandbox.baseUrl,
+		// What the FireHydrant Trigger registers with its webhook and checks deliveries against.
+		webhookSigningSecret: 'sandbox-firehydrant-webhook-secret',
+	}),
 	incidentIoApi: (sandbox: Sandbox) => ({
 		apiKey: sandbox.incidentIo.apiKey,
 		baseUrl: sandbox.incidentIo.apiBaseUrl,

@@ -148,9 +148,10 @@ describe('toolchain progress during long provisioning steps', () => {
 		const lines = stderr.split('\n');
 		const progress = lines.filter((line) => line.startsWith('[toolchain] n8n 2.41.1: npm install (step 1 of 2): ') && line.includes('elapsed'));
 		expect(progress.length).toBeGreaterThanOrEqual(2);
-		// Before the stand-in npm has written anything the line says so; then it counts packages.
+		// Before the stand-in npm has written anything the line says so; then it counts packages (on
+		// a loaded machine a line can fall between the folder's creation and the packages in it).
 		for (const line of progress) {
-			expect(line).toMatch(/^\[toolchain\] n8n 2\.41\.1: npm install \(step 1 of 2\): \d+s elapsed, (resolving the dependency tree|3 packages in node_modules so far)$/);
+			expect(line).toMatch(/^\[toolchain\] n8n 2\.41\.1: npm install \(step 1 of 2\): \d+s elapsed, (resolving the dependency tree|[0-3] packages in node_modules so far)$/);
 		}
 		expect(progress[progress.length - 1]).toMatch(/3 packages in node_modules so far$/);
 		expect(lines).toContain('[toolchain] n8n 2.41.1: building sqlite3 and isolated-vm (step 2 of 2): started');
