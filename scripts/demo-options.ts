@@ -8,6 +8,8 @@ export const DEFAULT_PORT = 5678;
 
 export interface DemoOptions {
 	once: boolean;
+	/** Write a PNG of every template's canvas into this folder, then exit. */
+	screenshots?: string;
 	port: number;
 	help: boolean;
 }
@@ -17,6 +19,11 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index];
 		if (arg === '--once') options.once = true;
+		else if (arg === '--screenshots' || arg.startsWith('--screenshots=')) {
+			const value = arg === '--screenshots' ? argv[++index] : arg.slice('--screenshots='.length);
+			if (!value) throw new Error('--screenshots needs a folder');
+			options.screenshots = value;
+		}
 		else if (arg === '--port' || arg.startsWith('--port=')) {
 			const value = arg === '--port' ? argv[++index] : arg.slice('--port='.length);
 			const port = Number(value);
@@ -35,8 +42,8 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
  * the demo credential pointing at ITS sandbox, which in the shared folder would repoint a demo
  * running meanwhile at a sandbox that is gone once --once ends.
  */
-export function demoHomeOptions(options: Pick<DemoOptions, 'once'>, cacheRoot: string): { folder?: string } {
-	return options.once ? {} : { folder: path.join(cacheRoot, 'demo') };
+export function demoHomeOptions(options: Pick<DemoOptions, 'once' | 'screenshots'>, cacheRoot: string): { folder?: string } {
+	return options.once || options.screenshots ? {} : { folder: path.join(cacheRoot, 'demo') };
 }
 
 /** The editor URL that opens a workflow directly (n8n asks for the login first when needed). */

@@ -30,6 +30,7 @@ import {
 	type CredentialByNodeType,
 	type TemplateWorkflow,
 } from '../test/support/templates';
+import { screenshotCanvases } from './canvas-screenshots';
 import { demoHomeOptions, parseDemoArgs, workflowEditorUrl } from './demo-options';
 import {
 	createN8nHome,
@@ -295,7 +296,7 @@ function printBanner(server: N8nServer, services: DemoServices, templates: Templ
 async function main(): Promise<number> {
 	const options = parseDemoArgs(process.argv.slice(2));
 	if (options.help) {
-		out('usage: npm run demo [-- --once] [-- --port <port>]');
+		out('usage: npm run demo [-- --once] [-- --port <port>] [-- --screenshots <folder>]');
 		return 0;
 	}
 	const root = findProjectRoot();
@@ -392,6 +393,16 @@ async function main(): Promise<number> {
 			await timed(`imported ${templates.length} template(s)`, () => importWorkflows(home, templates.map((template) => template.workflow)));
 		} else {
 			info('no templates in workflows/');
+		}
+
+		if (options.screenshots) {
+			server = await timed('started a headless n8n', () => startN8n(home));
+			const folder = path.resolve(options.screenshots);
+			const files = await timed('took the canvas screenshots', () =>
+				screenshotCanvases(server as N8nServer, templates.map(({ id, file }) => ({ id, file })), folder, workflowEditorUrl),
+			);
+			for (const file of files) out(`wrote ${path.relative(root, file)}`);
+			return 0;
 		}
 
 		if (options.once) {

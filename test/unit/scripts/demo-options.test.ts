@@ -15,6 +15,13 @@ describe('demo modes', () => {
 		expect(demoHomeOptions(parseDemoArgs(['--port', '5690']), '/cache/incident-data')).toEqual({ folder: '/cache/incident-data/demo' });
 	});
 
+	it('reads --screenshots <folder> in both spellings and gives it a throwaway n8n folder', () => {
+		expect(parseDemoArgs(['--screenshots', 'docs/templates']).screenshots).toBe('docs/templates');
+		expect(parseDemoArgs(['--screenshots=out']).screenshots).toBe('out');
+		expect(demoHomeOptions(parseDemoArgs(['--screenshots', 'out']), '/cache/incident-data')).toEqual({});
+		expect(() => parseDemoArgs(['--screenshots'])).toThrow('--screenshots needs a folder');
+	});
+
 	it('reads --port in both spellings and refuses what is not a port', () => {
 		expect(parseDemoArgs(['--port', '5690'])).toEqual({ once: false, port: 5690, help: false });
 		expect(parseDemoArgs(['--port=5691', '--once'])).toEqual({ once: true, port: 5691, help: false });
