@@ -3,7 +3,6 @@
  * credentials and workflows imported with the CLI, runs through `n8n execute-batch` and a running
  * server, against the loopback sandbox.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
@@ -17,6 +16,7 @@ import {
 	type ExecutionResult,
 	type N8nHome,
 } from '../support/n8n';
+import { attachCredentials, readTemplate } from '../support/templates';
 import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -54,9 +54,10 @@ function manualWorkflow(id: string, name: string, parameters: Record<string, unk
 	};
 }
 
-const template = JSON.parse(
-	fs.readFileSync(path.join(ROOT, 'workflows', 'firehydrant-export-to-data-table.json'), 'utf8'),
-) as Record<string, unknown> & { id: string };
+// The template ships without credential ids: the FireHydrant node gets the credential as a user picks it.
+const template = attachCredentials(readTemplate('firehydrant-export-to-data-table.json'), {
+	'n8n-nodes-incident-data.fireHydrant': { ...CREDENTIAL, type: 'fireHydrantApi' },
+});
 
 const readTable = {
 	id: 'fhReadTable0001',
