@@ -16,7 +16,7 @@ import {
 	type ExecutionResult,
 	type N8nHome,
 } from '../support/n8n';
-import { attachCredentials, readTemplate } from '../support/templates';
+import { attachCredentials, dataTableReader, readTemplate } from '../support/templates';
 import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -59,29 +59,7 @@ const template = attachCredentials(readTemplate('firehydrant-export-to-data-tabl
 	'n8n-nodes-incident-data.fireHydrant': { ...CREDENTIAL, type: 'fireHydrantApi' },
 });
 
-const readTable = {
-	id: 'fhReadTable0001',
-	name: 'Read the FireHydrant data table',
-	nodes: [
-		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: 'd',
-			name: 'Rows',
-			type: 'n8n-nodes-base.dataTable',
-			typeVersion: 1.1,
-			position: [220, 0],
-			parameters: {
-				resource: 'row',
-				operation: 'get',
-				dataTableId: { __rl: true, mode: 'name', value: 'firehydrant_incidents' },
-				returnAll: true,
-			},
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-	active: false,
-};
+const readTable = dataTableReader('fhReadTable0001', 'firehydrant_incidents');
 
 const triggerWorkflow = {
 	id: 'fhExportTrigger01',

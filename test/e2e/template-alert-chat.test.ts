@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { deliverWebhook, type Json } from '../sandbox/incident-io';
 import { startDestinations, type Destinations } from '../support/destinations';
 import { activateWorkflow, createN8nHome, importCredentials, importWorkflows, packProject, runWorkflow, waitForExecutions, type N8nHome } from '../support/n8n';
-import { readTemplate, withCredentials } from '../support/templates';
+import { dataTableReader, readTemplate, withCredentials } from '../support/templates';
 import { removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -30,24 +30,7 @@ let team: { teamId: string; channelIds: Record<string, string> };
 let workflowId: string;
 let webhookId: string;
 
-const readLog = {
-	id: 'tplChatReadLog01',
-	name: 'Read the chat post log',
-	nodes: [
-		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: 'd',
-			name: 'Rows',
-			type: 'n8n-nodes-base.dataTable',
-			typeVersion: 1.1,
-			position: [220, 0],
-			parameters: { resource: 'row', operation: 'get', dataTableId: { __rl: true, mode: 'name', value: 'incident_chat_posts' }, returnAll: true },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-	active: false,
-};
+const readLog = dataTableReader('tplChatReadLog01', 'incident_chat_posts');
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 21, incidentIo: { incidents: 40 } });

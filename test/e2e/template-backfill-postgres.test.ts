@@ -14,7 +14,6 @@ import { startPostgres, type PostgresServer } from '../support/postgres';
 import {
 	installTemplate,
 	postgresCredentialData,
-	readTemplate,
 	sandboxCredentialData,
 	type TemplateWorkflow,
 } from '../support/templates';
@@ -97,12 +96,6 @@ afterAll(async () => {
 });
 
 describe('Backfill incident history into Postgres (template)', () => {
-	it('ships without credential ids or pinned data', () => {
-		const template = readTemplate(TEMPLATE);
-		expect(template.nodes.filter((node) => node.credentials !== undefined)).toEqual([]);
-		expect(template.pinData ?? {}).toEqual({});
-	});
-
 	it('loads one row per incident of both tools, FireHydrant read in windows', async () => {
 		const run = await runWorkflow(server, workflowId);
 		expect(run.error).toBeUndefined();

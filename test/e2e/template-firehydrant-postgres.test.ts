@@ -14,7 +14,6 @@ import { startPostgres, type PostgresServer } from '../support/postgres';
 import {
 	installTemplate,
 	postgresCredentialData,
-	readTemplate,
 	sandboxCredentialData,
 	type TemplateWorkflow,
 } from '../support/templates';
@@ -93,12 +92,6 @@ afterAll(async () => {
 });
 
 describe('Load FireHydrant exports into Postgres (template)', () => {
-	it('ships without credential ids or pinned data', () => {
-		const template = readTemplate(TEMPLATE);
-		expect(template.nodes.filter((node) => node.credentials !== undefined)).toEqual([]);
-		expect(template.pinData ?? {}).toEqual({});
-	});
-
 	it('the first run creates the table and holds one normalized row per incident, the newest version', async () => {
 		const run = await runWorkflow(server, workflowId);
 		expect(run.error).toBeUndefined();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { startDestinations, type Destinations } from '../support/destinations';
 import { activateWorkflow, createN8nHome, importCredentials, importWorkflows, packProject, runWorkflow, waitForExecutions, type N8nHome } from '../support/n8n';
-import { readTemplate, withCredentials } from '../support/templates';
+import { dataTableReader, readTemplate, withCredentials } from '../support/templates';
 import { removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -25,24 +25,7 @@ let destinations: Destinations;
 let home: N8nHome;
 let workflowId: string;
 
-const readThreads = {
-	id: 'tplFhReadThreads1',
-	name: 'Read the incident thread table',
-	nodes: [
-		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: 'd',
-			name: 'Rows',
-			type: 'n8n-nodes-base.dataTable',
-			typeVersion: 1.1,
-			position: [220, 0],
-			parameters: { resource: 'row', operation: 'get', dataTableId: { __rl: true, mode: 'name', value: 'incident_slack_threads' }, returnAll: true },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-	active: false,
-};
+const readThreads = dataTableReader('tplFhReadThreads1', 'incident_slack_threads');
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 17, fireHydrant: { incidents: 8, nights: 2, eventsPerIncident: 2 } });

@@ -14,7 +14,6 @@ import { startPostgres, type PostgresServer } from '../support/postgres';
 import {
 	installTemplate,
 	postgresCredentialData,
-	readTemplate,
 	type TemplateWorkflow,
 } from '../support/templates';
 
@@ -77,12 +76,6 @@ afterAll(async () => {
 });
 
 describe('Sync the OpsLevel service catalog to Postgres (template)', () => {
-	it('ships without credential ids or pinned data', () => {
-		const template = readTemplate(TEMPLATE);
-		expect(template.nodes.filter((node) => node.credentials !== undefined)).toEqual([]);
-		expect(template.pinData ?? {}).toEqual({});
-	});
-
 	it('the first run creates the tables and loads the current state of services and teams', async () => {
 		const run = await runWorkflow(server, workflowId);
 		expect(run.error).toBeUndefined();

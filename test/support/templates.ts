@@ -125,3 +125,28 @@ export const sandboxCredentialData = {
 export function postgresCredentialData(server: PostgresServer): Record<string, unknown> {
 	return { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ssl: 'disable' };
 }
+
+/**
+ * A one-node workflow that reads every row of an n8n Data Table (its node is named "Rows"): how
+ * the tests look into a Data Table, which only a running n8n serves.
+ */
+export function dataTableReader(id: string, tableName: string): TemplateWorkflow {
+	return {
+		id,
+		name: `Read the Data Table ${tableName}`,
+		nodes: [
+			{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'd',
+				name: 'Rows',
+				type: 'n8n-nodes-base.dataTable',
+				typeVersion: 1.1,
+				position: [220, 0],
+				parameters: { resource: 'row', operation: 'get', dataTableId: { __rl: true, mode: 'name', value: tableName }, returnAll: true },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
