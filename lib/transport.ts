@@ -13,7 +13,6 @@ import { redactText, redactUrl } from './redact';
 import type { HeaderBag, RetryPolicy } from './retry';
 import {
 	DEFAULT_RETRY_POLICY,
-	headerValue,
 	isRejectedUnprocessedStatus,
 	isRequestNotSentError,
 	isRetryableStatus,
@@ -287,11 +286,6 @@ export function vendorErrorStatus(error: unknown): number | undefined {
 	if (!(error instanceof NodeApiError)) return undefined;
 	const code = Number(error.httpCode);
 	return Number.isFinite(code) && code > 0 ? code : undefined;
-}
-
-/** Reads a header the way every vendor module needs it: case-insensitively, first value. */
-export function responseHeader(response: VendorResponse, name: string): string | undefined {
-	return headerValue(response.headers, name);
 }
 
 /** Query values n8n sends as they are: drops undefined and empty strings so filters stay optional. */
