@@ -9,15 +9,15 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
-import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
+import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from './constants';
 import {
 	resolveRowOptions,
 	rowOptions,
 	SOURCE_OPTIONS,
 	type RowOptionValues,
-} from '../FireHydrant/actions/exportData/getRows.operation';
-import { pollExportRows, sampleExportRows, type ExportTriggerState } from './poll';
-import { FireHydrantClient } from '../FireHydrant/transport';
+} from './actions/exportData/getRows.operation';
+import { pollExportRows, sampleExportRows, type ExportTriggerState } from './exports/poll';
+import { FireHydrantClient } from './transport';
 
 /** One report that is not valid CSV must not hold back every other report, poll after poll. */
 const onMalformedOption: INodeProperties = {
@@ -36,7 +36,7 @@ export class FireHydrantExportTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FireHydrant Export Trigger',
 		name: 'fireHydrantExportTrigger',
-		icon: { light: 'file:../FireHydrant/firehydrant.svg', dark: 'file:../FireHydrant/firehydrant.dark.svg' },
+		icon: { light: 'file:firehydrant.svg', dark: 'file:firehydrant.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		description: 'Starts the workflow with the rows of each new FireHydrant data export report',

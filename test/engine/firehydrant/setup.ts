@@ -2,7 +2,7 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
 import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
-import { FireHydrantExportTrigger } from '../../../nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
+import { FireHydrantExportTrigger } from '../../../nodes/FireHydrant/FireHydrantExportTrigger.node';
 import type { Sandbox } from '../../sandbox';
 import { chain, runPoll, runWorkflow, type EngineRunResult, type EnginePollResult } from '../harness';
 

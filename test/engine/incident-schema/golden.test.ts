@@ -16,7 +16,7 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
 import { pacerRegistry } from '../../../lib/pacer';
-import { FireHydrantTrigger } from '../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+import { FireHydrantTrigger } from '../../../nodes/FireHydrant/FireHydrantTrigger.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { signDelivery, type Json } from '../../sandbox/incident-io';
 import { fireHydrantCredential } from '../firehydrant/setup';

@@ -9,7 +9,7 @@ import {
 	resolveWebhookSecret,
 	verifySignature,
 	withIsoTimestamps,
-} from '../../../nodes/FireHydrantTrigger/webhook';
+} from '../../../nodes/FireHydrant/webhooks/delivery';
 
 describe('shared signature helpers', () => {
 	it('hmacSha256 gives hex or base64 of the raw bytes', () => {
