@@ -29,6 +29,6 @@ export { verifySvixSignature, svixSignature } from './lib/signatures';
 export * from './lib';
 export { PollPosition, SyncRun } from './lib/incremental';
 export { vendorRequest, vendorApiError, type VendorApi, type RequestContext } from './lib/transport';
-export { shapeExportRow, DEFAULT_ROW_SHAPE, type RowShapeOptions } from './nodes/FireHydrant/exports/rows';
-export { identifySource } from './nodes/FireHydrant/exports/sources';
+export { shapeExportRow, DEFAULT_ROW_SHAPE, type RowShapeOptions } from './nodes/FireHydrant/dataExports/rows';
+export { identifySource } from './nodes/FireHydrant/dataExports/sources';
 export { fireHydrantBaseUrl, fireHydrantErrorMessage } from './nodes/FireHydrant/transport';

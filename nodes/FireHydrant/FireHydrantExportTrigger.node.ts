@@ -16,7 +16,7 @@ import {
 	SOURCE_OPTIONS,
 	type RowOptionValues,
 } from './actions/exportData/getRows.operation';
-import { pollExportRows, sampleExportRows, type ExportTriggerState } from './exports/poll';
+import { pollExportRows, sampleExportRows, type ExportTriggerState } from './dataExports/poll';
 import { FireHydrantClient } from './transport';
 
 /** One report that is not valid CSV must not hold back every other report, poll after poll. */

@@ -1,4 +1,4 @@
-import { DEFAULT_ROW_SHAPE } from '../../../nodes/FireHydrant/exports/rows';
+import { DEFAULT_ROW_SHAPE } from '../../../nodes/FireHydrant/dataExports/rows';
 import {
 	eventCells,
 	impactCells,

@@ -4,16 +4,16 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { AdvancePosition } from '../../../../lib/incremental';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 import { ALL_SOURCE_CHOICES, ERROR_MESSAGES, KNOWN_EXPORT_SOURCES, OTHER_SOURCES } from '../../constants';
-import { collectExportRows } from '../../exports/collect';
+import { collectExportRows } from '../../dataExports/collect';
 import {
 	byCreatedAt,
 	getExportRequest,
 	listExportRequests,
 	type ExportRequest,
-} from '../../exports/exportRequests';
-import { withReportStream, type ExpungedPolicy } from '../../exports/reader';
-import { DEFAULT_ROW_SHAPE } from '../../exports/rows';
-import { identifySource, isSourceSelected } from '../../exports/sources';
+} from '../../dataExports/exportRequests';
+import { withReportStream, type ExpungedPolicy } from '../../dataExports/reader';
+import { DEFAULT_ROW_SHAPE } from '../../dataExports/rows';
+import { identifySource, isSourceSelected } from '../../dataExports/sources';
 import { collectRestRows } from '../../rest/collect';
 import { FireHydrantClient } from '../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../incident/getMany.operation';
