@@ -15,7 +15,7 @@ import {
 	rowOptions,
 	SOURCE_OPTIONS,
 	type RowOptionValues,
-} from './actions/exportData/getRows.operation';
+} from './actions/common/rowOptions';
 import { pollExportRows, sampleExportRows, type ExportTriggerState } from './dataExports/poll';
 import { FireHydrantClient } from './transport';
 
@@ -94,14 +94,17 @@ export class FireHydrantExportTrigger implements INodeType {
 		const values = this.getNodeParameter('options', {}) as RowOptionValues & { onMalformed?: 'skip' | 'fail' };
 		const options = { ...resolveRowOptions(values), onMalformed: values.onMalformed ?? ('skip' as const) };
 		const client = await FireHydrantClient.create(this);
-		const addHints = (hints: string[]) => {
+		// A poll has no execution hints in n8n (IPollFunctions offers no addExecutionHints), so what a
+		// run's hints say (a skipped malformed or expunged report, damaged cells) goes to n8n's log
+		// as a warning, as the On Malformed Report option promises.
+		const logHints = (hints: string[]) => {
 			for (const hint of hints) this.logger.warn(`FireHydrant Export Trigger: ${hint}`);
 		};
 
 		// A manual test shows what the workflow would receive without moving the cursor.
 		if (this.getMode() === 'manual') {
 			const sample = await sampleExportRows(client, this.getNode(), { ...options, sources });
-			addHints(sample.hints);
+			logHints(sample.hints);
 			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
 		}
 
@@ -112,7 +115,7 @@ export class FireHydrantExportTrigger implements INodeType {
 			startFrom,
 			now: new Date(),
 		});
-		addHints(result.hints);
+		logHints(result.hints);
 		cursor.commit(result.state);
 		return result.rows.length ? [this.helpers.returnJsonArray(result.rows as IDataObject[])] : null;
 	}
