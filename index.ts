@@ -11,8 +11,8 @@ export { OpsLevelS3Api } from './credentials/OpsLevelS3Api.credentials';
 
 export { DatadogDora } from './nodes/DatadogDora/DatadogDora.node';
 export { FireHydrant } from './nodes/FireHydrant/FireHydrant.node';
-export { FireHydrantExportTrigger } from './nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
-export { FireHydrantTrigger } from './nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+export { FireHydrantExportTrigger } from './nodes/FireHydrant/FireHydrantExportTrigger.node';
+export { FireHydrantTrigger } from './nodes/FireHydrant/FireHydrantTrigger.node';
 export { IncidentDataSync } from './nodes/IncidentDataSync/IncidentDataSync.node';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
 export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';

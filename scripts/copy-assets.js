@@ -36,4 +36,17 @@ if (missing.length > 0) {
 	process.stderr.write(`build: package.json lists files the build did not produce: ${missing.join(', ')}\n`);
 	process.exit(1);
 }
+
+// n8n resolves an icon's `file:` path relative to the compiled node; a node moved to another folder
+// must still find its icons there.
+const missingIcons = manifest.n8n.nodes.flatMap((file) => {
+	const compiled = fs.readFileSync(path.join(root, file), 'utf8');
+	return [...compiled.matchAll(/['"]file:([^'"]+)['"]/g)]
+		.map((match) => path.join(path.dirname(file), match[1]))
+		.filter((icon) => !fs.existsSync(path.join(root, icon)));
+});
+if (missingIcons.length > 0) {
+	process.stderr.write(`build: node icons missing beside the compiled nodes: ${missingIcons.join(', ')}\n`);
+	process.exit(1);
+}
 process.stdout.write(`build: copied ${count} icon and codex files\n`);

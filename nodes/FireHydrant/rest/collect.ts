@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { instantOf, NewestWins } from '../../../lib/dedupe';
 import { ERROR_MESSAGES, MAX_PAGE_SIZE, type ExportSourceName } from '../constants';
-import type { RowShapeOptions } from '../exports/rows';
+import type { RowShapeOptions } from '../dataExports/rows';
 import type { FireHydrantClient } from '../transport';
 import { incidentPages, isGone, listEvents, listRoleAssignments, reportPages, type IncidentFilter } from './incidents';
 import {

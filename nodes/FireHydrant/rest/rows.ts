@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { toIsoUtc } from '../../../lib/time';
 import type { ExportSourceName } from '../constants';
-import { shapeExportRow, type RowShapeOptions } from '../exports/rows';
+import { shapeExportRow, type RowShapeOptions } from '../dataExports/rows';
 import { EVENT_DETAILS_SCHEMAS } from './event-details-schemas';
 import type { EventEntity, IncidentEntity, ImpactEntity, QuestionEntity, ReportEntity, RoleAssignmentEntity } from './entities';
 

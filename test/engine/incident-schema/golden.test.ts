@@ -16,10 +16,10 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
 import { pacerRegistry } from '../../../lib/pacer';
-import { FireHydrantTrigger } from '../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+import { FireHydrantTrigger } from '../../../nodes/FireHydrant/FireHydrantTrigger.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { signDelivery, type Json } from '../../sandbox/incident-io';
-import { fireHydrantCredential } from '../firehydrant/setup';
+import { fireHydrantCredential } from '../nodes/FireHydrant/setup';
 import { runWebhook } from '../harness';
 import { deliver as deliverIncidentIo } from '../incident-io/setup';
 import { doraNode, fireHydrantNode, incidentIoNode, rowsOf, runChain, schemaNode, SCHEMA_NODE } from './setup';

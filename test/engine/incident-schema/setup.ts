@@ -9,7 +9,7 @@ import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
 import { IncidentSchema } from '../../../nodes/IncidentSchema/IncidentSchema.node';
 import type { Sandbox } from '../../sandbox';
 import { doraCredential } from '../datadog/setup';
-import { fireHydrantCredential } from '../firehydrant/setup';
+import { fireHydrantCredential } from '../nodes/FireHydrant/setup';
 import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../harness';
 import { incidentIoCredential } from '../incident-io/setup';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getExportRequest } from '../../exports/exportRequests';
+import { getExportRequest } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
 import { requireText } from '../validation';
 

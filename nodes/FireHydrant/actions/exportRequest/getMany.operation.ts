@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../../lib/parameters';
-import { listExportRequests } from '../../exports/exportRequests';
+import { listExportRequests } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
 import { optionalInstant, readLimit } from '../validation';
 

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { ALL_SOURCES, errorText, getRows, NODE_NAME, runFireHydrant } from './setup';
+import { startSandbox, type Sandbox } from '../../../../../sandbox';
+import { ALL_SOURCES, errorText, getRows, NODE_NAME, runFireHydrant } from '../../setup';
 
 jest.setTimeout(60_000);
 

@@ -10,10 +10,10 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { secretFingerprint, secretMatchesFingerprint } from '../../lib/signatures';
 import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
-import { ERROR_MESSAGES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
-import { getIncident } from '../FireHydrant/rest/incidents';
-import { createWebhook, deleteWebhook, getWebhook } from '../FireHydrant/rest/webhooks';
-import { FireHydrantClient } from '../FireHydrant/transport';
+import { ERROR_MESSAGES, FIREHYDRANT_CREDENTIAL_TYPE } from './constants';
+import { getIncident } from './rest/incidents';
+import { createWebhook, deleteWebhook, getWebhook } from './rest/webhooks';
+import { FireHydrantClient } from './transport';
 import {
 	deliveryKey,
 	filterList,
@@ -25,7 +25,7 @@ import {
 	verifySignature,
 	withIsoTimestamps,
 	type ParsedDelivery,
-} from './webhook';
+} from './webhooks/delivery';
 
 type Delivery = Extract<ParsedDelivery, { ok: true }>;
 

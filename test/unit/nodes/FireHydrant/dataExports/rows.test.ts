@@ -1,5 +1,5 @@
-import { DEFAULT_ROW_SHAPE, ExportRowShaper, ShapingMemory, shapeExportRow } from '../../../nodes/FireHydrant/exports/rows';
-import { identifySource, isSourceSelected } from '../../../nodes/FireHydrant/exports/sources';
+import { DEFAULT_ROW_SHAPE, ExportRowShaper, ShapingMemory, shapeExportRow } from '../../../../../nodes/FireHydrant/dataExports/rows';
+import { identifySource, isSourceSelected } from '../../../../../nodes/FireHydrant/dataExports/sources';
 
 const meta = { source: 'incident_event', exportRequestId: 'er-1' };
 const WITH_SCHEMA = { ...DEFAULT_ROW_SHAPE, parseEventDetailsSchema: true };

@@ -9,15 +9,15 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
-import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from '../FireHydrant/constants';
+import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from './constants';
 import {
 	resolveRowOptions,
 	rowOptions,
 	SOURCE_OPTIONS,
 	type RowOptionValues,
-} from '../FireHydrant/actions/exportData/getRows.operation';
-import { pollExportRows, sampleExportRows, type ExportTriggerState } from './poll';
-import { FireHydrantClient } from '../FireHydrant/transport';
+} from './actions/common/rowOptions';
+import { pollExportRows, sampleExportRows, type ExportTriggerState } from './dataExports/poll';
+import { FireHydrantClient } from './transport';
 
 /** One report that is not valid CSV must not hold back every other report, poll after poll. */
 const onMalformedOption: INodeProperties = {
@@ -36,7 +36,7 @@ export class FireHydrantExportTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FireHydrant Export Trigger',
 		name: 'fireHydrantExportTrigger',
-		icon: { light: 'file:../FireHydrant/firehydrant.svg', dark: 'file:../FireHydrant/firehydrant.dark.svg' },
+		icon: { light: 'file:firehydrant.svg', dark: 'file:firehydrant.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		description: 'Starts the workflow with the rows of each new FireHydrant data export report',
@@ -94,14 +94,17 @@ export class FireHydrantExportTrigger implements INodeType {
 		const values = this.getNodeParameter('options', {}) as RowOptionValues & { onMalformed?: 'skip' | 'fail' };
 		const options = { ...resolveRowOptions(values), onMalformed: values.onMalformed ?? ('skip' as const) };
 		const client = await FireHydrantClient.create(this);
-		const addHints = (hints: string[]) => {
+		// A poll has no execution hints in n8n (IPollFunctions offers no addExecutionHints), so what a
+		// run's hints say (a skipped malformed or expunged report, damaged cells) goes to n8n's log
+		// as a warning, as the On Malformed Report option promises.
+		const logHints = (hints: string[]) => {
 			for (const hint of hints) this.logger.warn(`FireHydrant Export Trigger: ${hint}`);
 		};
 
 		// A manual test shows what the workflow would receive without moving the cursor.
 		if (this.getMode() === 'manual') {
 			const sample = await sampleExportRows(client, this.getNode(), { ...options, sources });
-			addHints(sample.hints);
+			logHints(sample.hints);
 			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
 		}
 
@@ -112,7 +115,7 @@ export class FireHydrantExportTrigger implements INodeType {
 			startFrom,
 			now: new Date(),
 		});
-		addHints(result.hints);
+		logHints(result.hints);
 		cursor.commit(result.state);
 		return result.rows.length ? [this.helpers.returnJsonArray(result.rows as IDataObject[])] : null;
 	}

@@ -5,14 +5,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pacerRegistry } from '../../../lib/pacer';
-import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
-import { REST_UNAVAILABLE_COLUMNS } from '../../../nodes/FireHydrant/rest/rows';
-import type { ExportSourceName } from '../../../nodes/FireHydrant/constants';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../fixtures';
-import { chain, runWorkflow, type EngineRunResult } from '../harness';
-import { ALL_SOURCES, credentialTypes, errorText, fireHydrantCredential, FIREHYDRANT_TYPE, getRows, NODE_NAME, nodeTypes, runFireHydrant } from './setup';
+import { pacerRegistry } from '../../../../../../lib/pacer';
+import { IncidentDataSync } from '../../../../../../nodes/IncidentDataSync/IncidentDataSync.node';
+import { REST_UNAVAILABLE_COLUMNS } from '../../../../../../nodes/FireHydrant/rest/rows';
+import type { ExportSourceName } from '../../../../../../nodes/FireHydrant/constants';
+import { startSandbox, type Sandbox } from '../../../../../sandbox';
+import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../../../../fixtures';
+import { chain, runWorkflow, type EngineRunResult } from '../../../../harness';
+import { ALL_SOURCES, credentialTypes, errorText, fireHydrantCredential, FIREHYDRANT_TYPE, getRows, NODE_NAME, nodeTypes, runFireHydrant } from '../../setup';
 
 jest.setTimeout(60_000);
 
@@ -50,19 +50,7 @@ function byId(rows: IDataObject[], source: string): Map<string, IDataObject> {
 
 /** Runs the node like a trigger-started execution, so static data persists between runs. */
 async function runPersisted(parameters: IDataObject, staticData: IDataObject, token?: string): Promise<EngineRunResult> {
-	const workflow = chain({
-		name: NODE_NAME,
-		type: FIREHYDRANT_TYPE,
-		parameters: parameters as never,
-		credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
-	});
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: [fireHydrantCredential(sandbox, token)],
-		workflow: { ...workflow, staticData },
-		mode: 'trigger',
-	});
+	return await runFireHydrant(sandbox, parameters as never, { staticData, token });
 }
 
 /**
@@ -217,65 +205,6 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		const failed = await runPersisted(parameters, first.staticData, 'fhb-not-a-valid-token');
 		expect(failed.status).toBe('error');
 		expect(JSON.stringify(failed.staticData)).toBe(cursorBefore);
-	});
-});
-
-describe('FireHydrant Incident resource', () => {
-	it('Get Many filters and limits, and Simplify gives the flat row', async () => {
-		const requestsBefore = sandbox.requests.length;
-		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'getMany', returnAll: false, limit: 7 });
-		const incidents = rowsOf(result);
-		expect(incidents).toHaveLength(7);
-		expect(Object.keys(incidents[0])).toContain('resolved_at');
-		expect(incidents[0].milestones).toBeUndefined();
-		// The limit is pushed down to the request: one page of just 7.
-		const listCalls = sandbox.requests.slice(requestsBefore).filter((request) => request.path === '/v1/incidents');
-		expect(listCalls.map((request) => request.query.per_page)).toEqual(['7']);
-
-		const severity = String(incidents[0].severity);
-		const filtered = rowsOf(await runFireHydrant(sandbox, {
-			resource: 'incident',
-			operation: 'getMany',
-			returnAll: true,
-			filters: { severities: severity },
-			simplify: false,
-		}));
-		expect(filtered.length).toBeGreaterThan(0);
-		expect(filtered.every((incident) => incident.severity === severity)).toBe(true);
-		expect(Array.isArray(filtered[0].milestones)).toBe(true);
-	});
-
-	it('Get Many incremental returns only changed incidents on the next run', async () => {
-		const parameters = { resource: 'incident', operation: 'getMany', returnAll: true, options: { incremental: true, overlapMinutes: 10 } };
-		const first = await runPersisted(parameters, {});
-		expect(rowsOf(first).length).toBe(sandbox.fireHydrant.rest.incidentIds().length);
-		const changed = sandbox.fireHydrant.rest.incidentIds()[0];
-		sandbox.fireHydrant.rest.editIncident(changed, { name: 'Renamed during the test' });
-		const second = rowsOf(await runPersisted(parameters, first.staticData));
-		expect(second.map((incident) => incident.id)).toEqual([changed]);
-		expect(second[0].name).toBe('Renamed during the test');
-	});
-
-	it('Get Many incremental with a Limit returns every change and says Limit was not applied', async () => {
-		const parameters = { resource: 'incident', operation: 'getMany', returnAll: false, limit: 2, options: { incremental: true } };
-		const result = await runPersisted(parameters, {});
-		expect(result.status).toBe('success');
-		expect(rowsOf(result).length).toBe(sandbox.fireHydrant.rest.incidentIds().length);
-		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('"Limit" was not applied');
-	});
-
-	it('Get names the incident ID when there is no such incident (404)', async () => {
-		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'no-such-incident' });
-		expect(result.status).toBe('error');
-		expect(errorText(result)).toContain('FireHydrant has no incident with ID "no-such-incident"');
-		expect(errorText(result)).toContain('Incident ID');
-	});
-
-	it('Get returns one incident', async () => {
-		const id = sandbox.fireHydrant.rest.incidentIds()[2];
-		const rows = rowsOf(await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: id }));
-		expect(rows).toHaveLength(1);
-		expect(rows[0].id).toBe(id);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { hmacSha256, sha256Hex, timingSafeEqualText } from '../../lib/signatures';
-import { toIsoUtc } from '../../lib/time';
+import { hmacSha256, sha256Hex, timingSafeEqualText } from '../../../lib/signatures';
+import { toIsoUtc } from '../../../lib/time';
 
 /** The header FireHydrant signs deliveries in: hex HMAC-SHA256 of the raw body with the webhook secret. */
 export const SIGNATURE_HEADER = 'fh-signature';

@@ -1,4 +1,4 @@
-import { DEFAULT_ROW_SHAPE } from '../../../nodes/FireHydrant/exports/rows';
+import { DEFAULT_ROW_SHAPE } from '../../../../../nodes/FireHydrant/dataExports/rows';
 import {
 	eventCells,
 	impactCells,
@@ -9,8 +9,8 @@ import {
 	retrospectiveCells,
 	shapeRestRow,
 	slugOf,
-} from '../../../nodes/FireHydrant/rest/rows';
-import type { IncidentEntity } from '../../../nodes/FireHydrant/rest/entities';
+} from '../../../../../nodes/FireHydrant/rest/rows';
+import type { IncidentEntity } from '../../../../../nodes/FireHydrant/rest/entities';
 
 const incident: IncidentEntity = {
 	id: 'inc-1',

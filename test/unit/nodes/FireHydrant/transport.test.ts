@@ -1,5 +1,5 @@
-import { fireHydrantApi, fireHydrantBaseUrl, fireHydrantErrorMessage } from '../../../nodes/FireHydrant/transport';
-import { ERROR_MESSAGES } from '../../../nodes/FireHydrant/constants';
+import { fireHydrantApi, fireHydrantBaseUrl, fireHydrantErrorMessage } from '../../../../nodes/FireHydrant/transport';
+import { ERROR_MESSAGES } from '../../../../nodes/FireHydrant/constants';
 
 describe('fireHydrantBaseUrl', () => {
 	it('maps regions to their hosts', () => {

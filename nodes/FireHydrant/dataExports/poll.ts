@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { instantOf } from '../../lib/dedupe';
-import { EXPORT_RETENTION_DAYS } from '../FireHydrant/constants';
-import { collectExportRows, type CollectOptions } from '../FireHydrant/exports/collect';
-import { byCreatedAt, listExportRequests, type ExportRequest } from '../FireHydrant/exports/exportRequests';
-import type { FireHydrantClient } from '../FireHydrant/transport';
+import { instantOf } from '../../../lib/dedupe';
+import { EXPORT_RETENTION_DAYS } from '../constants';
+import { collectExportRows, type CollectOptions } from './collect';
+import { byCreatedAt, listExportRequests, type ExportRequest } from './exportRequests';
+import type { FireHydrantClient } from '../transport';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

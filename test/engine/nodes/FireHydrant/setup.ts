@@ -1,10 +1,10 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
-import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
-import { FireHydrantExportTrigger } from '../../../nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
-import type { Sandbox } from '../../sandbox';
-import { chain, runPoll, runWorkflow, type EngineRunResult, type EnginePollResult } from '../harness';
+import { FireHydrantApi } from '../../../../credentials/FireHydrantApi.credentials';
+import { FireHydrant } from '../../../../nodes/FireHydrant/FireHydrant.node';
+import { FireHydrantExportTrigger } from '../../../../nodes/FireHydrant/FireHydrantExportTrigger.node';
+import type { Sandbox } from '../../../sandbox';
+import { chain, runPoll, runWorkflow, type EngineRunResult, type EnginePollResult } from '../../harness';
 
 export const FIREHYDRANT_TYPE = 'n8n-nodes-incident-data.fireHydrant';
 export const EXPORT_TRIGGER_TYPE = 'n8n-nodes-incident-data.fireHydrantExportTrigger';
@@ -29,7 +29,13 @@ export function fireHydrantCredential(sandbox: Sandbox, token = sandbox.fireHydr
 export async function runFireHydrant(
 	sandbox: Sandbox,
 	parameters: INodeParameters,
-	options: { token?: string; node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }> } = {},
+	options: {
+		token?: string;
+		node?: Partial<INode>;
+		inputItems?: Array<{ json: IDataObject }>;
+		/** Runs it like a trigger-started execution with this static data, so it persists between runs. */
+		staticData?: IDataObject;
+	} = {},
 ): Promise<EngineRunResult> {
 	const workflow = chain({
 		name: NODE_NAME,
@@ -42,8 +48,9 @@ export async function runFireHydrant(
 		nodeTypes,
 		credentialTypes,
 		credentials: [fireHydrantCredential(sandbox, options.token)],
-		workflow,
+		workflow: options.staticData ? { ...workflow, staticData: options.staticData } : workflow,
 		inputItems: options.inputItems,
+		mode: options.staticData ? 'trigger' : undefined,
 	});
 }
 

@@ -4,9 +4,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pacerRegistry } from '../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { ALL_SOURCES, NODE_NAME, runFireHydrant } from './setup';
+import { pacerRegistry } from '../../../../../lib/pacer';
+import { startSandbox, type Sandbox } from '../../../../sandbox';
+import { ALL_SOURCES, NODE_NAME, runFireHydrant } from '../setup';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 
-import { hmacSha256, secretFingerprint, secretMatchesFingerprint, sha256Hex, timingSafeEqualText } from '../../../lib/signatures';
+import { hmacSha256, secretFingerprint, secretMatchesFingerprint, sha256Hex, timingSafeEqualText } from '../../../../../lib/signatures';
 import {
 	deliveryKey,
 	filterList,
@@ -9,7 +9,7 @@ import {
 	resolveWebhookSecret,
 	verifySignature,
 	withIsoTimestamps,
-} from '../../../nodes/FireHydrantTrigger/webhook';
+} from '../../../../../nodes/FireHydrant/webhooks/delivery';
 
 describe('shared signature helpers', () => {
 	it('hmacSha256 gives hex or base64 of the raw bytes', () => {

@@ -6,10 +6,10 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
-import { FireHydrantTrigger } from '../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { runHook, type EngineHookResult, type HookMethod } from '../harness';
+import { FireHydrantApi } from '../../../../credentials/FireHydrantApi.credentials';
+import { FireHydrantTrigger } from '../../../../nodes/FireHydrant/FireHydrantTrigger.node';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { runHook, type EngineHookResult, type HookMethod } from '../../harness';
 import { fireHydrantCredential } from './setup';
 
 jest.setTimeout(30_000);

@@ -5,9 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pacerRegistry } from '../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { ALL_SOURCES, errorText, getRows, NODE_NAME, runFireHydrant } from './setup';
+import { pacerRegistry } from '../../../../../lib/pacer';
+import { startSandbox, type Sandbox } from '../../../../sandbox';
+import { ALL_SOURCES, errorText, getRows, NODE_NAME, runFireHydrant } from '../setup';
 
 jest.setTimeout(60_000);
 
