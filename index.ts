@@ -14,12 +14,12 @@ export { FireHydrantTrigger } from './nodes/FireHydrantTrigger/FireHydrantTrigge
 export { IncidentDataSync } from './nodes/IncidentDataSync/IncidentDataSync.node';
 export { IncidentIoApi } from './credentials/IncidentIoApi.credentials';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
-export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+export { IncidentIoTrigger } from './nodes/IncidentIo/IncidentIoTrigger.node';
 export { flattenIncident } from './nodes/IncidentIo/flatten';
 export { IncidentSchema } from './nodes/IncidentSchema/IncidentSchema.node';
 export { OpsLevelS3Api } from './credentials/OpsLevelS3Api.credentials';
 export { OpsLevel } from './nodes/OpsLevel/OpsLevel.node';
-export { OpsLevelTrigger } from './nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+export { OpsLevelTrigger } from './nodes/OpsLevel/OpsLevelTrigger.node';
 export { OpsLevelBucket, bucketSettings, s3ClientConfig } from './nodes/OpsLevel/transport';
 export { parseDropKey, pushTimestamp, comparePushOrder } from './nodes/OpsLevel/exports/keys';
 export { currentState, collectChanges, groupPushes } from './nodes/OpsLevel/exports/pushes';

@@ -10,8 +10,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { verifySvixSignature } from '../../lib/signatures';
 import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
-import { INCIDENT_IO_CREDENTIAL_TYPE } from '../IncidentIo/constants';
-import { IncidentIoClient } from '../IncidentIo/transport';
+import { INCIDENT_IO_CREDENTIAL_TYPE } from './constants';
+import { IncidentIoClient } from './transport';
 import { eventLabel, fullRecordPath, WEBHOOK_EVENT_TYPES } from './events';
 
 /** Svix retries a delivery for 24 h with the same `webhook-id`; this many ids are remembered. */

@@ -2,12 +2,12 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
-import { getTables, opsLevelS3ApiTest } from '../OpsLevel/OpsLevel.node';
-import { readTables, startFromProperty, tablesProperty } from '../OpsLevel/actions/table/getChanges.operation';
-import { readSettleMinutes, rowOptions, settleOption } from '../OpsLevel/actions/table/common';
-import { openBucket, rowShape, type RowOptionValues } from '../OpsLevel/actions/validation';
-import { ERROR_MESSAGES, SAMPLE_ROWS } from '../OpsLevel/constants';
-import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from '../OpsLevel/exports/pushes';
+import { getTables, opsLevelS3ApiTest } from './OpsLevel.node';
+import { readTables, startFromProperty, tablesProperty } from './actions/table/getChanges.operation';
+import { readSettleMinutes, rowOptions, settleOption } from './actions/table/common';
+import { openBucket, rowShape, type RowOptionValues } from './actions/validation';
+import { ERROR_MESSAGES, SAMPLE_ROWS } from './constants';
+import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from './exports/pushes';
 
 /** Where the trigger keeps its cursor in the workflow's static data (node scope). */
 export const TRIGGER_CURSOR_KEY = 'opsLevelPushes';
@@ -16,7 +16,7 @@ export class OpsLevelTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OpsLevel Trigger',
 		name: 'opsLevelTrigger',
-		icon: { light: 'file:../OpsLevel/opslevel.svg', dark: 'file:../OpsLevel/opslevel.dark.svg' },
+		icon: { light: 'file:opslevel.svg', dark: 'file:opslevel.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		// n8n's node picker shows one OpsLevel entry for this trigger and the OpsLevel node, under the

@@ -5,7 +5,7 @@ import { pacerRegistry } from '../../../lib/pacer';
 import { GENERAL_RATE_LIMIT, INCIDENT_LIST_RATE_LIMIT } from '../../../nodes/IncidentIo/constants';
 import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
 import { pacerKeys } from '../../../nodes/IncidentIo/transport';
-import { IncidentIoTrigger } from '../../../nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+import { IncidentIoTrigger } from '../../../nodes/IncidentIo/IncidentIoTrigger.node';
 import type { Sandbox } from '../../sandbox';
 import { chain, runWebhook, runWorkflow, type EngineRunResult, type EngineWebhookRequest } from '../harness';
 

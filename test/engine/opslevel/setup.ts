@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameter
 
 import { OpsLevelS3Api } from '../../../credentials/OpsLevelS3Api.credentials';
 import { OpsLevel } from '../../../nodes/OpsLevel/OpsLevel.node';
-import { OpsLevelTrigger } from '../../../nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+import { OpsLevelTrigger } from '../../../nodes/OpsLevel/OpsLevelTrigger.node';
 import { chain, runPoll, runWorkflow, type EnginePollResult, type EngineRunResult } from '../harness';
 
 export const OPSLEVEL_TYPE = 'n8n-nodes-incident-data.opsLevel';

@@ -8,9 +8,9 @@ import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
 import { FireHydrantExportTrigger } from '../../../nodes/FireHydrantExportTrigger/FireHydrantExportTrigger.node';
 import { FireHydrantTrigger } from '../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
 import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
-import { IncidentIoTrigger } from '../../../nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+import { IncidentIoTrigger } from '../../../nodes/IncidentIo/IncidentIoTrigger.node';
 import { OpsLevel } from '../../../nodes/OpsLevel/OpsLevel.node';
-import { OpsLevelTrigger } from '../../../nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+import { OpsLevelTrigger } from '../../../nodes/OpsLevel/OpsLevelTrigger.node';
 
 /**
  * What a user reads in n8n 2.41.1's editor, computed here the way the editor computes it
@@ -92,12 +92,12 @@ describe('node picker entries that merge a node with its trigger', () => {
 	});
 
 	it.each([
-		['FireHydrant', 'FireHydrantTrigger'],
-		['IncidentIo', 'IncidentIoTrigger'],
-		['OpsLevel', 'OpsLevelTrigger'],
-	])('%s: the merged entry (searched by the node codex) is found by every alias of the trigger too', (node, trigger) => {
+		['FireHydrant', 'FireHydrantTrigger', 'FireHydrantTrigger'],
+		['IncidentIo', 'IncidentIo', 'IncidentIoTrigger'],
+		['OpsLevel', 'OpsLevel', 'OpsLevelTrigger'],
+	])('%s: the merged entry (searched by the node codex) is found by every alias of the trigger too', (node, triggerFolder, trigger) => {
 		const nodeAliases = codexAliases(node, node);
-		for (const alias of codexAliases(trigger, trigger)) expect(nodeAliases).toContain(alias);
+		for (const alias of codexAliases(triggerFolder, trigger)) expect(nodeAliases).toContain(alias);
 	});
 });
 
