@@ -21,9 +21,9 @@ export { OpsLevelS3Api } from './credentials/OpsLevelS3Api.credentials';
 export { OpsLevel } from './nodes/OpsLevel/OpsLevel.node';
 export { OpsLevelTrigger } from './nodes/OpsLevel/OpsLevelTrigger.node';
 export { OpsLevelBucket, bucketSettings, s3ClientConfig } from './nodes/OpsLevel/transport';
-export { parseDropKey, pushTimestamp, comparePushOrder } from './nodes/OpsLevel/exports/keys';
-export { currentState, collectChanges, groupPushes } from './nodes/OpsLevel/exports/pushes';
-export { shapeRecord as shapeOpsLevelRecord, isTombstone } from './nodes/OpsLevel/exports/rows';
+export { parseDropKey, pushTimestamp, comparePushOrder } from './nodes/OpsLevel/drops/keys';
+export { currentState, collectChanges, groupPushes } from './nodes/OpsLevel/drops/pushes';
+export { shapeRecord as shapeOpsLevelRecord, isTombstone } from './nodes/OpsLevel/drops/rows';
 export { verifySvixSignature, svixSignature } from './lib/signatures';
 
 export * from './lib';

@@ -2,12 +2,12 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
-import { getTables, opsLevelS3ApiTest } from './OpsLevel.node';
-import { readTables, startFromProperty, tablesProperty } from './actions/table/getChanges.operation';
-import { readSettleMinutes, rowOptions, settleOption } from './actions/table/common';
-import { openBucket, rowShape, type RowOptionValues } from './actions/validation';
+import { readSettleMinutes, readTables, rowOptions, settleOption, startFromProperty, tablesProperty } from './actions/common/properties';
 import { ERROR_MESSAGES, SAMPLE_ROWS } from './constants';
-import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from './exports/pushes';
+import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from './drops/pushes';
+import { rowShape, type RowOptionValues } from './drops/rows';
+import { methods } from './methods';
+import { openBucket } from './transport';
 
 /** Where the trigger keeps its cursor in the workflow's static data (node scope). */
 export const TRIGGER_CURSOR_KEY = 'opsLevelPushes';
@@ -49,7 +49,7 @@ export class OpsLevelTrigger implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getTables }, credentialTest: { opsLevelS3ApiTest } };
+	methods = methods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const tables = readTables(this.getNodeParameter('tables', []));

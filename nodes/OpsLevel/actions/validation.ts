@@ -1,21 +1,7 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ERROR_MESSAGES, OPSLEVEL_CREDENTIAL_TYPE } from '../constants';
-import type { RowShapeOptions } from '../exports/rows';
-import { bucketSettings, OpsLevelBucket } from '../transport';
-
-/** The bucket of the node's credential; a credential missing a field names it. */
-export async function openBucket(context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<OpsLevelBucket> {
-	const data = await context.getCredentials(OPSLEVEL_CREDENTIAL_TYPE);
-	try {
-		return new OpsLevelBucket(bucketSettings(data), context.getNode());
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error), {
-			description: 'Open the OpsLevel Export Bucket credential and fill in the field named above.',
-		});
-	}
-}
+import { ERROR_MESSAGES } from '../constants';
 
 /** A required text parameter, trimmed; an empty value names the field to fill. */
 export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fix: string): string {
@@ -55,14 +41,4 @@ export function optionalSince(context: IExecuteFunctions, itemIndex: number, val
 		});
 	}
 	return new Date(parsed).toISOString().slice(0, 19);
-}
-
-export interface RowOptionValues {
-	nullCells?: boolean;
-	isoTimestamps?: boolean;
-	includeDeleted?: boolean;
-}
-
-export function rowShape(values: RowOptionValues): RowShapeOptions {
-	return { nullCells: values.nullCells ?? true, isoTimestamps: values.isoTimestamps ?? true };
 }

@@ -4,6 +4,7 @@
  * pushes; both are zero-padded, so their text orders as their time does.
  */
 import { EXPORT_VERSION_PREFIX, type PushType } from '../constants';
+import { normalizeRootPrefix } from '../transport';
 
 export interface Drop {
 	pushType: PushType;
@@ -16,13 +17,6 @@ export interface Drop {
 	size: number;
 	/** ISO 8601, from the object's Last-Modified. */
 	lastModified: string | null;
-}
-
-/** Trims and gives the prefix a trailing slash, so `exports` and `exports/` mean the same folder. */
-export function normalizeRootPrefix(rootPrefix: string | undefined): string {
-	const trimmed = (rootPrefix ?? '').trim();
-	if (trimmed === '') return '';
-	return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
 export function exportPrefix(rootPrefix: string): string {

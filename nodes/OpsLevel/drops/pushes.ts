@@ -10,6 +10,7 @@ import { ERROR_MESSAGES, type PushType } from '../constants';
 import type { OpsLevelBucket } from '../transport';
 import { parseInstant } from '../../../lib/time';
 import { comparePushOrder, pushOrderKey, pushTimestamp, tablePrefix, type Drop } from './keys';
+import { listDrops, readRowBatches, readRows } from './read';
 import { isDeletion, packCells, packedRowJson, shapeRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
 
 export interface Push {
@@ -50,7 +51,7 @@ export async function listPushes(
 	options: { fromDate?: string; itemIndex?: number } = {},
 ): Promise<Push[]> {
 	const drops: Drop[] = [];
-	for await (const drop of bucket.listDrops({
+	for await (const drop of listDrops(bucket, {
 		pushTypes: [pushType],
 		tables: [table],
 		since: options.fromDate,
@@ -87,7 +88,7 @@ async function* pushRecords(
 	options: { itemIndex?: number; onHeader?: (columns: string[]) => void },
 ): AsyncGenerator<{ record: Record<string, string>; line: number; key: string }> {
 	for (const drop of push.drops) {
-		for await (const { record, line } of bucket.readRows(drop.key, options)) {
+		for await (const { record, line } of readRows(bucket, drop.key, options)) {
 			yield { record, line, key: drop.key };
 		}
 	}
@@ -162,7 +163,7 @@ export async function* currentState(
 		};
 		// Straight from each file's parsed chunks (no per-row generator): this loop is the hot path.
 		for (const { key } of push.drops) {
-			for await (const batch of bucket.readRowBatches(key, { itemIndex: options.itemIndex, onHeader })) {
+			for await (const batch of readRowBatches(bucket, key, { itemIndex: options.itemIndex, onHeader })) {
 				const idIndex = batch.columns.indexOf('id');
 				const deletedAtIndex = batch.columns.indexOf('deleted_at');
 				for (let index = 0; index < batch.rows.length; index++) {

@@ -175,3 +175,14 @@ export function toItemJson(
 	json._pushTimestamp = meta.pushTimestamp;
 	return json;
 }
+
+/** The row options of the node and the trigger, as the editor stores them. */
+export interface RowOptionValues {
+	nullCells?: boolean;
+	isoTimestamps?: boolean;
+	includeDeleted?: boolean;
+}
+
+export function rowShape(values: RowOptionValues): RowShapeOptions {
+	return { nullCells: values.nullCells ?? true, isoTimestamps: values.isoTimestamps ?? true };
+}

@@ -1,7 +1,7 @@
 import type { ICredentialsDecrypted, INode, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { exportPrefix } from '../exports/keys';
-import { bucketSettings, OpsLevelBucket } from './index';
+import { exportPrefix } from '../drops/keys';
+import { bucketSettings, OpsLevelBucket } from '../transport';
 
 /** A stand-in node for errors raised outside a workflow (the credential test has none). */
 const TEST_NODE: INode = {
@@ -26,7 +26,7 @@ export async function testBucketCredential(credential: ICredentialsDecrypted): P
 		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
 	}
 	try {
-		const { found } = await bucket.probe();
+		const { found } = await bucket.probe(exportPrefix(bucket.rootPrefix));
 		const where = `s3://${bucket.bucket}/${exportPrefix(bucket.rootPrefix)}`;
 		return {
 			status: 'OK',

@@ -31,6 +31,34 @@ export const rowOptions: INodeProperties[] = [
 	},
 ];
 
+/** Where getChanges and the trigger begin when they have no position yet. */
+export const startFromProperty: INodeProperties = {
+	displayName: 'Start From',
+	name: 'startFrom',
+	type: 'options',
+	options: [
+		{
+			name: 'Latest Full Push',
+			value: 'latestFull',
+			description: 'The first run emits the latest full push (marked full) and every incremental after it',
+		},
+		{ name: 'Now', value: 'now', description: 'The first run emits nothing; later runs emit pushes that arrive after it' },
+	],
+	default: 'latestFull',
+};
+
+/** The tables picker of getChanges and the trigger. */
+export const tablesProperty: INodeProperties = {
+	displayName: 'Table Names or IDs',
+	name: 'tables',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getTables' },
+	default: [],
+	required: true,
+	description:
+		'Tables whose pushes to read. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};
+
 export const includeDeletedOption: INodeProperties = {
 	displayName: 'Include Deleted Rows',
 	name: 'includeDeleted',
@@ -63,4 +91,10 @@ export function readSettleMinutes(context: IExecuteFunctions | IPollFunctions, i
 		});
 	}
 	return minutes;
+}
+
+/** The tables parameter: a list, or comma-separated text from an expression; trimmed, blanks and repeats dropped. */
+export function readTables(values: unknown): string[] {
+	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
+	return [...new Set(list.map((value) => String(value).trim()).filter(Boolean))];
 }
