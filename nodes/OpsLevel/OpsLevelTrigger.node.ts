@@ -2,7 +2,8 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
-import { readSettleMinutes, readTables, rowOptions, settleOption, startFromProperty, tablesProperty } from './actions/common/properties';
+import { readIdList } from '../../lib/validation';
+import { readSettleMinutes, rowOptions, settleOption, startFromProperty, tablesProperty } from './actions/common/properties';
 import { ERROR_MESSAGES, SAMPLE_ROWS } from './constants';
 import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from './drops/pushes';
 import { rowShape, type RowOptionValues } from './drops/rows';
@@ -52,7 +53,7 @@ export class OpsLevelTrigger implements INodeType {
 	methods = methods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const tables = readTables(this.getNodeParameter('tables', []));
+		const tables = readIdList(this.getNodeParameter('tables', []), { unique: true });
 		if (tables.length === 0) {
 			throw new NodeOperationError(this.getNode(), '"Tables" is empty', { description: ERROR_MESSAGES.noTable });
 		}

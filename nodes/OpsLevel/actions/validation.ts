@@ -1,19 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { requireText } from '../../../lib/validation';
 import { ERROR_MESSAGES } from '../constants';
-
-/** A required text parameter, trimmed; an empty value names the field to fill. */
-export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fix: string): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(context.getNode(), `"${displayName}" is empty in item ${itemIndex}`, {
-			itemIndex,
-			description: fix,
-		});
-	}
-	return value;
-}
 
 /** The table parameter: a name as it appears in the keys (no slashes). */
 export function readTable(context: IExecuteFunctions, itemIndex: number): string {

@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import { readNumberInRange, type NodeContext } from '../../../../lib/validation';
 
 /** The table picker: tables found in the bucket, or any name by expression. */
 export const tableProperty: INodeProperties = {
@@ -81,20 +82,12 @@ export const settleOption: INodeProperties = {
 };
 
 /** The settle time in minutes; an expression that yields something else names the field. */
-export function readSettleMinutes(context: IExecuteFunctions | IPollFunctions, itemIndex: number | undefined, value: unknown): number {
-	if (value === undefined || value === null || value === '') return DEFAULT_SETTLE_MINUTES;
-	const minutes = Number(value);
-	if (!Number.isFinite(minutes) || minutes < 0 || minutes > 1440) {
-		throw new NodeOperationError(context.getNode(), '"Settle Time (Minutes)" is out of range', {
-			itemIndex,
-			description: `Enter a number of minutes from 0 to 1440 in "Settle Time (Minutes)"; got ${JSON.stringify(value)}.`,
-		});
-	}
-	return minutes;
-}
-
-/** The tables parameter: a list, or comma-separated text from an expression; trimmed, blanks and repeats dropped. */
-export function readTables(values: unknown): string[] {
-	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
-	return [...new Set(list.map((value) => String(value).trim()).filter(Boolean))];
+export function readSettleMinutes(context: NodeContext, itemIndex: number | undefined, value: unknown): number {
+	return readNumberInRange(context, itemIndex, value, {
+		field: 'Settle Time (Minutes)',
+		min: 0,
+		max: 1440,
+		fallback: DEFAULT_SETTLE_MINUTES,
+		fix: 'Enter a number of minutes from 0 to 1440 in "Settle Time (Minutes)"',
+	});
 }

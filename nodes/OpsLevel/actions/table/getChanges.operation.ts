@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
+import { readIdList } from '../../../../lib/validation';
 import { ERROR_MESSAGES } from '../../constants';
 import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../drops/pushes';
 import { rowShape, type RowOptionValues } from '../../drops/rows';
 import type { OpsLevelBucket } from '../../transport';
-import { readSettleMinutes, readTables, rowOptions, settleOption, startFromProperty, tablesProperty } from '../common/properties';
+import { readSettleMinutes, rowOptions, settleOption, startFromProperty, tablesProperty } from '../common/properties';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
@@ -36,7 +37,7 @@ const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] 
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
-	const tables = readTables(this.getNodeParameter('tables', itemIndex, []));
+	const tables = readIdList(this.getNodeParameter('tables', itemIndex, []), { unique: true });
 	if (tables.length === 0) {
 		throw new NodeOperationError(this.getNode(), `"Tables" is empty in item ${itemIndex}`, {
 			itemIndex,

@@ -6,7 +6,8 @@ import { parseDropKey } from '../../drops/keys';
 import { groupPushes, listPushes, pushRows, type Push } from '../../drops/pushes';
 import type { OpsLevelBucket } from '../../transport';
 import { rowShape, type RowOptionValues } from '../../drops/rows';
-import { readLimit, readTable, requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
+import { readLimit, readTable } from '../validation';
 import { rowOptions, tableProperty } from '../common/properties';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 
