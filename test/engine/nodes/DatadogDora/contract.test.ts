@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { recorded, recordedPath, type RecordedExchange } from '../../sandbox/datadog/recorded';
-import { chain, runWorkflow, type EngineRunResult } from '../harness';
+import { recorded, recordedPath, type RecordedExchange } from '../../../sandbox/datadog/recorded';
+import { chain, runWorkflow, type EngineRunResult } from '../../harness';
 import { credentialTypes, DORA_TYPE, errorText, jsonOf, NODE_NAME, nodeTypes } from './setup';
 
 jest.setTimeout(30_000);

@@ -1,9 +1,9 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { DatadogDoraApi } from '../../../credentials/DatadogDoraApi.credentials';
-import { DatadogDora } from '../../../nodes/DatadogDora/DatadogDora.node';
-import type { Sandbox } from '../../sandbox';
-import { chain, runWorkflow, type EngineRunResult } from '../harness';
+import { DatadogDoraApi } from '../../../../credentials/DatadogDoraApi.credentials';
+import { DatadogDora } from '../../../../nodes/DatadogDora/DatadogDora.node';
+import type { Sandbox } from '../../../sandbox';
+import { chain, runWorkflow, type EngineRunResult } from '../../harness';
 
 export const DORA_TYPE = 'n8n-nodes-incident-data.datadogDora';
 export const NODE_NAME = 'Datadog DORA Metrics';

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { ALL_CATEGORIES, HIDDEN_CATEGORIES, type Json } from '../../sandbox/incident-io';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { ALL_CATEGORIES, HIDDEN_CATEGORIES, type Json } from '../../../sandbox/incident-io';
 import { errorText, expectSuccess, NODE_NAME, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
 
 jest.setTimeout(60_000);

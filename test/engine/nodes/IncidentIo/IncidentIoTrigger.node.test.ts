@@ -4,9 +4,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { signDelivery, signingSecretFor, type Json } from '../../sandbox/incident-io';
-import { runWebhook } from '../harness';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { signDelivery, signingSecretFor, type Json } from '../../../sandbox/incident-io';
+import { runWebhook } from '../../harness';
 import { credentialTypes, deliver, incidentIoCredential, nodeTypes, triggerNode } from './setup';
 
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../../sandbox';
 import { errorText, expectSuccess, NODE_NAME, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
 
 jest.setTimeout(60_000);

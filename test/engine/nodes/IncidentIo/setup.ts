@@ -1,13 +1,13 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { IncidentIoApi } from '../../../credentials/IncidentIoApi.credentials';
-import { pacerRegistry } from '../../../lib/pacer';
-import { GENERAL_RATE_LIMIT, INCIDENT_LIST_RATE_LIMIT } from '../../../nodes/IncidentIo/constants';
-import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
-import { pacerKeys } from '../../../nodes/IncidentIo/transport';
-import { IncidentIoTrigger } from '../../../nodes/IncidentIo/IncidentIoTrigger.node';
-import type { Sandbox } from '../../sandbox';
-import { chain, runWebhook, runWorkflow, type EngineRunResult, type EngineWebhookRequest } from '../harness';
+import { IncidentIoApi } from '../../../../credentials/IncidentIoApi.credentials';
+import { pacerRegistry } from '../../../../lib/pacer';
+import { GENERAL_RATE_LIMIT, INCIDENT_LIST_RATE_LIMIT } from '../../../../nodes/IncidentIo/constants';
+import { IncidentIo } from '../../../../nodes/IncidentIo/IncidentIo.node';
+import { pacerKeys } from '../../../../nodes/IncidentIo/transport';
+import { IncidentIoTrigger } from '../../../../nodes/IncidentIo/IncidentIoTrigger.node';
+import type { Sandbox } from '../../../sandbox';
+import { chain, runWebhook, runWorkflow, type EngineRunResult, type EngineWebhookRequest } from '../../harness';
 
 export const INCIDENT_IO_TYPE = 'n8n-nodes-incident-data.incidentIo';
 export const TRIGGER_TYPE = 'n8n-nodes-incident-data.incidentIoTrigger';

@@ -10,8 +10,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { ALL_MODES, V3_WORK_ITEM_PAGE_SIZE, type Json } from '../../sandbox/incident-io';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { ALL_MODES, V3_WORK_ITEM_PAGE_SIZE, type Json } from '../../../sandbox/incident-io';
 import { expectSuccess, NODE_NAME, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
 
 jest.setTimeout(60_000);

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { pacerRegistry } from '../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import type { Json } from '../../sandbox/incident-io';
-import { runWorkflow, START_NODE_NAME } from '../harness';
+import { pacerRegistry } from '../../../../lib/pacer';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import type { Json } from '../../../sandbox/incident-io';
+import { runWorkflow, START_NODE_NAME } from '../../harness';
 import { Append, APPEND_TYPE } from './append.node';
 import { credentialsFor, credentialTypes, doraNode, fireHydrantNode, incidentIoNode, nodeTypes, rowsOf, runChain, schemaNode, SCHEMA_NODE } from './setup';
 

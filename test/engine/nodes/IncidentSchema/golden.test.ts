@@ -14,14 +14,14 @@ import { createHmac } from 'node:crypto';
 
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
-import { pacerRegistry } from '../../../lib/pacer';
-import { FireHydrantTrigger } from '../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { signDelivery, type Json } from '../../sandbox/incident-io';
-import { fireHydrantCredential } from '../firehydrant/setup';
-import { runWebhook } from '../harness';
-import { deliver as deliverIncidentIo } from '../incident-io/setup';
+import { FireHydrantApi } from '../../../../credentials/FireHydrantApi.credentials';
+import { pacerRegistry } from '../../../../lib/pacer';
+import { FireHydrantTrigger } from '../../../../nodes/FireHydrantTrigger/FireHydrantTrigger.node';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { signDelivery, type Json } from '../../../sandbox/incident-io';
+import { fireHydrantCredential } from '../../firehydrant/setup';
+import { runWebhook } from '../../harness';
+import { deliver as deliverIncidentIo } from '../IncidentIo/setup';
 import { doraNode, fireHydrantNode, incidentIoNode, rowsOf, runChain, schemaNode, SCHEMA_NODE } from './setup';
 
 jest.setTimeout(90_000);

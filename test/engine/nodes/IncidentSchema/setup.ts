@@ -1,17 +1,17 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { DatadogDoraApi } from '../../../credentials/DatadogDoraApi.credentials';
-import { FireHydrantApi } from '../../../credentials/FireHydrantApi.credentials';
-import { IncidentIoApi } from '../../../credentials/IncidentIoApi.credentials';
-import { DatadogDora } from '../../../nodes/DatadogDora/DatadogDora.node';
-import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
-import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
-import { IncidentSchema } from '../../../nodes/IncidentSchema/IncidentSchema.node';
-import type { Sandbox } from '../../sandbox';
-import { doraCredential } from '../datadog/setup';
-import { fireHydrantCredential } from '../firehydrant/setup';
-import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../harness';
-import { incidentIoCredential } from '../incident-io/setup';
+import { DatadogDoraApi } from '../../../../credentials/DatadogDoraApi.credentials';
+import { FireHydrantApi } from '../../../../credentials/FireHydrantApi.credentials';
+import { IncidentIoApi } from '../../../../credentials/IncidentIoApi.credentials';
+import { DatadogDora } from '../../../../nodes/DatadogDora/DatadogDora.node';
+import { FireHydrant } from '../../../../nodes/FireHydrant/FireHydrant.node';
+import { IncidentIo } from '../../../../nodes/IncidentIo/IncidentIo.node';
+import { IncidentSchema } from '../../../../nodes/IncidentSchema/IncidentSchema.node';
+import type { Sandbox } from '../../../sandbox';
+import { doraCredential } from '../DatadogDora/setup';
+import { fireHydrantCredential } from '../../firehydrant/setup';
+import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../../harness';
+import { incidentIoCredential } from '../IncidentIo/setup';
 
 export const SCHEMA_TYPE = 'n8n-nodes-incident-data.incidentSchema';
 export const SCHEMA_NODE = 'Incident Schema';

@@ -6,9 +6,9 @@
  */
 import { gzipSync } from 'node:zlib';
 
-import { testBucketCredential } from '../../../nodes/OpsLevel/methods/credentialTest';
-import { disposeEngineEnvironment } from '../harness';
-import { CIRCULAR_TOKEN, FAULTS, startFaultProxy, startS3Server, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FaultProxy, type S3Server } from '../../sandbox/opslevel';
+import { testBucketCredential } from '../../../../nodes/OpsLevel/methods/credentialTest';
+import { disposeEngineEnvironment } from '../../harness';
+import { CIRCULAR_TOKEN, FAULTS, startFaultProxy, startS3Server, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FaultProxy, type S3Server } from '../../../sandbox/opslevel';
 import { errorText, NODE_NAME, runOpsLevel } from './setup';
 
 jest.setTimeout(60_000);

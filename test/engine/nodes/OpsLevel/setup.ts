@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { OpsLevelS3Api } from '../../../credentials/OpsLevelS3Api.credentials';
-import { OpsLevel } from '../../../nodes/OpsLevel/OpsLevel.node';
-import { OpsLevelTrigger } from '../../../nodes/OpsLevel/OpsLevelTrigger.node';
-import { chain, runPoll, runWorkflow, type EnginePollResult, type EngineRunResult } from '../harness';
+import { OpsLevelS3Api } from '../../../../credentials/OpsLevelS3Api.credentials';
+import { OpsLevel } from '../../../../nodes/OpsLevel/OpsLevel.node';
+import { OpsLevelTrigger } from '../../../../nodes/OpsLevel/OpsLevelTrigger.node';
+import { chain, runPoll, runWorkflow, type EnginePollResult, type EngineRunResult } from '../../harness';
 
 export const OPSLEVEL_TYPE = 'n8n-nodes-incident-data.opsLevel';
 export const TRIGGER_TYPE = 'n8n-nodes-incident-data.opsLevelTrigger';

@@ -1,5 +1,5 @@
-import { deriveEventId, isoFromDatadog, isValidEventId, nanosForJson, shapeEvent, tagList, textList, toUnixNanos } from '../../../nodes/DatadogDora/events';
-import { datadogBaseUrl, datadogErrorMessage } from '../../../nodes/DatadogDora/transport';
+import { deriveEventId, isoFromDatadog, isValidEventId, nanosForJson, shapeEvent, tagList, textList, toUnixNanos } from '../../../../nodes/DatadogDora/events';
+import { datadogBaseUrl, datadogErrorMessage } from '../../../../nodes/DatadogDora/transport';
 
 const INSTANT_MS = 1_707_842_944_500; // 2024-02-13T16:49:04.500Z
 const INSTANT_NS = 1_707_842_944_500_000_000n;

@@ -1,5 +1,5 @@
-import type { DoraEventData } from '../../../nodes/DatadogDora/events';
-import { rfc3339, walkWindow, WindowWalkError, type WindowPageRequest } from '../../../nodes/DatadogDora/list';
+import type { DoraEventData } from '../../../../nodes/DatadogDora/events';
+import { rfc3339, walkWindow, WindowWalkError, type WindowPageRequest } from '../../../../nodes/DatadogDora/list';
 
 /**
  * An in-memory list endpoint with Datadog's contract as the node assumes it: events in [from, to)

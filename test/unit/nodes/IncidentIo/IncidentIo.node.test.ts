@@ -1,9 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { IncidentIoApi } from '../../../credentials/IncidentIoApi.credentials';
-import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
-import { IncidentIoTrigger } from '../../../nodes/IncidentIo/IncidentIoTrigger.node';
-import { WEBHOOK_EVENT_TYPES } from '../../../nodes/IncidentIo/events';
+import { IncidentIoApi } from '../../../../credentials/IncidentIoApi.credentials';
+import { IncidentIo } from '../../../../nodes/IncidentIo/IncidentIo.node';
+import { IncidentIoTrigger } from '../../../../nodes/IncidentIo/IncidentIoTrigger.node';
+import { WEBHOOK_EVENT_TYPES } from '../../../../nodes/IncidentIo/events';
 
 const RESOURCES = [
 	'incident',

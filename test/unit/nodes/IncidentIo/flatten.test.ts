@@ -1,4 +1,4 @@
-import { flattenIncident, parseNumeric, type IncidentRecord } from '../../../nodes/IncidentIo/flatten';
+import { flattenIncident, parseNumeric, type IncidentRecord } from '../../../../nodes/IncidentIo/flatten';
 
 const incident: IncidentRecord = {
 	id: '01INC',

@@ -1,4 +1,4 @@
-import { selectChanges, syncWindow } from '../../../nodes/IncidentIo/incremental';
+import { selectChanges, syncWindow } from '../../../../nodes/IncidentIo/incremental';
 
 const NOW = Date.parse('2024-05-10T12:00:00Z');
 

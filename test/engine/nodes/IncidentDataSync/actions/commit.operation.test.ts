@@ -7,11 +7,11 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { FIXTURE_DESTINATION_TYPE, destinationSink, fixtureNodeTypes } from '../fixtures';
-import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../harness';
-import { credentialTypes, incidentIoCredential, INCIDENT_IO_TYPE, NODE_NAME, nodeTypes as incidentIoTypes, scaleRateLimits } from '../incident-io/setup';
+import { IncidentDataSync } from '../../../../../nodes/IncidentDataSync/IncidentDataSync.node';
+import { startSandbox, type Sandbox } from '../../../../sandbox';
+import { FIXTURE_DESTINATION_TYPE, destinationSink, fixtureNodeTypes } from '../../../fixtures';
+import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../../../harness';
+import { credentialTypes, incidentIoCredential, INCIDENT_IO_TYPE, NODE_NAME, nodeTypes as incidentIoTypes, scaleRateLimits } from '../../IncidentIo/setup';
 
 jest.setTimeout(90_000);
 

@@ -1,4 +1,4 @@
-import { buildUrl, incidentIoApi, incidentIoBaseUrl, incidentIoErrorMessage, scopeFor } from '../../../nodes/IncidentIo/transport';
+import { buildUrl, incidentIoApi, incidentIoBaseUrl, incidentIoErrorMessage, scopeFor } from '../../../../../nodes/IncidentIo/transport';
 
 describe('incident.io transport helpers', () => {
 	it('repeats list values as the same key and leaves empty ones out', () => {

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { COLUMNS } from '../../../nodes/IncidentSchema/schema/columns';
-import { normalizeItems } from '../../../nodes/IncidentSchema/schema/normalize';
+import { COLUMNS } from '../../../../../nodes/IncidentSchema/schema/columns';
+import { normalizeItems } from '../../../../../nodes/IncidentSchema/schema/normalize';
 
-const root = join(__dirname, '..', '..', '..');
+const root = join(__dirname, '..', '..', '..', '..', '..');
 const jsonSchema = JSON.parse(readFileSync(join(root, 'nodes/IncidentSchema/incident.schema.json'), 'utf8')) as {
 	required: string[];
 	properties: Record<string, { type: string | string[] }>;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import type { IncidentRow } from '../../../nodes/IncidentSchema/schema/columns';
-import { toDoraFailure } from '../../../nodes/IncidentSchema/schema/dora';
-import { normalizeItems } from '../../../nodes/IncidentSchema/schema/normalize';
+import type { IncidentRow } from '../../../../../nodes/IncidentSchema/schema/columns';
+import { toDoraFailure } from '../../../../../nodes/IncidentSchema/schema/dora';
+import { normalizeItems } from '../../../../../nodes/IncidentSchema/schema/normalize';
 
 function row(extra: object): IncidentRow {
 	const [item] = normalizeItems(

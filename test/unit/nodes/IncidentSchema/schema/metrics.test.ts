@@ -2,8 +2,8 @@
  * Compute Metrics against figures worked out by hand (in the comments), not by the node's code.
  * Quantiles interpolate linearly between closest ranks (SQL's PERCENTILE_CONT).
  */
-import type { IncidentRow } from '../../../nodes/IncidentSchema/schema/columns';
-import { computeMetrics, quantile, windowOf, type Deployment } from '../../../nodes/IncidentSchema/schema/metrics';
+import type { IncidentRow } from '../../../../../nodes/IncidentSchema/schema/columns';
+import { computeMetrics, quantile, windowOf, type Deployment } from '../../../../../nodes/IncidentSchema/schema/metrics';
 
 function incident(key: string, fields: Partial<IncidentRow>): IncidentRow {
 	return {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeItems, type NormalizeOptions } from '../../../nodes/IncidentSchema/schema/normalize';
+import { normalizeItems, type NormalizeOptions } from '../../../../../nodes/IncidentSchema/schema/normalize';
 
 const DETECT: NormalizeOptions = { source: 'detect', includeRaw: false, severityOrder: [] };
 

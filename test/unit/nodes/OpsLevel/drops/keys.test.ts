@@ -1,6 +1,6 @@
-import { comparePushOrder, parseDropKey, pushTimestamp, tablePrefix } from '../../../nodes/OpsLevel/drops/keys';
-import { normalizeRootPrefix } from '../../../nodes/OpsLevel/transport';
-import { groupPushes } from '../../../nodes/OpsLevel/drops/pushes';
+import { comparePushOrder, parseDropKey, pushTimestamp, tablePrefix } from '../../../../../nodes/OpsLevel/drops/keys';
+import { normalizeRootPrefix } from '../../../../../nodes/OpsLevel/transport';
+import { groupPushes } from '../../../../../nodes/OpsLevel/drops/pushes';
 
 describe('OpsLevel drop keys', () => {
 	it('parses the vendor doc example key, colons included', () => {

@@ -1,4 +1,4 @@
-import { isDeletion, isTombstone, packCells, packedRowJson, packRecord, shapeRecord, toItemJson, unpackRecord, DEFAULT_ROW_SHAPE } from '../../../nodes/OpsLevel/drops/rows';
+import { isDeletion, isTombstone, packCells, packedRowJson, packRecord, shapeRecord, toItemJson, unpackRecord, DEFAULT_ROW_SHAPE } from '../../../../../nodes/OpsLevel/drops/rows';
 
 // The vendor doc's services example: NULL cells, an empty deleted_at, and row 85, a tombstone.
 const HEADER = ['id', 'name', 'alias', 'product', 'description', 'owner_id', 'language', 'framework', 'tier_index', 'lifecycle_index', 'html_url', 'created_at', 'updated_at', 'deleted_at'];

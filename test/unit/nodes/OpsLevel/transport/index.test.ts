@@ -1,7 +1,7 @@
 import { NodeApiError, type INode } from 'n8n-workflow';
 
-import { S3_MAX_ATTEMPTS } from '../../../nodes/OpsLevel/constants';
-import { bucketSettings, OpsLevelBucket, s3ClientConfig } from '../../../nodes/OpsLevel/transport';
+import { S3_MAX_ATTEMPTS } from '../../../../../nodes/OpsLevel/constants';
+import { bucketSettings, OpsLevelBucket, s3ClientConfig } from '../../../../../nodes/OpsLevel/transport';
 
 const NODE: INode = { id: '1', name: 'OpsLevel', type: 'n8n-nodes-incident-data.opsLevel', typeVersion: 1, position: [0, 0], parameters: {} };
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -3,9 +3,9 @@
  * sandbox: the window walk of Return All, get with ISO times, delete, change failures, and the
  * errors a user can act on.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
-import type { SeedEventInput } from '../../sandbox/datadog';
-import { errorText, jsonOf, runDora } from './setup';
+import { startSandbox, type Sandbox } from '../../../../../sandbox';
+import type { SeedEventInput } from '../../../../../sandbox/datadog';
+import { errorText, jsonOf, runDora } from '../../setup';
 
 jest.setTimeout(60_000);
 

@@ -3,8 +3,8 @@
  * upserts by id, derived ids, time formats, bounded concurrency with pairing, rate limits, 202s,
  * and every check that runs before sending, each with a message naming item and field.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { errorText, jsonOf, NODE_NAME, runDora, sendFailureFromItem } from './setup';
+import { startSandbox, type Sandbox } from '../../../../../sandbox';
+import { errorText, jsonOf, NODE_NAME, runDora, sendFailureFromItem } from '../../setup';
 
 jest.setTimeout(60_000);
 

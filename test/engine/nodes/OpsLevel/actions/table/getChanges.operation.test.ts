@@ -9,11 +9,11 @@ import { gzipSync } from 'node:zlib';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { IncidentDataSync } from '../../../nodes/IncidentDataSync/IncidentDataSync.node';
-import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../fixtures';
-import { chain, disposeEngineEnvironment, runWorkflow } from '../harness';
-import { FAULTS, generateExport, startFaultProxy, startS3Server, type FaultProxy, type GeneratedExport, type S3Server } from '../../sandbox/opslevel';
-import { credential, credentialTypes, CREDENTIAL_REF, jsonOf, NODE_NAME, nodeTypes, OPSLEVEL_TYPE, pollOpsLevelTrigger, runOpsLevel } from './setup';
+import { IncidentDataSync } from '../../../../../../nodes/IncidentDataSync/IncidentDataSync.node';
+import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../../../../fixtures';
+import { chain, disposeEngineEnvironment, runWorkflow } from '../../../../harness';
+import { FAULTS, generateExport, startFaultProxy, startS3Server, type FaultProxy, type GeneratedExport, type S3Server } from '../../../../../sandbox/opslevel';
+import { credential, credentialTypes, CREDENTIAL_REF, jsonOf, NODE_NAME, nodeTypes, OPSLEVEL_TYPE, pollOpsLevelTrigger, runOpsLevel } from '../../setup';
 
 jest.setTimeout(60_000);
 

@@ -5,9 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { disposeEngineEnvironment } from '../harness';
-import { generateExport, LATE_COLUMN, NEVER_SEEN_ID, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../../sandbox/opslevel';
-import { errorText, runOpsLevel, NODE_NAME } from './setup';
+import { disposeEngineEnvironment } from '../../../../harness';
+import { generateExport, LATE_COLUMN, NEVER_SEEN_ID, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../../../../../sandbox/opslevel';
+import { errorText, runOpsLevel, NODE_NAME } from '../../setup';
 
 jest.setTimeout(60_000);
 
