@@ -23,7 +23,7 @@ export interface Push {
 	drops: Drop[];
 }
 
-export function pushMeta(push: Push): PushMeta {
+function pushMeta(push: Push): PushMeta {
 	return { table: push.table, pushType: push.pushType, pushTimestamp: pushTimestamp(push) };
 }
 
@@ -63,7 +63,7 @@ export async function listPushes(
 }
 
 /** The latest full push and every later incremental of one table, in the order to apply them. */
-export async function pushesSinceLatestFull(
+async function pushesSinceLatestFull(
 	bucket: OpsLevelBucket,
 	table: string,
 	node: INode,
@@ -212,7 +212,7 @@ export function isChangeCursor(value: unknown): value is ChangeCursorState {
  * push's files can land over several minutes, so a push counts as complete only once this is older
  * than the settle time; undefined when neither can be read (such a push is taken as settled).
  */
-export function pushLastChangeMs(push: Push): number | undefined {
+function pushLastChangeMs(push: Push): number | undefined {
 	const times = [parseInstant(pushTimestamp(push)), ...push.drops.map((drop) => parseInstant(drop.lastModified))].filter(
 		(time): time is number => time !== undefined,
 	);

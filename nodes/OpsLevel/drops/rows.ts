@@ -24,7 +24,7 @@ function isBlank(cell: string | undefined): boolean {
 }
 
 /** Columns holding instants: OpsLevel names them `*_at`. */
-export function isTimestampColumn(column: string): boolean {
+function isTimestampColumn(column: string): boolean {
 	return column.endsWith('_at');
 }
 

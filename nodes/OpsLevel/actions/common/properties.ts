@@ -69,7 +69,7 @@ export const includeDeletedOption: INodeProperties = {
 };
 
 /** Pushes younger than this may still be receiving files, so they wait for a later run. */
-export const DEFAULT_SETTLE_MINUTES = 10;
+const DEFAULT_SETTLE_MINUTES = 10;
 
 export const settleOption: INodeProperties = {
 	displayName: 'Settle Time (Minutes)',
