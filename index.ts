@@ -15,7 +15,7 @@ export { FireHydrantExportTrigger } from './nodes/FireHydrant/FireHydrantExportT
 export { FireHydrantTrigger } from './nodes/FireHydrant/FireHydrantTrigger.node';
 export { IncidentDataSync } from './nodes/IncidentDataSync/IncidentDataSync.node';
 export { IncidentIo } from './nodes/IncidentIo/IncidentIo.node';
-export { IncidentIoTrigger } from './nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+export { IncidentIoTrigger } from './nodes/IncidentIo/IncidentIoTrigger.node';
 export { IncidentSchema } from './nodes/IncidentSchema/IncidentSchema.node';
 export { OpsLevel } from './nodes/OpsLevel/OpsLevel.node';
-export { OpsLevelTrigger } from './nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+export { OpsLevelTrigger } from './nodes/OpsLevel/OpsLevelTrigger.node';

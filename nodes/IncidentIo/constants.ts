@@ -55,9 +55,7 @@ export const ERROR_MESSAGES = {
 	missingId: (resource: string) => `Enter the ${resource} ID in the parameter "${resource} ID".`,
 	invalidStartDate: (value: unknown) =>
 		`"Start Date" must be a date such as 2024-05-01 or 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,
-	invalidEnum: (field: string, value: unknown, allowed: readonly string[]) =>
-		`"${field}" has the unknown value ${JSON.stringify(value)}. Use one of: ${allowed.join(', ')}.`,
-	invalidOverlap: (value: unknown) => `"Overlap (Minutes)" must be a number of minutes from 0 to 1440; got ${JSON.stringify(value)}.`,
+	overlapRange: '"Overlap (Minutes)" must be a number of minutes from 0 to 1440',
 	catalogTypeRequired: 'Enter the catalog type ID in "Catalog Type ID": incident.io lists catalog entries one type at a time.',
 	customFieldRequired: 'Enter the custom field ID in "Custom Field ID": incident.io lists options one custom field at a time.',
 	pagedListMissing: (pagedPath: string, fallbackPath: string) =>

@@ -51,7 +51,7 @@ export function syncWindow(
 	return { fromMs, dateRange: `${utcDay(fromMs)}~${utcDay(Math.max(nowMs, fromMs))}` };
 }
 
-export function recordKey(record: { id?: unknown; updated_at?: unknown }): string {
+function recordKey(record: { id?: unknown; updated_at?: unknown }): string {
 	return `${String(record.id)}@${String(record.updated_at)}`;
 }
 

@@ -38,11 +38,6 @@ export interface StreamDefinition {
 	/** Largest page the list serves; absent for lists the API does not paginate. */
 	pageSize?: number;
 	/**
-	 * Lists that return only standard and retrospective incidents' records unless `incident_mode`
-	 * names another mode, and take one mode per request: asked once per mode.
-	 */
-	perIncidentMode?: boolean;
-	/**
 	 * The paginated list with `updated_at` filters that supersedes `listPath` (read first);
 	 * `listPath` stays the fallback for an account or API that answers 404 for it.
 	 */
@@ -78,7 +73,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		pagedList: { path: '/v3/actions', pageSize: V3_WORK_ITEM_PAGE_SIZE },
 		showPath: '/v2/actions/{id}',
 		showKey: 'action',
-		perIncidentMode: true,
 		incremental: true,
 		description: 'Work tracked during incidents (incident.io calls them actions)',
 	},
@@ -92,7 +86,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		pagedList: { path: '/v3/follow_ups', pageSize: V3_WORK_ITEM_PAGE_SIZE },
 		showPath: '/v2/follow_ups/{id}',
 		showKey: 'follow_up',
-		perIncidentMode: true,
 		incremental: true,
 		description: 'Work tracked after incidents',
 	},

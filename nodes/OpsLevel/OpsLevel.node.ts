@@ -1,46 +1,10 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeCredentialTestResult,
-	INodeExecutionData,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as push from './actions/push/Push.resource';
 import { router } from './actions/router';
 import * as table from './actions/table/Table.resource';
-import { openBucket } from './actions/validation';
-import { KNOWN_TABLES } from './constants';
-import { testBucketCredential } from './transport/credentialTest';
-
-/** Tables in the bucket first, then the documented ones not seen there yet. */
-export async function getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const bucket = await openBucket(this);
-	try {
-		const found = await bucket.listTables();
-		const names = [...found, ...KNOWN_TABLES.filter((name) => !found.includes(name))];
-		return names.map((name) => ({
-			name,
-			value: name,
-			description: found.includes(name) ? undefined : 'Not in the bucket yet',
-		}));
-	} finally {
-		bucket.destroy();
-	}
-}
-
-/** The credential test (S3 is not plain HTTP, so the credential cannot declare a test request). */
-export async function opsLevelS3ApiTest(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	return await testBucketCredential(credential);
-}
+import { methods } from './methods';
 
 export class OpsLevel implements INodeType {
 	description: INodeTypeDescription = {
@@ -73,10 +37,7 @@ export class OpsLevel implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: { getTables },
-		credentialTest: { opsLevelS3ApiTest },
-	};
+	methods = methods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -104,8 +104,8 @@ async function barePhase(args: PhaseArgs): Promise<PhaseResult> {
 
 async function statePhase(args: PhaseArgs): Promise<PhaseResult> {
 	const { OpsLevelBucket, bucketSettings } = await import('../../nodes/OpsLevel/transport');
-	const { currentState } = await import('../../nodes/OpsLevel/exports/pushes');
-	const { DEFAULT_ROW_SHAPE } = await import('../../nodes/OpsLevel/exports/rows');
+	const { currentState } = await import('../../nodes/OpsLevel/drops/pushes');
+	const { DEFAULT_ROW_SHAPE } = await import('../../nodes/OpsLevel/drops/rows');
 	const node = { id: 'b', name: 'OpsLevel', type: 'n8n-nodes-incident-data.opsLevel', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
 	const bucket = new OpsLevelBucket(bucketSettings(credentialData(args)), node);
 	const baselineRssMb = mb(process.memoryUsage().rss);

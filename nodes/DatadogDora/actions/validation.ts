@@ -13,14 +13,8 @@ function fail(context: IExecuteFunctions, itemIndex: number, message: string, de
 	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }
 
-/** A required text parameter, trimmed. */
-export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) {
-		fail(context, itemIndex, ERROR_MESSAGES.missingField(displayName, itemIndex), `Enter a value in "${displayName}", or map it from the input with an expression.`);
-	}
-	return value;
-}
+/** What to do about an empty Event ID. */
+export const EVENT_ID_FIX = 'Enter a value in "Event ID", or map it from the input with an expression.';
 
 /** A time parameter as Unix nanoseconds; empty gives undefined unless required. */
 export function readTime(

@@ -102,7 +102,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** SHA-256 (hex) of every column but `row_hash`, in column order. */
-export function rowHash(row: Omit<IncidentRow, 'row_hash'>): string {
+function rowHash(row: Omit<IncidentRow, 'row_hash'>): string {
 	const content = COLUMNS.filter((column) => column !== 'row_hash').map((column) => [column, canonical(row[column as keyof typeof row])]);
 	return createHash('sha256').update(JSON.stringify(content), 'utf8').digest('hex');
 }

@@ -6,8 +6,7 @@ import { runForEachItem } from '../../../lib/item-loop';
 import * as push from './push/Push.resource';
 import * as table from './table/Table.resource';
 import type { OpsLevelType } from './node.type';
-import { OpsLevelBucket } from '../transport';
-import { openBucket } from './validation';
+import { openBucket, type OpsLevelBucket } from '../transport';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket) => Promise<INodeExecutionData[]>;
 

@@ -1,33 +1,8 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ERROR_MESSAGES, OPSLEVEL_CREDENTIAL_TYPE } from '../constants';
-import type { RowShapeOptions } from '../exports/rows';
-import { bucketSettings, OpsLevelBucket } from '../transport';
-
-/** The bucket of the node's credential; a credential missing a field names it. */
-export async function openBucket(context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<OpsLevelBucket> {
-	const data = await context.getCredentials(OPSLEVEL_CREDENTIAL_TYPE);
-	try {
-		return new OpsLevelBucket(bucketSettings(data), context.getNode());
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error), {
-			description: 'Open the OpsLevel Export Bucket credential and fill in the field named above.',
-		});
-	}
-}
-
-/** A required text parameter, trimmed; an empty value names the field to fill. */
-export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fix: string): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(context.getNode(), `"${displayName}" is empty in item ${itemIndex}`, {
-			itemIndex,
-			description: fix,
-		});
-	}
-	return value;
-}
+import { requireText } from '../../../lib/validation';
+import { ERROR_MESSAGES } from '../constants';
 
 /** The table parameter: a name as it appears in the keys (no slashes). */
 export function readTable(context: IExecuteFunctions, itemIndex: number): string {
@@ -55,14 +30,4 @@ export function optionalSince(context: IExecuteFunctions, itemIndex: number, val
 		});
 	}
 	return new Date(parsed).toISOString().slice(0, 19);
-}
-
-export interface RowOptionValues {
-	nullCells?: boolean;
-	isoTimestamps?: boolean;
-	includeDeleted?: boolean;
-}
-
-export function rowShape(values: RowOptionValues): RowShapeOptions {
-	return { nullCells: values.nullCells ?? true, isoTimestamps: values.isoTimestamps ?? true };
 }

@@ -14,12 +14,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 
-import { CsvFormatError, parseCsvBatches, parseCsvRows, type CsvBatch, type CsvRow } from '../../../lib/csv';
 import { walkPages } from '../../../lib/pages';
 import { vendorApiError, type VendorApi } from '../../../lib/transport';
 import {
@@ -27,11 +25,10 @@ import {
 	DEFAULT_IDLE_TIMEOUT_SECONDS,
 	ERROR_MESSAGES,
 	MAX_LIST_PAGE,
+	OPSLEVEL_CREDENTIAL_TYPE,
 	PERMISSION,
 	S3_MAX_ATTEMPTS,
-	type PushType,
 } from '../constants';
-import { exportPrefix, normalizeRootPrefix, parseDropKey, tablePrefix, type Drop } from '../exports/keys';
 
 export interface OpsLevelBucketSettings {
 	bucket: string;
@@ -48,6 +45,13 @@ export interface OpsLevelBucketSettings {
 	forcePathStyle?: boolean;
 	/** Seconds a request or download may receive nothing before it fails. */
 	timeoutSeconds: number;
+}
+
+/** Trims and gives the prefix a trailing slash, so `exports` and `exports/` mean the same folder. */
+export function normalizeRootPrefix(rootPrefix: string | undefined): string {
+	const trimmed = (rootPrefix ?? '').trim();
+	if (trimmed === '') return '';
+	return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
 function text(value: unknown): string {
@@ -170,7 +174,7 @@ interface S3ErrorShape {
 type Action = 'list' | 'get';
 
 /** A request or download the SDK ended for lack of data (its idle or connection timeout). */
-function isTimeout(error: unknown): boolean {
+export function isTimeout(error: unknown): boolean {
 	const seen = new Set<unknown>();
 	for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); ) {
 		seen.add(current);
@@ -188,7 +192,7 @@ export class OpsLevelBucket {
 
 	constructor(
 		readonly settings: OpsLevelBucketSettings,
-		private readonly node: INode,
+		readonly node: INode,
 		client?: S3Client,
 	) {
 		this.client = client ?? new S3Client(s3ClientConfig(settings));
@@ -311,120 +315,53 @@ export class OpsLevelBucket {
 		}
 	}
 
-	/**
-	 * The drops of the given push types and tables (all tables when none given), optionally only
-	 * those pushed at or after `since` (`YYYY-MM-DDTHH:MM:SS`), in key order per push type and table.
-	 */
-	async *listDrops(filter: { pushTypes: readonly PushType[]; tables?: readonly string[]; since?: string; itemIndex?: number }): AsyncGenerator<Drop> {
-		const sinceDate = filter.since?.slice(0, 10);
-		for (const pushType of filter.pushTypes) {
-			const prefixes =
-				filter.tables && filter.tables.length > 0
-					? filter.tables.map((table) => tablePrefix(this.rootPrefix, pushType, table))
-					: [`${exportPrefix(this.rootPrefix)}${pushType}/`];
-			for (const prefix of prefixes) {
-				// Date folders sort as text, so listing can start at the since date instead of the beginning.
-				const startAfter = sinceDate && filter.tables?.length ? `${prefix}${sinceDate}` : undefined;
-				for await (const object of this.listKeys(prefix, { startAfter, itemIndex: filter.itemIndex })) {
-					const drop = parseDropKey(object.Key ?? '', this.rootPrefix, {
-						size: object.Size,
-						lastModified: object.LastModified,
-					});
-					if (!drop) continue;
-					if (filter.tables?.length && !filter.tables.includes(drop.table)) continue;
-					if (filter.since && `${drop.date}T${drop.timestamp}` < filter.since) continue;
-					yield drop;
-				}
+	/** The names of the folders directly under a prefix (a delimiter listing), lazily. */
+	async *listFolders(prefix: string, options: { itemIndex?: number } = {}): AsyncGenerator<string> {
+		for await (const page of this.listingPages(prefix, { delimiter: '/', itemIndex: options.itemIndex }, (answer) => answer.CommonPrefixes ?? [])) {
+			for (const common of page) {
+				const name = (common.Prefix ?? '').split('/').filter(Boolean).pop();
+				if (name) yield name;
 			}
 		}
 	}
 
-	/** Table names present in the bucket (folders under the full and incremental pushes). */
-	async listTables(): Promise<string[]> {
-		const tables = new Set<string>();
-		for (const pushType of ['full', 'incremental'] as const) {
-			const prefix = `${exportPrefix(this.rootPrefix)}${pushType}/`;
-			for await (const page of this.listingPages(prefix, { delimiter: '/' }, (answer) => answer.CommonPrefixes ?? [])) {
-				for (const common of page) {
-					const name = (common.Prefix ?? '').split('/').filter(Boolean).pop();
-					if (name) tables.add(name);
-				}
-			}
-		}
-		return [...tables].sort();
-	}
-
 	/**
-	 * The rows of one `.csv.gz` object, streamed: GetObject body → gunzip → CSV parser. Errors name
-	 * the object. An empty object (zero bytes) has no rows.
+	 * The body of one object as a stream, undefined when the object is empty (zero bytes). The
+	 * socket timeout bounds it: a download that stops sending fails instead of waiting for ever.
+	 * The caller reads it to the end or destroys it.
 	 */
-	async *readRows(key: string, options: { itemIndex?: number; onHeader?: (columns: string[]) => void } = {}): AsyncGenerator<CsvRow> {
-		yield* this.readCsv(key, options, parseCsvRows);
-	}
-
-	/** {@link readRows} a parsed chunk at a time ({@link CsvBatch}), for loops over many rows. */
-	async *readRowBatches(key: string, options: { itemIndex?: number; onHeader?: (columns: string[]) => void } = {}): AsyncGenerator<CsvBatch> {
-		yield* this.readCsv(key, options, parseCsvBatches);
-	}
-
-	private async *readCsv<T>(
-		key: string,
-		options: { itemIndex?: number; onHeader?: (columns: string[]) => void },
-		parse: (input: Readable, parseOptions: { onHeader?: (columns: string[]) => void }) => AsyncGenerator<T>,
-	): AsyncGenerator<T> {
-		let body: Readable;
+	async openObject(key: string, itemIndex?: number): Promise<Readable | undefined> {
 		try {
 			const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
 			if (answer.ContentLength === 0 || !answer.Body) {
 				(answer.Body as Readable | undefined)?.resume?.();
-				return;
+				return undefined;
 			}
-			body = answer.Body as Readable;
+			return answer.Body as Readable;
 		} catch (error) {
-			throw this.toError(error, 'get', key, options.itemIndex);
-		}
-		const gunzip = createGunzip();
-		pipeline(body, gunzip, () => undefined);
-		try {
-			yield* parse(gunzip, { onHeader: options.onHeader });
-		} catch (error) {
-			throw this.readError(error, key, options.itemIndex);
-		} finally {
-			if (!body.destroyed) body.destroy();
+			throw this.toError(error, 'get', key, itemIndex);
 		}
 	}
 
-	private readError(error: unknown, key: string, itemIndex?: number): NodeApiError | NodeOperationError {
-		if (isTimeout(error)) {
-			const seconds = this.settings.timeoutSeconds;
-			return new NodeOperationError(this.node, ERROR_MESSAGES.stalledDownload(key, seconds), {
-				itemIndex,
-				description: `s3://${this.bucket}/${key}: no data for ${seconds} s (the Timeout of the OpsLevel Export Bucket credential). Run again; if it keeps stalling, check the endpoint and this machine's network.`,
-			});
-		}
-		const code = (error as { code?: unknown })?.code;
-		if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-			return new NodeOperationError(this.node, ERROR_MESSAGES.corruptGzip(key), {
-				itemIndex,
-				description: `s3://${this.bucket}/${key}: ${(error as Error).message}`,
-			});
-		}
-		if (error instanceof CsvFormatError) {
-			return new NodeOperationError(this.node, ERROR_MESSAGES.badCsv(key, error.message), {
-				itemIndex,
-				description: `s3://${this.bucket}/${key}, line ${error.line}. Ask OpsLevel support to re-send this push.`,
-			});
-		}
-		return this.toError(error, 'get', key, itemIndex);
-	}
-
-	/** The credential test: one key under the export prefix. */
-	async probe(): Promise<{ found: boolean }> {
-		const page = await this.listPage(exportPrefix(this.rootPrefix), { maxKeys: 1 });
+	/** Whether anything lies under a prefix (one key listed): the credential test. */
+	async probe(prefix: string): Promise<{ found: boolean }> {
+		const page = await this.listPage(prefix, { maxKeys: 1 });
 		return { found: (page.KeyCount ?? page.Contents?.length ?? 0) > 0 };
 	}
 
 	destroy(): void {
 		this.client.destroy();
+	}
+}
+
+/** The bucket of the node's credential; a credential missing a field names it. */
+export async function openBucket(context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<OpsLevelBucket> {
+	const data = await context.getCredentials(OPSLEVEL_CREDENTIAL_TYPE);
+	try {
+		return new OpsLevelBucket(bucketSettings(data), context.getNode());
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error), {
+			description: 'Open the OpsLevel Export Bucket credential and fill in the field named above.',
+		});
 	}
 }

@@ -8,9 +8,9 @@ import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
 import { FireHydrantExportTrigger } from '../../../nodes/FireHydrant/FireHydrantExportTrigger.node';
 import { FireHydrantTrigger } from '../../../nodes/FireHydrant/FireHydrantTrigger.node';
 import { IncidentIo } from '../../../nodes/IncidentIo/IncidentIo.node';
-import { IncidentIoTrigger } from '../../../nodes/IncidentIoTrigger/IncidentIoTrigger.node';
+import { IncidentIoTrigger } from '../../../nodes/IncidentIo/IncidentIoTrigger.node';
 import { OpsLevel } from '../../../nodes/OpsLevel/OpsLevel.node';
-import { OpsLevelTrigger } from '../../../nodes/OpsLevelTrigger/OpsLevelTrigger.node';
+import { OpsLevelTrigger } from '../../../nodes/OpsLevel/OpsLevelTrigger.node';
 
 /**
  * What a user reads in n8n 2.41.1's editor, computed here the way the editor computes it

@@ -6,7 +6,8 @@ import { DEFAULT_PAGE_SIZE, DORA_PATHS, ERROR_MESSAGES, LIST_REQUEST_TYPES, MAX_
 import { resourceLabel, shapeEvent, type DoraEventData } from '../../events';
 import { walkWindow, WindowWalkError, type SortOrder } from '../../list';
 import { DatadogDoraClient } from '../../transport';
-import { fail, readLimit, readTime, requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
+import { EVENT_ID_FIX, fail, readLimit, readTime } from '../validation';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 
 export const simplifyProperty: INodeProperties = {
@@ -99,7 +100,7 @@ export async function doraClient(context: IExecuteFunctions, itemIndex: number, 
 }
 
 export async function getEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
-	const id = requireText(context, 'eventId', itemIndex, 'Event ID');
+	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const client = await doraClient(context, itemIndex, true);
 	const response = await client.request<{ data?: DoraEventData }>('GET', `${DORA_PATHS[resource].item}/${encodeURIComponent(id)}`);

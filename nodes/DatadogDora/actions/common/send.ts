@@ -127,7 +127,7 @@ function text(value: unknown): string {
  * The `attributes` of a send request for item `itemIndex`, after every check; times as Unix
  * nanoseconds, the unit of Datadog's own clients.
  */
-export function buildSendAttributes(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): IDataObject {
+function buildSendAttributes(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): IDataObject {
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
 	const options = context.getNodeParameter('options', itemIndex, {}) as { deriveEventId?: boolean };
 	const startedAt = readTime(context, context.getNodeParameter('startedAt', itemIndex, ''), itemIndex, 'Started At', true) as bigint;

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { DORA_PATHS, PATCH_REQUEST_TYPE, type DoraResource } from '../../constants';
-import { requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
+import { EVENT_ID_FIX } from '../validation';
 import { doraClient } from './read';
 
 export async function deleteEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
-	const id = requireText(context, 'eventId', itemIndex, 'Event ID');
+	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const client = await doraClient(context, itemIndex, true);
 	await client.request('DELETE', `${DORA_PATHS[resource].remove}/${encodeURIComponent(id)}`);
 	return [{ json: { deleted: true, id } }];
@@ -18,7 +19,7 @@ export interface Remediation {
 
 /** Marks a deployment as a change failure (or not), with the deployment that remediated it. */
 export async function patchDeployment(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const id = requireText(context, 'eventId', itemIndex, 'Event ID');
+	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const changeFailure = context.getNodeParameter('changeFailure', itemIndex, true) as boolean;
 	const remediationId = String(context.getNodeParameter('remediationId', itemIndex, '') ?? '').trim();
 	const remediationType = String(context.getNodeParameter('remediationType', itemIndex, 'rollback'));

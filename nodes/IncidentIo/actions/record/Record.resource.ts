@@ -10,7 +10,7 @@ export { get, getMany };
  * "a" or "an" by the sound of the first word, not its first letter: a user, a unit, a one-off,
  * a European; an update, an hour, an incident.
  */
-export function indefiniteArticle(phrase: string): 'a' | 'an' {
+function indefiniteArticle(phrase: string): 'a' | 'an' {
 	const word = phrase.trim().toLowerCase();
 	if (/^(uni|u[^aeioun][aeiou]|eu|one\b|once\b)/.test(word)) return 'a';
 	if (/^(hour|honest|honou?r|heir)/.test(word)) return 'an';

@@ -5,7 +5,7 @@ import { ERROR_MESSAGES } from '../../constants';
 import { flattenIncident, type IncidentRecord } from '../../flatten';
 import { RESOURCES_WITH_GET, STREAMS, type ResourceName } from '../../streams';
 import { IncidentIoClient } from '../../transport';
-import { requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
 import { addFlattenHints, flattenProperties } from './shared';
 
 const operation = 'get';
@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const resource = this.getNodeParameter('resource', itemIndex) as ResourceName;
 	const stream = STREAMS[resource];
-	const id = requireText(this, 'id', itemIndex, ERROR_MESSAGES.missingId(stream.label));
+	const id = requireText(this, 'id', itemIndex, 'ID', ERROR_MESSAGES.missingId(stream.label));
 	const client = await IncidentIoClient.create(this, itemIndex);
 	const path = String(stream.showPath).replace('{id}', encodeURIComponent(id));
 	const response = await client.get<IDataObject>(path);

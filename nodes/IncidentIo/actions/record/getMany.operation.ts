@@ -13,9 +13,9 @@ import { flattenIncident, type IncidentRecord } from '../../flatten';
 import { isIncrementalCursor, selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
 import { INCREMENTAL_RESOURCES, RESOURCE_NAMES, STREAMS, type ResourceName } from '../../streams';
 import { IncidentIoClient, type Query } from '../../transport';
-import { idList, optionalStartDate, overlapMinutes, readLimit, requireText, validateChoices } from '../validation';
+import { readChoices, readIdList, readInstant, readNumberInRange, requireText } from '../../../../lib/validation';
 import { addFlattenHints, flattenProperties } from './shared';
-import { returnAllAndLimit } from '../../../../lib/parameters';
+import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
 
 const operation = 'getMany';
 
@@ -218,17 +218,17 @@ function planQueries(context: IExecuteFunctions, itemIndex: number, resource: Re
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	switch (resource) {
 		case 'incident': {
-			const categories = validateChoices(context, itemIndex, 'Status Categories', filters.statusCategories ?? [...STATUS_CATEGORIES], STATUS_CATEGORIES);
-			const modes = validateChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
+			const categories = readChoices(context, itemIndex, 'Status Categories', filters.statusCategories ?? [...STATUS_CATEGORIES], STATUS_CATEGORIES);
+			const modes = readChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
 			const created = filters.createdFrom ? String(filters.createdFrom).slice(0, 10) : undefined;
 			return {
 				queries: [
 					{
 						'status_category[one_of]': categories.length ? categories : [...STATUS_CATEGORIES],
 						'mode[one_of]': modes.length ? modes : [...INCIDENT_MODES],
-						'status[one_of]': idList(filters.statusIds),
-						'severity[one_of]': idList(filters.severityIds),
-						'incident_type[one_of]': idList(filters.incidentTypeIds),
+						'status[one_of]': readIdList(filters.statusIds),
+						'severity[one_of]': readIdList(filters.severityIds),
+						'incident_type[one_of]': readIdList(filters.incidentTypeIds),
 						'created_at[gte]': created,
 						'updated_at[date_range]': dateRange,
 						sort_by: 'created_at_oldest_first',
@@ -238,7 +238,7 @@ function planQueries(context: IExecuteFunctions, itemIndex: number, resource: Re
 		}
 		case 'action':
 		case 'followUp': {
-			const modes = validateChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
+			const modes = readChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
 			const incidentId = filters.incidentId ? String(filters.incidentId).trim() : undefined;
 			// One mode per request: the lists take a single incident_mode and hide test, tutorial and
 			// stream incidents' records without it.
@@ -253,12 +253,12 @@ function planQueries(context: IExecuteFunctions, itemIndex: number, resource: Re
 		case 'incidentUpdate':
 			return { queries: [{ incident_id: filters.incidentId ? String(filters.incidentId).trim() : undefined }] };
 		case 'customFieldOption':
-			return { queries: [{ custom_field_id: requireText(context, 'customFieldId', itemIndex, ERROR_MESSAGES.customFieldRequired) }] };
+			return { queries: [{ custom_field_id: requireText(context, 'customFieldId', itemIndex, 'Custom Field ID', ERROR_MESSAGES.customFieldRequired) }] };
 		case 'catalogEntry':
 			return {
 				queries: [
 					{
-						catalog_type_id: requireText(context, 'catalogTypeId', itemIndex, ERROR_MESSAGES.catalogTypeRequired),
+						catalog_type_id: requireText(context, 'catalogTypeId', itemIndex, 'Catalog Type ID', ERROR_MESSAGES.catalogTypeRequired),
 						identifier: filters.identifier ? String(filters.identifier) : undefined,
 					},
 				],
@@ -353,8 +353,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		advance: options.advancePosition as AdvancePosition | undefined,
 	});
 	const runStartMs = sync.startedAt.getTime();
-	const overlap = overlapMinutes(this, itemIndex, options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);
-	const startDateMs = optionalStartDate(this, itemIndex, options.startDate);
+	const overlap = readNumberInRange(this, itemIndex, options.overlapMinutes, {
+		field: 'Overlap (Minutes)',
+		min: 0,
+		max: 1440,
+		fallback: DEFAULT_OVERLAP_MINUTES,
+		fix: ERROR_MESSAGES.overlapRange,
+	});
+	const startDateMs = readInstant(this, itemIndex, options.startDate, 'Start Date', ERROR_MESSAGES.invalidStartDate(options.startDate));
 	const previous = sync.read();
 	const window = syncWindow(previous, startDateMs, overlap, runStartMs);
 	// One day-granular updated_at[date_range] per request (gte with lte is refused); the exact

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PUSH_TYPES, type PushType } from '../../constants';
-import { pushTimestamp } from '../../exports/keys';
+import { pushTimestamp } from '../../drops/keys';
+import { listDrops } from '../../drops/read';
 import type { OpsLevelBucket } from '../../transport';
 import { optionalSince, readLimit } from '../validation';
 import { returnAllAndLimit } from '../../../../lib/parameters';
@@ -48,7 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, bucket
 	const since = optionalSince(this, itemIndex, this.getNodeParameter('since', itemIndex, ''), 'Pushed Since');
 	const limit = readLimit(this, itemIndex);
 	const results: INodeExecutionData[] = [];
-	for await (const drop of bucket.listDrops({
+	for await (const drop of listDrops(bucket, {
 		pushTypes: pushType === 'all' ? PUSH_TYPES : [pushType],
 		tables,
 		since,

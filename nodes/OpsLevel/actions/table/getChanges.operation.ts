@@ -2,40 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
+import { readIdList } from '../../../../lib/validation';
 import { ERROR_MESSAGES } from '../../constants';
-import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../exports/pushes';
+import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../drops/pushes';
+import { rowShape, type RowOptionValues } from '../../drops/rows';
 import type { OpsLevelBucket } from '../../transport';
-import { rowShape, type RowOptionValues } from '../validation';
-import { readSettleMinutes, rowOptions, settleOption } from './common';
+import { readSettleMinutes, rowOptions, settleOption, startFromProperty, tablesProperty } from '../common/properties';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
-
-export const startFromProperty: INodeProperties = {
-	displayName: 'Start From',
-	name: 'startFrom',
-	type: 'options',
-	options: [
-		{
-			name: 'Latest Full Push',
-			value: 'latestFull',
-			description: 'The first run emits the latest full push (marked full) and every incremental after it',
-		},
-		{ name: 'Now', value: 'now', description: 'The first run emits nothing; later runs emit pushes that arrive after it' },
-	],
-	default: 'latestFull',
-};
-
-export const tablesProperty: INodeProperties = {
-	displayName: 'Table Names or IDs',
-	name: 'tables',
-	type: 'multiOptions',
-	typeOptions: { loadOptionsMethod: 'getTables' },
-	default: [],
-	required: true,
-	description:
-		'Tables whose pushes to read. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
 
 const properties: INodeProperties[] = [
 	{
@@ -61,13 +36,8 @@ const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export function readTables(values: unknown): string[] {
-	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(',') : [];
-	return [...new Set(list.map((value) => String(value).trim()).filter(Boolean))];
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
-	const tables = readTables(this.getNodeParameter('tables', itemIndex, []));
+	const tables = readIdList(this.getNodeParameter('tables', itemIndex, []), { unique: true });
 	if (tables.length === 0) {
 		throw new NodeOperationError(this.getNode(), `"Tables" is empty in item ${itemIndex}`, {
 			itemIndex,

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { currentState } from '../../exports/pushes';
+import { currentState } from '../../drops/pushes';
 import type { OpsLevelBucket } from '../../transport';
-import { readLimit, readTable, rowShape, type RowOptionValues } from '../validation';
-import { includeDeletedOption, rowOptions, tableProperty } from './common';
+import { rowShape, type RowOptionValues } from '../../drops/rows';
+import { readLimit, readTable } from '../validation';
+import { includeDeletedOption, rowOptions, tableProperty } from '../common/properties';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 
 const properties: INodeProperties[] = [

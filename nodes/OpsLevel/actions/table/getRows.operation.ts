@@ -2,11 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ERROR_MESSAGES } from '../../constants';
-import { parseDropKey } from '../../exports/keys';
-import { groupPushes, listPushes, pushRows, type Push } from '../../exports/pushes';
+import { parseDropKey } from '../../drops/keys';
+import { groupPushes, listPushes, pushRows, type Push } from '../../drops/pushes';
 import type { OpsLevelBucket } from '../../transport';
-import { readLimit, readTable, requireText, rowShape, type RowOptionValues } from '../validation';
-import { rowOptions, tableProperty } from './common';
+import { rowShape, type RowOptionValues } from '../../drops/rows';
+import { requireText } from '../../../../lib/validation';
+import { readLimit, readTable } from '../validation';
+import { rowOptions, tableProperty } from '../common/properties';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 
 const properties: INodeProperties[] = [
