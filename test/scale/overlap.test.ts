@@ -232,10 +232,11 @@ describe('overlapping executions of an incremental sync in queue mode', () => {
 	/**
 	 * A limit of n8n 2.41.1's queue mode, pinned here so that a change either way is seen: a
 	 * webhook-started execution on a worker does not get the sync position committed by earlier
-	 * runs, so the run re-reads from the start instead of from the position. n8n only asks a worker
-	 * to reload static data for resumed executions (WorkflowRunner.run: `shouldReloadStaticData =
-	 * existingExecution && loadStaticData`); a new execution runs with the static data of its
-	 * workflow snapshot. What the pack guarantees still holds: every change arrives, and the upsert
+	 * runs, so the run re-reads from the start instead of from the position. The enqueuing process
+	 * loads static data for the new execution, but the stored execution keeps only
+	 * `toWorkflowSnapshot`'s fields (no staticData), and n8n only asks a worker to reload static data
+	 * for resumed executions (WorkflowRunner.run: `shouldReloadStaticData = existingExecution &&
+	 * loadStaticData`). What the pack guarantees still holds: every change arrives, and the upsert
 	 * on incident_key keeps the destination exact. The README's "Running at scale" says so.
 	 */
 	it('a run on a worker still delivers every change once, re-reading from the start (n8n does not hand workers the committed position)', async () => {

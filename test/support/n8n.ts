@@ -69,6 +69,8 @@ export interface N8nServer {
 	logFile: string;
 	/** A call to n8n's internal REST API (`/rest/...`) with the owner's session. */
 	rest<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T>;
+	/** A GET of n8n's internal REST API whose answer is not JSON (say, binary data), as text. */
+	restText(apiPath: string): Promise<string>;
 	/** The last lines n8n logged, readable. */
 	logTail(lines?: number): string;
 	/** Settles when the n8n process ends, by stop() or on its own. */
@@ -896,6 +898,13 @@ export async function startN8n(
 		return (parsed && 'data' in parsed ? parsed.data : parsed) as T;
 	};
 
+	const restText = async (apiPath: string): Promise<string> => {
+		const response = await fetch(`${apiBase}/rest${apiPath}`, { headers: { 'browser-id': browserId, cookie } });
+		const text = await response.text();
+		if (!response.ok) throw new N8nHarnessError(`GET /rest${apiPath} answered ${response.status}: ${text.slice(0, 500)}`, logFile, fileTail(logFile, 20));
+		return text;
+	};
+
 	try {
 		const settings = await rest<Record<string, unknown>>('GET', '/settings');
 		const userManagement = isRecord(settings.userManagement) ? settings.userManagement : {};
@@ -923,6 +932,7 @@ export async function startN8n(
 		owner,
 		logFile,
 		rest,
+		restText,
 		logTail: (lines = 40) => fileTail(logFile, lines),
 		exited: exitedPromise,
 		stop,
