@@ -12,7 +12,8 @@
  * time and by CPU time (the process's user + system time, which other load on a shared machine
  * disturbs far less than wall time), peak RSS, and for the node its RSS growth and its heap after
  * GC beside the size of the JSON it emitted (the items' `json`, serialised). Figures go in the
- * issue note, with `uptime`'s load.
+ * issue note, with `uptime`'s load. With BENCH_PROFILE_DIR set, every phase also writes a V8 CPU
+ * profile (`--cpu-prof`) into that folder.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -95,7 +96,9 @@ async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url
 
 /** Runs one phase of this script in a child process and reads its JSON result. */
 async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
-	const child = spawn(process.execPath, ['--expose-gc', __filename, '--phase', phase, JSON.stringify(args)], {
+	// BENCH_PROFILE_DIR: each phase also writes a V8 CPU profile there (open it in Chrome DevTools).
+	const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+	const child = spawn(process.execPath, ['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	let output = '';

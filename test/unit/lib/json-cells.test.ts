@@ -65,3 +65,30 @@ describe('JsonCellMemo', () => {
 		expect(pastCount[0]).not.toBe(pastCount[1]);
 	});
 });
+
+describe('JsonCellMemo on a column whose texts do not repeat', () => {
+	it('stops sharing once a sample of 1,000 texts is mostly distinct, and still parses every text', () => {
+		const memo = new JsonCellMemo();
+		for (let index = 0; index < 1000; index++) expect(memo.parse(`{"n":${index}}`)).toEqual({ ok: true, value: { n: index } });
+		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) => (result.ok ? result.value : undefined));
+		expect(twice[0]).toEqual({ late: true });
+		expect(twice[0]).not.toBe(twice[1]);
+		expect(memo.parse('{"a":').ok).toBe(false);
+	});
+
+	it('keeps sharing when the sample is mostly repeats', () => {
+		const memo = new JsonCellMemo();
+		for (let index = 0; index < 1000; index++) memo.parse(index % 10 === 0 ? `{"n":${index}}` : '{"schema":1}');
+		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) => (result.ok ? result.value : undefined));
+		expect(twice[0]).toBe(twice[1]);
+	});
+});
+
+describe('parseJsonCell on bracketed and unbracketed cells', () => {
+	it('parses a bracketed cell as is, and strips a mark or whitespace only around others', () => {
+		expect(parseJsonCell('[{"a":[1]}]')).toEqual({ ok: true, value: [{ a: [1] }] });
+		expect(parseJsonCell('{"a":1} ')).toEqual({ ok: true, value: { a: 1 } });
+		expect(parseJsonCell('\uFEFF[1]')).toEqual({ ok: true, value: [1] });
+		expect(parseJsonCell('{"a":1]').ok).toBe(false);
+	});
+});
