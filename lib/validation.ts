@@ -22,7 +22,13 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** A required text parameter, trimmed; empty fails with `"<Field>" is empty in item N` and the fix. */
-export function requireText(context: IExecuteFunctions, name: string, itemIndex: number, field: string, fix: string): string {
+export function requireText(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	field: string,
+	fix = `Enter a value in "${field}", or map it from the input with an expression.`,
+): string {
 	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (!value) {
 		throw new NodeOperationError(context.getNode(), `"${field}" is empty${inItem(itemIndex)}`, { itemIndex, description: fix });
@@ -36,11 +42,39 @@ export function requireText(context: IExecuteFunctions, name: string, itemIndex:
  */
 export function readInstant(context: NodeContext, itemIndex: number | undefined, value: unknown, field: string, fix: string): number | undefined {
 	if (isEmpty(value)) return undefined;
-	const instant = parseInstant(String(value));
+	const instant = parseInstant(instantText(value));
 	if (instant === undefined) {
 		throw new NodeOperationError(context.getNode(), `"${field}" is not a date${inItem(itemIndex)}`, { itemIndex, description: fix });
 	}
 	return instant;
+}
+
+/**
+ * {@link readInstant} as an ISO 8601 UTC text (what the vendor APIs take); empty is undefined. The
+ * fix names the field, an example and the value received.
+ */
+export function readIsoInstant(
+	context: NodeContext,
+	itemIndex: number | undefined,
+	value: unknown,
+	field: string,
+	example = '2024-05-01T00:00:00Z',
+): string | undefined {
+	const fix = `Enter a date such as ${example} in "${field}", or leave it empty; got ${JSON.stringify(value)}.`;
+	const instant = readInstant(context, itemIndex, value, field, fix);
+	return instant === undefined ? undefined : new Date(instant).toISOString();
+}
+
+/**
+ * The text of a date value. An expression may give a JavaScript Date or a Luxon DateTime (`$now`)
+ * rather than text; both stand for an instant, so both are read as their ISO form.
+ */
+function instantText(value: unknown): string {
+	if (value instanceof Date) return value.toISOString();
+	if (typeof value === 'object' && value !== null && typeof (value as { toISO?: unknown }).toISO === 'function') {
+		return String((value as { toISO: () => unknown }).toISO());
+	}
+	return String(value);
 }
 
 /**

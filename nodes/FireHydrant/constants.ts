@@ -70,6 +70,4 @@ export const ERROR_MESSAGES = {
 	webhookSecretMissing:
 		'Enter a webhook secret in "Webhook Signing Secret" of the FireHydrant credential (or, for this trigger only, in its "Webhook Secret"): FireHydrant signs every delivery with it, and deliveries cannot be verified without it. Use a long random value.',
 	noExportRequestIds: 'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
-	invalidDate: (field: string, value: unknown) =>
-		`"${field}" must be a date such as 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,
 } as const;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readChoices, readIdList, readInstant, readNumberInRange, requireText } from '../../../lib/validation';
+import { readChoices, readIdList, readInstant, readIsoInstant, readNumberInRange, requireText } from '../../../lib/validation';
 
 const node: INode = { id: 'n', name: 'Reader', type: 'test.reader', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -49,6 +49,39 @@ describe('readInstant', () => {
 		const error = errorOf(() => readInstant(context, 2, 'yesterday', 'Start Date', 'Enter a date such as 2024-05-01'));
 		expect(error.message).toBe('"Start Date" is not a date in item 2');
 		expect(error.description).toBe('Enter a date such as 2024-05-01');
+	});
+});
+
+describe('requireText without a fix of its own', () => {
+	it('tells the user to enter or map the field', () => {
+		const error = errorOf(() => requireText(contextWith({}), 'incidentId', 1, 'Incident ID'));
+		expect(error.message).toBe('"Incident ID" is empty in item 1');
+		expect(error.description).toBe('Enter a value in "Incident ID", or map it from the input with an expression.');
+	});
+});
+
+describe('readIsoInstant', () => {
+	const context = contextWith({});
+
+	it('gives ISO 8601 UTC text for a date, a date and time with an offset, a Date and a DateTime-like value', () => {
+		expect(readIsoInstant(context, 0, '2024-05-01', 'Newer Than')).toBe('2024-05-01T00:00:00.000Z');
+		expect(readIsoInstant(context, 0, '2024-05-01T12:00:00+02:00', 'Newer Than')).toBe('2024-05-01T10:00:00.000Z');
+		expect(readIsoInstant(context, 0, new Date(Date.UTC(2024, 4, 1, 8)), 'Newer Than')).toBe('2024-05-01T08:00:00.000Z');
+		// What $now gives in an expression: a Luxon DateTime, read through its toISO().
+		const luxonLike = { toISO: () => '2024-05-01T09:15:00.000+01:00', toString: () => 'not parsable' };
+		expect(readIsoInstant(context, 0, luxonLike, 'Newer Than')).toBe('2024-05-01T08:15:00.000Z');
+		expect(readIsoInstant(context, 0, '', 'Newer Than')).toBeUndefined();
+	});
+
+	it('refuses a value that is no date, naming the field, the item, an example and what it got', () => {
+		const error = errorOf(() => readIsoInstant(context, 4, 'last tuesday', 'Updated After'));
+		expect(error.message).toBe('"Updated After" is not a date in item 4');
+		expect(error.description).toBe('Enter a date such as 2024-05-01T00:00:00Z in "Updated After", or leave it empty; got "last tuesday".');
+		expect(error.context.itemIndex).toBe(4);
+	});
+
+	it('refuses a calendar date that does not exist rather than rolling it over', () => {
+		expect(() => readIsoInstant(context, 0, '2024-02-30', 'Newer Than')).toThrow('"Newer Than" is not a date in item 0');
 	});
 });
 

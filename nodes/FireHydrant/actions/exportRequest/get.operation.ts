@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getExportRequest } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
-import { requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
 
 const properties: INodeProperties[] = [
 	{

@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { returnAllAndLimit } from '../../../../lib/parameters';
 import { listExportRequests } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
-import { optionalInstant, readLimit } from '../validation';
+import { readLimit } from '../../../../lib/parameters';
+import { readIsoInstant } from '../../../../lib/validation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const status = filters.status ?? 'completed';
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const exportRequests = await listExportRequests(client, {
-		newerThan: optionalInstant(this, itemIndex, filters.newerThan, 'Newer Than'),
+		newerThan: readIsoInstant(this, itemIndex, filters.newerThan, 'Newer Than'),
 		status: status === 'any' ? undefined : status,
 		limit,
 	});

@@ -5,7 +5,7 @@ import { toNodeError } from '../../../../lib/errors';
 import { vendorErrorStatus } from '../../../../lib/transport';
 import { getIncident, incidentNotFound } from '../../rest/incidents';
 import { FireHydrantClient } from '../../transport';
-import { requireText } from '../validation';
+import { requireText } from '../../../../lib/validation';
 import { incidentOutput, simplifyProperty } from './shared';
 
 const properties: INodeProperties[] = [

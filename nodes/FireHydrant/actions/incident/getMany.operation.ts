@@ -6,7 +6,8 @@ import { returnAllAndLimit } from '../../../../lib/parameters';
 import { listIncidents, type IncidentFilter } from '../../rest/incidents';
 import { FireHydrantClient } from '../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../common/incremental';
-import { optionalInstant, readLimit } from '../validation';
+import { readLimit } from '../../../../lib/parameters';
+import { readIsoInstant } from '../../../../lib/validation';
 import { incidentOutput, simplifyProperty } from './shared';
 
 const properties: INodeProperties[] = [
@@ -64,9 +65,9 @@ function commaList(value: string | undefined): string | undefined {
 
 export function readIncidentFilter(context: IExecuteFunctions, itemIndex: number, values: FilterValues): IncidentFilter {
 	return {
-		updatedAfter: optionalInstant(context, itemIndex, values.updatedAfter, 'Updated After'),
-		updatedBefore: optionalInstant(context, itemIndex, values.updatedBefore, 'Updated Before'),
-		createdAtOrAfter: optionalInstant(context, itemIndex, values.createdAtOrAfter, 'Created At or After'),
+		updatedAfter: readIsoInstant(context, itemIndex, values.updatedAfter, 'Updated After'),
+		updatedBefore: readIsoInstant(context, itemIndex, values.updatedBefore, 'Updated Before'),
+		createdAtOrAfter: readIsoInstant(context, itemIndex, values.createdAtOrAfter, 'Created At or After'),
 		archived: values.archived,
 		status: values.status?.trim() || undefined,
 		severities: commaList(values.severities),

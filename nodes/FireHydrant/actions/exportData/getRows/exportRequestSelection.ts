@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ERROR_MESSAGES } from '../../../constants';
 import { getExportRequest, listExportRequests, type ExportRequest } from '../../../dataExports/exportRequests';
 import type { FireHydrantClient } from '../../../transport';
-import { optionalInstant } from '../../validation';
+import { readIsoInstant } from '../../../../../lib/validation';
 
 const EXPORT_ONLY = { show: { dataSource: ['export'] } };
 
@@ -69,7 +69,7 @@ export async function selectExportRequests(
 		}
 		return requests;
 	}
-	const newerThan = optionalInstant(
+	const newerThan = readIsoInstant(
 		context,
 		itemIndex,
 		context.getNodeParameter('newerThan', itemIndex, ''),

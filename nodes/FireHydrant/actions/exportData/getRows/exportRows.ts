@@ -5,7 +5,7 @@ import { collectExportRows } from '../../../dataExports/collect';
 import type { ExportRequest } from '../../../dataExports/exportRequests';
 import type { FireHydrantClient } from '../../../transport';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
-import { readLimit } from '../../validation';
+import { readLimit } from '../../../../../lib/parameters';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Row": the reports' CSV rows, shaped. */
 export const limitProperties: INodeProperties[] = returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['export'], output: ['rows'] } });

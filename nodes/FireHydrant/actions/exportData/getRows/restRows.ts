@@ -6,7 +6,8 @@ import { collectRestRows } from '../../../rest/collect';
 import { FireHydrantClient } from '../../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../../common/incremental';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
-import { optionalInstant, readLimit } from '../../validation';
+import { readLimit } from '../../../../../lib/parameters';
+import { readIsoInstant } from '../../../../../lib/validation';
 
 /** Get Rows, Data Source "REST API": the export's rows built from the REST API. */
 
@@ -55,8 +56,8 @@ export async function execute(context: IExecuteFunctions, itemIndex: number, sou
 		advancePosition?: AdvancePosition;
 	};
 	const shape = resolveRowOptions(values);
-	const changedAfter = optionalInstant(context, itemIndex, context.getNodeParameter('changedAfter', itemIndex, ''), 'Changed After');
-	const changedBefore = optionalInstant(context, itemIndex, context.getNodeParameter('changedBefore', itemIndex, ''), 'Changed Before');
+	const changedAfter = readIsoInstant(context, itemIndex, context.getNodeParameter('changedAfter', itemIndex, ''), 'Changed After');
+	const changedBefore = readIsoInstant(context, itemIndex, context.getNodeParameter('changedBefore', itemIndex, ''), 'Changed Before');
 	const scope: IDataObject = { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources, changedAfter, changedBefore };
 	const window = readIncrementalWindow(context, itemIndex, values, scope, 'restRowsCursor');
 	window?.limitIgnored(limit);

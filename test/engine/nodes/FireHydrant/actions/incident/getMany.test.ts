@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { pacerRegistry } from '../../../../../../lib/pacer';
 import { startSandbox, type Sandbox } from '../../../../../sandbox';
 import type { EngineRunResult } from '../../../../harness';
-import { NODE_NAME, runFireHydrant } from '../../setup';
+import { errorText, NODE_NAME, runFireHydrant } from '../../setup';
 
 jest.setTimeout(60_000);
 
@@ -74,6 +74,21 @@ describe('FireHydrant Incident → Get Many', () => {
 		const second = rowsOf(await runPersisted(parameters, first.staticData));
 		expect(second.map((incident) => incident.id)).toEqual([changed]);
 		expect(second[0].name).toBe('Renamed during the test');
+	});
+
+	it('refuses a filter date that is no date before asking the API, naming the field, the item and what it got', async () => {
+		const requestsBefore = sandbox.requests.length;
+		const result = await runFireHydrant(sandbox, {
+			resource: 'incident',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { updatedAfter: 'last tuesday' },
+		});
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toBe(
+			'"Updated After" is not a date in item 0 | Enter a date such as 2024-05-01T00:00:00Z in "Updated After", or leave it empty; got "last tuesday".',
+		);
+		expect(sandbox.requests.slice(requestsBefore).filter((request) => request.path === '/v1/incidents')).toHaveLength(0);
 	});
 
 	it('Get Many incremental with a Limit returns every change and says Limit was not applied', async () => {
