@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../../lib/parameters';
+import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
 import { listExportRequests } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
-import { readLimit } from '../../../../lib/parameters';
 import { readIsoInstant } from '../../../../lib/validation';
 
 const properties: INodeProperties[] = [

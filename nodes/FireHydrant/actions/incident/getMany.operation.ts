@@ -2,11 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { AdvancePosition } from '../../../../lib/incremental';
-import { returnAllAndLimit } from '../../../../lib/parameters';
+import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
 import { listIncidents, type IncidentFilter } from '../../rest/incidents';
 import { FireHydrantClient } from '../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../common/incremental';
-import { readLimit } from '../../../../lib/parameters';
 import { readIsoInstant } from '../../../../lib/validation';
 import { incidentOutput, simplifyProperty } from './shared';
 

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../../../lib/parameters';
+import { readLimit, returnAllAndLimit } from '../../../../../lib/parameters';
 import { collectExportRows } from '../../../dataExports/collect';
 import type { ExportRequest } from '../../../dataExports/exportRequests';
 import type { FireHydrantClient } from '../../../transport';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
-import { readLimit } from '../../../../../lib/parameters';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Row": the reports' CSV rows, shaped. */
 export const limitProperties: INodeProperties[] = returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['export'], output: ['rows'] } });

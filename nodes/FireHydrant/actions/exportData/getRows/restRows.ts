@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AdvancePosition } from '../../../../../lib/incremental';
-import { returnAllAndLimit } from '../../../../../lib/parameters';
+import { readLimit, returnAllAndLimit } from '../../../../../lib/parameters';
 import { collectRestRows } from '../../../rest/collect';
 import { FireHydrantClient } from '../../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../../common/incremental';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
-import { readLimit } from '../../../../../lib/parameters';
 import { readIsoInstant } from '../../../../../lib/validation';
 
 /** Get Rows, Data Source "REST API": the export's rows built from the REST API. */
