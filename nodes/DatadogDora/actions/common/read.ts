@@ -18,6 +18,21 @@ export const simplifyProperty: INodeProperties = {
 	description: 'Whether to return the ID, type and attributes in one flat object instead of Datadog\'s nested form',
 };
 
+/** The Event ID field of Get and Delete, worded for the resource and what the operation does with it. */
+export const eventIdProperty = (resource: DoraResource, description: string): INodeProperties => ({
+	displayName: 'Event ID',
+	name: 'eventId',
+	type: 'string',
+	default: '',
+	required: true,
+	description: description.replace('{event}', resourceLabel(resource)),
+});
+
+export const getProperties = (resource: DoraResource): INodeProperties[] => [
+	eventIdProperty(resource, 'The ID of the {event}, as returned by Send (or derived from your own ID)'),
+	simplifyProperty,
+];
+
 export const listProperties = (resource: DoraResource): INodeProperties[] => [
 	{
 		displayName: 'From',

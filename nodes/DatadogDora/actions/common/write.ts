@@ -1,9 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { DORA_PATHS, PATCH_REQUEST_TYPE, type DoraResource } from '../../constants';
 import { requireText } from '../../../../lib/validation';
 import { EVENT_ID_FIX } from '../validation';
-import { doraClient } from './read';
+import { doraClient, eventIdProperty } from './read';
+
+export const deleteProperties = (resource: DoraResource): INodeProperties[] => [
+	eventIdProperty(resource, 'The ID of the {event} to delete'),
+];
 
 export async function deleteEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
 	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
