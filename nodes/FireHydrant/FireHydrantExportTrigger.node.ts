@@ -13,7 +13,7 @@ import { ALL_SOURCE_CHOICES, FIREHYDRANT_CREDENTIAL_TYPE } from './constants';
 import {
 	resolveRowOptions,
 	rowOptions,
-	SOURCE_OPTIONS,
+	sourcesProperty,
 	type RowOptionValues,
 } from './actions/common/rowOptions';
 import { pollExportRows, sampleExportRows, type ExportTriggerState } from './dataExports/poll';
@@ -68,15 +68,7 @@ export class FireHydrantExportTrigger implements INodeType {
 				],
 				default: 'available',
 			},
-			{
-				displayName: 'Sources',
-				name: 'sources',
-				type: 'multiOptions',
-				options: SOURCE_OPTIONS,
-				// Literal on purpose: the editor and the linter read the default from the description.
-		default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
-				description: 'Which CSV reports to read',
-			},
+			sourcesProperty,
 			{
 				displayName: 'Options',
 				name: 'options',

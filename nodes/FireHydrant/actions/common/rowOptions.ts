@@ -8,7 +8,7 @@ import { DEFAULT_ROW_SHAPE } from '../../dataExports/rows';
  * What the FireHydrant node (Export Data → Get Rows) and the FireHydrant Export Trigger both offer
  * about rows: the source choices and the row options, so both shape rows the same way.
  */
-export const SOURCE_OPTIONS = [
+const SOURCE_OPTIONS = [
 	{ name: 'Incidents', value: 'incident', description: KNOWN_EXPORT_SOURCES.incident },
 	{
 		name: 'Incident Role Assignments',
@@ -24,6 +24,17 @@ export const SOURCE_OPTIONS = [
 		description: 'Sources this node does not know yet, read as generic CSV and tagged with their source string',
 	},
 ];
+
+/** Which CSV reports to read: the same field in Get Rows and the Export Trigger. */
+export const sourcesProperty: INodeProperties = {
+	displayName: 'Sources',
+	name: 'sources',
+	type: 'multiOptions',
+	options: SOURCE_OPTIONS,
+	// Literal on purpose: the editor and the linter read the default from the description.
+	default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
+	description: 'Which CSV reports to read',
+};
 
 /** Row options shared by Get Rows and the Export Trigger. */
 export const rowOptions: INodeProperties[] = [

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ALL_SOURCE_CHOICES } from '../../constants';
 import { FireHydrantClient } from '../../transport';
-import { SOURCE_OPTIONS } from '../common/rowOptions';
+import { sourcesProperty } from '../common/rowOptions';
 import * as exportFiles from './getRows/exportFiles';
 import * as exportRequestSelection from './getRows/exportRequestSelection';
 import * as exportRows from './getRows/exportRows';
@@ -38,15 +38,7 @@ const properties: INodeProperties[] = [
 	},
 	...restRows.windowProperties,
 	...exportRequestSelection.properties,
-	{
-		displayName: 'Sources',
-		name: 'sources',
-		type: 'multiOptions',
-		options: SOURCE_OPTIONS,
-		// Literal on purpose: the editor and the linter read the default from the description.
-		default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
-		description: 'Which CSV reports to read',
-	},
+	sourcesProperty,
 	{
 		displayName: 'Output',
 		name: 'output',
@@ -82,9 +74,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const requests = await exportRequestSelection.selectExportRequests(this, client, itemIndex);
 	if (output === 'files') {
-		const { items, hints } = await exportFiles.execute(this, client, itemIndex, requests, sources);
+		const { items, hints } = await exportFiles.execute(this, itemIndex, { client, requests, sources });
 		if (hints.length) this.addExecutionHints(...hints.map((message) => ({ message, location: 'outputPane' as const })));
 		return items;
 	}
-	return await exportRows.execute(this, client, itemIndex, requests, sources);
+	return await exportRows.execute(this, itemIndex, { client, requests, sources });
 }

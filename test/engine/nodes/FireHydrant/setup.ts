@@ -3,7 +3,8 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { FireHydrantApi } from '../../../../credentials/FireHydrantApi.credentials';
 import { FireHydrant } from '../../../../nodes/FireHydrant/FireHydrant.node';
 import { FireHydrantExportTrigger } from '../../../../nodes/FireHydrant/FireHydrantExportTrigger.node';
-import type { Sandbox } from '../../../sandbox';
+import { pacerRegistry } from '../../../../lib/pacer';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox';
 import { chain, runPoll, runWorkflow, type EngineRunResult, type EnginePollResult } from '../../harness';
 
 export const FIREHYDRANT_TYPE = 'n8n-nodes-incident-data.fireHydrant';
@@ -23,6 +24,35 @@ export function fireHydrantCredential(sandbox: Sandbox, token = sandbox.fireHydr
 		type: 'fireHydrantApi',
 		data: { apiToken: token, region: 'custom', baseUrl: sandbox.baseUrl },
 	};
+}
+
+/** The account most REST suites read: 14 incidents over 5 nights, 5 events each. */
+export const REST_ACCOUNT: SandboxOptions = { seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } };
+
+/**
+ * One sandbox for the suite, handed to `started` and closed after the suite. Before each test the
+ * sandbox goes back to its seeded state and the account-wide pacer forgets earlier runs' requests:
+ * a run here makes fewer requests than a window allows, so the suite never waits on a window it
+ * does not test (pacing itself is tested in transport/restPacing.test.ts).
+ */
+export function useSandbox(options: SandboxOptions, started: (sandbox: Sandbox) => void): void {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+		started(sandbox);
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	beforeEach(() => {
+		pacerRegistry.clear();
+		sandbox?.reset();
+	});
+}
+
+/** The JSON of every item the FireHydrant node emitted. */
+export function rowsOf(result: { output(name: string): Array<{ json: IDataObject }> }): IDataObject[] {
+	return result.output(NODE_NAME).map((item) => item.json);
 }
 
 /** Runs Start -> FireHydrant with the given parameters against the sandbox. */

@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { byCreatedAt, type ExportRequest } from '../../../dataExports/exportRequests';
 import { withReportStream } from '../../../dataExports/reader';
 import { identifySource, isSourceSelected } from '../../../dataExports/sources';
-import type { FireHydrantClient } from '../../../transport';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
+import type { SelectedReports } from './exportRequestSelection';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Export File": each report as a binary CSV. */
 export const fieldProperties: INodeProperties[] = [
@@ -38,10 +38,8 @@ function fileName(request: ExportRequest): string {
 
 export async function execute(
 	context: IExecuteFunctions,
-	client: FireHydrantClient,
 	itemIndex: number,
-	requests: ExportRequest[],
-	sources: string[],
+	{ client, requests, sources }: SelectedReports,
 ): Promise<{ items: INodeExecutionData[]; hints: string[] }> {
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const { onExpunged } = resolveRowOptions(context.getNodeParameter('fileOptions', itemIndex, {}) as RowOptionValues);

@@ -43,6 +43,13 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
+/** What Get Rows read from the export request selection: the reports to read and their sources. */
+export interface SelectedReports {
+	client: FireHydrantClient;
+	requests: ExportRequest[];
+	sources: string[];
+}
+
 export async function selectExportRequests(
 	context: IExecuteFunctions,
 	client: FireHydrantClient,

@@ -2,9 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { readLimit, returnAllAndLimit } from '../../../../../lib/parameters';
 import { collectExportRows } from '../../../dataExports/collect';
-import type { ExportRequest } from '../../../dataExports/exportRequests';
-import type { FireHydrantClient } from '../../../transport';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
+import type { SelectedReports } from './exportRequestSelection';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Row": the reports' CSV rows, shaped. */
 export const limitProperties: INodeProperties[] = returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['export'], output: ['rows'] } });
@@ -21,10 +20,8 @@ export const optionsProperty: INodeProperties = {
 
 export async function execute(
 	context: IExecuteFunctions,
-	client: FireHydrantClient,
 	itemIndex: number,
-	requests: ExportRequest[],
-	sources: string[],
+	{ client, requests, sources }: SelectedReports,
 ): Promise<INodeExecutionData[]> {
 	const limit = readLimit(context, itemIndex);
 	const options = resolveRowOptions(context.getNodeParameter('options', itemIndex, {}) as RowOptionValues);

@@ -6,24 +6,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { pacerRegistry } from '../../../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../../../sandbox';
-import { ALL_SOURCES, errorText, getRows, NODE_NAME, runFireHydrant } from '../setup';
+import type { Sandbox } from '../../../../sandbox';
+import { ALL_SOURCES, errorText, getRows, REST_ACCOUNT, rowsOf, runFireHydrant, useSandbox } from '../setup';
 
 jest.setTimeout(60_000);
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	pacerRegistry.clear();
-	sandbox.reset();
+useSandbox(REST_ACCOUNT, (started) => {
+	sandbox = started;
 });
 
 const restRows = (extra: IDataObject = {}) => ({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', ...extra });
@@ -34,9 +24,6 @@ function requestsTo(path: string | RegExp): number {
 		.length;
 }
 
-function rowsOf(result: { output(name: string): Array<{ json: IDataObject }> }): IDataObject[] {
-	return result.output(NODE_NAME).map((item) => item.json);
-}
 
 describe('FireHydrant pagination that goes round', () => {
 	it('Export Get Rows stops with a clear error when the export request list answers page 1 again', async () => {

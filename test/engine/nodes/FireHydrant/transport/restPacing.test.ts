@@ -4,25 +4,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pacerRegistry } from '../../../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../../../sandbox';
-import { ALL_SOURCES, NODE_NAME, runFireHydrant } from '../setup';
+import type { Sandbox } from '../../../../sandbox';
+import { ALL_SOURCES, NODE_NAME, runFireHydrant, useSandbox } from '../setup';
 
 jest.setTimeout(60_000);
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 23, fireHydrant: { incidents: 28, nights: 3, eventsPerIncident: 3 } });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	pacerRegistry.clear();
-	sandbox.reset();
+useSandbox({ seed: 23, fireHydrant: { incidents: 28, nights: 3, eventsPerIncident: 3 } }, (started) => {
+	sandbox = started;
 });
 
 const restRows = { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources: ALL_SOURCES };

@@ -9,40 +9,21 @@ import { pacerRegistry } from '../../../../../../lib/pacer';
 import { IncidentDataSync } from '../../../../../../nodes/IncidentDataSync/IncidentDataSync.node';
 import { REST_UNAVAILABLE_COLUMNS } from '../../../../../../nodes/FireHydrant/rest/rows';
 import type { ExportSourceName } from '../../../../../../nodes/FireHydrant/constants';
-import { startSandbox, type Sandbox } from '../../../../../sandbox';
+import type { Sandbox } from '../../../../../sandbox';
 import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../../../../fixtures';
 import { chain, runWorkflow, type EngineRunResult } from '../../../../harness';
-import { ALL_SOURCES, credentialTypes, errorText, fireHydrantCredential, FIREHYDRANT_TYPE, getRows, NODE_NAME, nodeTypes, runFireHydrant } from '../../setup';
+import { ALL_SOURCES, credentialTypes, errorText, FIREHYDRANT_TYPE, fireHydrantCredential, getRows, NODE_NAME, nodeTypes, REST_ACCOUNT, rowsOf, runFireHydrant, useSandbox } from '../../setup';
 
 jest.setTimeout(60_000);
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	// Each run here makes fewer requests than the account-wide pacer allows per window; forgetting
-	// earlier runs' requests keeps the suite from waiting on windows it does not test. The pacing
-	// itself is tested in test/unit/sandbox/firehydrant-rest-pacing.test.ts.
-	pacerRegistry.clear();
-});
-
-afterEach(() => {
-	sandbox.fireHydrant.reset();
+useSandbox(REST_ACCOUNT, (started) => {
+	sandbox = started;
 });
 
 const SYNC_TYPE = 'n8n-nodes-incident-data.incidentDataSync';
 const restRows = (extra: IDataObject = {}) => ({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', ...extra });
 
-function rowsOf(result: EngineRunResult): IDataObject[] {
-	return result.output(NODE_NAME).map((item) => item.json);
-}
 
 function byId(rows: IDataObject[], source: string): Map<string, IDataObject> {
 	return new Map(rows.filter((row) => row._source === source).map((row) => [String(row.id), row]));

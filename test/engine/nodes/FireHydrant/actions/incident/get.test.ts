@@ -1,38 +1,16 @@
 /**
  * FireHydrant Incident → Get through n8n-core's real engine against the sandbox.
  */
-import type { IDataObject } from 'n8n-workflow';
-
-import { pacerRegistry } from '../../../../../../lib/pacer';
-import { startSandbox, type Sandbox } from '../../../../../sandbox';
-import type { EngineRunResult } from '../../../../harness';
-import { errorText, NODE_NAME, runFireHydrant } from '../../setup';
+import type { Sandbox } from '../../../../../sandbox';
+import { errorText, REST_ACCOUNT, rowsOf, runFireHydrant, useSandbox } from '../../setup';
 
 jest.setTimeout(60_000);
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } });
+useSandbox(REST_ACCOUNT, (started) => {
+	sandbox = started;
 });
 
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	// Fewer requests per run than the account-wide pacer allows per window: earlier runs' requests
-	// are forgotten so the suite never waits on a window it does not test.
-	pacerRegistry.clear();
-});
-
-afterEach(() => {
-	sandbox.fireHydrant.reset();
-});
-
-function rowsOf(result: EngineRunResult): IDataObject[] {
-	return result.output(NODE_NAME).map((item) => item.json);
-}
 
 describe('FireHydrant Incident → Get', () => {
 	it('Get names the incident ID when there is no such incident (404)', async () => {
