@@ -2,280 +2,121 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
-import {
-	DEFAULT_OVERLAP_MINUTES,
-	ERROR_MESSAGES,
-	INCIDENT_MODES,
-	STATUS_CATEGORIES,
-	type IncidentMode,
-} from '../../constants';
+import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
+import { readChoices, readInstant, readNumberInRange, requireText } from '../../../../lib/validation';
+import { DEFAULT_OVERLAP_MINUTES, ERROR_MESSAGES } from '../../constants';
 import { flattenIncident, type IncidentRecord } from '../../flatten';
 import { isIncrementalCursor, selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
-import { INCREMENTAL_RESOURCES, RESOURCE_NAMES, STREAMS, type ResourceName } from '../../streams';
+import {
+	INCREMENTAL_RESOURCES,
+	RESOURCE_NAMES,
+	STREAMS,
+	type ResourceName,
+	type StreamDefinition,
+	type StreamQueryInput,
+} from '../../streams';
 import { IncidentIoClient, type Query } from '../../transport';
-import { readChoices, readIdList, readInstant, readNumberInRange, requireText } from '../../../../lib/validation';
 import { addFlattenHints, flattenProperties } from './shared';
-import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
+
+/**
+ * Get Many of every stream: the stream table (streams.ts) says what each stream shows and how its
+ * parameters become the query; this file only reads the entry, checks the values and walks the list.
+ */
 
 const operation = 'getMany';
 
-const title = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
-const modeOptions = INCIDENT_MODES.map((mode) => ({ name: title(mode), value: mode }));
-const categoryOptions = STATUS_CATEGORIES.map((category) => ({ name: title(category), value: category }));
+const forStreams = (resources: ResourceName[]) => ({ show: { resource: resources, operation: [operation] } });
 
-const modesFilter: INodeProperties = {
-	displayName: 'Incident Modes',
-	name: 'modes',
-	type: 'multiOptions',
-	options: modeOptions,
-	default: [...INCIDENT_MODES],
-	description:
-		'Only records of incidents in these modes. Without this filter every mode is included (the API alone would return only standard and retrospective).',
-};
-
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Custom Field ID',
-		name: 'customFieldId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The custom field whose options to list',
-		displayOptions: { show: { resource: ['customFieldOption'] } },
-	},
-	{
-		displayName: 'Catalog Type ID',
-		name: 'catalogTypeId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The catalog type whose entries to list',
-		displayOptions: { show: { resource: ['catalogEntry'] } },
-	},
-	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: { resource: ['incident'] } },
-		options: [
-			{
-				displayName: 'Created From',
-				name: 'createdFrom',
-				type: 'dateTime',
-				default: '',
-				description: 'Only incidents created on or after this day (incident.io matches whole days)',
-			},
-			{
-				displayName: 'Incident Modes',
-				name: 'modes',
-				type: 'multiOptions',
-				options: modeOptions,
-				default: [...INCIDENT_MODES],
-				description:
-					'Only incidents in these modes. Without this filter every mode is included (the API alone would return only standard and retrospective).',
-			},
-			{
-				displayName: 'Incident Type IDs',
-				name: 'incidentTypeIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated incident type IDs',
-			},
-			{
-				displayName: 'Severity IDs',
-				name: 'severityIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated severity IDs',
-			},
-			{
-				displayName: 'Status Categories',
-				name: 'statusCategories',
-				type: 'multiOptions',
-				options: categoryOptions,
-				default: [...STATUS_CATEGORIES],
-				description:
-					'Only incidents whose status is in these categories. Without this filter all eight are included (the API alone hides declined, canceled and merged).',
-			},
-			{
-				displayName: 'Status IDs',
-				name: 'statusIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated incident status IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: { resource: ['action', 'followUp'] } },
-		options: [
-			{ displayName: 'Incident ID', name: 'incidentId', type: 'string', default: '', description: 'Only records of this incident' },
-			modesFilter,
-		],
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: { resource: ['incidentUpdate'] } },
-		options: [{ displayName: 'Incident ID', name: 'incidentId', type: 'string', default: '', description: 'Only updates of this incident' }],
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Only the user with this email' },
-			{
-				displayName: 'Include Inactive',
-				name: 'includeInactive',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to include deactivated users (included unless turned off)',
-			},
-			{ displayName: 'Slack User ID', name: 'slackUserId', type: 'string', default: '', description: 'Only the user with this Slack user ID' },
-		],
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: { resource: ['catalogEntry'] } },
-		options: [{ displayName: 'Identifier', name: 'identifier', type: 'string', default: '', description: 'Only entries with this external ID or alias' }],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { resource: INCREMENTAL_RESOURCES } },
-		options: [
-			{ ...advancePositionOption, displayOptions: { show: { incremental: [true] } } },
-			{
-				displayName: 'Incremental',
-				name: 'incremental',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to return only records changed since the sync position of this node and filters (Limit is then not applied: every change is returned). The first run returns everything, or what changed since Start Date. Manual runs never move the position.',
-			},
-			{
-				displayName: 'Overlap (Minutes)',
-				name: 'overlapMinutes',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1440 },
-				default: DEFAULT_OVERLAP_MINUTES,
-				description: 'How far before the last run to look again, for writes incident.io commits late; repeats are dropped',
-			},
-			{
-				displayName: 'Start Date',
-				name: 'startDate',
-				type: 'dateTime',
-				default: '',
-				description: 'Where the first incremental run starts; empty returns every record on the first run',
-			},
-		],
-	},
-];
-
-const displayOptions = { show: { resource: RESOURCE_NAMES, operation: [operation] } };
+/** Each stream's own parameters, shown for that stream only. */
+const streamParameters: INodeProperties[] = RESOURCE_NAMES.flatMap((resource) =>
+	(STREAMS[resource].parameters ?? []).map((property) => ({ ...property, displayOptions: forStreams([resource]) })),
+);
 
 /**
- * updateDisplayOptions would replace a property's own `resource` condition with the list of all
- * resources, so properties meant for some resources get theirs combined by hand.
+ * One Filters collection per set of filters; streams that share one set (action items and
+ * follow-ups) share the collection.
  */
+function filterCollections(): INodeProperties[] {
+	const streamsByFilters = new Map<INodeProperties[], ResourceName[]>();
+	for (const resource of RESOURCE_NAMES) {
+		const filters = STREAMS[resource].filters;
+		if (filters) streamsByFilters.set(filters, [...(streamsByFilters.get(filters) ?? []), resource]);
+	}
+	return [...streamsByFilters].map(([options, resources]) => ({
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: forStreams(resources),
+		options,
+	}));
+}
+
+const incrementalOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: forStreams(INCREMENTAL_RESOURCES),
+	options: [
+		{ ...advancePositionOption, displayOptions: { show: { incremental: [true] } } },
+		{
+			displayName: 'Incremental',
+			name: 'incremental',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to return only records changed since the sync position of this node and filters (Limit is then not applied: every change is returned). The first run returns everything, or what changed since Start Date. Manual runs never move the position.',
+		},
+		{
+			displayName: 'Overlap (Minutes)',
+			name: 'overlapMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1440 },
+			default: DEFAULT_OVERLAP_MINUTES,
+			description: 'How far before the last run to look again, for writes incident.io commits late; repeats are dropped',
+		},
+		{
+			displayName: 'Start Date',
+			name: 'startDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Where the first incremental run starts; empty returns every record on the first run',
+		},
+	],
+};
+
 export const description: INodeProperties[] = [
-	...properties.map((property) =>
-		property.displayOptions?.show?.resource
-			? { ...property, displayOptions: { show: { ...property.displayOptions.show, operation: [operation] } } }
-			: updateDisplayOptions(displayOptions, [property])[0],
-	),
+	...streamParameters,
+	...updateDisplayOptions(forStreams(RESOURCE_NAMES), returnAllAndLimit()),
+	...filterCollections(),
+	incrementalOptions,
 	...flattenProperties(operation),
 ];
 
-interface ListPlan {
-	/** One query per request series (lists asked once per incident mode have several). */
-	queries: Query[];
+function fieldName(properties: INodeProperties[] | undefined, name: string): string {
+	const property = properties?.find((candidate) => candidate.name === name);
+	// A builder naming a parameter its entry does not show is a mistake in the table, not in the input.
+	if (!property) throw new Error(`The stream table names "${name}", which the stream does not show`);
+	return property.displayName;
 }
 
-function planQueries(context: IExecuteFunctions, itemIndex: number, resource: ResourceName, dateRange?: string): ListPlan {
+/** The queries of one item's request series, every value checked through lib/validation. */
+function queriesOf(context: IExecuteFunctions, itemIndex: number, stream: StreamDefinition, dateRange?: string): Query[] {
+	if (!stream.query) return [{}];
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	switch (resource) {
-		case 'incident': {
-			const categories = readChoices(context, itemIndex, 'Status Categories', filters.statusCategories ?? [...STATUS_CATEGORIES], STATUS_CATEGORIES);
-			const modes = readChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
-			const created = filters.createdFrom ? String(filters.createdFrom).slice(0, 10) : undefined;
-			return {
-				queries: [
-					{
-						'status_category[one_of]': categories.length ? categories : [...STATUS_CATEGORIES],
-						'mode[one_of]': modes.length ? modes : [...INCIDENT_MODES],
-						'status[one_of]': readIdList(filters.statusIds),
-						'severity[one_of]': readIdList(filters.severityIds),
-						'incident_type[one_of]': readIdList(filters.incidentTypeIds),
-						'created_at[gte]': created,
-						'updated_at[date_range]': dateRange,
-						sort_by: 'created_at_oldest_first',
-					},
-				],
-			};
-		}
-		case 'action':
-		case 'followUp': {
-			const modes = readChoices(context, itemIndex, 'Incident Modes', filters.modes ?? [...INCIDENT_MODES], INCIDENT_MODES);
-			const incidentId = filters.incidentId ? String(filters.incidentId).trim() : undefined;
-			// One mode per request: the lists take a single incident_mode and hide test, tutorial and
-			// stream incidents' records without it.
-			return {
-				queries: (modes.length ? modes : [...INCIDENT_MODES]).map((mode: IncidentMode) => ({
-					incident_id: incidentId,
-					incident_mode: mode,
-					'updated_at[date_range]': dateRange,
-				})),
-			};
-		}
-		case 'incidentUpdate':
-			return { queries: [{ incident_id: filters.incidentId ? String(filters.incidentId).trim() : undefined }] };
-		case 'customFieldOption':
-			return { queries: [{ custom_field_id: requireText(context, 'customFieldId', itemIndex, 'Custom Field ID', ERROR_MESSAGES.customFieldRequired) }] };
-		case 'catalogEntry':
-			return {
-				queries: [
-					{
-						catalog_type_id: requireText(context, 'catalogTypeId', itemIndex, 'Catalog Type ID', ERROR_MESSAGES.catalogTypeRequired),
-						identifier: filters.identifier ? String(filters.identifier) : undefined,
-					},
-				],
-			};
-		case 'user':
-			return {
-				queries: [
-					{
-						email: filters.email ? String(filters.email) : undefined,
-						slack_user_id: filters.slackUserId ? String(filters.slackUserId) : undefined,
-						include_inactive: filters.includeInactive === false ? undefined : 'true',
-					},
-				],
-			};
-		default:
-			return { queries: [{}] };
-	}
+	const input: StreamQueryInput = {
+		filters,
+		dateRange,
+		required: (name, fix) => requireText(context, name, itemIndex, fieldName(stream.parameters, name), fix),
+		choices: (name, allowed) => {
+			const chosen = readChoices(context, itemIndex, fieldName(stream.filters, name), filters[name] ?? [...allowed], allowed);
+			return chosen.length ? chosen : [...allowed];
+		},
+	};
+	return stream.query(input);
 }
 
 /** Drops the date filter a fallback list does not know; the window is applied to its records here. */
@@ -283,38 +124,42 @@ function withoutDateFilters(query: Query): Query {
 	return Object.fromEntries(Object.entries(query).filter(([key]) => !key.startsWith('updated_at[')));
 }
 
-async function fetchAll(
+/**
+ * Reads the request series one after the other, each through the transport's page walker with
+ * what Limit still needs. A stream with a paged list reads it first; once it answers 404, the
+ * remaining series of this run go to the stream's older list (with a hint saying so).
+ */
+async function readStream(
 	context: IExecuteFunctions,
 	client: IncidentIoClient,
-	resource: ResourceName,
-	plan: ListPlan,
+	stream: StreamDefinition,
+	queries: Query[],
 	limit?: number,
 ): Promise<IDataObject[]> {
-	const stream = STREAMS[resource];
 	let records: IDataObject[] = [];
-	// Set once the paged list answered 404: the remaining requests of this run go to listPath.
 	let pagedListMissing = false;
-	for (const query of plan.queries) {
+	for (const query of queries) {
 		const remaining = limit === undefined ? undefined : limit - records.length;
 		if (remaining !== undefined && remaining <= 0) break;
 		if (stream.pagedList && !pagedListMissing) {
-			const page = await client.getPagedIfAvailable<IDataObject>(stream.pagedList.path, stream.listKey, stream.pagedList.pageSize, query, remaining);
+			const { path, pageSize } = stream.pagedList;
+			const page = await client.listIfAvailable<IDataObject>({ path, listKey: stream.listKey, pageSize, query, limit: remaining });
 			if (page !== undefined) {
 				records = records.concat(page);
 				continue;
 			}
 			pagedListMissing = true;
-			context.addExecutionHints({ message: ERROR_MESSAGES.pagedListMissing(stream.pagedList.path, stream.listPath), location: 'outputPane' });
+			context.addExecutionHints({ message: ERROR_MESSAGES.pagedListMissing(path, stream.listPath), location: 'outputPane' });
 		}
-		const fallbackQuery = stream.pagedList ? withoutDateFilters(query) : query;
-		if (stream.pageSize !== undefined) {
-			records = records.concat(await client.getPaged<IDataObject>(stream.listPath, stream.listKey, stream.pageSize, fallbackQuery, remaining));
-		} else {
-			const response = await client.get<IDataObject>(stream.listPath, fallbackQuery);
-			const list = response.body?.[stream.listKey];
-			const page = Array.isArray(list) ? (list as IDataObject[]) : [];
-			records = records.concat(remaining === undefined ? page : page.slice(0, remaining));
-		}
+		records = records.concat(
+			await client.list<IDataObject>({
+				path: stream.listPath,
+				listKey: stream.listKey,
+				pageSize: stream.pageSize,
+				query: stream.pagedList ? withoutDateFilters(query) : query,
+				limit: remaining,
+			}),
+		);
 	}
 	return records;
 }
@@ -341,7 +186,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const client = await IncidentIoClient.create(this, itemIndex);
 
 	if (!options.incremental) {
-		const records = await fetchAll(this, client, resource, planQueries(this, itemIndex, resource), readLimit(this, itemIndex));
+		const records = await readStream(this, client, stream, queriesOf(this, itemIndex, stream), readLimit(this, itemIndex));
 		return shape(this, itemIndex, resource, records);
 	}
 
@@ -366,8 +211,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// One day-granular updated_at[date_range] per request (gte with lte is refused); the exact
 	// instant, the overlap and repeats are then applied by selectChanges. Should the v3 lists of
 	// actions and follow-ups be missing, their v2 fallback is read whole and narrowed the same way.
-	const plan = planQueries(this, itemIndex, resource, window.dateRange);
-	const records = await fetchAll(this, client, resource, plan);
+	const records = await readStream(this, client, stream, queriesOf(this, itemIndex, stream, window.dateRange));
 	const { changes, next, unreadable } = selectChanges(records, window, previous, runStartMs, overlap);
 	if (unreadable > 0) {
 		this.addExecutionHints({ message: ERROR_MESSAGES.unreadableUpdatedAt(unreadable, resource), location: 'outputPane' });
