@@ -14,22 +14,6 @@ import type { Query } from './transport';
 /** Largest page asked of the v3 action and follow-up lists (UNVERIFIED: assumed equal to incidents'). */
 export const V3_WORK_ITEM_PAGE_SIZE = 250;
 
-export type ResourceName =
-	| 'incident'
-	| 'action'
-	| 'followUp'
-	| 'incidentUpdate'
-	| 'customField'
-	| 'customFieldOption'
-	| 'incidentRole'
-	| 'incidentStatus'
-	| 'incidentTimestamp'
-	| 'incidentType'
-	| 'severity'
-	| 'user'
-	| 'catalogType'
-	| 'catalogEntry';
-
 /**
  * What a stream's query builder reads from one item. Get Many hands it over with the checks of
  * lib/validation behind `required` and `choices`, so a builder only says which parameter becomes
@@ -50,7 +34,6 @@ export interface StreamQueryInput {
 }
 
 export interface StreamDefinition {
-	resource: ResourceName;
 	/** Singular, as users read it: "Incident", "Follow-Up". */
 	label: string;
 	plural: string;
@@ -121,9 +104,9 @@ function workItemQueries({ filters, choices, dateRange }: StreamQueryInput): Que
 	return modes.map((mode) => ({ incident_id: incidentId, incident_mode: mode, 'updated_at[date_range]': dateRange }));
 }
 
-export const STREAMS: Record<ResourceName, StreamDefinition> = {
+/** The table; its keys are the node's resource values. */
+const STREAM_TABLE = {
 	incident: {
-		resource: 'incident',
 		label: 'Incident',
 		plural: 'Incidents',
 		listPath: '/v2/incidents',
@@ -192,7 +175,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		},
 	},
 	action: {
-		resource: 'action',
 		// Not "Action": n8n heads each resource's list "<name> Actions" in the node picker, and
 		// "Action Actions" (or "Incident Action Actions") reads as a stutter.
 		label: 'Action Item',
@@ -209,7 +191,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		query: workItemQueries,
 	},
 	followUp: {
-		resource: 'followUp',
 		label: 'Follow-Up',
 		plural: 'Follow-Ups',
 		listPath: '/v2/follow_ups',
@@ -224,7 +205,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		query: workItemQueries,
 	},
 	incidentUpdate: {
-		resource: 'incidentUpdate',
 		label: 'Incident Update',
 		plural: 'Incident Updates',
 		listPath: '/v2/incident_updates',
@@ -235,7 +215,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		query: ({ filters }) => [{ incident_id: incidentIdOf(filters) }],
 	},
 	customField: {
-		resource: 'customField',
 		label: 'Custom Field',
 		plural: 'Custom Fields',
 		listPath: '/v2/custom_fields',
@@ -245,7 +224,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Custom field definitions',
 	},
 	customFieldOption: {
-		resource: 'customFieldOption',
 		label: 'Custom Field Option',
 		plural: 'Custom Field Options',
 		listPath: '/v1/custom_field_options',
@@ -267,7 +245,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		query: ({ required }) => [{ custom_field_id: required('customFieldId', ERROR_MESSAGES.customFieldRequired) }],
 	},
 	incidentRole: {
-		resource: 'incidentRole',
 		label: 'Incident Role',
 		plural: 'Incident Roles',
 		listPath: '/v2/incident_roles',
@@ -277,7 +254,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Roles responders can hold',
 	},
 	incidentStatus: {
-		resource: 'incidentStatus',
 		label: 'Incident Status',
 		plural: 'Incident Statuses',
 		listPath: '/v1/incident_statuses',
@@ -287,7 +263,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Statuses configured for the organisation',
 	},
 	incidentTimestamp: {
-		resource: 'incidentTimestamp',
 		label: 'Incident Timestamp',
 		plural: 'Incident Timestamps',
 		listPath: '/v2/incident_timestamps',
@@ -297,7 +272,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Lifecycle timestamps configured for the organisation',
 	},
 	incidentType: {
-		resource: 'incidentType',
 		label: 'Incident Type',
 		plural: 'Incident Types',
 		listPath: '/v1/incident_types',
@@ -307,7 +281,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Incident types configured for the organisation',
 	},
 	severity: {
-		resource: 'severity',
 		label: 'Severity',
 		plural: 'Severities',
 		listPath: '/v1/severities',
@@ -317,7 +290,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Severities configured for the organisation',
 	},
 	user: {
-		resource: 'user',
 		label: 'User',
 		plural: 'Users',
 		listPath: '/v2/users',
@@ -347,7 +319,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		],
 	},
 	catalogType: {
-		resource: 'catalogType',
 		label: 'Catalog Type',
 		plural: 'Catalog Types',
 		listPath: '/v3/catalog_types',
@@ -357,7 +328,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 		description: 'Types of the catalog (services, teams …)',
 	},
 	catalogEntry: {
-		resource: 'catalogEntry',
 		label: 'Catalog Entry',
 		plural: 'Catalog Entries',
 		listPath: '/v3/catalog_entries',
@@ -384,7 +354,11 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = {
 			},
 		],
 	},
-};
+} satisfies Record<string, StreamDefinition>;
+
+export type ResourceName = keyof typeof STREAM_TABLE;
+
+export const STREAMS: Record<ResourceName, StreamDefinition> = STREAM_TABLE;
 
 export const RESOURCE_NAMES = Object.keys(STREAMS) as ResourceName[];
 export const INCREMENTAL_RESOURCES = RESOURCE_NAMES.filter((name) => STREAMS[name].incremental);

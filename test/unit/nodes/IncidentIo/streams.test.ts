@@ -41,7 +41,6 @@ describe('incident.io stream table', () => {
 		const shownFilters = (stream.filters ?? []).map((property) => property.name);
 		for (const name of reads.required) expect(shownParameters).toContain(name);
 		for (const name of reads.choices) expect(shownFilters).toContain(name);
-		expect(stream.resource).toBe(resource);
 	});
 
 	it('asks action items and follow-ups once per incident mode, with the incident and the date range', () => {
