@@ -3,7 +3,8 @@
  * current (non-deprecated) API versions. One table, so that the pickers, the requests and the
  * tests cannot drift apart: an entry names the list (and show) endpoint, the parameters and filters
  * Get Many shows for it, and how they become the query of its requests. The Get and Get Many
- * operations read the entry and have no case of their own per stream.
+ * operations read the entry and have no case of their own per stream, apart from Flatten, which
+ * only incidents offer (flatten.ts).
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
