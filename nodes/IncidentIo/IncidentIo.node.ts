@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as record from './actions/record/Record.resource';
+import * as stream from './actions/stream/Stream.resource';
 import { router } from './actions/router';
 import { RESOURCE_NAMES, STREAMS } from './streams';
 
@@ -33,7 +33,7 @@ export class IncidentIo implements INodeType {
 				})).sort((a, b) => a.name.localeCompare(b.name)),
 				default: 'incident',
 			},
-			...record.description,
+			...stream.description,
 		],
 	};
 

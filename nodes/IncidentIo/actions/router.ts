@@ -3,13 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../lib/item-loop';
 import { STREAMS, type ResourceName } from '../streams';
-import * as record from './record/Record.resource';
+import * as streamOperations from './stream/Stream.resource';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const operations: Record<'get' | 'getMany', OperationExecute> = {
-	get: record.get.execute,
-	getMany: record.getMany.execute,
+	get: streamOperations.get.execute,
+	getMany: streamOperations.getMany.execute,
 };
 
 /** Picks the operation; the shared item loop pairs results and handles Continue On Fail. */

@@ -101,6 +101,17 @@ export function buildUrl(path: string, query: Query = {}): string {
 	return text ? `${path}?${text}` : path;
 }
 
+export interface ListRequest {
+	path: string;
+	/** Key of the array in the response. */
+	listKey: string;
+	/** Largest page the list serves; undefined for a list the API does not paginate. */
+	pageSize?: number;
+	query?: Query;
+	/** Records wanted in all; undefined for every record. */
+	limit?: number;
+}
+
 export interface PaginatedBody {
 	pagination_meta?: { after?: string; page_size?: number };
 	[key: string]: unknown;
@@ -146,43 +157,27 @@ export class IncidentIoClient {
 	}
 
 	/**
-	 * Walks `after` / `pagination_meta.after` through the shared walker until the API leaves
-	 * `after` out (or sends an empty page), asking only for as many records as the limit still
-	 * needs; a cursor handed out twice, or more pages than one run may read, is an error.
+	 * Every record of a list, through the shared walker. A paginated list (`pageSize` given) is
+	 * walked by `after` / `pagination_meta.after` until the API leaves `after` out (or sends an
+	 * empty page), asking only for as many records as the limit still needs; a cursor handed out
+	 * twice, or more pages than one run may read, is an error. A list the API does not paginate is
+	 * one request without `page_size`, cut to the limit.
 	 */
-	async getPaged<T>(
-		path: string,
-		listKey: string,
-		pageSize: number,
-		query: Query = {},
-		limit?: number,
-	): Promise<T[]> {
-		return (await this.walkPages<T>(path, listKey, pageSize, query, limit, false)) ?? [];
+	async list<T>(request: ListRequest): Promise<T[]> {
+		return (await this.walkList<T>(request, false)) ?? [];
 	}
 
 	/**
-	 * As getPaged, but `undefined` when the FIRST page answers 404: the path does not exist for
+	 * As list, but `undefined` when the FIRST request answers 404: the path does not exist for
 	 * this account or API version, and the caller falls back to an older one. A 404 on a later
 	 * page is an error like any other.
 	 */
-	async getPagedIfAvailable<T>(
-		path: string,
-		listKey: string,
-		pageSize: number,
-		query: Query = {},
-		limit?: number,
-	): Promise<T[] | undefined> {
-		return await this.walkPages<T>(path, listKey, pageSize, query, limit, true);
+	async listIfAvailable<T>(request: ListRequest): Promise<T[] | undefined> {
+		return await this.walkList<T>(request, true);
 	}
 
-	private async walkPages<T>(
-		path: string,
-		listKey: string,
-		pageSize: number,
-		query: Query,
-		limit: number | undefined,
-		missingAsUndefined: boolean,
-	): Promise<T[] | undefined> {
+	private async walkList<T>(request: ListRequest, missingAsUndefined: boolean): Promise<T[] | undefined> {
+		const { path, listKey, pageSize, query = {}, limit } = request;
 		let missing = false;
 		const records = await collectPages<T, string>({
 			node: this.context.getNode(),
@@ -190,13 +185,14 @@ export class IncidentIoClient {
 			vendor: incidentIoApi.displayName,
 			list: `GET ${path}`,
 			style: 'cursor',
-			maxPageSize: pageSize,
+			// An unpaginated list answers everything at once; the walker then only applies the limit.
+			maxPageSize: pageSize ?? Number.POSITIVE_INFINITY,
 			limit,
 			fetchPage: async ({ position, pageSize: wanted }) => {
 				const firstPage = position === undefined;
 				const response = await this.get<PaginatedBody>(
 					path,
-					{ ...query, page_size: wanted, after: position },
+					pageSize === undefined ? query : { ...query, page_size: wanted, after: position },
 					missingAsUndefined && firstPage ? [404] : undefined,
 				);
 				if (response.statusCode === 404) {
@@ -204,7 +200,7 @@ export class IncidentIoClient {
 					return undefined;
 				}
 				const page = Array.isArray(response.body?.[listKey]) ? (response.body[listKey] as T[]) : [];
-				return { items: page, next: response.body?.pagination_meta?.after };
+				return { items: page, next: pageSize === undefined ? undefined : response.body?.pagination_meta?.after };
 			},
 		});
 		return missing ? undefined : records;

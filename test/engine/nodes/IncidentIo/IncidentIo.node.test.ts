@@ -199,6 +199,17 @@ describe('incident.io streams', () => {
 		expect(rowsOf(entries)).toHaveLength(sandbox.incidentIo.data.catalogEntries.length);
 	});
 
+	it('cuts a list the API does not paginate to Limit, in one request without page_size', async () => {
+		expect(sandbox.incidentIo.data.severities.length).toBeGreaterThan(2);
+		sandbox.requests.length = 0;
+		const result = await runIncidentIo(sandbox, { resource: 'severity', operation: 'getMany', returnAll: false, limit: 2 });
+		expectSuccess(result);
+		expect(rowsOf(result).map((row) => row.id)).toEqual(sandbox.incidentIo.data.severities.slice(0, 2).map((severity) => severity.id));
+		const requests = apiRequests('/v1/severities');
+		expect(requests).toHaveLength(1);
+		expect(requests[0].query.page_size).toBeUndefined();
+	});
+
 	it('asks for catalog entries only with a catalog type', async () => {
 		const result = await runIncidentIo(sandbox, { resource: 'catalogEntry', operation: 'getMany', returnAll: true, catalogTypeId: '' });
 		expect(errorText(result)).toContain('Catalog Type ID');
