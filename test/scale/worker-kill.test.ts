@@ -35,6 +35,7 @@ import { startQueueCluster, type JobState, type QueueCluster, type QueueProcess 
 jest.setTimeout(45 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** Report rows in all. Much below 20,000 the upsert may end before the kill: the scenario check fails. */
 const ROWS = Number(process.env.SCALE_KILL_ROWS ?? 100_000);
 /** Share of the report's rows that are older versions of another row's id. */
 const OLDER_SHARE = 0.09;
@@ -242,8 +243,8 @@ describe('a worker killed mid-run in queue mode', () => {
 		const rowsAfterKill = await tableRowCount();
 
 		// As a user would: run the workflow again. The surviving worker takes it.
-		const rerun = await trigger();
 		const rerunTriggeredAt = Date.now();
+		const rerun = await trigger();
 
 		// Follow both: the rerun to its end; the killed run until its record leaves "running" or 5
 		// minutes have passed since the kill.
