@@ -24,11 +24,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { parse as parseCsv } from 'csv-parse/sync';
-
 import { startSandbox } from '../../test/sandbox';
-import { csvLine } from '../../test/sandbox/csv';
-import { Random } from '../../test/sandbox/prng';
+import { withOlderVersions } from '../../test/support/large-report';
 import {
 	createN8nHome,
 	disposeN8nHarness,
@@ -96,32 +93,6 @@ async function api<T>(url: string, token: string): Promise<T> {
 	const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
 	if (!response.ok) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
 	return (await response.json()) as T;
-}
-
-/**
- * The generated report, plus older versions of 9 % of its ids at random places: the newest
- * `updated_at` of every id is what a correct reader keeps.
- */
-function withOlderVersions(csv: string, extraRows: number): { body: string; newest: Map<string, string>; rows: number } {
-	const [header, ...records] = parseCsv(csv, { bom: true }) as string[][];
-	const idIndex = header.indexOf('id');
-	const updatedIndex = header.indexOf('updated_at');
-	const detailsIndex = header.indexOf('event_details');
-	const random = new Random(7);
-	const rows: string[][] = [...records];
-	for (let count = 0; count < extraRows; count++) {
-		const original = records[random.int(0, records.length - 1)];
-		const older = [...original];
-		older[updatedIndex] = new Date(Date.parse(original[updatedIndex]) - random.int(1, 48) * 3600_000).toISOString();
-		older[detailsIndex] = JSON.stringify({ description: `an earlier version (${count})` });
-		rows.splice(random.int(0, rows.length), 0, older);
-	}
-	const newest = new Map<string, string>();
-	for (const row of rows) {
-		const seen = newest.get(row[idIndex]);
-		if (seen === undefined || Date.parse(row[updatedIndex]) > Date.parse(seen)) newest.set(row[idIndex], row[updatedIndex]);
-	}
-	return { body: [header, ...rows].map((row) => csvLine(row)).join(''), newest, rows: rows.length };
 }
 
 function workflows(packageName: string, exportRequestId: string, url: string): Array<Record<string, unknown>> {

@@ -131,18 +131,42 @@ export interface RedisServer {
 	stop(): Promise<void>;
 }
 
-/** One Redis command over a raw socket (inline protocol); the first reply line. */
-function redisCommand(port: number, command: string): Promise<string> {
+/**
+ * One Redis command in RESP (arguments may hold any bytes); the reply when it is a simple string,
+ * an error (rejected), an integer or a bulk string, null for a nil reply. Array replies are not
+ * needed here and are rejected.
+ */
+export function redisCall(port: number, args: string[]): Promise<string | number | null> {
 	return new Promise((resolve, reject) => {
 		const socket = net.connect({ host: '127.0.0.1', port });
 		socket.setTimeout(2_000, () => socket.destroy(new Error('redis did not answer in 2 s')));
-		let reply = '';
-		socket.on('connect', () => socket.write(`${command}\r\n`));
+		let reply = Buffer.alloc(0);
+		const settle = (value: string | number | null | Error): void => {
+			socket.end();
+			if (value instanceof Error) reject(value);
+			else resolve(value);
+		};
+		socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`));
 		socket.on('data', (chunk: Buffer) => {
-			reply += chunk.toString('utf8');
-			if (reply.includes('\r\n')) {
-				socket.end();
-				resolve(reply.split('\r\n')[0]);
+			reply = Buffer.concat([reply, chunk]);
+			const lineEnd = reply.indexOf('\r\n');
+			if (lineEnd < 0) return;
+			const line = reply.subarray(1, lineEnd).toString('utf8');
+			switch (String.fromCharCode(reply[0])) {
+				case '+':
+					return settle(line);
+				case '-':
+					return settle(new Error(`redis: ${line}`));
+				case ':':
+					return settle(Number(line));
+				case '$': {
+					const length = Number(line);
+					if (length < 0) return settle(null);
+					if (reply.length < lineEnd + 2 + length + 2) return;
+					return settle(reply.subarray(lineEnd + 2, lineEnd + 2 + length).toString('utf8'));
+				}
+				default:
+					return settle(new Error(`redis: unexpected reply ${JSON.stringify(reply.subarray(0, 80).toString('utf8'))}`));
 			}
 		});
 		socket.on('error', reject);
@@ -193,8 +217,8 @@ export async function startRedis(): Promise<RedisServer> {
 			await stop();
 			throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
 		}
-		const pong = await redisCommand(port, 'PING').catch(() => '');
-		if (pong === '+PONG') break;
+		const pong = await redisCall(port, ['PING']).catch(() => '');
+		if (pong === 'PONG') break;
 		if (Date.now() > deadline) {
 			await stop();
 			throw new Error(`redis-server did not answer PING on port ${port}:\n${output}`);
@@ -238,6 +262,10 @@ export interface QueueCluster {
 	 * execution a worker resumed after another crashed maps to the last worker that started it.
 	 */
 	executionsByWorker(): Map<string, string>;
+	/** Every start of one execution, in worker order: which worker, and the Bull job it ran. */
+	startsOf(executionId: string): Array<{ worker: string; jobId?: string }>;
+	/** Where a Bull job is now (waiting, active, completed, failed, or removed from Redis). */
+	jobState(jobId: string): Promise<JobState>;
 	stop(): Promise<void>;
 }
 
@@ -313,26 +341,49 @@ async function spawnN8nProcess(home: N8nHome, role: 'webhook' | 'worker', name: 
 	return { role, name, pid, port, logFile, exited, kill: () => killGroup(pid, 'SIGKILL'), stop };
 }
 
-/** "Worker started execution <id>" lines of one worker log (n8n logs JSON, one object a line). */
-function executionsStartedIn(logFile: string): string[] {
+/**
+ * "Worker started execution <id> (job <job>)" lines of one worker log (n8n logs JSON, one object a
+ * line, or text): the execution and Bull job ids, in log order.
+ */
+function executionsStartedIn(logFile: string): Array<{ executionId: string; jobId?: string }> {
 	if (!fs.existsSync(logFile)) return [];
-	const ids: string[] = [];
+	const starts: Array<{ executionId: string; jobId?: string }> = [];
 	for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
 		if (!line.includes('Worker started execution')) continue;
+		const match = /Worker started execution (\d+)(?: \(job (\w+)\))?/.exec(line);
 		try {
-			const entry = JSON.parse(line) as { executionId?: unknown; message?: unknown; metadata?: { executionId?: unknown } };
+			const entry = JSON.parse(line) as { executionId?: unknown; jobId?: unknown; metadata?: { executionId?: unknown; jobId?: unknown } };
 			const id = entry.executionId ?? entry.metadata?.executionId;
+			const jobId = entry.jobId ?? entry.metadata?.jobId ?? match?.[2];
 			if (id !== undefined) {
-				ids.push(String(id));
+				starts.push({ executionId: String(id), jobId: jobId === undefined ? undefined : String(jobId) });
 				continue;
 			}
 		} catch {
 			// Not JSON: fall back to the message text.
 		}
-		const match = /Worker started execution (\d+)/.exec(line);
-		if (match) ids.push(match[1]);
+		if (match) starts.push({ executionId: match[1], jobId: match[2] });
 	}
-	return ids;
+	return starts;
+}
+
+/** Where a Bull job is: n8n's queue is `jobs` under the default prefix `bull`. */
+export interface JobState {
+	state: 'waiting' | 'active' | 'completed' | 'failed' | 'gone';
+	/** Bull's reason, for a failed job still kept in Redis. */
+	failedReason?: string;
+}
+
+async function bullJobState(port: number, jobId: string): Promise<JobState> {
+	const key = 'bull:jobs';
+	if ((await redisCall(port, ['LPOS', `${key}:active`, jobId])) !== null) return { state: 'active' };
+	if ((await redisCall(port, ['LPOS', `${key}:wait`, jobId])) !== null) return { state: 'waiting' };
+	if ((await redisCall(port, ['ZSCORE', `${key}:completed`, jobId])) !== null) return { state: 'completed' };
+	if ((await redisCall(port, ['ZSCORE', `${key}:failed`, jobId])) !== null) {
+		const reason = await redisCall(port, ['HGET', `${key}:${jobId}`, 'failedReason']);
+		return { state: 'failed', failedReason: reason === null ? undefined : String(reason) };
+	}
+	return { state: 'gone' };
 }
 
 export interface QueueClusterOptions {
@@ -409,9 +460,17 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			addWorker,
 			executionsByWorker() {
 				const byExecution = new Map<string, string>();
-				for (const worker of workers) for (const id of executionsStartedIn(worker.logFile)) byExecution.set(id, worker.name);
+				for (const worker of workers) for (const start of executionsStartedIn(worker.logFile)) byExecution.set(start.executionId, worker.name);
 				return byExecution;
 			},
+			startsOf(executionId) {
+				return workers.flatMap((worker) =>
+					executionsStartedIn(worker.logFile)
+						.filter((start) => start.executionId === executionId)
+						.map((start) => ({ worker: worker.name, jobId: start.jobId })),
+				);
+			},
+			jobState: (jobId) => bullJobState(redis.port, jobId),
 			stop: async () => {
 				await stopAll();
 				if (watchdogFile && groups.size === 0) {
