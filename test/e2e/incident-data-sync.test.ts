@@ -11,6 +11,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import type { Json } from '../sandbox/incident-io';
 import { activateWorkflow, importCredentials, importWorkflows, type N8nHome } from '../support/n8n';
 import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
+import { webhookNode } from '../support/workflow';
 
 jest.setTimeout(10 * 60_000);
 
@@ -26,15 +27,7 @@ const workflow = {
 	id: 'syncCommitE2e01',
 	name: 'incident.io to a warehouse, committed at the end',
 	nodes: [
-		{
-			id: 'w',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: 'sync-e2e-commit-id',
-			parameters: { httpMethod: 'POST', path: PATH, responseMode: 'lastNode', responseData: 'allEntries' },
-		},
+		webhookNode(PATH, 'sync-e2e-commit-id', { responseMode: 'lastNode', responseData: 'allEntries' }),
 		{
 			id: 'i',
 			name: 'incident.io',

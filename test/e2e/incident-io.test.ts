@@ -18,6 +18,7 @@ import {
 	type N8nHome,
 } from '../support/n8n';
 import { installProjectHome, removeProjectHome, useRunningN8n } from '../support/e2e';
+import { webhookNode } from '../support/workflow';
 
 jest.setTimeout(10 * 60_000);
 
@@ -56,15 +57,7 @@ const incrementalWorkflow = {
 	id: 'iioIncremental1',
 	name: 'incident.io changed incidents',
 	nodes: [
-		{
-			id: 'w',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: 'iio-e2e-incremental-id',
-			parameters: { httpMethod: 'POST', path: INCREMENTAL_PATH, responseMode: 'lastNode', responseData: 'allEntries' },
-		},
+		webhookNode(INCREMENTAL_PATH, 'iio-e2e-incremental-id', { responseMode: 'lastNode', responseData: 'allEntries' }),
 		{
 			id: 'i',
 			name: 'incident.io',

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { activateWorkflow, readExecution } from '../support/n8n';
 import { startQueueCluster, type QueueCluster } from '../support/queue-mode';
+import { inLine, webhookNode } from '../support/workflow';
 
 jest.setTimeout(30 * 60_000);
 
@@ -27,15 +28,7 @@ const workflow = {
 	id: WORKFLOW_ID,
 	name: 'FireHydrant export files on a worker',
 	nodes: [
-		{
-			id: 'w',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: 'scale-binary-files-id',
-			parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived' },
-		},
+		webhookNode(PATH, 'scale-binary-files-id'),
 		{
 			id: 'f',
 			name: 'FireHydrant',
@@ -54,10 +47,7 @@ const workflow = {
 			parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} },
 		},
 	],
-	connections: {
-		Webhook: { main: [[{ node: 'FireHydrant', type: 'main', index: 0 }]] },
-		FireHydrant: { main: [[{ node: 'Extract From File', type: 'main', index: 0 }]] },
-	},
+	connections: inLine('Webhook', 'FireHydrant', 'Extract From File'),
 	settings: { executionOrder: 'v1' },
 	active: false,
 };

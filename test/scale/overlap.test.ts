@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { activateWorkflow } from '../support/n8n';
 import { startQueueCluster, type QueueCluster } from '../support/queue-mode';
+import { inLine, webhookNode } from '../support/workflow';
 
 jest.setTimeout(30 * 60_000);
 
@@ -28,15 +29,7 @@ const workflow = {
 	id: WORKFLOW_ID,
 	name: 'incident.io incremental sync, overlapping',
 	nodes: [
-		{
-			id: 'w',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: 'scale-overlap-sync-id',
-			parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived' },
-		},
+		webhookNode(PATH, 'scale-overlap-sync-id'),
 		{
 			id: 'i',
 			name: 'incident.io',
@@ -88,13 +81,7 @@ const workflow = {
 			parameters: { operation: 'commit' },
 		},
 	],
-	connections: {
-		Webhook: { main: [[{ node: 'incident.io', type: 'main', index: 0 }]] },
-		'incident.io': { main: [[{ node: 'Hold 3 s', type: 'main', index: 0 }]] },
-		'Hold 3 s': { main: [[{ node: 'Normalize', type: 'main', index: 0 }]] },
-		Normalize: { main: [[{ node: 'Upsert Incident', type: 'main', index: 0 }]] },
-		'Upsert Incident': { main: [[{ node: 'Incident Data Sync', type: 'main', index: 0 }]] },
-	},
+	connections: inLine('Webhook', 'incident.io', 'Hold 3 s', 'Normalize', 'Upsert Incident', 'Incident Data Sync'),
 	settings: { executionOrder: 'v1' },
 	active: false,
 };

@@ -31,6 +31,7 @@ import { COLUMNS } from '../sandbox/firehydrant/sources';
 import { withOlderVersions } from '../support/large-report';
 import { activateWorkflow, readExecution } from '../support/n8n';
 import { startQueueCluster, type JobState, type QueueCluster, type QueueProcess } from '../support/queue-mode';
+import { inLine, webhookNode } from '../support/workflow';
 
 jest.setTimeout(45 * 60_000);
 
@@ -62,15 +63,7 @@ function workflow(exportRequestId: string): Record<string, unknown> {
 		id: WORKFLOW_ID,
 		name: 'FireHydrant report into Postgres, worker killed',
 		nodes: [
-			{
-				id: 'w',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'scale-worker-kill-id',
-				parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived' },
-			},
+			webhookNode(PATH, 'scale-worker-kill-id'),
 			{
 				id: 'f',
 				name: 'FireHydrant',
@@ -97,10 +90,7 @@ function workflow(exportRequestId: string): Record<string, unknown> {
 				},
 			},
 		],
-		connections: {
-			Webhook: { main: [[{ node: 'FireHydrant', type: 'main', index: 0 }]] },
-			FireHydrant: { main: [[{ node: 'Upsert Events Into Postgres', type: 'main', index: 0 }]] },
-		},
+		connections: inLine('Webhook', 'FireHydrant', 'Upsert Events Into Postgres'),
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
