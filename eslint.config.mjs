@@ -12,6 +12,7 @@ export default [
 			'coverage/**',
 			'scripts/*.js',
 			'jest.config.js',
+			'.prettierrc.js',
 		],
 	},
 	...configWithoutCloudSupport,
