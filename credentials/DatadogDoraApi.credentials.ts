@@ -42,10 +42,12 @@ export class DatadogDoraApi implements ICredentialType {
 				{ name: 'US5 (us5.datadoghq.com)', value: 'us5.datadoghq.com' },
 			],
 			default: 'datadoghq.com',
-			description: 'The Datadog site of your organisation: the host you log in to. Keys work only on their own site.',
+			description:
+				'The Datadog site of your organisation: the host you log in to. Keys work only on their own site.',
 		},
 		{
-			displayName: 'Datadog does not offer DORA Metrics on US1-FED: every DORA request will fail there.',
+			displayName:
+				'Datadog does not offer DORA Metrics on US1-FED: every DORA request will fail there.',
 			name: 'govNotice',
 			type: 'notice',
 			default: '',
@@ -59,7 +61,8 @@ export class DatadogDoraApi implements ICredentialType {
 			placeholder: 'https://api.datadoghq.com',
 			required: true,
 			displayOptions: { show: { site: ['custom'] } },
-			description: 'The API base URL, e.g. a proxy in front of Datadog; requests go to this URL + /api/v2/dora/…',
+			description:
+				'The API base URL, e.g. a proxy in front of Datadog; requests go to this URL + /api/v2/dora/…',
 		},
 		{
 			displayName: 'API Key',
@@ -87,7 +90,9 @@ export class DatadogDoraApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const headers: Record<string, string> = { 'DD-API-KEY': String(credentials.apiKey ?? '').trim() };
+		const headers: Record<string, string> = {
+			'DD-API-KEY': String(credentials.apiKey ?? '').trim(),
+		};
 		const appKey = String(credentials.applicationKeySecret ?? '').trim();
 		if (appKey) headers['DD-APPLICATION-KEY'] = appKey;
 		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...headers } };

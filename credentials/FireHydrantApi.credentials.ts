@@ -43,7 +43,8 @@ export class FireHydrantApi implements ICredentialType {
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
 			default: 'us',
-			description: 'The region your FireHydrant account lives in. A token works only in its own region.',
+			description:
+				'The region your FireHydrant account lives in. A token works only in its own region.',
 		},
 		{
 			displayName: 'Base URL',
@@ -72,7 +73,8 @@ export class FireHydrantApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '={{"Bearer " + String($credentials.apiToken).trim().replace(/^Bearer\\s+/i, "")}}',
+				Authorization:
+					'={{"Bearer " + String($credentials.apiToken).trim().replace(/^Bearer\\s+/i, "")}}',
 			},
 		},
 	};

@@ -39,7 +39,8 @@ export class IncidentIoApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.incident.io',
-			description: 'The API host without a path; change it only for a proxy in front of incident.io',
+			description:
+				'The API host without a path; change it only for a proxy in front of incident.io',
 		},
 		{
 			displayName: 'Webhook Signing Secret',
@@ -58,14 +59,16 @@ export class IncidentIoApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '={{"Bearer " + String($credentials.apiKey).trim().replace(/^Bearer\\s+/i, "")}}',
+				Authorization:
+					'={{"Bearer " + String($credentials.apiKey).trim().replace(/^Bearer\\s+/i, "")}}',
 			},
 		},
 	};
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{String($credentials.baseUrl || "https://api.incident.io").trim().replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{String($credentials.baseUrl || "https://api.incident.io").trim().replace(/\\/+$/, "")}}',
 			url: '/v1/identity',
 			method: 'GET',
 		},

@@ -41,7 +41,8 @@ export class OpsLevelS3Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'opslevel/',
-			description: 'Folder in the bucket above v1/, if OpsLevel writes below one; empty when keys start with v1/',
+			description:
+				'Folder in the bucket above v1/, if OpsLevel writes below one; empty when keys start with v1/',
 		},
 		{
 			displayName: 'Authentication',
@@ -52,7 +53,8 @@ export class OpsLevelS3Api implements ICredentialType {
 				{
 					name: 'AWS Credentials of the N8n Host',
 					value: 'host',
-					description: 'Environment variables, shared config/credentials files, or the instance or container role',
+					description:
+						'Environment variables, shared config/credentials files, or the instance or container role',
 				},
 			],
 			default: 'accessKeys',
@@ -89,14 +91,15 @@ export class OpsLevelS3Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'arn:aws:iam::123456789012:role/opslevel-export-reader',
-			description: 'Optional: a role that can read the bucket, assumed (AWS STS AssumeRole) with the credentials above. With a custom endpoint, STS is called at that endpoint (as MinIO serves it).',
+			description:
+				'Optional: a role that can read the bucket, assumed (AWS STS AssumeRole) with the credentials above. With a custom endpoint, STS is called at that endpoint (as MinIO serves it).',
 		},
 		{
 			displayName: 'External ID',
 			name: 'externalId',
 			type: 'string',
 			default: '',
-			description: 'The external ID the role\'s trust policy requires, if any',
+			description: "The external ID the role's trust policy requires, if any",
 			displayOptions: { hide: { roleArn: [''] } },
 		},
 		{
@@ -104,7 +107,8 @@ export class OpsLevelS3Api implements ICredentialType {
 			name: 'customEndpoint',
 			type: 'boolean',
 			default: false,
-			description: 'Whether the bucket is on an S3-compatible store (MinIO, Ceph, R2…) instead of AWS S3',
+			description:
+				'Whether the bucket is on an S3-compatible store (MinIO, Ceph, R2…) instead of AWS S3',
 		},
 		{
 			displayName: 'Endpoint',
@@ -129,7 +133,8 @@ export class OpsLevelS3Api implements ICredentialType {
 			name: 'forcePathStyle',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to address the bucket as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need this)',
+			description:
+				'Whether to address the bucket as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need this)',
 			displayOptions: { show: { customEndpoint: [true] } },
 		},
 	];

@@ -133,7 +133,8 @@ export async function* parseCsvBatches(
 	// Updated synchronously inside the parser, so it is exact even when an error cuts off
 	// records that were parsed but not yet consumed.
 	let linesOfRecords = 0;
-	const startLineOfNextRecord = (emptyLinesSoFar: number): number => 1 + linesOfRecords + emptyLinesSoFar;
+	const startLineOfNextRecord = (emptyLinesSoFar: number): number =>
+		1 + linesOfRecords + emptyLinesSoFar;
 	const onInvalidUtf8 = options.onInvalidUtf8;
 
 	const parser = new BatchingParser(
@@ -237,7 +238,8 @@ class Utf8Watch {
 
 	/** At the end of the input, a character still cut off is invalid too. */
 	end(): void {
-		if (this.carry && this.firstInvalidAt === Infinity) this.firstInvalidAt = this.offset - this.carry.length;
+		if (this.carry && this.firstInvalidAt === Infinity)
+			this.firstInvalidAt = this.offset - this.carry.length;
 		this.carry = undefined;
 	}
 }
@@ -259,7 +261,14 @@ function firstInvalidUtf8(bytes: Buffer): number {
 			index++;
 			continue;
 		}
-		const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+		const length =
+			lead >= 0xc2 && lead <= 0xdf
+				? 2
+				: lead >= 0xe0 && lead <= 0xef
+					? 3
+					: lead >= 0xf0 && lead <= 0xf4
+						? 4
+						: 0;
 		if (length === 0 || index + length > bytes.length) return index;
 		const [low, high] = secondByteRange(lead);
 		if (bytes[index + 1] < low || bytes[index + 1] > high) return index;
@@ -334,7 +343,11 @@ class BatchingParser extends Parser {
 		return super.push(chunk, encoding);
 	}
 
-	override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
+	override _transform(
+		chunk: Buffer | string,
+		encoding: BufferEncoding,
+		callback: TransformCallback,
+	): void {
 		if (this.failed) return;
 		if (Buffer.isBuffer(chunk)) this.utf8.check(chunk);
 		this.pending = { records: [], lines: [] };
@@ -378,15 +391,20 @@ class BatchingParser extends Parser {
 const REASONS: Record<string, string> = {
 	CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed before the end of the file',
 	CSV_INVALID_CLOSING_QUOTE: 'unexpected character after the closing quote of a field',
-	CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after the closing quote of a field',
-	INVALID_OPENING_QUOTE: 'a quote appears inside an unquoted field (quote the field and double the quote)',
+	CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE:
+		'unexpected character after the closing quote of a field',
+	INVALID_OPENING_QUOTE:
+		'a quote appears inside an unquoted field (quote the field and double the quote)',
 };
 
 /**
  * csv-parse's own errors become {@link CsvFormatError}s pointing at the line where the bad
  * record starts; anything else (our ragged-row error, an input error) passes through unchanged.
  */
-function withLineNumber(error: unknown, startLineOfNextRecord: (emptyLinesSoFar: number) => number): unknown {
+function withLineNumber(
+	error: unknown,
+	startLineOfNextRecord: (emptyLinesSoFar: number) => number,
+): unknown {
 	if (!(error instanceof CsvError)) return error;
 	const line = startLineOfNextRecord(numberOr(error.empty_lines, 0));
 	const reason =
@@ -436,7 +454,12 @@ function toRecord(cells: string[], columns: readonly string[]): Record<string, s
 		const name = columns[index];
 		if (name === '__proto__') {
 			// A header called "__proto__" must become data, not replace the object's prototype.
-			Object.defineProperty(record, name, { value: cells[index], enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(record, name, {
+				value: cells[index],
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		} else {
 			record[name] = cells[index];
 		}

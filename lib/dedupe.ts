@@ -89,8 +89,10 @@ export class NewestWins<T> {
 		const current = entries.get(key);
 		if (current) {
 			const currentInstant = candidateInstant(current);
-			const instant = updatedAt === undefined || updatedAt === null ? undefined : instantOf(updatedAt);
-			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant) return false;
+			const instant =
+				updatedAt === undefined || updatedAt === null ? undefined : instantOf(updatedAt);
+			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant)
+				return false;
 			if (this.undo) {
 				let replaced = this.undo.replaced.get(entries);
 				if (!replaced) this.undo.replaced.set(entries, (replaced = new Map()));
@@ -152,7 +154,11 @@ export class NewestWins<T> {
 			let next = -1;
 			for (let index = 0; index < heads.length; index++) {
 				const head = heads[index];
-				if (!head.done && (next < 0 || head.value.order < (heads[next].value as Candidate<T>).order)) next = index;
+				if (
+					!head.done &&
+					(next < 0 || head.value.order < (heads[next].value as Candidate<T>).order)
+				)
+					next = index;
 			}
 			if (next < 0) return;
 			yield (heads[next].value as Candidate<T>).value;

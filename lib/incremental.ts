@@ -89,7 +89,8 @@ export function positionKey(nodeName: string, scope: IDataObject): string {
 /** The position map inside global static data, created on first write only. */
 export function positionMap(globalData: IDataObject, create: boolean): PositionMap | undefined {
 	const existing = globalData[SYNC_STATE_KEY];
-	if (existing !== null && typeof existing === 'object' && !Array.isArray(existing)) return existing as unknown as PositionMap;
+	if (existing !== null && typeof existing === 'object' && !Array.isArray(existing))
+		return existing as unknown as PositionMap;
 	if (!create) return undefined;
 	globalData[SYNC_STATE_KEY] = {};
 	return globalData[SYNC_STATE_KEY] as unknown as PositionMap;
@@ -134,7 +135,11 @@ export type CommitOutcome = 'committed' | 'superseded' | 'none';
  * revision it was based on. 'superseded' when another execution committed in between: the pending
  * position is dropped and the committed one kept, so the next run reads again from there.
  */
-export function promotePending(entry: PositionEntry, executionId: string, now: Date): CommitOutcome {
+export function promotePending(
+	entry: PositionEntry,
+	executionId: string,
+	now: Date,
+): CommitOutcome {
 	const pending = entry.pending;
 	if (!pending || pending.executionId !== executionId) return 'none';
 	delete entry.pending;
@@ -147,9 +152,14 @@ export function promotePending(entry: PositionEntry, executionId: string, now: D
 
 /** Whether a Commit node of Incident Data Sync runs after `nodeName` (and is not disabled). */
 export function hasCommitDownstream(context: IExecuteFunctions, nodeName: string): boolean {
-	const children: NodeTypeAndVersion[] = context.getChildNodes(nodeName, { includeNodeParameters: true });
+	const children: NodeTypeAndVersion[] = context.getChildNodes(nodeName, {
+		includeNodeParameters: true,
+	});
 	return children.some(
-		(child) => child.type === SYNC_NODE_TYPE && !child.disabled && (child.parameters?.operation ?? COMMIT_OPERATION) === COMMIT_OPERATION,
+		(child) =>
+			child.type === SYNC_NODE_TYPE &&
+			!child.disabled &&
+			(child.parameters?.operation ?? COMMIT_OPERATION) === COMMIT_OPERATION,
 	);
 }
 
@@ -174,7 +184,8 @@ export const advancePositionOption = {
 		{
 			name: 'When This Node Succeeds',
 			value: 'nodeSucceeds',
-			description: 'The position moves as soon as this node has read every change, even if a later node fails',
+			description:
+				'The position moves as soon as this node has read every change, even if a later node fails',
 		},
 	],
 	default: 'auto',
@@ -225,7 +236,9 @@ export class SyncRun<T> {
 		if (entry) {
 			this.previous = jsonCopy(entry.committed) as T | undefined;
 		} else if (options.legacy) {
-			this.previous = options.legacy.convert(jsonCopy(context.getWorkflowStaticData('node')[options.legacy.key]));
+			this.previous = options.legacy.convert(
+				jsonCopy(context.getWorkflowStaticData('node')[options.legacy.key]),
+			);
 		}
 	}
 
@@ -246,19 +259,38 @@ export class SyncRun<T> {
 		const downstream = hasCommitDownstream(context, nodeName);
 		const wait = mode === 'workflowCompletes' || (mode === 'auto' && downstream);
 		if (mode === 'workflowCompletes' && !downstream && emitted > 0) {
-			context.addExecutionHints({ message: SYNC_MESSAGES.commitNodeMissing(nodeName), location: 'outputPane' });
+			context.addExecutionHints({
+				message: SYNC_MESSAGES.commitNodeMissing(nodeName),
+				location: 'outputPane',
+			});
 		}
 		if (mode === 'auto' && !downstream && emitted > 0) {
-			context.addExecutionHints({ message: SYNC_MESSAGES.noCommitNode(nodeName), location: 'outputPane' });
+			context.addExecutionHints({
+				message: SYNC_MESSAGES.noCommitNode(nodeName),
+				location: 'outputPane',
+			});
 		}
 		const map = positionMap(context.getWorkflowStaticData('global'), true) as PositionMap;
-		const entry: PositionEntry = map[this.key] ?? { node: nodeName, scope: jsonCopy(this.options.scope), revision: this.basedOn };
-		if (entry.committed === undefined && this.previous !== undefined && entry.revision === this.basedOn) {
+		const entry: PositionEntry = map[this.key] ?? {
+			node: nodeName,
+			scope: jsonCopy(this.options.scope),
+			revision: this.basedOn,
+		};
+		if (
+			entry.committed === undefined &&
+			this.previous !== undefined &&
+			entry.revision === this.basedOn
+		) {
 			// First write after an older version's node-scope cursor: carry it over as committed.
 			entry.committed = jsonCopy(this.previous);
 		}
 		const executionId = context.getExecutionId();
-		entry.pending = { executionId, value: jsonCopy(next), basedOn: this.basedOn, stagedAt: new Date().toISOString() };
+		entry.pending = {
+			executionId,
+			value: jsonCopy(next),
+			basedOn: this.basedOn,
+			stagedAt: new Date().toISOString(),
+		};
 		// The entry now holds what the node-scope cursor held (as committed), so that copy can go.
 		if (this.options.legacy) delete context.getWorkflowStaticData('node')[this.options.legacy.key];
 		if (wait && emitted > 0) {
@@ -273,6 +305,9 @@ export class SyncRun<T> {
 	/** Adds the hint that Limit is not applied with Incremental, when one was set. */
 	limitIgnored(limit: number | undefined): void {
 		if (limit === undefined) return;
-		this.context.addExecutionHints({ message: SYNC_MESSAGES.limitIgnored(this.context.getNode().name), location: 'outputPane' });
+		this.context.addExecutionHints({
+			message: SYNC_MESSAGES.limitIgnored(this.context.getNode().name),
+			location: 'outputPane',
+		});
 	}
 }

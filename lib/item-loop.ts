@@ -35,7 +35,9 @@ export async function runForEachItem(
 			// The input item travels on beside the error, as n8n's own nodes do, so an error branch
 			// still knows which record failed and can retry or report it.
 			const message = error instanceof Error ? error.message : String(error);
-			return [{ json: { ...items[itemIndex].json, error: message }, pairedItem: { item: itemIndex } }];
+			return [
+				{ json: { ...items[itemIndex].json, error: message }, pairedItem: { item: itemIndex } },
+			];
 		}
 	});
 	// One input item (the usual case for a report read) needs no copying of its results at all.

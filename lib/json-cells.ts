@@ -27,7 +27,8 @@ export function parseJsonCell(text: string): JsonCellResult {
 		return { ok: true, value: JSON.parse(trimmed) as unknown };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		const short = message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
+		const short =
+			message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
 		return { ok: false, error: `not valid JSON: ${short}` };
 	}
 }

@@ -67,11 +67,15 @@ export class RequestPacer {
 			throw new RangeError(`Pacer limit must be a positive integer, got ${options.limit}`);
 		}
 		if (!Number.isFinite(options.intervalMs) || options.intervalMs <= 0) {
-			throw new RangeError(`Pacer interval must be a positive number of ms, got ${options.intervalMs}`);
+			throw new RangeError(
+				`Pacer interval must be a positive number of ms, got ${options.intervalMs}`,
+			);
 		}
 		const burst = options.burst ?? options.limit;
 		if (!Number.isInteger(burst) || burst < 1 || burst > options.limit) {
-			throw new RangeError(`Pacer burst must be an integer from 1 to the limit (${options.limit}), got ${burst}`);
+			throw new RangeError(
+				`Pacer burst must be an integer from 1 to the limit (${options.limit}), got ${burst}`,
+			);
 		}
 		this.limit = options.limit;
 		this.intervalMs = options.intervalMs;
@@ -127,7 +131,10 @@ export class RequestPacer {
 		this.forgetExpired(now);
 		const inWindow = this.limit - this.starts.length;
 		const schedule = Math.max(this.nextEvenStart, now);
-		const inBucket = Math.min(this.burst, Math.floor((now + this.burstToleranceMs - schedule) / this.emissionIntervalMs) + 1);
+		const inBucket = Math.min(
+			this.burst,
+			Math.floor((now + this.burstToleranceMs - schedule) / this.emissionIntervalMs) + 1,
+		);
 		return Math.max(0, Math.min(inWindow, inBucket));
 	}
 
@@ -142,7 +149,10 @@ export class RequestPacer {
 			this.forgetExpired(now);
 			const windowFull = this.starts.length >= this.limit;
 			// A schedule further ahead than one burst can put it means the wall clock stepped back.
-			this.nextEvenStart = Math.min(this.nextEvenStart, now + this.burstToleranceMs + this.emissionIntervalMs);
+			this.nextEvenStart = Math.min(
+				this.nextEvenStart,
+				now + this.burstToleranceMs + this.emissionIntervalMs,
+			);
 			// The bucket has a token when the even schedule, less the burst tolerance, has arrived.
 			const tokenAt = this.nextEvenStart - this.burstToleranceMs;
 			if (!windowFull && tokenAt <= now) {
@@ -154,7 +164,9 @@ export class RequestPacer {
 			// is later (a pause may have begun meanwhile). Bounded by one interval in case the wall
 			// clock stepped back.
 			const windowFreeAt = windowFull ? this.starts[0] + this.intervalMs : now;
-			await this.sleep(Math.min(this.intervalMs, Math.max(1, Math.ceil(Math.max(windowFreeAt, tokenAt) - now))));
+			await this.sleep(
+				Math.min(this.intervalMs, Math.max(1, Math.ceil(Math.max(windowFreeAt, tokenAt) - now))),
+			);
 		}
 	}
 

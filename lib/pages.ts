@@ -71,7 +71,11 @@ export interface PageWalk<T, P extends PagePosition> {
 }
 
 export const PAGE_WALK_MESSAGES = {
-	repeated: (walk: { vendor: string; list: string; style: PageStyle }, position: PagePosition, pages: number) =>
+	repeated: (
+		walk: { vendor: string; list: string; style: PageStyle },
+		position: PagePosition,
+		pages: number,
+	) =>
 		`${walk.vendor} sent the ${walk.style} ${JSON.stringify(String(position))} of ${walk.list} a second time, after ${pages} page(s)`,
 	repeatedDescription:
 		'The list went in a circle, so reading on would return the same records forever. The run stopped; nothing after this point was read. Try again later, and report it to the vendor if it persists.',
@@ -86,10 +90,15 @@ export const PAGE_WALK_MESSAGES = {
  * empty page), once `limit` records have been yielded, or when the caller stops consuming.
  * Throws a NodeOperationError on a repeated position or past `maxPages`.
  */
-export async function* walkPages<T, P extends PagePosition>(walk: PageWalk<T, P>): AsyncGenerator<T[], void, undefined> {
+export async function* walkPages<T, P extends PagePosition>(
+	walk: PageWalk<T, P>,
+): AsyncGenerator<T[], void, undefined> {
 	const maxPages = walk.maxPages ?? DEFAULT_MAX_PAGES_PER_RUN;
 	const fixedPageSize = walk.style === 'page number';
-	const firstPageSize = walk.limit === undefined ? walk.maxPageSize : Math.min(walk.maxPageSize, Math.max(1, walk.limit));
+	const firstPageSize =
+		walk.limit === undefined
+			? walk.maxPageSize
+			: Math.min(walk.maxPageSize, Math.max(1, walk.limit));
 	const seen = new Set<string>();
 	let position = walk.start;
 	if (position !== undefined) seen.add(String(position));
@@ -106,7 +115,8 @@ export async function* walkPages<T, P extends PagePosition>(walk: PageWalk<T, P>
 		const pageSize = fixedPageSize ? firstPageSize : Math.min(walk.maxPageSize, remaining);
 		const answer = await walk.fetchPage({ position, pageSize, pageNumber });
 		if (answer === undefined) return;
-		const items = remaining < answer.items.length ? answer.items.slice(0, remaining) : [...answer.items];
+		const items =
+			remaining < answer.items.length ? answer.items.slice(0, remaining) : [...answer.items];
 		received += items.length;
 		if (items.length > 0) yield items;
 		const next = answer.next;

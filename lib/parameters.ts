@@ -5,7 +5,12 @@ import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-wo
  * `show` adds conditions of the operation's own (e.g. an output mode) to both fields.
  */
 export function returnAllAndLimit(
-	options: { returnAllDefault?: boolean; limitDefault?: number; maxLimit?: number; show?: IDisplayOptions['show'] } = {},
+	options: {
+		returnAllDefault?: boolean;
+		limitDefault?: number;
+		maxLimit?: number;
+		show?: IDisplayOptions['show'];
+	} = {},
 ): INodeProperties[] {
 	return [
 		{
@@ -29,7 +34,11 @@ export function returnAllAndLimit(
 }
 
 /** Return All / Limit as one value: undefined means all. */
-export function readLimit(context: IExecuteFunctions, itemIndex: number, defaultLimit = 50): number | undefined {
+export function readLimit(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultLimit = 50,
+): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	// An expression can give anything; a limit that is not a positive whole number means the default.
 	const limit = Number(context.getNodeParameter('limit', itemIndex, defaultLimit));

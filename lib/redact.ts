@@ -123,7 +123,10 @@ export function redactUrl(url: string): string {
  * recognise it (for example echoed inside a vendor's error text); their URL-encoded form is
  * replaced as well because keys often travel in query strings.
  */
-export function redactText(text: string, secrets?: ReadonlyArray<string | null | undefined>): string {
+export function redactText(
+	text: string,
+	secrets?: ReadonlyArray<string | null | undefined>,
+): string {
 	let result = replaceLiteralSecrets(text, secrets);
 	result = result.replace(URL_IN_TEXT, (url) => redactUrl(url));
 	result = result.replace(BEARER_TOKEN, (_match, bearer: string) => `${bearer}${REDACTED}`);
@@ -139,7 +142,8 @@ export function redactText(text: string, secrets?: ReadonlyArray<string | null |
 			singleQuoted: string | undefined,
 		) => {
 			const kept = keyAndSeparator + (scheme ?? '');
-			if (escapedQuoted !== undefined) return `${kept}\\"${escapedQuoted === '' ? '' : REDACTED}\\"`;
+			if (escapedQuoted !== undefined)
+				return `${kept}\\"${escapedQuoted === '' ? '' : REDACTED}\\"`;
 			if (doubleQuoted !== undefined) return `${kept}"${doubleQuoted === '' ? '' : REDACTED}"`;
 			if (singleQuoted !== undefined) return `${kept}'${singleQuoted === '' ? '' : REDACTED}'`;
 			return `${kept}${REDACTED}`;
@@ -203,7 +207,12 @@ function redactNode(
 					? REDACTED
 					: redactNode(child, secrets, ancestors);
 			// defineProperty so that a "__proto__" key stays data and cannot change the prototype.
-			Object.defineProperty(copy, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(copy, key, {
+				value: redacted,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		return copy;
 	} finally {
@@ -211,7 +220,10 @@ function redactNode(
 	}
 }
 
-function replaceLiteralSecrets(text: string, secrets: ReadonlyArray<string | null | undefined> | undefined): string {
+function replaceLiteralSecrets(
+	text: string,
+	secrets: ReadonlyArray<string | null | undefined> | undefined,
+): string {
 	if (!secrets || secrets.length === 0) return text;
 	const variants = new Set<string>();
 	for (const secret of secrets) {

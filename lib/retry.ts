@@ -130,7 +130,11 @@ function nonNegativeCeil(ms: number): number {
  * a near-zero wait, which against a struggling server is just an immediate second failure.
  * `random` must return values in [0, 1) like `Math.random`; tests pass a constant.
  */
-export function backoffMs(retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffMs(
+	retryNumber: number,
+	policy: RetryPolicy,
+	random: () => number = Math.random,
+): number {
 	const exponent = Math.max(0, Math.floor(retryNumber) - 1);
 	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
 	const half = ceiling / 2;
@@ -225,7 +229,8 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 /** Messages of transient failures whose error carries no code (older clients, wrapped errors). */
-const TRANSIENT_MESSAGE = /^(?:socket hang up|aborted|premature close|other side closed|terminated)$|\btimeout of \d+ms exceeded\b/i;
+const TRANSIENT_MESSAGE =
+	/^(?:socket hang up|aborted|premature close|other side closed|terminated)$|\btimeout of \d+ms exceeded\b/i;
 
 /** How deep `cause` / `errors` chains are followed; bounds the work on pathological chains. */
 const MAX_CAUSE_DEPTH = 8;
@@ -264,19 +269,35 @@ export function isRejectedUnprocessedStatus(status: number): boolean {
 	return status === 429 || status === 425;
 }
 
-function networkErrorMatches(error: unknown, codes: ReadonlySet<string>, byMessage: boolean): boolean {
+function networkErrorMatches(
+	error: unknown,
+	codes: ReadonlySet<string>,
+	byMessage: boolean,
+): boolean {
 	const pending: Array<{ node: unknown; depth: number }> = [{ node: error, depth: 0 }];
 	const visited = new Set<unknown>();
 	let matched = false;
 	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
 		const { node, depth } = next;
-		if (node === null || typeof node !== 'object' || visited.has(node) || depth > MAX_CAUSE_DEPTH) continue;
+		if (node === null || typeof node !== 'object' || visited.has(node) || depth > MAX_CAUSE_DEPTH)
+			continue;
 		visited.add(node);
-		const candidate = node as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+		const candidate = node as {
+			code?: unknown;
+			name?: unknown;
+			message?: unknown;
+			cause?: unknown;
+			errors?: unknown;
+		};
 		if (candidate.name === 'AbortError' || candidate.code === 'ABORT_ERR') return false;
 		if (typeof candidate.code === 'string' && codes.has(candidate.code)) matched = true;
 		if (byMessage && candidate.name === 'TimeoutError') matched = true;
-		if (byMessage && typeof candidate.message === 'string' && TRANSIENT_MESSAGE.test(candidate.message.trim())) matched = true;
+		if (
+			byMessage &&
+			typeof candidate.message === 'string' &&
+			TRANSIENT_MESSAGE.test(candidate.message.trim())
+		)
+			matched = true;
 		if (candidate.cause !== undefined) pending.push({ node: candidate.cause, depth: depth + 1 });
 		if (Array.isArray(candidate.errors)) {
 			for (const inner of candidate.errors) pending.push({ node: inner, depth: depth + 1 });

@@ -49,7 +49,10 @@ export async function secretFingerprint(secret: string): Promise<string> {
 }
 
 /** Whether `secret` is the one `fingerprint` was made from; false for anything unreadable. */
-export async function secretMatchesFingerprint(secret: string, fingerprint: unknown): Promise<boolean> {
+export async function secretMatchesFingerprint(
+	secret: string,
+	fingerprint: unknown,
+): Promise<boolean> {
 	if (typeof fingerprint !== 'string') return false;
 	const [prefix, salt, hash] = fingerprint.split('$');
 	if (prefix !== FINGERPRINT_PREFIX || !salt || !hash) return false;
@@ -94,10 +97,18 @@ export function svixKey(secret: string): Buffer | undefined {
 }
 
 /** The `v1,<base64>` signature Svix sends for a delivery (for senders and tests). */
-export function svixSignature(secret: string, id: string, timestamp: string, rawBody: Buffer | string): string {
+export function svixSignature(
+	secret: string,
+	id: string,
+	timestamp: string,
+	rawBody: Buffer | string,
+): string {
 	const key = svixKey(secret);
 	if (!key) throw new Error('The webhook signing secret is not a whsec_ base64 secret');
-	const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8')]);
+	const content = Buffer.concat([
+		Buffer.from(`${id}.${timestamp}.`, 'utf8'),
+		Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8'),
+	]);
 	return `v1,${hmacSha256(key, content, 'base64')}`;
 }
 
@@ -119,7 +130,9 @@ export function verifySvixSignature(
 	const toleranceMs = (options.toleranceSeconds ?? 300) * 1000;
 	const offMs = Math.abs((options.nowMs ?? Date.now()) - Number(timestamp.trim()) * 1000);
 	if (offMs > toleranceMs) return { valid: false, reason: 'stale-timestamp' };
-	const expected = svixSignature(options.secret, id, timestamp.trim(), delivery.rawBody).slice('v1,'.length);
+	const expected = svixSignature(options.secret, id, timestamp.trim(), delivery.rawBody).slice(
+		'v1,'.length,
+	);
 	let matched = false;
 	for (const entry of signature.split(' ')) {
 		const comma = entry.indexOf(',');

@@ -32,7 +32,20 @@ export function parseInstant(value: string | null | undefined): number | undefin
 	if (typeof value !== 'string') return undefined;
 	const match = INSTANT.exec(value.trim());
 	if (!match) return undefined;
-	const [, year, month, day, hour, minute, second, fraction, utcName, offsetSign, offsetHours, offsetMinutes] = match;
+	const [
+		,
+		year,
+		month,
+		day,
+		hour,
+		minute,
+		second,
+		fraction,
+		utcName,
+		offsetSign,
+		offsetHours,
+		offsetMinutes,
+	] = match;
 	const parts = {
 		year: Number(year),
 		month: Number(month),
@@ -84,7 +97,8 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  */
 function plainDateTimeToIso(value: string): string | undefined {
 	const separator = value[10];
-	if (value[4] !== '-' || value[7] !== '-' || value[13] !== ':' || value[16] !== ':') return undefined;
+	if (value[4] !== '-' || value[7] !== '-' || value[13] !== ':' || value[16] !== ':')
+		return undefined;
 	if (separator !== ' ' && separator !== 'T' && separator !== 't') return undefined;
 	for (const position of DIGIT_POSITIONS) {
 		const code = value.charCodeAt(position);
@@ -94,7 +108,15 @@ function plainDateTimeToIso(value: string): string | undefined {
 	const year = number(0, 4);
 	const month = number(5, 2);
 	const day = number(8, 2);
-	if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return '';
+	if (
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		number(11, 2) > 23 ||
+		number(14, 2) > 59 ||
+		number(17, 2) > 59
+	)
+		return '';
 	const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 	if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return '';
 	return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
@@ -120,6 +142,8 @@ function utcMs(parts: CalendarTime): number {
 function isValidCalendarTime(parts: CalendarTime): boolean {
 	if (parts.month < 1 || parts.month > 12 || parts.day < 1) return false;
 	if (parts.hour > 23 || parts.minute > 59 || parts.second > 59) return false;
-	const daysInMonth = new Date(utcMs({ ...parts, month: parts.month + 1, day: 0, hour: 0, minute: 0, second: 0 })).getUTCDate();
+	const daysInMonth = new Date(
+		utcMs({ ...parts, month: parts.month + 1, day: 0, hour: 0, minute: 0, second: 0 }),
+	).getUTCDate();
 	return parts.day <= daysInMonth;
 }

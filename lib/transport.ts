@@ -239,12 +239,19 @@ export async function vendorRequest<T = unknown>(
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await (authenticate && api.credentialType
-				? context.helpers.httpRequestWithAuthentication.call(context, api.credentialType, { ...fullRequest })
+				? context.helpers.httpRequestWithAuthentication.call(context, api.credentialType, {
+						...fullRequest,
+					})
 				: context.helpers.httpRequest({ ...fullRequest }))) as IN8nHttpFullResponse;
 		} catch (error) {
 			if (attempt < policy.maxAttempts && mayRetryNetworkError(error)) {
 				const delayMs = retryDelayMs(attempt, policy, {}, Date.now());
-				options.onRetry?.({ attempt, delayMs, reason: describeNetworkError(error), url: redactUrl(url) });
+				options.onRetry?.({
+					attempt,
+					delayMs,
+					reason: describeNetworkError(error),
+					url: redactUrl(url),
+				});
 				await wait(delayMs);
 				continue;
 			}

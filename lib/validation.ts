@@ -31,7 +31,10 @@ export function requireText(
 ): string {
 	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (!value) {
-		throw new NodeOperationError(context.getNode(), `"${field}" is empty${inItem(itemIndex)}`, { itemIndex, description: fix });
+		throw new NodeOperationError(context.getNode(), `"${field}" is empty${inItem(itemIndex)}`, {
+			itemIndex,
+			description: fix,
+		});
 	}
 	return value;
 }
@@ -40,11 +43,21 @@ export function requireText(
  * An instant (date, or date and time; see lib/time) as epoch milliseconds; empty is undefined.
  * A value that is no date fails with `"<Field>" is not a date in item N` and the fix.
  */
-export function readInstant(context: NodeContext, itemIndex: number | undefined, value: unknown, field: string, fix: string): number | undefined {
+export function readInstant(
+	context: NodeContext,
+	itemIndex: number | undefined,
+	value: unknown,
+	field: string,
+	fix: string,
+): number | undefined {
 	if (isEmpty(value)) return undefined;
 	const instant = parseInstant(instantText(value));
 	if (instant === undefined) {
-		throw new NodeOperationError(context.getNode(), `"${field}" is not a date${inItem(itemIndex)}`, { itemIndex, description: fix });
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${field}" is not a date${inItem(itemIndex)}`,
+			{ itemIndex, description: fix },
+		);
 	}
 	return instant;
 }
@@ -71,7 +84,11 @@ export function readIsoInstant(
  */
 function instantText(value: unknown): string {
 	if (value instanceof Date) return value.toISOString();
-	if (typeof value === 'object' && value !== null && typeof (value as { toISO?: unknown }).toISO === 'function') {
+	if (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as { toISO?: unknown }).toISO === 'function'
+	) {
 		return String((value as { toISO: () => unknown }).toISO());
 	}
 	return String(value);
@@ -92,14 +109,24 @@ export function readIdList(value: unknown, options: { unique?: boolean } = {}): 
  * an unknown entry fails naming it and the accepted values, since an API answers it with a bare
  * 422 or, worse, matches nothing.
  */
-export function readChoices<T extends string>(context: NodeContext, itemIndex: number | undefined, field: string, value: unknown, allowed: readonly T[]): T[] {
+export function readChoices<T extends string>(
+	context: NodeContext,
+	itemIndex: number | undefined,
+	field: string,
+	value: unknown,
+	allowed: readonly T[],
+): T[] {
 	const list = Array.isArray(value) || typeof value === 'string' ? readIdList(value) : [];
 	for (const entry of list) {
 		if (!(allowed as readonly string[]).includes(entry)) {
-			throw new NodeOperationError(context.getNode(), `Unknown value in "${field}"${inItem(itemIndex)}`, {
-				itemIndex,
-				description: `"${field}" has the unknown value ${JSON.stringify(entry)}. Use one of: ${allowed.join(', ')}.`,
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`Unknown value in "${field}"${inItem(itemIndex)}`,
+				{
+					itemIndex,
+					description: `"${field}" has the unknown value ${JSON.stringify(entry)}. Use one of: ${allowed.join(', ')}.`,
+				},
+			);
 		}
 	}
 	return list as T[];
@@ -118,10 +145,14 @@ export function readNumberInRange(
 	if (isEmpty(value)) return range.fallback;
 	const number = Number(value);
 	if (!Number.isFinite(number) || number < range.min || number > range.max) {
-		throw new NodeOperationError(context.getNode(), `"${range.field}" is out of range${inItem(itemIndex)}`, {
-			itemIndex,
-			description: `${range.fix}; got ${JSON.stringify(value)}.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${range.field}" is out of range${inItem(itemIndex)}`,
+			{
+				itemIndex,
+				description: `${range.fix}; got ${JSON.stringify(value)}.`,
+			},
+		);
 	}
 	return number;
 }

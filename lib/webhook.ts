@@ -1,4 +1,10 @@
-import type { IDataObject, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { SeenKeys } from './dedupe';
 import { toNodeError } from './errors';
@@ -24,7 +30,9 @@ export interface Refusal {
 	log?: string;
 }
 
-export type ParseResult<TDelivery> = { ok: true; delivery: TDelivery } | { ok: false; refusal: Refusal };
+export type ParseResult<TDelivery> =
+	| { ok: true; delivery: TDelivery }
+	| { ok: false; refusal: Refusal };
 
 export interface WebhookReceiver<TDelivery> {
 	/** Checks the signature over the raw bytes; a refusal (401) answers without running. */
@@ -63,8 +71,16 @@ export function headerOf(context: IWebhookFunctions, name: string): string | und
  * body, 409 the same delivery is still being processed) or one acknowledged and ignored (200
  * replay or filtered out), with a short message.
  */
-export function answerWithoutRun(context: IWebhookFunctions, status: number, message: string, details: IDataObject = {}): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ message, ...details });
+export function answerWithoutRun(
+	context: IWebhookFunctions,
+	status: number,
+	message: string,
+	details: IDataObject = {},
+): IWebhookResponseData {
+	context
+		.getResponseObject()
+		.status(status)
+		.json({ message, ...details });
 	return { noWebhookResponse: true };
 }
 
@@ -174,21 +190,29 @@ export async function receiveWebhook<TDelivery>(
 	if (!parsed.ok) return refuse(context, parsed.refusal);
 	const { delivery } = parsed;
 
-	const key = options.ignoreReplays === false ? undefined : receiver.replayKey(delivery, rawBody, context);
+	const key =
+		options.ignoreReplays === false ? undefined : receiver.replayKey(delivery, rawBody, context);
 	const scope = triggerScope(context);
 	// Static data remembers production deliveries only: a test delivery is not the production one.
-	const staticData = context.getMode() === 'manual' ? undefined : context.getWorkflowStaticData('node');
+	const staticData =
+		context.getMode() === 'manual' ? undefined : context.getWorkflowStaticData('node');
 	// From here to the claim there is no await: two concurrent requests cannot both pass.
 	if (key !== undefined) {
-		const remembered = SeenKeys.from(staticData?.[receiver.memory.staticKey] as string[] | undefined, receiver.memory.maxEntries);
+		const remembered = SeenKeys.from(
+			staticData?.[receiver.memory.staticKey] as string[] | undefined,
+			receiver.memory.maxEntries,
+		);
 		if (remembered.has(key)) {
 			return answerWithoutRun(context, 200, 'Already received; not run again', { duplicate: true });
 		}
 		const claim = deliveryMemory.claim(scope, key);
-		if (claim === 'done') return answerWithoutRun(context, 200, 'Already received; not run again', { duplicate: true });
+		if (claim === 'done')
+			return answerWithoutRun(context, 200, 'Already received; not run again', { duplicate: true });
 		if (claim === 'pending') {
 			context.getResponseObject().setHeader('Retry-After', '5');
-			return answerWithoutRun(context, 409, 'The same delivery is being processed; retry later', { duplicate: true });
+			return answerWithoutRun(context, 409, 'The same delivery is being processed; retry later', {
+				duplicate: true,
+			});
 		}
 	}
 
@@ -209,7 +233,10 @@ export async function receiveWebhook<TDelivery>(
 	}
 	if (key !== undefined) deliveryMemory.settle(scope, key);
 	if (key !== undefined && staticData !== undefined) {
-		const remembered = SeenKeys.from(staticData[receiver.memory.staticKey] as string[] | undefined, receiver.memory.maxEntries);
+		const remembered = SeenKeys.from(
+			staticData[receiver.memory.staticKey] as string[] | undefined,
+			receiver.memory.maxEntries,
+		);
 		remembered.add(key);
 		staticData[receiver.memory.staticKey] = remembered.toJSON();
 	}
@@ -222,7 +249,9 @@ function refuse(context: IWebhookFunctions, refusal: Refusal): IWebhookResponseD
 }
 
 /** A record fetched for a delivery, or why there is none. */
-export type FetchedRecord = { record: IDataObject; reason?: undefined } | { record: null; reason: string };
+export type FetchedRecord =
+	| { record: IDataObject; reason?: undefined }
+	| { record: null; reason: string };
 
 /**
  * Fetches the current record for a delivery. A record that is gone (404, deleted since the event)

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
 	const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 	const unknown = asked.filter((name) => !(name in SUITES));
 	if (unknown.length > 0) {
-		throw new Error(`unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+		throw new Error(
+			`unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`,
+		);
 	}
 	for (const name of asked.length > 0 ? asked : Object.keys(SUITES)) {
 		process.stdout.write(`\n== ${name} ==\n`);
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

@@ -29,7 +29,10 @@ interface CdpAnswer {
 
 class CdpPage {
 	private nextId = 1;
-	private readonly waiting = new Map<number, { resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void }>();
+	private readonly waiting = new Map<
+		number,
+		{ resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void }
+	>();
 
 	private constructor(private readonly socket: WebSocket) {
 		socket.addEventListener('message', (event) => {
@@ -47,7 +50,11 @@ class CdpPage {
 		const socket = new WebSocket(url);
 		await new Promise<void>((resolve, reject) => {
 			socket.addEventListener('open', () => resolve(), { once: true });
-			socket.addEventListener('error', () => reject(new Error(`cannot reach Chromium's DevTools at ${url}`)), { once: true });
+			socket.addEventListener(
+				'error',
+				() => reject(new Error(`cannot reach Chromium's DevTools at ${url}`)),
+				{ once: true },
+			);
 		});
 		return new CdpPage(socket);
 	}
@@ -81,8 +88,11 @@ class CdpPage {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts headless Chromium with a DevTools port and returns the page target's socket URL. */
-async function startChromium(profile: string): Promise<{ child: ChildProcess; pageSocket: string }> {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+async function startChromium(
+	profile: string,
+): Promise<{ child: ChildProcess; pageSocket: string }> {
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
 	const child = spawn(
 		CHROMIUM,
 		[
@@ -104,7 +114,10 @@ async function startChromium(profile: string): Promise<{ child: ChildProcess; pa
 	);
 	let stderr = '';
 	const port = await new Promise<number>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`Chromium did not open its DevTools port:\n${stderr.slice(-2000)}`)), STEP_TIMEOUT_MS);
+		const timer = setTimeout(
+			() => reject(new Error(`Chromium did not open its DevTools port:\n${stderr.slice(-2000)}`)),
+			STEP_TIMEOUT_MS,
+		);
 		child.stderr?.on('data', (chunk: Buffer) => {
 			stderr += chunk.toString('utf8');
 			const match = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr);
@@ -113,9 +126,14 @@ async function startChromium(profile: string): Promise<{ child: ChildProcess; pa
 				resolve(Number(match[1]));
 			}
 		});
-		child.once('exit', (code) => reject(new Error(`Chromium exited with ${code}:\n${stderr.slice(-2000)}`)));
+		child.once('exit', (code) =>
+			reject(new Error(`Chromium exited with ${code}:\n${stderr.slice(-2000)}`)),
+		);
 	});
-	const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ type: string; webSocketDebuggerUrl: string }>;
+	const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+		type: string;
+		webSocketDebuggerUrl: string;
+	}>;
 	const page = targets.find((target) => target.type === 'page');
 	if (!page) throw new Error('Chromium opened no page');
 	return { child, pageSocket: page.webSocketDebuggerUrl };
@@ -131,7 +149,8 @@ async function waitForCanvas(page: CdpPage, file: string): Promise<void> {
 		});
 		const count = Number((answer.result as { value?: unknown } | undefined)?.value ?? 0);
 		if (count > 0) return;
-		if (Date.now() > deadline) throw new Error(`the editor showed no node of ${file} within ${RENDER_TIMEOUT_MS} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`the editor showed no node of ${file} within ${RENDER_TIMEOUT_MS} ms`);
 		await sleep(500);
 	}
 }
@@ -141,10 +160,14 @@ async function ownerSession(server: N8nServer, browserId: string): Promise<strin
 	const response = await fetch(`${server.url}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'browser-id': browserId },
-		body: JSON.stringify({ emailOrLdapLoginId: server.owner.email, password: server.owner.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: server.owner.email,
+			password: server.owner.password,
+		}),
 	});
 	const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
-	if (!response.ok || !cookie) throw new Error(`n8n refused the owner's login (${response.status})`);
+	if (!response.ok || !cookie)
+		throw new Error(`n8n refused the owner's login (${response.status})`);
 	return cookie.split(';')[0].slice('n8n-auth='.length);
 }
 
@@ -164,13 +187,19 @@ export async function screenshotCanvases(
 		page = await CdpPage.open(pageSocket);
 		const browserId = `incident-data-screenshots-${process.pid}`;
 		const session = await ownerSession(server, browserId);
-		await page.send('Emulation.setDeviceMetricsOverride', { ...VIEWPORT, deviceScaleFactor: 1, mobile: false });
+		await page.send('Emulation.setDeviceMetricsOverride', {
+			...VIEWPORT,
+			deviceScaleFactor: 1,
+			mobile: false,
+		});
 		await page.send('Network.enable');
 		await page.send('Network.setCookie', { name: 'n8n-auth', value: session, url: server.url });
 		// The editor reads its browser id from localStorage: set it on n8n's origin first.
 		await page.send('Page.navigate', { url: `${server.url}/healthz` });
 		await sleep(1_000);
-		await page.send('Runtime.evaluate', { expression: `localStorage.setItem('n8n-browserId', ${JSON.stringify(browserId)})` });
+		await page.send('Runtime.evaluate', {
+			expression: `localStorage.setItem('n8n-browserId', ${JSON.stringify(browserId)})`,
+		});
 		for (const workflow of workflows) {
 			await page.send('Page.navigate', { url: editorUrl(server.url, workflow.id) });
 			await waitForCanvas(page, workflow.file);

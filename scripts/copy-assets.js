@@ -33,7 +33,9 @@ const missing = [...manifest.n8n.nodes, ...manifest.n8n.credentials].filter(
 	(file) => !fs.existsSync(path.join(root, file)),
 );
 if (missing.length > 0) {
-	process.stderr.write(`build: package.json lists files the build did not produce: ${missing.join(', ')}\n`);
+	process.stderr.write(
+		`build: package.json lists files the build did not produce: ${missing.join(', ')}\n`,
+	);
 	process.exit(1);
 }
 
@@ -46,7 +48,9 @@ const missingIcons = manifest.n8n.nodes.flatMap((file) => {
 		.filter((icon) => !fs.existsSync(path.join(root, icon)));
 });
 if (missingIcons.length > 0) {
-	process.stderr.write(`build: node icons missing beside the compiled nodes: ${missingIcons.join(', ')}\n`);
+	process.stderr.write(
+		`build: node icons missing beside the compiled nodes: ${missingIcons.join(', ')}\n`,
+	);
 	process.exit(1);
 }
 process.stdout.write(`build: copied ${count} icon and codex files\n`);

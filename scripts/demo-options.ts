@@ -23,11 +23,11 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
 			const value = arg === '--screenshots' ? argv[++index] : arg.slice('--screenshots='.length);
 			if (!value) throw new Error('--screenshots needs a folder');
 			options.screenshots = value;
-		}
-		else if (arg === '--port' || arg.startsWith('--port=')) {
+		} else if (arg === '--port' || arg.startsWith('--port=')) {
 			const value = arg === '--port' ? argv[++index] : arg.slice('--port='.length);
 			const port = Number(value);
-			if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number, got ${value}`);
+			if (!Number.isInteger(port) || port < 1 || port > 65535)
+				throw new Error(`--port needs a port number, got ${value}`);
 			options.port = port;
 		} else if (arg === '--help' || arg === '-h') options.help = true;
 		else throw new Error(`unknown argument ${arg} (try --help)`);
@@ -42,7 +42,10 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
  * the demo credential pointing at ITS sandbox, which in the shared folder would repoint a demo
  * running meanwhile at a sandbox that is gone once --once ends.
  */
-export function demoHomeOptions(options: Pick<DemoOptions, 'once' | 'screenshots'>, cacheRoot: string): { folder?: string } {
+export function demoHomeOptions(
+	options: Pick<DemoOptions, 'once' | 'screenshots'>,
+	cacheRoot: string,
+): { folder?: string } {
 	return options.once || options.screenshots ? {} : { folder: path.join(cacheRoot, 'demo') };
 }
 

@@ -48,14 +48,38 @@ import {
 
 const PACKAGE_NAME = 'n8n-nodes-incident-data';
 /** The Data Table template references the FireHydrant credential by this id and name. */
-const DEMO_CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account', type: 'fireHydrantApi' };
-const INCIDENT_IO_CREDENTIAL = { id: 'incidentDataIncidentIo', name: 'incident.io account', type: 'incidentIoApi' };
-const DATADOG_CREDENTIAL = { id: 'incidentDataDatadog', name: 'Datadog DORA account', type: 'datadogDoraApi' };
-const OPSLEVEL_CREDENTIAL = { id: 'incidentDataOpsLevel', name: 'OpsLevel export bucket', type: 'opsLevelS3Api' };
+const DEMO_CREDENTIAL = {
+	id: 'incidentDataFireHydrant',
+	name: 'FireHydrant account',
+	type: 'fireHydrantApi',
+};
+const INCIDENT_IO_CREDENTIAL = {
+	id: 'incidentDataIncidentIo',
+	name: 'incident.io account',
+	type: 'incidentIoApi',
+};
+const DATADOG_CREDENTIAL = {
+	id: 'incidentDataDatadog',
+	name: 'Datadog DORA account',
+	type: 'datadogDoraApi',
+};
+const OPSLEVEL_CREDENTIAL = {
+	id: 'incidentDataOpsLevel',
+	name: 'OpsLevel export bucket',
+	type: 'opsLevelS3Api',
+};
 const POSTGRES_CREDENTIAL = { id: 'incidentDataPostgres', name: 'Demo Postgres', type: 'postgres' };
-const GOOGLE_CREDENTIAL = { id: 'incidentDataGoogle', name: 'Demo Google service account', type: 'googleApi' };
+const GOOGLE_CREDENTIAL = {
+	id: 'incidentDataGoogle',
+	name: 'Demo Google service account',
+	type: 'googleApi',
+};
 const SLACK_CREDENTIAL = { id: 'incidentDataSlack', name: 'Demo Slack bot', type: 'slackApi' };
-const TEAMS_CREDENTIAL = { id: 'incidentDataTeams', name: 'Demo Microsoft Teams', type: 'microsoftTeamsOAuth2Api' };
+const TEAMS_CREDENTIAL = {
+	id: 'incidentDataTeams',
+	name: 'Demo Microsoft Teams',
+	type: 'microsoftTeamsOAuth2Api',
+};
 /** The demo's spreadsheet in the Sheets emulator, and the Slack channel and Teams channel in theirs. */
 const DEMO_SPREADSHEET_ID = 'demo-incident-data-spreadsheet';
 const DEMO_SLACK_CHANNEL = 'incidents';
@@ -91,7 +115,11 @@ interface DemoServices {
 }
 
 /** What a user fills in after importing a template, filled in with the demo's own destinations. */
-function fillPlaceholders(file: string, workflow: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
+function fillPlaceholders(
+	file: string,
+	workflow: Record<string, unknown>,
+	values: Record<string, string>,
+): Record<string, unknown> {
 	let text = JSON.stringify(workflow);
 	const all = Object.entries({ ...values, YOUR_SHEET_NAME: SHEET_TABS[file] ?? 'Incidents' });
 	// Longest first, so that no placeholder is replaced inside a longer one.
@@ -122,27 +150,50 @@ function findProjectRoot(): string {
 		const manifest = path.join(folder, 'package.json');
 		if (fs.existsSync(manifest)) {
 			const parsed: unknown = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-			if (typeof parsed === 'object' && parsed !== null && (parsed as { name?: unknown }).name === PACKAGE_NAME) return folder;
+			if (
+				typeof parsed === 'object' &&
+				parsed !== null &&
+				(parsed as { name?: unknown }).name === PACKAGE_NAME
+			)
+				return folder;
 		}
-		if (path.dirname(folder) === folder) throw new Error(`cannot find the ${PACKAGE_NAME} checkout above ${__dirname}`);
+		if (path.dirname(folder) === folder)
+			throw new Error(`cannot find the ${PACKAGE_NAME} checkout above ${__dirname}`);
 	}
 }
 
 /** workflows/*.json, sorted by file name; an empty or missing folder is fine. */
-function readTemplates(root: string): { templates: Template[]; broken: Array<{ file: string; reason: string }> } {
+function readTemplates(root: string): {
+	templates: Template[];
+	broken: Array<{ file: string; reason: string }>;
+} {
 	const folder = path.join(root, 'workflows');
-	const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.endsWith('.json')).sort() : [];
+	const files = fs.existsSync(folder)
+		? fs
+				.readdirSync(folder)
+				.filter((name) => name.endsWith('.json'))
+				.sort()
+		: [];
 	const templates: Template[] = [];
 	const broken: Array<{ file: string; reason: string }> = [];
 	for (const file of files) {
 		try {
 			const parsed: unknown = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
-			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a workflow object');
+			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+				throw new Error('not a workflow object');
 			const workflow = parsed as Record<string, unknown>;
 			if (typeof workflow.id !== 'string' || !workflow.id) throw new Error('no "id"');
 			const name = typeof workflow.name === 'string' && workflow.name ? workflow.name : file;
-			const withDemoCredentials = attachCredentials(workflow as unknown as TemplateWorkflow, CREDENTIAL_BY_NODE_TYPE);
-			templates.push({ file, id: workflow.id, name, workflow: withDemoCredentials as unknown as Record<string, unknown> });
+			const withDemoCredentials = attachCredentials(
+				workflow as unknown as TemplateWorkflow,
+				CREDENTIAL_BY_NODE_TYPE,
+			);
+			templates.push({
+				file,
+				id: workflow.id,
+				name,
+				workflow: withDemoCredentials as unknown as Record<string, unknown>,
+			});
 		} catch (error) {
 			broken.push({ file, reason: error instanceof Error ? error.message : String(error) });
 		}
@@ -155,9 +206,18 @@ function foreignCredentialIds(workflow: Record<string, unknown>): string[] {
 	const nodes = Array.isArray(workflow.nodes) ? workflow.nodes : [];
 	const ids: string[] = [];
 	for (const node of nodes) {
-		const credentials = typeof node === 'object' && node !== null ? (node as { credentials?: unknown }).credentials : undefined;
-		const reference = typeof credentials === 'object' && credentials !== null ? (credentials as Record<string, unknown>)[DEMO_CREDENTIAL.type] : undefined;
-		const id = typeof reference === 'object' && reference !== null ? (reference as { id?: unknown }).id : undefined;
+		const credentials =
+			typeof node === 'object' && node !== null
+				? (node as { credentials?: unknown }).credentials
+				: undefined;
+		const reference =
+			typeof credentials === 'object' && credentials !== null
+				? (credentials as Record<string, unknown>)[DEMO_CREDENTIAL.type]
+				: undefined;
+		const id =
+			typeof reference === 'object' && reference !== null
+				? (reference as { id?: unknown }).id
+				: undefined;
 		if (typeof id === 'string' && id !== DEMO_CREDENTIAL.id) ids.push(id);
 	}
 	return ids;
@@ -181,27 +241,45 @@ interface WebhookTrigger {
 
 /** The pack's webhook trigger a template starts from, when it has no manual start. */
 function webhookTriggerOf(workflow: Record<string, unknown>): WebhookTrigger | undefined {
-	const nodes = (Array.isArray(workflow.nodes) ? workflow.nodes : []) as Array<{ type?: string; webhookId?: string }>;
+	const nodes = (Array.isArray(workflow.nodes) ? workflow.nodes : []) as Array<{
+		type?: string;
+		webhookId?: string;
+	}>;
 	if (nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')) return undefined;
-	const trigger = nodes.find((node) => node.type === `${PACK}incidentIoTrigger` || node.type === `${PACK}fireHydrantTrigger`);
+	const trigger = nodes.find(
+		(node) => node.type === `${PACK}incidentIoTrigger` || node.type === `${PACK}fireHydrantTrigger`,
+	);
 	if (!trigger?.webhookId) return undefined;
-	return { vendor: trigger.type === `${PACK}incidentIoTrigger` ? 'incident.io' : 'FireHydrant', webhookId: trigger.webhookId };
+	return {
+		vendor: trigger.type === `${PACK}incidentIoTrigger` ? 'incident.io' : 'FireHydrant',
+		webhookId: trigger.webhookId,
+	};
 }
 
 /** One signed delivery of a sandbox incident to a published trigger. */
-async function deliverSample(server: N8nServer, services: DemoServices, trigger: WebhookTrigger): Promise<void> {
+async function deliverSample(
+	server: N8nServer,
+	services: DemoServices,
+	trigger: WebhookTrigger,
+): Promise<void> {
 	const { sandbox } = services;
 	if (trigger.vendor === 'incident.io') {
 		const incident = sandbox.incidentIo.visibleIncidents()[0];
 		const url = `${server.url}/webhook/${trigger.webhookId}/webhook`;
-		const answer = await deliverWebhook(url, 'public_incident.incident_created_v2', incident, { secret: sandbox.incidentIo.webhookSecret });
-		if (answer.status !== 200) throw new Error(`the incident.io trigger answered ${answer.status}: ${answer.body}`);
+		const answer = await deliverWebhook(url, 'public_incident.incident_created_v2', incident, {
+			secret: sandbox.incidentIo.webhookSecret,
+		});
+		if (answer.status !== 200)
+			throw new Error(`the incident.io trigger answered ${answer.status}: ${answer.body}`);
 		return;
 	}
 	// FireHydrant knows the trigger's URL from the registration publishing made.
 	const incidentId = sandbox.fireHydrant.expectedRows('incident')[0].id;
 	const results = await sandbox.fireHydrant.deliverWebhook({ incidentId, operation: 'updated' });
-	if (results.length !== 1 || results[0].status !== 200) throw new Error(`FireHydrant's delivery was answered ${JSON.stringify(results.map((result) => result.status))}`);
+	if (results.length !== 1 || results[0].status !== 200)
+		throw new Error(
+			`FireHydrant's delivery was answered ${JSON.stringify(results.map((result) => result.status))}`,
+		);
 }
 
 /**
@@ -232,7 +310,9 @@ async function runOnce(
 					out(`ok   ${template.name}  published; one signed ${webhookTrigger.vendor} delivery ran`);
 				} else {
 					const where = execution.error?.node ? ` (node "${execution.error.node}")` : '';
-					out(`FAIL ${template.name}  ${oneLine(execution.error?.message ?? `execution ended with status ${execution.status}`)}${where}`);
+					out(
+						`FAIL ${template.name}  ${oneLine(execution.error?.message ?? `execution ended with status ${execution.status}`)}${where}`,
+					);
 					allOk = false;
 				}
 				continue;
@@ -241,11 +321,15 @@ async function runOnce(
 			if (result.status === 'success' && !result.error) {
 				const last = result.lastNodeExecuted;
 				const items = last ? result.output(last).length : 0;
-				out(`ok   ${template.name}  ${items} item${items === 1 ? '' : 's'}${last ? ` from "${last}"` : ''}`);
+				out(
+					`ok   ${template.name}  ${items} item${items === 1 ? '' : 's'}${last ? ` from "${last}"` : ''}`,
+				);
 			} else {
 				const error = result.error;
 				const where = error?.node ? ` (node "${error.node}")` : '';
-				out(`FAIL ${template.name}  ${oneLine(error?.message ?? `execution ended with status ${result.status}`)}${where}`);
+				out(
+					`FAIL ${template.name}  ${oneLine(error?.message ?? `execution ended with status ${result.status}`)}${where}`,
+				);
 				allOk = false;
 			}
 		} catch (error) {
@@ -276,8 +360,12 @@ function printBanner(server: N8nServer, services: DemoServices, templates: Templ
 		`  Password    ${server.owner.password}`,
 		'',
 		// n8n 2.41.1 opens on its Assistant page after login: the direct links skip it.
-		templates.length > 0 ? '  Templates (open a link, log in if asked, then click "Execute workflow"):' : '  No templates in workflows/ yet.',
-		...templates.map((template) => `    ${template.name}\n      ${workflowEditorUrl(server.url, template.id)}`),
+		templates.length > 0
+			? '  Templates (open a link, log in if asked, then click "Execute workflow"):'
+			: '  No templates in workflows/ yet.',
+		...templates.map(
+			(template) => `    ${template.name}\n      ${workflowEditorUrl(server.url, template.id)}`,
+		),
 		'',
 		'  Every credential points at a local stand-in:',
 		`    FireHydrant, incident.io, Datadog DORA   the vendor sandbox at ${sandbox.baseUrl}`,
@@ -306,15 +394,21 @@ async function main(): Promise<number> {
 
 	const tarball = await timed('packed the project', () => packProject(root));
 	// Started first: n8n reaches Google, Slack and Microsoft through its proxy from its first boot on.
-	const destinations = await timed('started the Google Sheets, Slack and Teams emulators', () => startDestinations());
-	const home = await timed(`installed ${path.basename(tarball)}`, () => createN8nHome({ tarball, folder, env: destinations.n8nEnv() }));
+	const destinations = await timed('started the Google Sheets, Slack and Teams emulators', () =>
+		startDestinations(),
+	);
+	const home = await timed(`installed ${path.basename(tarball)}`, () =>
+		createN8nHome({ tarball, folder, env: destinations.n8nEnv() }),
+	);
 	info(`n8n data in ${home.userFolder}${folder ? '' : ' (throwaway: removed when this run ends)'}`);
 	const { templates, broken } = readTemplates(root);
 	for (const { file, reason } of broken) info(`skipping workflows/${file}: ${reason}`);
 	for (const template of templates) {
 		const foreign = foreignCredentialIds(template.workflow);
 		if (foreign.length > 0) {
-			info(`${template.file} references FireHydrant credential(s) ${foreign.join(', ')}; the demo provides only "${DEMO_CREDENTIAL.id}"`);
+			info(
+				`${template.file} references FireHydrant credential(s) ${foreign.join(', ')}; the demo provides only "${DEMO_CREDENTIAL.id}"`,
+			);
 		}
 	}
 
@@ -374,7 +468,8 @@ async function main(): Promise<number> {
 		YOUR_TEAM_ID: team.teamId,
 		YOUR_CHANNEL_ID: team.channelIds.Incidents,
 	};
-	for (const template of templates) template.workflow = fillPlaceholders(template.file, template.workflow, placeholderValues);
+	for (const template of templates)
+		template.workflow = fillPlaceholders(template.file, template.workflow, placeholderValues);
 
 	try {
 		await timed('imported the demo credentials', () =>
@@ -384,13 +479,28 @@ async function main(): Promise<number> {
 				{ ...DATADOG_CREDENTIAL, data: sandboxCredentialData.datadogDoraApi(sandbox) },
 				{ ...OPSLEVEL_CREDENTIAL, data: s3.credentialData() },
 				{ ...POSTGRES_CREDENTIAL, data: postgresCredentialData(postgres) },
-				{ ...GOOGLE_CREDENTIAL, data: { email: googleAccount.email, privateKey: googleAccount.privateKey } },
+				{
+					...GOOGLE_CREDENTIAL,
+					data: { email: googleAccount.email, privateKey: googleAccount.privateKey },
+				},
 				{ ...SLACK_CREDENTIAL, data: { accessToken: slackToken } },
-				{ ...TEAMS_CREDENTIAL, data: { clientId: teamsApp.clientId, clientSecret: teamsApp.clientSecret, oauthTokenData: teamsApp.tokens } },
+				{
+					...TEAMS_CREDENTIAL,
+					data: {
+						clientId: teamsApp.clientId,
+						clientSecret: teamsApp.clientSecret,
+						oauthTokenData: teamsApp.tokens,
+					},
+				},
 			]),
 		);
 		if (templates.length > 0) {
-			await timed(`imported ${templates.length} template(s)`, () => importWorkflows(home, templates.map((template) => template.workflow)));
+			await timed(`imported ${templates.length} template(s)`, () =>
+				importWorkflows(
+					home,
+					templates.map((template) => template.workflow),
+				),
+			);
 		} else {
 			info('no templates in workflows/');
 		}
@@ -399,7 +509,12 @@ async function main(): Promise<number> {
 			server = await timed('started a headless n8n', () => startN8n(home));
 			const folder = path.resolve(options.screenshots);
 			const files = await timed('took the canvas screenshots', () =>
-				screenshotCanvases(server as N8nServer, templates.map(({ id, file }) => ({ id, file })), folder, workflowEditorUrl),
+				screenshotCanvases(
+					server as N8nServer,
+					templates.map(({ id, file }) => ({ id, file })),
+					folder,
+					workflowEditorUrl,
+				),
 			);
 			for (const file of files) out(`wrote ${path.relative(root, file)}`);
 			return 0;
@@ -411,10 +526,15 @@ async function main(): Promise<number> {
 			return (await runOnce(server, services, templates, broken)) ? 0 : 1;
 		}
 
-		server = await timed(`started n8n on port ${options.port}`, () => startN8n(home, { port: options.port }));
+		server = await timed(`started n8n on port ${options.port}`, () =>
+			startN8n(home, { port: options.port }),
+		);
 		printBanner(server, services, templates);
 		ready = true;
-		const ended = await Promise.race([signalled, server.exited.then((exit) => `n8n exited (${exit.code ?? exit.signal})`)]);
+		const ended = await Promise.race([
+			signalled,
+			server.exited.then((exit) => `n8n exited (${exit.code ?? exit.signal})`),
+		]);
 		info(`${ended}: stopping`);
 		const crashed = ended.startsWith('n8n exited');
 		if (crashed) info(server.logTail(30));

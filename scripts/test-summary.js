@@ -34,7 +34,10 @@ function main(argv) {
 	if (command.length > 0) {
 		fs.rmSync(file, { force: true });
 		// shell: true on Windows only, where `jest` is a .cmd shim that spawn cannot start directly.
-		const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', shell: process.platform === 'win32' });
+		const result = spawnSync(command[0], command.slice(1), {
+			stdio: 'inherit',
+			shell: process.platform === 'win32',
+		});
 		if (result.error) {
 			process.stderr.write(`test-summary: cannot run ${command[0]}: ${result.error.message}\n`);
 			commandStatus = 1;
@@ -44,11 +47,15 @@ function main(argv) {
 	}
 	const report = readReport(file);
 	if (!report) {
-		process.stderr.write(`test-summary: no jest report at ${file}${command.length > 0 ? ` (${command[0]} exited with ${commandStatus})` : ''}\n`);
+		process.stderr.write(
+			`test-summary: no jest report at ${file}${command.length > 0 ? ` (${command[0]} exited with ${commandStatus})` : ''}\n`,
+		);
 		return commandStatus || 1;
 	}
 	const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-	process.stdout.write(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped\n`);
+	process.stdout.write(
+		`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped\n`,
+	);
 	if (commandStatus !== 0) return commandStatus;
 	return report.success && report.numTotalTests > 0 ? 0 : 1;
 }

@@ -14,7 +14,11 @@ export interface ProgressOptions {
 	now?: () => number;
 }
 
-export function runWithProgress(command: string, args: string[], options: ProgressOptions): Promise<void>;
+export function runWithProgress(
+	command: string,
+	args: string[],
+	options: ProgressOptions,
+): Promise<void>;
 export function formatElapsed(ms: number): string;
 export function dependencyInstallArgs(projectRoot: string): string[];
 export function cacheRoot(): string;

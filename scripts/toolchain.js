@@ -29,7 +29,10 @@ const NATIVE_DEV_MODULES = ['isolated-vm'];
  * How often a long step (a download, an install, waiting for another task's install) says it is
  * still going. INCIDENT_DATA_PROGRESS_INTERVAL_MS shortens it (the toolchain's own tests do).
  */
-const PROGRESS_INTERVAL_MS = Number(process.env.INCIDENT_DATA_PROGRESS_INTERVAL_MS) > 0 ? Number(process.env.INCIDENT_DATA_PROGRESS_INTERVAL_MS) : 10_000;
+const PROGRESS_INTERVAL_MS =
+	Number(process.env.INCIDENT_DATA_PROGRESS_INTERVAL_MS) > 0
+		? Number(process.env.INCIDENT_DATA_PROGRESS_INTERVAL_MS)
+		: 10_000;
 /** Bound on one install or download step; n8n's install takes about 6 minutes on a fast line. */
 const STEP_TIMEOUT_MS = 60 * 60 * 1000;
 /** A lock whose holder has not touched it for this long belongs to a process that died. */
@@ -108,13 +111,23 @@ function runWithProgress(command, args, options) {
 			if (error) reject(error);
 			else resolve();
 		};
-		child.once('error', (error) => finish(new Error(`${phase}: cannot run ${command}: ${error.message}`)));
+		child.once('error', (error) =>
+			finish(new Error(`${phase}: cannot run ${command}: ${error.message}`)),
+		);
 		child.once('exit', (code, signal) => {
 			const elapsed = formatElapsed(now() - started);
 			if (timedOut) {
-				finish(new Error(`${phase}: stopped after ${elapsed} (limit ${formatElapsed(timeoutMs)}): ${command} ${args.join(' ')}`));
+				finish(
+					new Error(
+						`${phase}: stopped after ${elapsed} (limit ${formatElapsed(timeoutMs)}): ${command} ${args.join(' ')}`,
+					),
+				);
 			} else if (code !== 0) {
-				finish(new Error(`${phase}: ${command} ${args.join(' ')} exited with ${code ?? signal} after ${elapsed}`));
+				finish(
+					new Error(
+						`${phase}: ${command} ${args.join(' ')} exited with ${code ?? signal} after ${elapsed}`,
+					),
+				);
 			} else {
 				write(`${phase}: done in ${elapsed}`);
 				finish();
@@ -159,15 +172,20 @@ async function withLock(lockPath, what, fn) {
 				continue; // released between mkdir and stat
 			}
 			if (idle > LOCK_STALE_MS) {
-				log(`${what}: removing a lock untouched for ${formatElapsed(idle)} (its task is gone): ${lockPath}`);
+				log(
+					`${what}: removing a lock untouched for ${formatElapsed(idle)} (its task is gone): ${lockPath}`,
+				);
 				fs.rmSync(lockPath, { recursive: true, force: true });
 				continue;
 			}
 			const waited = Date.now() - started;
-			if (waited > LOCK_WAIT_MS) throw new Error(`${what}: gave up after waiting ${formatElapsed(waited)} for ${lockPath}`);
+			if (waited > LOCK_WAIT_MS)
+				throw new Error(`${what}: gave up after waiting ${formatElapsed(waited)} for ${lockPath}`);
 			if (Date.now() - lastNotice >= PROGRESS_INTERVAL_MS) {
 				lastNotice = Date.now();
-				log(`${what}: waiting for another task that is provisioning it, ${formatElapsed(waited)} elapsed`);
+				log(
+					`${what}: waiting for another task that is provisioning it, ${formatElapsed(waited)} elapsed`,
+				);
 			}
 			await sleep(Math.min(2000, PROGRESS_INTERVAL_MS));
 		}
@@ -209,23 +227,33 @@ async function provisionNode() {
 	const what = `Node ${NODE_VERSION}`;
 	await withLock(`${home}.lock`, what, async (heartbeat) => {
 		if (fs.existsSync(marker)) return;
-		log(`provisioning ${what} into ${home} (the running Node is ${process.version}; about 30 MB to download, once per machine)`);
+		log(
+			`provisioning ${what} into ${home} (the running Node is ${process.version}; about 30 MB to download, once per machine)`,
+		);
 		const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'node24-'));
 		try {
-			await runWithProgress('npm', ['pack', `${packageName}@${NODE_VERSION}`, '--pack-destination', scratch, '--silent'], {
-				phase: `${what}: downloading ${packageName} (step 1 of 2)`,
-				cwd: scratch,
-				stdio: ['ignore', 'ignore', 'inherit'],
-				onTick: heartbeat,
-			});
+			await runWithProgress(
+				'npm',
+				['pack', `${packageName}@${NODE_VERSION}`, '--pack-destination', scratch, '--silent'],
+				{
+					phase: `${what}: downloading ${packageName} (step 1 of 2)`,
+					cwd: scratch,
+					stdio: ['ignore', 'ignore', 'inherit'],
+					onTick: heartbeat,
+				},
+			);
 			const tarball = fs.readdirSync(scratch).find((name) => name.endsWith('.tgz'));
 			if (!tarball) throw new Error(`npm pack ${packageName}@${NODE_VERSION} produced no tarball`);
 			fs.rmSync(home, { recursive: true, force: true });
 			fs.mkdirSync(home, { recursive: true });
-			await runWithProgress('tar', ['-xzf', path.join(scratch, tarball), '-C', home, '--strip-components=1'], {
-				phase: `${what}: unpacking (step 2 of 2)`,
-				onTick: heartbeat,
-			});
+			await runWithProgress(
+				'tar',
+				['-xzf', path.join(scratch, tarball), '-C', home, '--strip-components=1'],
+				{
+					phase: `${what}: unpacking (step 2 of 2)`,
+					onTick: heartbeat,
+				},
+			);
 			const nodeBinary = path.join(home, 'bin', 'node');
 			fs.chmodSync(nodeBinary, 0o755);
 			const version = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -242,11 +270,21 @@ async function provisionNode() {
 function npmCli() {
 	const candidates = [
 		process.env.npm_execpath,
-		path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+		path.join(
+			path.dirname(process.execPath),
+			'..',
+			'lib',
+			'node_modules',
+			'npm',
+			'bin',
+			'npm-cli.js',
+		),
 		'/usr/lib/node_modules/npm/bin/npm-cli.js',
 		'/usr/local/lib/node_modules/npm/bin/npm-cli.js',
 	].filter(Boolean);
-	const found = candidates.find((candidate) => candidate.endsWith('npm-cli.js') && fs.existsSync(candidate));
+	const found = candidates.find(
+		(candidate) => candidate.endsWith('npm-cli.js') && fs.existsSync(candidate),
+	);
 	if (!found) throw new Error('cannot find npm-cli.js of the installed npm');
 	return found;
 }
@@ -289,7 +327,9 @@ function writeNpmShim(folder, nodeHome) {
  * rebuild steps get this, so ordinary tasks run without npm's warning about the setting.
  */
 function installEnv(env) {
-	return env.INCIDENT_DATA_NODE_HOME ? { ...env, npm_config_nodedir: env.INCIDENT_DATA_NODE_HOME } : env;
+	return env.INCIDENT_DATA_NODE_HOME
+		? { ...env, npm_config_nodedir: env.INCIDENT_DATA_NODE_HOME }
+		: env;
 }
 
 /**
@@ -298,7 +338,13 @@ function installEnv(env) {
  */
 function dependencyHash(manifestPath, lockPath) {
 	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-	const relevant = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'overrides'];
+	const relevant = [
+		'dependencies',
+		'devDependencies',
+		'peerDependencies',
+		'optionalDependencies',
+		'overrides',
+	];
 	const hash = crypto.createHash('sha256');
 	hash.update(JSON.stringify(relevant.map((field) => manifest[field] ?? null)));
 	hash.update(fs.existsSync(lockPath) ? fs.readFileSync(lockPath) : '');
@@ -336,7 +382,9 @@ async function ensureDependencies(env) {
 	const wanted = `${nodeVersion} ${dependencyHash(manifest, lock)}`;
 	if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
 	const args = dependencyInstallArgs(PROJECT_ROOT);
-	log(`installing dependencies under Node ${nodeVersion} with npm ${args[0]} (about 1 GB in node_modules; 1–3 minutes)`);
+	log(
+		`installing dependencies under Node ${nodeVersion} with npm ${args[0]} (about 1 GB in node_modules; 1–3 minutes)`,
+	);
 	await runWithProgress('npm', args, {
 		phase: `dependencies: npm ${args[0]} (step 1 of 2)`,
 		cwd: PROJECT_ROOT,
@@ -360,7 +408,9 @@ async function provisionN8n(env) {
 	const what = `n8n ${N8N_VERSION}`;
 	await withLock(`${home}.lock`, what, async (heartbeat) => {
 		if (fs.existsSync(marker)) return;
-		log(`provisioning ${what} into ${home} (once per machine: about 6 minutes and 2.9 GB, plus about 0.9 GB of npm cache)`);
+		log(
+			`provisioning ${what} into ${home} (once per machine: about 6 minutes and 2.9 GB, plus about 0.9 GB of npm cache)`,
+		);
 		fs.rmSync(home, { recursive: true, force: true });
 		fs.mkdirSync(home, { recursive: true });
 		fs.writeFileSync(
@@ -369,13 +419,24 @@ async function provisionN8n(env) {
 		);
 		// A plain install runs a Kafka client's build that downloads zlib from the internet, so
 		// scripts are skipped and only the native modules n8n needs at run time are rebuilt.
-		await runWithProgress('npm', ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			phase: `${what}: npm install (step 1 of 2)`,
-			cwd: home,
-			env: installEnv(env),
-			detail: installedPackagesDetail(home),
-			onTick: heartbeat,
-		});
+		await runWithProgress(
+			'npm',
+			[
+				'install',
+				`n8n@${N8N_VERSION}`,
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
+			{
+				phase: `${what}: npm install (step 1 of 2)`,
+				cwd: home,
+				env: installEnv(env),
+				detail: installedPackagesDetail(home),
+				onTick: heartbeat,
+			},
+		);
 		await runWithProgress('npm', ['rebuild', 'sqlite3', 'isolated-vm'], {
 			phase: `${what}: building sqlite3 and isolated-vm (step 2 of 2)`,
 			cwd: home,
@@ -417,7 +478,11 @@ async function main(argv) {
 	if (n8nHome) env.INCIDENT_DATA_N8N_HOME = n8nHome;
 	if (print) process.stdout.write(`${JSON.stringify(paths(nodeHome, n8nHome), null, 2)}\n`);
 	if (command.length === 0) return 0;
-	const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env, cwd: process.cwd() });
+	const result = spawnSync(command[0], command.slice(1), {
+		stdio: 'inherit',
+		env,
+		cwd: process.cwd(),
+	});
 	if (result.error) throw result.error;
 	return result.status ?? 1;
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as deployment from './actions/deployment/Deployment.resource';
@@ -26,8 +31,16 @@ export class DatadogDora implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Deployment', value: 'deployment', description: 'Deployments, and the change failures among them' },
-					{ name: 'Failure', value: 'failure', description: 'Failures (incidents) that count towards DORA metrics' },
+					{
+						name: 'Deployment',
+						value: 'deployment',
+						description: 'Deployments, and the change failures among them',
+					},
+					{
+						name: 'Failure',
+						value: 'failure',
+						description: 'Failures (incidents) that count towards DORA metrics',
+					},
 				],
 				default: 'failure',
 			},

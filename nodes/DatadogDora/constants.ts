@@ -18,7 +18,12 @@ export type DoraResource = 'failure' | 'deployment';
 
 /** Paths differ in number by operation: writes and deletes singular, reads and lists plural. */
 export const DORA_PATHS = {
-	failure: { send: '/api/v2/dora/failure', item: '/api/v2/dora/failures', list: '/api/v2/dora/failures', remove: '/api/v2/dora/failure' },
+	failure: {
+		send: '/api/v2/dora/failure',
+		item: '/api/v2/dora/failures',
+		list: '/api/v2/dora/failures',
+		remove: '/api/v2/dora/failure',
+	},
 	deployment: {
 		send: '/api/v2/dora/deployment',
 		item: '/api/v2/dora/deployments',
@@ -70,10 +75,12 @@ export const WINDOW_OVERLAP_MS = 1000;
 export const PACER_LIMIT = { limit: 100_000, intervalMs: 1000 } as const;
 
 export const ERROR_MESSAGES = {
-	unauthorized: 'Check the API key in the Datadog DORA credential, and that its Site matches the organisation (a key works only on its own site).',
+	unauthorized:
+		'Check the API key in the Datadog DORA credential, and that its Site matches the organisation (a key works only on its own site).',
 	forbidden:
 		'Check the keys in the Datadog DORA credential: sending needs a valid API key; reading, listing, deleting and patching also need an Application key whose user has the DORA Metrics read/write permissions (dora_metrics_read, dora_metrics_write).',
-	notFound: (what: string) => `Double-check the ID: Datadog has no ${what} with this ID (deleted events are gone for good).`,
+	notFound: (what: string) =>
+		`Double-check the ID: Datadog has no ${what} with this ID (deleted events are gone for good).`,
 	badRequest: 'Datadog refused the event. Check the fields named in the message.',
 	rateLimited:
 		'Datadog limits requests per organisation. The node waited for the rate-limit window (X-RateLimit-Reset) and retried; lower Concurrency, or run again later.',
@@ -88,13 +95,16 @@ export const ERROR_MESSAGES = {
 		`Give "${field}" as an ISO 8601 date-time such as 2024-05-01T12:00:00Z, a date value, or Unix seconds, milliseconds or nanoseconds.`,
 	finishedBeforeStarted: (item: number) => `"Finished At" is before "Started At" in item ${item}`,
 	noServicesOrTeam: (item: number) => `Item ${item} names neither "Services" nor "Team"`,
-	badTag: (item: number, tag: string) => `Custom tag ${JSON.stringify(tag)} in item ${item} is not of the form key:value`,
-	tooManyTags: (item: number, count: number) => `Item ${item} has ${count} custom tags; Datadog accepts at most ${MAX_CUSTOM_TAGS}`,
+	badTag: (item: number, tag: string) =>
+		`Custom tag ${JSON.stringify(tag)} in item ${item} is not of the form key:value`,
+	tooManyTags: (item: number, count: number) =>
+		`Item ${item} has ${count} custom tags; Datadog accepts at most ${MAX_CUSTOM_TAGS}`,
 	badEventId: (item: number, id: string) =>
 		`"Event ID" ${JSON.stringify(id)} in item ${item} is not a valid Datadog event id`,
 	eventIdHint:
 		'An event id has 16 to 128 characters of letters, digits, "-", "_", "." and ":". Turn on "Derive Event ID" to turn any value (e.g. a FireHydrant or incident.io incident id) into a valid one.',
-	gitIncomplete: (item: number) => `Item ${item} has only one of "Git Commit SHA" and "Git Repository URL"`,
+	gitIncomplete: (item: number) =>
+		`Item ${item} has only one of "Git Commit SHA" and "Git Repository URL"`,
 	windowOrder: (item: number) => `"From" is not before "To" in item ${item}`,
 	stuckWindow: (count: number) =>
 		`More than ${count} events share the same second, so the time window cannot advance past them. Raise "Page Size" (up to ${MAX_PAGE_SIZE}) or narrow the query.`,

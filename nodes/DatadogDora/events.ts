@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseInstant, toIsoUtc } from '../../lib/time';
-import { CUSTOM_TAG_PATTERN, EVENT_ID_PATTERN, MAX_CUSTOM_TAGS, type DoraResource } from './constants';
+import {
+	CUSTOM_TAG_PATTERN,
+	EVENT_ID_PATTERN,
+	MAX_CUSTOM_TAGS,
+	type DoraResource,
+} from './constants';
 
 /**
  * Pure pieces of the DORA node: time conversion, id derivation, and the shapes Datadog reads and
@@ -24,7 +29,11 @@ interface DateLike {
 }
 
 function isDateLike(value: unknown): value is DateLike {
-	return typeof value === 'object' && value !== null && typeof (value as DateLike).toMillis === 'function';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as DateLike).toMillis === 'function'
+	);
 }
 
 function nanosFromMs(ms: number): bigint {
@@ -40,8 +49,10 @@ function nanosFromUnixNumber(text: string): bigint | undefined {
 	const magnitude = Math.abs(value);
 	const integer = /^[+-]?\d+$/.test(text);
 	if (magnitude < SECONDS_BELOW) return nanosFromMs(value * 1000);
-	if (magnitude < MILLISECONDS_BELOW) return integer ? BigInt(text) * NANOS_PER_MS : nanosFromMs(value);
-	if (magnitude < MICROSECONDS_BELOW) return integer ? BigInt(text) * 1000n : BigInt(Math.round(value * 1000));
+	if (magnitude < MILLISECONDS_BELOW)
+		return integer ? BigInt(text) * NANOS_PER_MS : nanosFromMs(value);
+	if (magnitude < MICROSECONDS_BELOW)
+		return integer ? BigInt(text) * 1000n : BigInt(Math.round(value * 1000));
 	// Nanoseconds do not fit a double exactly; an integer given as text keeps every digit.
 	return integer ? BigInt(text) : BigInt(Math.round(value));
 }
@@ -52,7 +63,8 @@ function nanosFromUnixNumber(text: string): bigint | undefined {
  * magnitude. `undefined` when the value is not a time.
  */
 export function toUnixNanos(value: unknown): bigint | undefined {
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : BigInt(value.getTime()) * NANOS_PER_MS;
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime()) ? undefined : BigInt(value.getTime()) * NANOS_PER_MS;
 	if (isDateLike(value)) {
 		const ms = value.toMillis();
 		return Number.isFinite(ms) ? BigInt(Math.trunc(ms)) * NANOS_PER_MS : undefined;
@@ -96,7 +108,12 @@ export function isoFromDatadog(value: unknown): unknown {
  * duplicating them.
  */
 export function deriveEventId(value: unknown): string {
-	const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	const text =
+		typeof value === 'string'
+			? value
+			: typeof value === 'object'
+				? JSON.stringify(value)
+				: String(value);
 	return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
@@ -107,7 +124,9 @@ export function isValidEventId(id: string): boolean {
 /** A list given as an array or as comma/newline separated text, trimmed, empties dropped. */
 export function textList(value: unknown): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	const parts = Array.isArray(value) ? value.map((entry) => String(entry ?? '')) : String(value).split(/[,\n]/);
+	const parts = Array.isArray(value)
+		? value.map((entry) => String(entry ?? ''))
+		: String(value).split(/[,\n]/);
 	return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
@@ -140,7 +159,8 @@ const TIME_FIELDS = ['started_at', 'finished_at'];
 export function shapeEvent(event: DoraEventData, simplify: boolean): IDataObject {
 	const attributes: IDataObject = { ...(event.attributes ?? {}) };
 	for (const field of TIME_FIELDS) {
-		if (attributes[field] !== undefined && attributes[field] !== null) attributes[field] = isoFromDatadog(attributes[field]) as IDataObject[string];
+		if (attributes[field] !== undefined && attributes[field] !== null)
+			attributes[field] = isoFromDatadog(attributes[field]) as IDataObject[string];
 	}
 	if (!simplify) return { id: event.id, type: event.type, attributes };
 	return { id: event.id, type: event.type, ...attributes };

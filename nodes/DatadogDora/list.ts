@@ -45,13 +45,16 @@ export function rfc3339(ms: number): string {
 
 function isOrdered(times: number[], sort: SortOrder): boolean {
 	for (let index = 1; index < times.length; index++) {
-		if (sort === 'started_at' ? times[index] < times[index - 1] : times[index] > times[index - 1]) return false;
+		if (sort === 'started_at' ? times[index] < times[index - 1] : times[index] > times[index - 1])
+			return false;
 	}
 	return true;
 }
 
 /** Every event of the window once, in the order asked, and the number of requests made. */
-export async function walkWindow(options: WalkOptions): Promise<{ events: DoraEventData[]; requests: number }> {
+export async function walkWindow(
+	options: WalkOptions,
+): Promise<{ events: DoraEventData[]; requests: number }> {
 	const seen = new Set<string>();
 	let events: DoraEventData[] = [];
 	let fromMs = options.fromMs;
@@ -61,7 +64,12 @@ export async function walkWindow(options: WalkOptions): Promise<{ events: DoraEv
 
 	while (wanted() > 0 && fromMs < toMs) {
 		const size = requests === 0 ? Math.min(options.pageSize, wanted()) : options.pageSize;
-		const page = await options.fetchPage({ from: rfc3339(fromMs), to: rfc3339(toMs), limit: size, sort: options.sort });
+		const page = await options.fetchPage({
+			from: rfc3339(fromMs),
+			to: rfc3339(toMs),
+			limit: size,
+			sort: options.sort,
+		});
 		requests++;
 		const fresh: DoraEventData[] = [];
 		for (const event of page) {

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as exportData from './actions/exportData/ExportData.resource';
@@ -14,7 +19,8 @@ export class FireHydrant implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Read incident data from FireHydrant: incidents, and rows from the data export or the REST API',
+		description:
+			'Read incident data from FireHydrant: incidents, and rows from the data export or the REST API',
 		defaults: { name: 'FireHydrant' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,8 +33,16 @@ export class FireHydrant implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Export Data', value: 'exportData', description: 'Rows of the nightly CSV data exports' },
-					{ name: 'Export Request', value: 'exportRequest', description: 'The nightly reports themselves' },
+					{
+						name: 'Export Data',
+						value: 'exportData',
+						description: 'Rows of the nightly CSV data exports',
+					},
+					{
+						name: 'Export Request',
+						value: 'exportRequest',
+						description: 'The nightly reports themselves',
+					},
 					{ name: 'Incident', value: 'incident', description: 'Incidents from the REST API' },
 				],
 				default: 'exportData',

@@ -25,8 +25,18 @@ const onMalformedOption: INodeProperties = {
 	name: 'onMalformed',
 	type: 'options',
 	options: [
-		{ name: 'Skip It and Warn', value: 'skip', description: 'Leave the report out, log a warning naming its export request, and read the others' },
-		{ name: 'Fail the Poll', value: 'fail', description: 'Stop; the poll fails again until the report is excluded or FireHydrant fixes it' },
+		{
+			name: 'Skip It and Warn',
+			value: 'skip',
+			description:
+				'Leave the report out, log a warning naming its export request, and read the others',
+		},
+		{
+			name: 'Fail the Poll',
+			value: 'fail',
+			description:
+				'Stop; the poll fails again until the report is excluded or FireHydrant fixes it',
+		},
 	],
 	default: 'skip',
 	description: 'What to do with a report that cannot be read as CSV',
@@ -64,7 +74,11 @@ export class FireHydrantExportTrigger implements INodeType {
 						value: 'available',
 						description: 'The first poll emits every report of the last 30 days',
 					},
-					{ name: 'Now', value: 'now', description: 'Only reports generated after the workflow is published' },
+					{
+						name: 'Now',
+						value: 'now',
+						description: 'Only reports generated after the workflow is published',
+					},
 				],
 				default: 'available',
 			},
@@ -75,7 +89,9 @@ export class FireHydrantExportTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [...rowOptions, onMalformedOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				options: [...rowOptions, onMalformedOption].sort((a, b) =>
+					a.displayName.localeCompare(b.displayName),
+				),
 			},
 		],
 	};
@@ -83,8 +99,13 @@ export class FireHydrantExportTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const sources = this.getNodeParameter('sources', ALL_SOURCE_CHOICES) as string[];
 		const startFrom = this.getNodeParameter('startFrom', 'available') as 'available' | 'now';
-		const values = this.getNodeParameter('options', {}) as RowOptionValues & { onMalformed?: 'skip' | 'fail' };
-		const options = { ...resolveRowOptions(values), onMalformed: values.onMalformed ?? ('skip' as const) };
+		const values = this.getNodeParameter('options', {}) as RowOptionValues & {
+			onMalformed?: 'skip' | 'fail';
+		};
+		const options = {
+			...resolveRowOptions(values),
+			onMalformed: values.onMalformed ?? ('skip' as const),
+		};
 		const client = await FireHydrantClient.create(this);
 		// A poll has no execution hints in n8n (IPollFunctions offers no addExecutionHints), so what a
 		// run's hints say (a skipped malformed or expunged report, damaged cells) goes to n8n's log
@@ -100,7 +121,11 @@ export class FireHydrantExportTrigger implements INodeType {
 			return sample.rows.length ? [this.helpers.returnJsonArray(sample.rows)] : null;
 		}
 
-		const cursor = new PollPosition<ExportTriggerState>(this.getWorkflowStaticData('node'), 'exportCursor', this.getMode() === 'manual');
+		const cursor = new PollPosition<ExportTriggerState>(
+			this.getWorkflowStaticData('node'),
+			'exportCursor',
+			this.getMode() === 'manual',
+		);
 		const result = await pollExportRows(client, this.getNode(), cursor.read(), {
 			...options,
 			sources,

@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { secretFingerprint, secretMatchesFingerprint } from '../../lib/signatures';
-import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
+import {
+	fetchRecordForDelivery,
+	headerOf,
+	receiveWebhook,
+	type WebhookReceiver,
+} from '../../lib/webhook';
 import { ERROR_MESSAGES, FIREHYDRANT_CREDENTIAL_TYPE } from './constants';
 import { getIncident } from './rest/incidents';
 import { createWebhook, deleteWebhook, getWebhook } from './rest/webhooks';
@@ -37,9 +42,14 @@ interface Registration {
 }
 
 /** The signing secret of this trigger, from its parameter or its credential; undefined when neither has one. */
-async function webhookSecretOf(context: IHookFunctions | IWebhookFunctions): Promise<string | undefined> {
+async function webhookSecretOf(
+	context: IHookFunctions | IWebhookFunctions,
+): Promise<string | undefined> {
 	const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE);
-	return resolveWebhookSecret(context.getNodeParameter('webhookSecret', ''), credentials.webhookSigningSecret)?.secret;
+	return resolveWebhookSecret(
+		context.getNodeParameter('webhookSecret', ''),
+		credentials.webhookSigningSecret,
+	)?.secret;
 }
 
 const receiver: WebhookReceiver<Delivery> = {
@@ -50,20 +60,28 @@ const receiver: WebhookReceiver<Delivery> = {
 			return {
 				status: 401,
 				message: 'Invalid or missing fh-signature',
-				log: secret ? undefined : 'FireHydrant Trigger refused a delivery: no webhook secret in the credential or the node.',
+				log: secret
+					? undefined
+					: 'FireHydrant Trigger refused a delivery: no webhook secret in the credential or the node.',
 			};
 		}
 		return undefined;
 	},
 	parse(rawBody) {
 		const delivery = parseDelivery(rawBody);
-		return delivery.ok ? { ok: true, delivery } : { ok: false, refusal: { status: 400, message: delivery.reason } };
+		return delivery.ok
+			? { ok: true, delivery }
+			: { ok: false, refusal: { status: 400, message: delivery.reason } };
 	},
 	replayKey: (_delivery, rawBody) => deliveryKey(rawBody),
 	filteredOut(delivery, context) {
 		const resourceTypes = filterList(context.getNodeParameter('resourceTypes', ''));
 		const operations = filterList(context.getNodeParameter('operations', ''));
-		if (matchesFilter(resourceTypes, delivery.resourceType) && matchesFilter(operations, delivery.operation)) return undefined;
+		if (
+			matchesFilter(resourceTypes, delivery.resourceType) &&
+			matchesFilter(operations, delivery.operation)
+		)
+			return undefined;
 		return `${delivery.resourceType || '(no resource type)'} ${delivery.operation || '(no operation)'}`;
 	},
 	async emit(delivery, context) {
@@ -78,11 +96,16 @@ const receiver: WebhookReceiver<Delivery> = {
 		if (options.fetchIncident && typeof incidentId === 'string') {
 			const client = await FireHydrantClient.create(context);
 			// The delivery is still worth emitting when the incident is gone or unreadable.
-			const fetched = await fetchRecordForDelivery(context.getNode(), async () => await getIncident(client, incidentId), {
-				notFound: `Incident ${incidentId} no longer exists in FireHydrant (404).`,
-				forbidden: `FireHydrant refused to read incident ${incidentId} (403): the API token may not read incidents. Use an API key whose role may read incidents (Settings → API keys).`,
-			});
-			json.incident = fetched.record === null ? null : (withIsoTimestamps(fetched.record) as IDataObject);
+			const fetched = await fetchRecordForDelivery(
+				context.getNode(),
+				async () => await getIncident(client, incidentId),
+				{
+					notFound: `Incident ${incidentId} no longer exists in FireHydrant (404).`,
+					forbidden: `FireHydrant refused to read incident ${incidentId} (403): the API token may not read incidents. Use an API key whose role may read incidents (Settings → API keys).`,
+				},
+			);
+			json.incident =
+				fetched.record === null ? null : (withIsoTimestamps(fetched.record) as IDataObject);
 			if (fetched.record === null) json.incidentError = fetched.reason;
 		}
 		return [{ json }];
@@ -105,7 +128,9 @@ export class FireHydrantTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fireHydrantApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
@@ -151,14 +176,16 @@ export class FireHydrantTrigger implements INodeType {
 						name: 'fetchIncident',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to read the whole incident from the API (one request) and add it as "incident". An incident deleted since (404) or not readable with the token (403) still emits the delivery, with incident null and the reason in incidentError.',
+						description:
+							'Whether to read the whole incident from the API (one request) and add it as "incident". An incident deleted since (404) or not readable with the token (403) still emits the delivery, with incident null and the reason in incidentError.',
 					},
 					{
 						displayName: 'Ignore Replays',
 						name: 'ignoreReplays',
 						type: 'boolean',
 						default: true,
-						description: 'Whether a delivery whose exact body was already accepted (a resend, or the same delivery twice at once) is acknowledged without starting the workflow again',
+						description:
+							'Whether a delivery whose exact body was already accepted (a resend, or the same delivery twice at once) is acknowledged without starting the workflow again',
 					},
 				],
 			},
@@ -187,11 +214,16 @@ export class FireHydrantTrigger implements INodeType {
 				}
 				const secret = await webhookSecretOf(this);
 				// Kept in static data: `create` removes the old webhook before registering again.
-				return secret !== undefined && (await secretMatchesFingerprint(secret, state.secretFingerprint));
+				return (
+					secret !== undefined && (await secretMatchesFingerprint(secret, state.secretFingerprint))
+				);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const secret = await webhookSecretOf(this);
-				if (!secret) throw new NodeOperationError(this.getNode(), 'No webhook secret', { description: ERROR_MESSAGES.webhookSecretMissing });
+				if (!secret)
+					throw new NodeOperationError(this.getNode(), 'No webhook secret', {
+						description: ERROR_MESSAGES.webhookSecretMissing,
+					});
 				const state = this.getWorkflowStaticData('node') as IDataObject & Registration;
 				const client = await FireHydrantClient.create(this);
 				const previous = typeof state.webhookId === 'string' ? state.webhookId : undefined;
@@ -207,9 +239,14 @@ export class FireHydrantTrigger implements INodeType {
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				const created = await createWebhook(client, { url, secret, subscriptions: 'incidents' });
 				if (!created.id) {
-					throw new NodeOperationError(this.getNode(), 'FireHydrant created the webhook but returned no id', {
-						description: 'Check the webhooks list in FireHydrant (Settings → Webhooks) and remove the duplicate, then publish again.',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						'FireHydrant created the webhook but returned no id',
+						{
+							description:
+								'Check the webhooks list in FireHydrant (Settings → Webhooks) and remove the duplicate, then publish again.',
+						},
+					);
 				}
 				state.webhookId = created.id;
 				state.secretFingerprint = await secretFingerprint(secret);

@@ -57,7 +57,7 @@ export const ERROR_MESSAGES = {
 		'FireHydrant limits requests per account (about 50 per 10 seconds, shared by every token). The node waited and retried; reduce how often workflows using this account run, or try again later.',
 	serverError: 'FireHydrant had a server problem. The node retried; try again in a few minutes.',
 	expiredUrl:
-		'The signed download link expired again right after it was refreshed. Check that this machine\'s clock is correct.',
+		"The signed download link expired again right after it was refreshed. Check that this machine's clock is correct.",
 	expunged:
 		'FireHydrant expunges reports 30 days after it generates them; this one is gone. Pick a newer date, or set "On Expunged Report" to skip such reports.',
 	forbiddenRest:
@@ -69,5 +69,6 @@ export const ERROR_MESSAGES = {
 	noCursorOverlap: 'Enter an overlap of 0 minutes or more in "Overlap (Minutes)".',
 	webhookSecretMissing:
 		'Enter a webhook secret in "Webhook Signing Secret" of the FireHydrant credential (or, for this trigger only, in its "Webhook Secret"): FireHydrant signs every delivery with it, and deliveries cannot be verified without it. Use a long random value.',
-	noExportRequestIds: 'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
+	noExportRequestIds:
+		'Enter at least one export request id in "Export Request IDs", or choose "Completed Since".',
 } as const;

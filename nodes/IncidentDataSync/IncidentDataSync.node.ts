@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
@@ -31,7 +36,8 @@ export class IncidentDataSync implements INodeType {
 					{
 						name: 'Commit Sync Position',
 						value: 'commit',
-						description: 'Move the positions the incremental nodes of this execution read up to; put it after the destination',
+						description:
+							'Move the positions the incremental nodes of this execution read up to; put it after the destination',
 						action: 'Commit sync position',
 					},
 					{
@@ -43,7 +49,8 @@ export class IncidentDataSync implements INodeType {
 					{
 						name: 'Reset Sync Position',
 						value: 'reset',
-						description: 'Forget the positions of chosen nodes, so their next run reads from the start',
+						description:
+							'Forget the positions of chosen nodes, so their next run reads from the start',
 						action: 'Reset sync position',
 					},
 				],

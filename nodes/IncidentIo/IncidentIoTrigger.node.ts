@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { verifySvixSignature } from '../../lib/signatures';
-import { fetchRecordForDelivery, headerOf, receiveWebhook, type WebhookReceiver } from '../../lib/webhook';
+import {
+	fetchRecordForDelivery,
+	headerOf,
+	receiveWebhook,
+	type WebhookReceiver,
+} from '../../lib/webhook';
 import { INCIDENT_IO_CREDENTIAL_TYPE } from './constants';
 import { IncidentIoClient } from './transport';
 import { eventLabel, fullRecordPath, WEBHOOK_EVENT_TYPES } from './events';
@@ -36,13 +41,27 @@ const receiver: WebhookReceiver<Delivery> = {
 		const credentials = await context.getCredentials(INCIDENT_IO_CREDENTIAL_TYPE);
 		const secret = String(credentials.webhookSigningSecret ?? '').trim();
 		if (!secret) {
-			return { status: 401, message: REFUSED, log: 'incident.io Trigger refused a delivery: the credential has no Webhook Signing Secret.' };
+			return {
+				status: 401,
+				message: REFUSED,
+				log: 'incident.io Trigger refused a delivery: the credential has no Webhook Signing Secret.',
+			};
 		}
 		const verdict = verifySvixSignature(
-			{ id: headerOf(context, 'webhook-id'), timestamp: headerOf(context, 'webhook-timestamp'), signature: headerOf(context, 'webhook-signature'), rawBody },
+			{
+				id: headerOf(context, 'webhook-id'),
+				timestamp: headerOf(context, 'webhook-timestamp'),
+				signature: headerOf(context, 'webhook-signature'),
+				rawBody,
+			},
 			{ secret },
 		);
-		if (!verdict.valid) return { status: 401, message: REFUSED, log: `incident.io Trigger refused a delivery: ${verdict.reason}` };
+		if (!verdict.valid)
+			return {
+				status: 401,
+				message: REFUSED,
+				log: `incident.io Trigger refused a delivery: ${verdict.reason}`,
+			};
 		return undefined;
 	},
 	parse(rawBody, context) {
@@ -57,7 +76,8 @@ const receiver: WebhookReceiver<Delivery> = {
 		}
 		const envelope = parsed as IDataObject;
 		const eventType = typeof envelope.event_type === 'string' ? envelope.event_type : '';
-		if (!eventType) return { ok: false, refusal: { status: 400, message: 'body has no event_type' } };
+		if (!eventType)
+			return { ok: false, refusal: { status: 400, message: 'body has no event_type' } };
 		const payload = envelope[eventType];
 		return {
 			ok: true,
@@ -66,7 +86,10 @@ const receiver: WebhookReceiver<Delivery> = {
 				// Verified above: a delivery without webhook-id never gets here.
 				webhookId: headerOf(context, 'webhook-id') ?? '',
 				timestamp: headerOf(context, 'webhook-timestamp') ?? null,
-				payload: typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as IDataObject) : {},
+				payload:
+					typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+						? (payload as IDataObject)
+						: {},
 			},
 		};
 	},
@@ -74,7 +97,9 @@ const receiver: WebhookReceiver<Delivery> = {
 	replayKey: (delivery) => delivery.webhookId,
 	filteredOut(delivery, context) {
 		const events = context.getNodeParameter('events', []) as string[];
-		return events.length > 0 && !events.includes(delivery.eventType) ? delivery.eventType : undefined;
+		return events.length > 0 && !events.includes(delivery.eventType)
+			? delivery.eventType
+			: undefined;
 	},
 	async emit(delivery, context) {
 		const json: IDataObject = {
@@ -87,7 +112,10 @@ const receiver: WebhookReceiver<Delivery> = {
 		const mode = context.getNodeParameter('fetchFullRecord', 'private') as FetchFullRecord;
 		const id = delivery.payload.id;
 		const target = typeof id === 'string' ? fullRecordPath(delivery.eventType, id) : undefined;
-		if (target && (mode === 'always' || (mode === 'private' && delivery.eventType.startsWith('private_')))) {
+		if (
+			target &&
+			(mode === 'always' || (mode === 'private' && delivery.eventType.startsWith('private_')))
+		) {
 			const fetched = await fetchRecordForDelivery(
 				context.getNode(),
 				async () => {
@@ -123,7 +151,8 @@ export class IncidentIoTrigger implements INodeType {
 		icon: { light: 'file:incidentio.svg', dark: 'file:incidentio.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ ($parameter["events"] || []).length ? $parameter["events"].join(", ") : "all events" }}',
+		subtitle:
+			'={{ ($parameter["events"] || []).length ? $parameter["events"].join(", ") : "all events" }}',
 		// n8n's node picker shows one incident.io entry for this trigger and the incident.io node, under
 		// the trigger's description: it names both.
 		description:
@@ -132,7 +161,9 @@ export class IncidentIoTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'incidentIoApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
@@ -145,9 +176,13 @@ export class IncidentIoTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: WEBHOOK_EVENT_TYPES.map((eventType) => ({ name: eventLabel(eventType), value: eventType })),
+				options: WEBHOOK_EVENT_TYPES.map((eventType) => ({
+					name: eventLabel(eventType),
+					value: eventType,
+				})),
 				default: [],
-				description: 'Which event types start the workflow; none selected means every event type. Others are acknowledged and dropped.',
+				description:
+					'Which event types start the workflow; none selected means every event type. Others are acknowledged and dropped.',
 			},
 			{
 				displayName: 'Fetch Full Record',
@@ -157,13 +192,19 @@ export class IncidentIoTrigger implements INodeType {
 					{
 						name: 'For Private Incident Events',
 						value: 'private',
-						description: 'Private-incident events carry only an ID; fetch the incident, action or follow-up',
+						description:
+							'Private-incident events carry only an ID; fetch the incident, action or follow-up',
 					},
-					{ name: 'Always', value: 'always', description: 'Fetch the current record for every incident, action and follow-up event' },
+					{
+						name: 'Always',
+						value: 'always',
+						description: 'Fetch the current record for every incident, action and follow-up event',
+					},
 					{ name: 'Never', value: 'never', description: 'Emit the payload as delivered' },
 				],
 				default: 'private',
-				description: 'Whether to fetch the record through the API (needs the API key of the credential and, for private incidents, the "View all incident data" scope). A record deleted since (404) or not readable with the key (403) still emits the delivery, with data null, the reason in dataError and the payload in deliveredData.',
+				description:
+					'Whether to fetch the record through the API (needs the API key of the credential and, for private incidents, the "View all incident data" scope). A record deleted since (404) or not readable with the key (403) still emits the delivery, with data null, the reason in dataError and the payload in deliveredData.',
 			},
 		],
 	};
@@ -177,12 +218,14 @@ export class IncidentIoTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				this.logger.info(
-					`incident.io has no API to register webhooks: add ${this.getNodeWebhookUrl('default') ?? 'this node\'s production URL'} as an endpoint in incident.io (Settings → Webhooks).`,
+					`incident.io has no API to register webhooks: add ${this.getNodeWebhookUrl('default') ?? "this node's production URL"} as an endpoint in incident.io (Settings → Webhooks).`,
 				);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				this.logger.info('incident.io has no API to remove webhooks: delete the endpoint in incident.io (Settings → Webhooks) if it is no longer used.');
+				this.logger.info(
+					'incident.io has no API to remove webhooks: delete the endpoint in incident.io (Settings → Webhooks) if it is no longer used.',
+				);
 				return true;
 			},
 		},

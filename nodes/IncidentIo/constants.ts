@@ -41,14 +41,16 @@ export const DEFAULT_OVERLAP_MINUTES = 5;
 export const MAX_SEEN_KEYS = 5000;
 
 export const ERROR_MESSAGES = {
-	unauthorized: 'Check the API key in the incident.io credential (Settings → API keys); it may have been revoked.',
+	unauthorized:
+		'Check the API key in the incident.io credential (Settings → API keys); it may have been revoked.',
 	forbidden: (scope: string | undefined) =>
 		scope
 			? `The API key lacks the scope "${scope}". Edit the key in incident.io (Settings → API keys) and add that scope, or create a new key with it.`
 			: 'The API key lacks a scope this request needs. Edit the key in incident.io (Settings → API keys) and add the scope the message names.',
 	notFound: (resource: string) =>
 		`Double-check the value in the parameter "${resource} ID": incident.io has no such record (it may have been deleted).`,
-	unprocessable: 'incident.io rejected a filter value. Check the filters and options of this node against the values incident.io offers.',
+	unprocessable:
+		'incident.io rejected a filter value. Check the filters and options of this node against the values incident.io offers.',
 	rateLimited:
 		'incident.io limits requests per API key (1200 a minute, 60 a minute when listing incidents). The node waited and retried; run the workflow less often or try again later.',
 	serverError: 'incident.io had a server problem. The node retried; try again in a few minutes.',
@@ -56,8 +58,10 @@ export const ERROR_MESSAGES = {
 	invalidStartDate: (value: unknown) =>
 		`"Start Date" must be a date such as 2024-05-01 or 2024-05-01T00:00:00Z; got ${JSON.stringify(value)}.`,
 	overlapRange: '"Overlap (Minutes)" must be a number of minutes from 0 to 1440',
-	catalogTypeRequired: 'Enter the catalog type ID in "Catalog Type ID": incident.io lists catalog entries one type at a time.',
-	customFieldRequired: 'Enter the custom field ID in "Custom Field ID": incident.io lists options one custom field at a time.',
+	catalogTypeRequired:
+		'Enter the catalog type ID in "Catalog Type ID": incident.io lists catalog entries one type at a time.',
+	customFieldRequired:
+		'Enter the custom field ID in "Custom Field ID": incident.io lists options one custom field at a time.',
 	pagedListMissing: (pagedPath: string, fallbackPath: string) =>
 		`incident.io answered 404 for ${pagedPath} (this account or API does not offer it yet), so the node read ${fallbackPath} instead. That list is not paginated and has no date filter: every record is downloaded and changes are picked out here, which is slower on large accounts but returns the same records.`,
 	unreadableUpdatedAt: (count: number, resource: string) =>

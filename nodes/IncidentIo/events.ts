@@ -38,18 +38,28 @@ export const WEBHOOK_EVENT_TYPES = [
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Which show endpoint returns the full record of an event's payload, when one does. */
-export function fullRecordPath(eventType: string, id: string): { path: string; key: string } | undefined {
+export function fullRecordPath(
+	eventType: string,
+	id: string,
+): { path: string; key: string } | undefined {
 	const encoded = encodeURIComponent(id);
-	if (/_incident\.incident_/.test(eventType)) return { path: `/v2/incidents/${encoded}`, key: 'incident' };
-	if (/_incident\.action_/.test(eventType)) return { path: `/v2/actions/${encoded}`, key: 'action' };
-	if (/_incident\.follow_up_/.test(eventType)) return { path: `/v2/follow_ups/${encoded}`, key: 'follow_up' };
+	if (/_incident\.incident_/.test(eventType))
+		return { path: `/v2/incidents/${encoded}`, key: 'incident' };
+	if (/_incident\.action_/.test(eventType))
+		return { path: `/v2/actions/${encoded}`, key: 'action' };
+	if (/_incident\.follow_up_/.test(eventType))
+		return { path: `/v2/follow_ups/${encoded}`, key: 'follow_up' };
 	return undefined;
 }
 
 /** "public_incident.incident_updated_v2" → "Public Incident: Incident Updated (v2)". */
 export function eventLabel(eventType: string): string {
 	const [scope, rest] = eventType.split('.');
-	const words = (text: string) => text.split('_').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+	const words = (text: string) =>
+		text
+			.split('_')
+			.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+			.join(' ');
 	const version = /_(v\d+)$/.exec(rest)?.[1] ?? '';
 	return `${words(scope)}: ${words(rest.replace(/_v\d+$/, ''))}${version ? ` (${version})` : ''}`;
 }

@@ -42,7 +42,12 @@ export interface IncidentRecord {
 	severity?: NamedRef;
 	incident_status?: NamedRef & { category?: string };
 	incident_type?: NamedRef;
-	creator?: { user?: { name?: string; email?: string }; api_key?: NamedRef; workflow?: NamedRef; alert?: { title?: string } };
+	creator?: {
+		user?: { name?: string; email?: string };
+		api_key?: NamedRef;
+		workflow?: NamedRef;
+		alert?: { title?: string };
+	};
 	external_issue_reference?: { issue_name?: string; issue_permalink?: string; provider?: string };
 	[key: string]: unknown;
 }
@@ -74,7 +79,8 @@ function plainValue(
 ): string | number | null {
 	// An option deleted after it was chosen still arrives with its text in value_option.
 	if (value.value_option) return value.value_option.value ?? value.value_option.id ?? null;
-	if (value.value_catalog_entry) return value.value_catalog_entry.name ?? value.value_catalog_entry.id ?? null;
+	if (value.value_catalog_entry)
+		return value.value_catalog_entry.name ?? value.value_catalog_entry.id ?? null;
 	if (typeof value.value_numeric === 'string') {
 		const number = parseNumeric(value.value_numeric);
 		if (number !== undefined) return number;
@@ -114,14 +120,22 @@ export function flattenIncident(incident: IncidentRecord): FlattenResult {
 	]);
 	for (const [key, value] of Object.entries(incident)) {
 		if (nested.has(key)) continue;
-		row[key] = key === 'created_at' || key === 'updated_at' ? timestampText(value as string) : (value as IDataObject[string]);
+		row[key] =
+			key === 'created_at' || key === 'updated_at'
+				? timestampText(value as string)
+				: (value as IDataObject[string]);
 	}
 	row.severity = incident.severity?.name ?? null;
 	row.status = incident.incident_status?.name ?? null;
 	row.status_category = incident.incident_status?.category ?? null;
 	row.type = incident.incident_type?.name ?? null;
 	const creator = incident.creator;
-	row.creator = creator?.user?.name ?? creator?.api_key?.name ?? creator?.workflow?.name ?? creator?.alert?.title ?? null;
+	row.creator =
+		creator?.user?.name ??
+		creator?.api_key?.name ??
+		creator?.workflow?.name ??
+		creator?.alert?.title ??
+		null;
 	row.creator_email = creator?.user?.email ?? null;
 	if (incident.external_issue_reference) {
 		row.external_issue = incident.external_issue_reference.issue_name ?? null;
@@ -149,7 +163,8 @@ export function flattenIncident(incident: IncidentRecord): FlattenResult {
 	for (const metric of incident.duration_metrics ?? []) {
 		const name = metric.duration_metric?.name;
 		if (!name) continue;
-		row[`durations.${name}_seconds`] = typeof metric.value_seconds === 'number' ? metric.value_seconds : null;
+		row[`durations.${name}_seconds`] =
+			typeof metric.value_seconds === 'number' ? metric.value_seconds : null;
 	}
 	return { row, warnings };
 }

@@ -20,7 +20,9 @@ export interface IncrementalCursor {
 export function isIncrementalCursor(value: unknown): value is IncrementalCursor {
 	if (value === null || typeof value !== 'object') return false;
 	const cursor = value as Partial<IncrementalCursor>;
-	return typeof cursor.since === 'string' && (cursor.seen === undefined || Array.isArray(cursor.seen));
+	return (
+		typeof cursor.since === 'string' && (cursor.seen === undefined || Array.isArray(cursor.seen))
+	);
 }
 
 export interface SyncWindow {
@@ -87,7 +89,11 @@ export function selectChanges<T extends { id?: unknown; updated_at?: unknown }>(
 		if (instant === undefined) unreadable++;
 		if (instant === undefined || instant >= nextFromMs) seen.add(recordKey(record));
 	}
-	return { changes, next: { since: new Date(runStartMs).toISOString(), seen: seen.toJSON() }, unreadable };
+	return {
+		changes,
+		next: { since: new Date(runStartMs).toISOString(), seen: seen.toJSON() },
+		unreadable,
+	};
 }
 
 function updatedAtText(record: { updated_at?: unknown }): string | undefined {

@@ -69,7 +69,13 @@ export interface StreamDefinition {
 const title = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
 
 function incidentIdFilter(description: string): INodeProperties {
-	return { displayName: 'Incident ID', name: 'incidentId', type: 'string', default: '', description };
+	return {
+		displayName: 'Incident ID',
+		name: 'incidentId',
+		type: 'string',
+		default: '',
+		description,
+	};
 }
 
 /** The value of {@link incidentIdFilter}, trimmed; undefined when empty. */
@@ -102,7 +108,11 @@ const workItemFilters: INodeProperties[] = [
 function workItemQueries({ filters, choices, dateRange }: StreamQueryInput): Query[] {
 	const modes = choices('modes', INCIDENT_MODES);
 	const incidentId = incidentIdOf(filters);
-	return modes.map((mode) => ({ incident_id: incidentId, incident_mode: mode, 'updated_at[date_range]': dateRange }));
+	return modes.map((mode) => ({
+		incident_id: incidentId,
+		incident_mode: mode,
+		'updated_at[date_range]': dateRange,
+	}));
 }
 
 /** The table; its keys are the node's resource values. */
@@ -168,7 +178,9 @@ const STREAM_TABLE = {
 					'status[one_of]': readIdList(filters.statusIds),
 					'severity[one_of]': readIdList(filters.severityIds),
 					'incident_type[one_of]': readIdList(filters.incidentTypeIds),
-					'created_at[gte]': filters.createdFrom ? String(filters.createdFrom).slice(0, 10) : undefined,
+					'created_at[gte]': filters.createdFrom
+						? String(filters.createdFrom).slice(0, 10)
+						: undefined,
 					'updated_at[date_range]': dateRange,
 					sort_by: 'created_at_oldest_first',
 				},
@@ -243,7 +255,9 @@ const STREAM_TABLE = {
 				description: 'The custom field whose options to list',
 			},
 		],
-		query: ({ required }) => [{ custom_field_id: required('customFieldId', ERROR_MESSAGES.customFieldRequired) }],
+		query: ({ required }) => [
+			{ custom_field_id: required('customFieldId', ERROR_MESSAGES.customFieldRequired) },
+		],
 	},
 	incidentRole: {
 		label: 'Incident Role',
@@ -301,7 +315,14 @@ const STREAM_TABLE = {
 		pageSize: 250,
 		description: 'Users of the organisation, inactive ones included by default',
 		filters: [
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Only the user with this email' },
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: 'Only the user with this email',
+			},
 			{
 				displayName: 'Include Inactive',
 				name: 'includeInactive',
@@ -309,7 +330,13 @@ const STREAM_TABLE = {
 				default: true,
 				description: 'Whether to include deactivated users (included unless turned off)',
 			},
-			{ displayName: 'Slack User ID', name: 'slackUserId', type: 'string', default: '', description: 'Only the user with this Slack user ID' },
+			{
+				displayName: 'Slack User ID',
+				name: 'slackUserId',
+				type: 'string',
+				default: '',
+				description: 'Only the user with this Slack user ID',
+			},
 		],
 		query: ({ filters }) => [
 			{
@@ -347,7 +374,15 @@ const STREAM_TABLE = {
 				description: 'The catalog type whose entries to list',
 			},
 		],
-		filters: [{ displayName: 'Identifier', name: 'identifier', type: 'string', default: '', description: 'Only entries with this external ID or alias' }],
+		filters: [
+			{
+				displayName: 'Identifier',
+				name: 'identifier',
+				type: 'string',
+				default: '',
+				description: 'Only entries with this external ID or alias',
+			},
+		],
 		query: ({ filters, required }) => [
 			{
 				catalog_type_id: required('catalogTypeId', ERROR_MESSAGES.catalogTypeRequired),
@@ -363,4 +398,6 @@ export const STREAMS: Record<ResourceName, StreamDefinition> = STREAM_TABLE;
 
 export const RESOURCE_NAMES = Object.keys(STREAMS) as ResourceName[];
 export const INCREMENTAL_RESOURCES = RESOURCE_NAMES.filter((name) => STREAMS[name].incremental);
-export const RESOURCES_WITH_GET = RESOURCE_NAMES.filter((name) => STREAMS[name].showPath !== undefined);
+export const RESOURCES_WITH_GET = RESOURCE_NAMES.filter(
+	(name) => STREAMS[name].showPath !== undefined,
+);

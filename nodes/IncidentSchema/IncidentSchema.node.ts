@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as incident from './actions/incident/Incident.resource';
@@ -12,7 +17,8 @@ export class IncidentSchema implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Normalize FireHydrant, incident.io and Datadog DORA incidents into one schema, compute metrics, shape DORA failures',
+		description:
+			'Normalize FireHydrant, incident.io and Datadog DORA incidents into one schema, compute metrics, shape DORA failures',
 		defaults: { name: 'Incident Schema' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

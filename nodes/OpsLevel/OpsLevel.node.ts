@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as push from './actions/push/Push.resource';
@@ -14,7 +19,8 @@ export class OpsLevel implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Read OpsLevel data exports from your S3 bucket: pushes, table rows, current state and changes',
+		description:
+			'Read OpsLevel data exports from your S3 bucket: pushes, table rows, current state and changes',
 		defaults: { name: 'OpsLevel' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,7 +33,11 @@ export class OpsLevel implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Push', value: 'push', description: 'The export files OpsLevel pushed (weekly full, daily incremental)' },
+					{
+						name: 'Push',
+						value: 'push',
+						description: 'The export files OpsLevel pushed (weekly full, daily incremental)',
+					},
 					{ name: 'Table', value: 'table', description: 'Rows of one exported table' },
 				],
 				default: 'table',

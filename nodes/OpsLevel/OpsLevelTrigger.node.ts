@@ -1,11 +1,29 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { PollPosition } from '../../lib/incremental';
 import { readIdList } from '../../lib/validation';
-import { readSettleMinutes, rowOptions, settleOption, startFromProperty, tablesProperty } from './actions/common/properties';
+import {
+	readSettleMinutes,
+	rowOptions,
+	settleOption,
+	startFromProperty,
+	tablesProperty,
+} from './actions/common/properties';
 import { ERROR_MESSAGES, SAMPLE_ROWS } from './constants';
-import { collectChanges, listPushes, pushRows, CHANGE, type ChangeCursorState, type StartFrom } from './drops/pushes';
+import {
+	collectChanges,
+	listPushes,
+	pushRows,
+	CHANGE,
+	type ChangeCursorState,
+	type StartFrom,
+} from './drops/pushes';
 import { rowShape, type RowOptionValues } from './drops/rows';
 import { methods } from './methods';
 import { openBucket } from './transport';
@@ -22,7 +40,8 @@ export class OpsLevelTrigger implements INodeType {
 		version: 1,
 		// n8n's node picker shows one OpsLevel entry for this trigger and the OpsLevel node, under the
 		// trigger's description: it names both.
-		description: 'Read OpsLevel data exports from your S3 bucket, or start a workflow with the rows of each new export push',
+		description:
+			'Read OpsLevel data exports from your S3 bucket, or start a workflow with the rows of each new export push',
 		subtitle: '={{ "Tables: " + [].concat($parameter["tables"]).join(", ") }}',
 		defaults: { name: 'OpsLevel Trigger' },
 		polling: true,
@@ -45,7 +64,9 @@ export class OpsLevelTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				options: [...rowOptions, settleOption].sort((a, b) =>
+					a.displayName.localeCompare(b.displayName),
+				),
 			},
 		],
 	};
@@ -55,10 +76,14 @@ export class OpsLevelTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const tables = readIdList(this.getNodeParameter('tables', []), { unique: true });
 		if (tables.length === 0) {
-			throw new NodeOperationError(this.getNode(), '"Tables" is empty', { description: ERROR_MESSAGES.noTable });
+			throw new NodeOperationError(this.getNode(), '"Tables" is empty', {
+				description: ERROR_MESSAGES.noTable,
+			});
 		}
 		const startFrom = this.getNodeParameter('startFrom', 'latestFull') as StartFrom;
-		const options = this.getNodeParameter('options', {}) as RowOptionValues & { settleMinutes?: number };
+		const options = this.getNodeParameter('options', {}) as RowOptionValues & {
+			settleMinutes?: number;
+		};
 		const shape = rowShape(options);
 		const settleMinutes = readSettleMinutes(this, undefined, options.settleMinutes);
 		const bucket = await openBucket(this);
@@ -73,8 +98,10 @@ export class OpsLevelTrigger implements INodeType {
 					const newest = pushes[pushes.length - 1];
 					if (!newest) continue;
 					const rows = [];
-					const change = (deleted: boolean) => (newest.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert);
-					for await (const row of pushRows(bucket, newest, shape, { limit: SAMPLE_ROWS, change })) rows.push(row);
+					const change = (deleted: boolean) =>
+						newest.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert;
+					for await (const row of pushRows(bucket, newest, shape, { limit: SAMPLE_ROWS, change }))
+						rows.push(row);
 					if (rows.length) return [this.helpers.returnJsonArray(rows)];
 				}
 				return null;
@@ -82,7 +109,11 @@ export class OpsLevelTrigger implements INodeType {
 
 			// Captured before the first request, as every sync position of this pack is.
 			const startedAt = Date.now();
-			const cursor = new PollPosition<ChangeCursorState>(this.getWorkflowStaticData('node'), TRIGGER_CURSOR_KEY, this.getMode() === 'manual');
+			const cursor = new PollPosition<ChangeCursorState>(
+				this.getWorkflowStaticData('node'),
+				TRIGGER_CURSOR_KEY,
+				this.getMode() === 'manual',
+			);
 			const batch = await collectChanges(bucket, tables, cursor.read(), this.getNode(), {
 				shape,
 				startFrom,

@@ -12,7 +12,14 @@ export type PushType = (typeof PUSH_TYPES)[number];
  * Tables the vendor documents by example. OpsLevel exports "essentially all the data", so more tables
  * exist: the pickers also list what is actually in the bucket, and any table name is accepted.
  */
-export const KNOWN_TABLES = ['services', 'teams', 'users', 'repositories', 'checks', 'check_results'] as const;
+export const KNOWN_TABLES = [
+	'services',
+	'teams',
+	'users',
+	'repositories',
+	'checks',
+	'check_results',
+] as const;
 
 /** Largest page ListObjectsV2 returns. */
 export const MAX_LIST_PAGE = 1000;
@@ -40,7 +47,8 @@ export const PERMISSION = {
 
 export const ERROR_MESSAGES = {
 	noBucket: 'Enter the bucket name in the OpsLevel Export Bucket credential.',
-	noRegion: 'Enter the bucket\'s AWS region (e.g. us-east-1) in the OpsLevel Export Bucket credential.',
+	noRegion:
+		"Enter the bucket's AWS region (e.g. us-east-1) in the OpsLevel Export Bucket credential.",
 	missingKeys:
 		'Enter both the Access Key ID and the Secret Access Key in the OpsLevel Export Bucket credential, or choose "AWS Credentials of the n8n Host".',
 	accessDenied: (bucket: string, permission: string, resource: string) =>
@@ -53,8 +61,10 @@ export const ERROR_MESSAGES = {
 			: `The bucket "${bucket}" is in another region. Set Region in the credential to the bucket's region (see the bucket's Properties in the S3 console).`,
 	badKeys:
 		'AWS rejected the access keys. Check the Access Key ID and Secret Access Key (and the Session Token, if temporary keys are used) in the credential.',
-	expiredToken: 'The temporary AWS credentials have expired. Enter fresh keys and session token in the credential.',
-	noSuchKey: (key: string) => `No object "${key}" in the bucket. Pick a key listed by Push → Get Many.`,
+	expiredToken:
+		'The temporary AWS credentials have expired. Enter fresh keys and session token in the credential.',
+	noSuchKey: (key: string) =>
+		`No object "${key}" in the bucket. Pick a key listed by Push → Get Many.`,
 	noFullPush: (table: string) =>
 		`There is no full push of table "${table}" in the bucket yet. OpsLevel sends full pushes weekly; check the table name and the credential's Root Prefix.`,
 	noIncrementalPush: (table: string) =>

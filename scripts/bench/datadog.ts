@@ -50,9 +50,13 @@ function mb(bytes: number): number {
 
 async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'datadog', 'cli.js');
-	const child = spawn(process.execPath, [cli, '--rate-limit', String(RATE_LIMIT), '--rate-period', String(RATE_PERIOD)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		process.execPath,
+		[cli, '--rate-limit', String(RATE_LIMIT), '--rate-period', String(RATE_PERIOD)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	const lines = readline.createInterface({ input: child.stdout });
 	const first = await new Promise<string>((resolve, reject) => {
 		lines.once('line', resolve);
@@ -63,19 +67,25 @@ async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
 
 async function control<T>(url: string, method = 'GET', body?: unknown): Promise<T> {
 	return await new Promise<T>((resolve, reject) => {
-		const outgoing = http.request(url, { method, headers: { 'Content-Type': 'application/json' } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-			response.on('error', reject);
-		});
+		const outgoing = http.request(
+			url,
+			{ method, headers: { 'Content-Type': 'application/json' } },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+				response.on('error', reject);
+			},
+		);
 		outgoing.on('error', reject);
 		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
 	});
 }
 
 async function runPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(sandbox)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(sandbox)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -91,7 +101,11 @@ async function sendPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResu
 	const type = 'n8n-nodes-incident-data.datadogDora';
 	const start = Date.UTC(2025, 0, 1) / 1000;
 	const inputItems = Array.from({ length: EVENTS }, (_, index) => ({
-		json: { incidentId: `bench-incident-${index}`, startedAt: start + index * 60, services: 'checkout' },
+		json: {
+			incidentId: `bench-incident-${index}`,
+			startedAt: start + index * 60,
+			services: 'checkout',
+		},
 	}));
 	const started = performance.now();
 	const result = await harness.runWorkflow({
@@ -102,7 +116,12 @@ async function sendPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResu
 				id: 'dd',
 				name: 'Datadog',
 				type: 'datadogDoraApi',
-				data: { site: 'custom', baseUrl: sandbox.datadogUrl, apiKey: sandbox.apiKey, applicationKeySecret: sandbox.applicationKey },
+				data: {
+					site: 'custom',
+					baseUrl: sandbox.datadogUrl,
+					apiKey: sandbox.apiKey,
+					applicationKeySecret: sandbox.applicationKey,
+				},
 			},
 		],
 		workflow: harness.chain({
@@ -121,7 +140,8 @@ async function sendPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResu
 		inputItems,
 	});
 	const ms = performance.now() - started;
-	if (result.status !== 'success') throw new Error(`node run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`node run failed: ${String(result.error?.message)}`);
 	const output = result.output('Datadog DORA Metrics');
 	return {
 		phase,
@@ -141,12 +161,21 @@ export async function run(): Promise<void> {
 	try {
 		const limited = await runPhase('limited', sandbox);
 		const afterLimited = await control<Stats>(`${sandbox.controlUrl}/stats`);
-		await control(`${sandbox.controlUrl}/rate-limit`, 'POST', { limit: 1_000_000_000, periodSeconds: 1 });
+		await control(`${sandbox.controlUrl}/rate-limit`, 'POST', {
+			limit: 1_000_000_000,
+			periodSeconds: 1,
+		});
 		const unlimited = await runPhase('unlimited', sandbox);
 		const afterUnlimited = await control<Stats>(`${sandbox.controlUrl}/stats`);
 		const stored = await control<{ counts: { failure: number } }>(sandbox.controlUrl);
-		if (limited.events !== EVENTS || unlimited.events !== EVENTS || stored.counts.failure !== EVENTS) {
-			throw new Error(`counts differ: sent ${limited.events} and ${unlimited.events}, the sandbox holds ${stored.counts.failure}`);
+		if (
+			limited.events !== EVENTS ||
+			unlimited.events !== EVENTS ||
+			stored.counts.failure !== EVENTS
+		) {
+			throw new Error(
+				`counts differ: sent ${limited.events} and ${unlimited.events}, the sandbox holds ${stored.counts.failure}`,
+			);
 		}
 		const rate = (result: PhaseResult) => result.events / (result.ms / 1000);
 		process.stdout.write(
@@ -165,13 +194,18 @@ export async function run(): Promise<void> {
 
 async function runAsPhase(): Promise<void> {
 	const index = process.argv.indexOf('--phase');
-	const result = await sendPhase(process.argv[index + 1], JSON.parse(process.argv[index + 2]) as SandboxInfo);
+	const result = await sendPhase(
+		process.argv[index + 1],
+		JSON.parse(process.argv[index + 2]) as SandboxInfo,
+	);
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 if (require.main === module && process.argv.includes('--phase')) {
 	runAsPhase().catch((error: unknown) => {
-		process.stderr.write(`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	});
 }

@@ -35,7 +35,19 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
 	const child = spawn(
 		process.execPath,
-		[cli, '--port', '0', '--seed', '1', '--incidents', String(INCIDENTS), '--events-per-incident', '6', '--nights', '7'],
+		[
+			cli,
+			'--port',
+			'0',
+			'--seed',
+			'1',
+			'--incidents',
+			String(INCIDENTS),
+			'--events-per-incident',
+			'6',
+			'--nights',
+			'7',
+		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const lines = readline.createInterface({ input: child.stdout });
@@ -49,19 +61,25 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 
 async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
 	return await new Promise<T>((resolve, reject) => {
-		const outgoing = http.request(url, { method, headers: { 'Content-Type': 'application/json' } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-			response.on('error', reject);
-		});
+		const outgoing = http.request(
+			url,
+			{ method, headers: { 'Content-Type': 'application/json' } },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+				response.on('error', reject);
+			},
+		);
 		outgoing.on('error', reject);
 		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
 	});
 }
 
 async function runPhase(args: Record<string, string>): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, '--phase', JSON.stringify(args)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -79,16 +97,30 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 	const result = await harness.runWorkflow({
 		nodeTypes: { [type]: new FireHydrant() },
 		credentialTypes: [new FireHydrantApi()],
-		credentials: [{ id: 'fh', name: 'FireHydrant', type: 'fireHydrantApi', data: { apiToken: args.token, region: 'custom', baseUrl: args.baseUrl } }],
+		credentials: [
+			{
+				id: 'fh',
+				name: 'FireHydrant',
+				type: 'fireHydrantApi',
+				data: { apiToken: args.token, region: 'custom', baseUrl: args.baseUrl },
+			},
+		],
 		workflow: harness.chain({
 			name: 'FireHydrant',
 			type,
-			parameters: { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources: JSON.parse(args.sources) as string[], returnAll: true },
+			parameters: {
+				resource: 'exportData',
+				operation: 'getRows',
+				dataSource: 'rest',
+				sources: JSON.parse(args.sources) as string[],
+				returnAll: true,
+			},
 			credentials: { fireHydrantApi: { id: 'fh', name: 'FireHydrant' } },
 		}),
 	});
 	const ms = performance.now() - started;
-	if (result.status !== 'success') throw new Error(`node run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`node run failed: ${String(result.error?.message)}`);
 	const items = result.output('FireHydrant');
 	return {
 		rows: items.length,
@@ -105,10 +137,24 @@ export async function run(): Promise<void> {
 	);
 	const sandbox = await startSandboxProcess();
 	try {
-		await call('POST', `${sandbox.baseUrl}/__sandbox/firehydrant/rest/rate-limit`, { enabled: true, limit: 50, windowMs: WINDOW_MS });
-		const before = await call<{ apiRequests: number }>('GET', `${sandbox.baseUrl}/__sandbox/firehydrant/rest/stats`);
-		const result = await runPhase({ baseUrl: sandbox.baseUrl, token: sandbox.apiToken, sources: JSON.stringify(SOURCES) });
-		const stats = await call<{ apiRequests: number; rejectedByRateLimit: number }>('GET', `${sandbox.baseUrl}/__sandbox/firehydrant/rest/stats`);
+		await call('POST', `${sandbox.baseUrl}/__sandbox/firehydrant/rest/rate-limit`, {
+			enabled: true,
+			limit: 50,
+			windowMs: WINDOW_MS,
+		});
+		const before = await call<{ apiRequests: number }>(
+			'GET',
+			`${sandbox.baseUrl}/__sandbox/firehydrant/rest/stats`,
+		);
+		const result = await runPhase({
+			baseUrl: sandbox.baseUrl,
+			token: sandbox.apiToken,
+			sources: JSON.stringify(SOURCES),
+		});
+		const stats = await call<{ apiRequests: number; rejectedByRateLimit: number }>(
+			'GET',
+			`${sandbox.baseUrl}/__sandbox/firehydrant/rest/stats`,
+		);
 		const requests = stats.apiRequests - before.apiRequests;
 		if (result.incidentRows !== INCIDENTS && SOURCES.includes('incident')) {
 			throw new Error(`expected ${INCIDENTS} incident rows, got ${result.incidentRows}`);
@@ -132,7 +178,9 @@ if (require.main === module && process.argv.includes('--phase')) {
 	nodePhase(JSON.parse(process.argv[process.argv.indexOf('--phase') + 1]) as Record<string, string>)
 		.then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
 		.catch((error: unknown) => {
-			process.stderr.write(`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.stderr.write(
+				`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+			);
 			process.exitCode = 1;
 		});
 }

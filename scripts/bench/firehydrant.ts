@@ -59,7 +59,19 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 	const incidents = Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT);
 	const child = spawn(
 		process.execPath,
-		[cli, '--port', '0', '--seed', '1', '--incidents', String(incidents), '--events-per-incident', String(EVENTS_PER_INCIDENT), '--nights', '1'],
+		[
+			cli,
+			'--port',
+			'0',
+			'--seed',
+			'1',
+			'--incidents',
+			String(incidents),
+			'--events-per-incident',
+			String(EVENTS_PER_INCIDENT),
+			'--nights',
+			'1',
+		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const lines = readline.createInterface({ input: child.stdout });
@@ -97,10 +109,16 @@ async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url
 /** Runs one phase of this script in a child process and reads its JSON result. */
 async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
 	// BENCH_PROFILE_DIR: each phase also writes a V8 CPU profile there (open it in Chrome DevTools).
-	const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-	const child = spawn(process.execPath, ['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const profile = process.env.BENCH_PROFILE_DIR
+		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+		: [];
+	const child = spawn(
+		process.execPath,
+		['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -124,7 +142,14 @@ async function barePhase(args: Record<string, string>): Promise<PhaseResult> {
 			})
 			.on('error', reject);
 	});
-	return { phase: 'bare csv-parse', rows, ms: performance.now() - started, cpuMs: cpuMs(cpu), peakRssMb: peakRssMb(), baselineRssMb };
+	return {
+		phase: 'bare csv-parse',
+		rows,
+		ms: performance.now() - started,
+		cpuMs: cpuMs(cpu),
+		peakRssMb: peakRssMb(),
+		baselineRssMb,
+	};
 }
 
 async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
@@ -143,19 +168,30 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 		nodeTypes: { [type]: new FireHydrant() },
 		credentialTypes: [new FireHydrantApi()],
 		credentials: [
-			{ id: 'fh', name: 'FireHydrant', type: 'fireHydrantApi', data: { apiToken: args.token, region: 'custom', baseUrl: args.baseUrl } },
+			{
+				id: 'fh',
+				name: 'FireHydrant',
+				type: 'fireHydrantApi',
+				data: { apiToken: args.token, region: 'custom', baseUrl: args.baseUrl },
+			},
 		],
 		workflow: harness.chain({
 			name: 'FireHydrant',
 			type,
-			parameters: { resource: 'exportData', operation: 'getRows', selectBy: 'ids', exportRequestIds: args.id },
+			parameters: {
+				resource: 'exportData',
+				operation: 'getRows',
+				selectBy: 'ids',
+				exportRequestIds: args.id,
+			},
 			credentials: { fireHydrantApi: { id: 'fh', name: 'FireHydrant' } },
 		}),
 	});
 	const ms = performance.now() - started;
 	const cpuUsed = cpuMs(cpu);
 	const peak = peakRssMb();
-	if (result.status !== 'success') throw new Error(`node run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`node run failed: ${String(result.error?.message)}`);
 	const items = result.output('FireHydrant');
 	gc?.();
 	const retainedHeapMb = mb(process.memoryUsage().heapUsed - baselineHeap);
@@ -210,15 +246,23 @@ function line(result: PhaseResult): string {
 }
 
 function loadAverage(): string {
-	return os.loadavg().map((load) => load.toFixed(2)).join(', ');
+	return os
+		.loadavg()
+		.map((load) => load.toFixed(2))
+		.join(', ');
 }
 
 /** The benchmark, as `npm run bench` runs it. */
 export async function run(): Promise<void> {
-	process.stdout.write(`FireHydrant Get Rows benchmark: one incident_event report of about ${EVENT_ROWS} rows\n`);
+	process.stdout.write(
+		`FireHydrant Get Rows benchmark: one incident_event report of about ${EVENT_ROWS} rows\n`,
+	);
 	const sandbox = await startSandboxProcess();
 	try {
-		const totals = await getJson<{ rowsBySource: Record<string, number> }>(`${sandbox.baseUrl}/__sandbox/firehydrant/totals`, sandbox.apiToken);
+		const totals = await getJson<{ rowsBySource: Record<string, number> }>(
+			`${sandbox.baseUrl}/__sandbox/firehydrant/totals`,
+			sandbox.apiToken,
+		);
 		const expected = totals.rowsBySource.incident_event;
 		const bareRuns: PhaseResult[] = [];
 		const nodeRuns: PhaseResult[] = [];
@@ -226,12 +270,22 @@ export async function run(): Promise<void> {
 			// A fresh signed URL per round: they expire after a few minutes.
 			const target = await eventExportId(sandbox);
 			bareRuns.push(await runPhase('bare', { url: target.url }));
-			nodeRuns.push(await runPhase('node', { id: target.id, baseUrl: sandbox.baseUrl, token: sandbox.apiToken }));
+			nodeRuns.push(
+				await runPhase('node', {
+					id: target.id,
+					baseUrl: sandbox.baseUrl,
+					token: sandbox.apiToken,
+				}),
+			);
 			const [bare, node] = [bareRuns[round - 1], nodeRuns[round - 1]];
 			if (bare.rows !== expected || node.rows !== expected) {
-				throw new Error(`row counts differ: the report has ${expected}, bare read ${bare.rows}, the node ${node.rows}`);
+				throw new Error(
+					`row counts differ: the report has ${expected}, bare read ${bare.rows}, the node ${node.rows}`,
+				);
 			}
-			process.stdout.write(`round ${round} (load ${loadAverage()}): bare ${(bare.ms / 1000).toFixed(2)} s / ${(bare.cpuMs / 1000).toFixed(2)} CPU s, node ${(node.ms / 1000).toFixed(2)} s / ${(node.cpuMs / 1000).toFixed(2)} CPU s\n`);
+			process.stdout.write(
+				`round ${round} (load ${loadAverage()}): bare ${(bare.ms / 1000).toFixed(2)} s / ${(bare.cpuMs / 1000).toFixed(2)} CPU s, node ${(node.ms / 1000).toFixed(2)} s / ${(node.cpuMs / 1000).toFixed(2)} CPU s\n`,
+			);
 		}
 		const bare = medianOf(bareRuns);
 		const node = medianOf(nodeRuns);
@@ -259,7 +313,9 @@ async function runAsPhase(): Promise<void> {
 
 if (require.main === module && process.argv.includes('--phase')) {
 	runAsPhase().catch((error: unknown) => {
-		process.stderr.write(`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	});
 }

@@ -39,7 +39,12 @@ function mb(bytes: number): number {
 	return Math.round((bytes / 1024 / 1024) * 10) / 10;
 }
 
-async function control<T>(sandbox: SandboxInfo, method: string, subPath: string, body?: unknown): Promise<T> {
+async function control<T>(
+	sandbox: SandboxInfo,
+	method: string,
+	subPath: string,
+	body?: unknown,
+): Promise<T> {
 	const response = await fetch(`${sandbox.baseUrl}/__sandbox${subPath}`, {
 		method,
 		headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -65,23 +70,43 @@ interface RequestCount {
  * its own; the tighter one is the bound.
  */
 function rateLimitBoundMs(counts: RequestCount): number {
-	const bound = (accepted: number, window: { limit: number; windowMs: number }) => (accepted > 0 ? Math.floor((accepted - 1) / window.limit) * window.windowMs : 0);
-	return Math.max(bound(counts.incidentList, INCIDENT_LIST_LIMIT), bound(counts.requests - counts.rateLimited, GENERAL_LIMIT));
+	const bound = (accepted: number, window: { limit: number; windowMs: number }) =>
+		accepted > 0 ? Math.floor((accepted - 1) / window.limit) * window.windowMs : 0;
+	return Math.max(
+		bound(counts.incidentList, INCIDENT_LIST_LIMIT),
+		bound(counts.requests - counts.rateLimited, GENERAL_LIMIT),
+	);
 }
 
 /** Counts API requests (and 429s) since the last call, and clears the log and the rate windows. */
 async function takeRequestCount(sandbox: SandboxInfo): Promise<RequestCount> {
-	const log = await control<Array<{ kind: string; status: number; method: string; path: string }>>(sandbox, 'GET', '/requests');
+	const log = await control<Array<{ kind: string; status: number; method: string; path: string }>>(
+		sandbox,
+		'GET',
+		'/requests',
+	);
 	await control(sandbox, 'DELETE', '/requests');
 	// A new phase starts with fresh rate windows, as a sync an hour later would.
-	await control(sandbox, 'POST', '/incident-io/rate-limits', { incidentList: INCIDENT_LIST_LIMIT, general: GENERAL_LIMIT });
+	await control(sandbox, 'POST', '/incident-io/rate-limits', {
+		incidentList: INCIDENT_LIST_LIMIT,
+		general: GENERAL_LIMIT,
+	});
 	const api = log.filter((entry) => entry.kind === 'api');
-	const incidentList = api.filter((entry) => entry.method === 'GET' && /\/v2\/incidents$/.test(entry.path) && entry.status !== 429).length;
-	return { requests: api.length, rateLimited: api.filter((entry) => entry.status === 429).length, incidentList };
+	const incidentList = api.filter(
+		(entry) =>
+			entry.method === 'GET' && /\/v2\/incidents$/.test(entry.path) && entry.status !== 429,
+	).length;
+	return {
+		requests: api.length,
+		rateLimited: api.filter((entry) => entry.status === 429).length,
+		incidentList,
+	};
 }
 
 async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
-	const child = spawn(process.execPath, [__filename, '--sandbox'], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, '--sandbox'], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const lines = readline.createInterface({ input: child.stdout });
 	const first = await new Promise<string>((resolve, reject) => {
 		lines.once('line', resolve);
@@ -91,7 +116,9 @@ async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
 }
 
 async function runPhase(phase: string, args: Record<string, unknown>): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(args)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -99,7 +126,10 @@ async function runPhase(phase: string, args: Record<string, unknown>): Promise<P
 	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
 }
 
-async function nodePhase(phase: string, args: { sandbox: SandboxInfo; staticData?: Record<string, Record<string, unknown>> }): Promise<PhaseResult> {
+async function nodePhase(
+	phase: string,
+	args: { sandbox: SandboxInfo; staticData?: Record<string, Record<string, unknown>> },
+): Promise<PhaseResult> {
 	const harness = await import('../../test/engine/harness');
 	const { IncidentIo } = await import('../../nodes/IncidentIo/IncidentIo.node');
 	const { IncidentIoApi } = await import('../../credentials/IncidentIoApi.credentials');
@@ -112,33 +142,56 @@ async function nodePhase(phase: string, args: { sandbox: SandboxInfo; staticData
 		const result = await harness.runWorkflow({
 			nodeTypes: { [type]: new IncidentIo() },
 			credentialTypes: [new IncidentIoApi()],
-			credentials: [{ id: 'iio', name: 'incident.io', type: 'incidentIoApi', data: { apiKey: args.sandbox.apiKey, baseUrl: args.sandbox.apiBaseUrl } }],
+			credentials: [
+				{
+					id: 'iio',
+					name: 'incident.io',
+					type: 'incidentIoApi',
+					data: { apiKey: args.sandbox.apiKey, baseUrl: args.sandbox.apiBaseUrl },
+				},
+			],
 			workflow: {
 				id: `bench${resource}`,
 				...harness.chain({
 					name: 'incident.io',
 					type,
-					parameters: { resource, operation: 'getMany', returnAll: true, options: { incremental: true } },
+					parameters: {
+						resource,
+						operation: 'getMany',
+						returnAll: true,
+						options: { incremental: true },
+					},
 					credentials: { incidentIoApi: { id: 'iio', name: 'incident.io' } },
 				}),
 				staticData: args.staticData?.[resource] as never,
 			},
 			mode: 'trigger',
 		});
-		if (result.status !== 'success') throw new Error(`${resource} run failed: ${String(result.error?.message)}`);
+		if (result.status !== 'success')
+			throw new Error(`${resource} run failed: ${String(result.error?.message)}`);
 		records[resource] = result.output('incident.io').length;
 		staticData[resource] = result.staticData;
 	}
-	return { phase, records, ms: performance.now() - started, peakRssMb: mb(process.resourceUsage().maxRSS * 1024), staticData };
+	return {
+		phase,
+		records,
+		ms: performance.now() - started,
+		peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+		staticData,
+	};
 }
 
 /** The tap: no filters, pages by the last id until an empty page, Retry-After honoured. */
 async function tapPhase(args: { sandbox: SandboxInfo }): Promise<PhaseResult> {
 	const get = async (pathAndQuery: string): Promise<Record<string, unknown>> => {
 		for (;;) {
-			const response = await fetch(`${args.sandbox.apiBaseUrl}${pathAndQuery}`, { headers: { Authorization: `Bearer ${args.sandbox.apiKey}` } });
+			const response = await fetch(`${args.sandbox.apiBaseUrl}${pathAndQuery}`, {
+				headers: { Authorization: `Bearer ${args.sandbox.apiKey}` },
+			});
 			if (response.status === 429) {
-				await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+				await new Promise((resolve) =>
+					setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000),
+				);
 				continue;
 			}
 			return (await response.json()) as Record<string, unknown>;
@@ -156,7 +209,12 @@ async function tapPhase(args: { sandbox: SandboxInfo }): Promise<PhaseResult> {
 	}
 	records.action = ((await get('/v2/actions')).actions as unknown[]).length;
 	records.followUp = ((await get('/v2/follow_ups')).follow_ups as unknown[]).length;
-	return { phase: 'tap', records, ms: performance.now() - started, peakRssMb: mb(process.resourceUsage().maxRSS * 1024) };
+	return {
+		phase: 'tap',
+		records,
+		ms: performance.now() - started,
+		peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+	};
 }
 
 function line(label: string, result: PhaseResult, counts: RequestCount): string {
@@ -166,34 +224,47 @@ function line(label: string, result: PhaseResult, counts: RequestCount): string 
 
 /** The benchmark, as `npm run bench` runs it. */
 export async function run(): Promise<void> {
-	process.stdout.write(`incident.io sync benchmark: ${INCIDENTS} incidents, 2 actions and 1 follow-up each, real rate limits\n`);
+	process.stdout.write(
+		`incident.io sync benchmark: ${INCIDENTS} incidents, 2 actions and 1 follow-up each, real rate limits\n`,
+	);
 	const sandbox = await startSandboxProcess();
 	try {
 		await takeRequestCount(sandbox);
 		const full = await runPhase('full', { sandbox });
 		const fullCounts = await takeRequestCount(sandbox);
-		const touched = await control<{ incidents: string[]; actions: string[]; followUps: string[] }>(sandbox, 'POST', '/incident-io/touch', {
-			incidents: Math.round(INCIDENTS / 100),
-			actions: Math.round((INCIDENTS * 2) / 100),
-			followUps: Math.round(INCIDENTS / 100),
-		});
+		const touched = await control<{ incidents: string[]; actions: string[]; followUps: string[] }>(
+			sandbox,
+			'POST',
+			'/incident-io/touch',
+			{
+				incidents: Math.round(INCIDENTS / 100),
+				actions: Math.round((INCIDENTS * 2) / 100),
+				followUps: Math.round(INCIDENTS / 100),
+			},
+		);
 		await takeRequestCount(sandbox);
 		const incremental = await runPhase('incremental', { sandbox, staticData: full.staticData });
 		const incrementalCounts = await takeRequestCount(sandbox);
 		const changed = touched.incidents.length + touched.actions.length + touched.followUps.length;
 		const got = RESOURCES.reduce((sum, resource) => sum + incremental.records[resource], 0);
-		if (got !== changed) throw new Error(`the incremental sync returned ${got} records, ${changed} changed`);
+		if (got !== changed)
+			throw new Error(`the incremental sync returned ${got} records, ${changed} changed`);
 		const tap = await runPhase('tap', { sandbox });
 		const tapCounts = await takeRequestCount(sandbox);
 		process.stdout.write(`${line('node: full sync (incremental, 1st)', full, fullCounts)}\n`);
 		const accepted = fullCounts.requests - fullCounts.rateLimited;
 		// requests ÷ limit: the time the requests take at the limit's sustained rate
-		const sustainedMs = Math.max((fullCounts.incidentList / INCIDENT_LIST_LIMIT.limit) * INCIDENT_LIST_LIMIT.windowMs, (accepted / GENERAL_LIMIT.limit) * GENERAL_LIMIT.windowMs);
+		const sustainedMs = Math.max(
+			(fullCounts.incidentList / INCIDENT_LIST_LIMIT.limit) * INCIDENT_LIST_LIMIT.windowMs,
+			(accepted / GENERAL_LIMIT.limit) * GENERAL_LIMIT.windowMs,
+		);
 		const windowMs = rateLimitBoundMs(fullCounts);
 		process.stdout.write(
 			`full sync: wall time ${(full.ms / 1000).toFixed(1)} s for ${fullCounts.incidentList} incident-list requests (limit ${INCIDENT_LIST_LIMIT.limit} a minute) and ${accepted} requests in all (limit ${GENERAL_LIMIT.limit} a minute): requests ÷ limit = ${(sustainedMs / 1000).toFixed(1)} s (${(full.ms / sustainedMs).toFixed(2)}× that; goal ≤ 1.1); the sliding windows let the first ${INCIDENT_LIST_LIMIT.limit} go at once, so the least they strictly allow is ${(windowMs / 1000).toFixed(1)} s\n`,
 		);
-		process.stdout.write(`${line(`node: incremental after 1% changed`, incremental, incrementalCounts)}\n`);
+		process.stdout.write(
+			`${line(`node: incremental after 1% changed`, incremental, incrementalCounts)}\n`,
+		);
 		process.stdout.write(`${line('tap approach: one run (full, again)', tap, tapCounts)}\n`);
 		// The tap's approach made complete: every page of every stream on every run, plus the filters
 		// it lacks (all categories and modes on incidents; one list per mode for actions/follow-ups).
@@ -211,8 +282,18 @@ export async function run(): Promise<void> {
 
 async function serveSandbox(): Promise<void> {
 	const { startSandbox } = await import('../../test/sandbox');
-	const sandbox = await startSandbox({ seed: 1, incidentIo: { incidents: INCIDENTS, actionsPerIncident: 2, followUpsPerIncident: 1, updatesPerIncident: 1 } });
-	process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl, apiBaseUrl: sandbox.incidentIo.apiBaseUrl, apiKey: sandbox.incidentIo.apiKey })}\n`);
+	const sandbox = await startSandbox({
+		seed: 1,
+		incidentIo: {
+			incidents: INCIDENTS,
+			actionsPerIncident: 2,
+			followUpsPerIncident: 1,
+			updatesPerIncident: 1,
+		},
+	});
+	process.stdout.write(
+		`${JSON.stringify({ baseUrl: sandbox.baseUrl, apiBaseUrl: sandbox.incidentIo.apiBaseUrl, apiKey: sandbox.incidentIo.apiKey })}\n`,
+	);
 	const stop = () => void sandbox.close().then(() => process.exit(0));
 	process.once('SIGTERM', stop);
 	process.once('SIGINT', stop);
@@ -225,14 +306,22 @@ async function runAsChild(): Promise<void> {
 	}
 	const phaseIndex = process.argv.indexOf('--phase');
 	const phase = process.argv[phaseIndex + 1];
-	const args = JSON.parse(process.argv[phaseIndex + 2]) as { sandbox: SandboxInfo; staticData?: Record<string, Record<string, unknown>> };
+	const args = JSON.parse(process.argv[phaseIndex + 2]) as {
+		sandbox: SandboxInfo;
+		staticData?: Record<string, Record<string, unknown>>;
+	};
 	const result = phase === 'tap' ? await tapPhase(args) : await nodePhase(phase, args);
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module && (process.argv.includes('--phase') || process.argv.includes('--sandbox'))) {
+if (
+	require.main === module &&
+	(process.argv.includes('--phase') || process.argv.includes('--sandbox'))
+) {
 	runAsChild().catch((error: unknown) => {
-		process.stderr.write(`bench child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`bench child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	});
 }

@@ -66,8 +66,18 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-	{ key: 'A', label: 'A  pack: FireHydrant Get Rows', workflowId: 'sbsPack1', outputNode: 'FireHydrant' },
-	{ key: 'B', label: 'B  HTTP → Extract CSV → Remove Dupl.', workflowId: 'sbsChain1', outputNode: 'Remove Duplicates' },
+	{
+		key: 'A',
+		label: 'A  pack: FireHydrant Get Rows',
+		workflowId: 'sbsPack1',
+		outputNode: 'FireHydrant',
+	},
+	{
+		key: 'B',
+		label: 'B  HTTP → Extract CSV → Remove Dupl.',
+		workflowId: 'sbsChain1',
+		outputNode: 'Remove Duplicates',
+	},
 	{ key: 'C', label: 'C  Manual Trigger only (baseline)', workflowId: 'sbsBase1' },
 ];
 
@@ -95,8 +105,19 @@ async function api<T>(url: string, token: string): Promise<T> {
 	return (await response.json()) as T;
 }
 
-function workflows(packageName: string, exportRequestId: string, url: string): Array<Record<string, unknown>> {
-	const trigger = { id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+function workflows(
+	packageName: string,
+	exportRequestId: string,
+	url: string,
+): Array<Record<string, unknown>> {
+	const trigger = {
+		id: 'trigger',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const chain = (names: string[]) => {
 		const connections: Record<string, unknown> = {};
 		for (let index = 0; index + 1 < names.length; index++) {
@@ -117,7 +138,12 @@ function workflows(packageName: string, exportRequestId: string, url: string): A
 					type: `${packageName}.fireHydrant`,
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { resource: 'exportData', operation: 'getRows', selectBy: 'ids', exportRequestIds: exportRequestId },
+					parameters: {
+						resource: 'exportData',
+						operation: 'getRows',
+						selectBy: 'ids',
+						exportRequestIds: exportRequestId,
+					},
 					credentials: { fireHydrantApi: { id: 'sbsFh1', name: 'FireHydrant sandbox' } },
 				},
 			],
@@ -152,13 +178,25 @@ function workflows(packageName: string, exportRequestId: string, url: string): A
 					type: 'n8n-nodes-base.removeDuplicates',
 					typeVersion: 2,
 					position: [600, 0],
-					parameters: { operation: 'removeDuplicateInputItems', compare: 'selectedFields', fieldsToCompare: 'id', options: {} },
+					parameters: {
+						operation: 'removeDuplicateInputItems',
+						compare: 'selectedFields',
+						fieldsToCompare: 'id',
+						options: {},
+					},
 				},
 			],
 			connections: chain(['Start', 'HTTP Request', 'Extract From File', 'Remove Duplicates']),
 			settings: {},
 		},
-		{ id: 'sbsBase1', name: 'Side by side C: baseline', active: false, nodes: [trigger], connections: {}, settings: {} },
+		{
+			id: 'sbsBase1',
+			name: 'Side by side C: baseline',
+			active: false,
+			nodes: [trigger],
+			connections: {},
+			settings: {},
+		},
 	];
 }
 
@@ -177,7 +215,10 @@ async function freePort(): Promise<number> {
 function parseTimeReport(report: string): { wallS: number; cpuS: number; maxRssMb: number } {
 	const field = (label: string): string => {
 		const line = report.split('\n').find((candidate) => candidate.trim().startsWith(label));
-		if (!line) throw new Error(`/usr/bin/time -v printed no "${label}"; its output ends: ${report.slice(-500)}`);
+		if (!line)
+			throw new Error(
+				`/usr/bin/time -v printed no "${label}"; its output ends: ${report.slice(-500)}`,
+			);
 		return line.slice(line.lastIndexOf(': ') + 2).trim();
 	};
 	const wall = field('Elapsed (wall clock) time')
@@ -185,7 +226,11 @@ function parseTimeReport(report: string): { wallS: number; cpuS: number; maxRssM
 		.map(Number)
 		.reduce((total, part) => total * 60 + part, 0);
 	const cpuS = Number(field('User time')) + Number(field('System time'));
-	return { wallS: wall, cpuS, maxRssMb: Math.round(Number(field('Maximum resident set size')) / 102.4) / 10 };
+	return {
+		wallS: wall,
+		cpuS,
+		maxRssMb: Math.round(Number(field('Maximum resident set size')) / 102.4) / 10,
+	};
 }
 
 /** The stored execution's size in n8n's SQLite database (the newest execution). */
@@ -193,7 +238,11 @@ async function storedExecutionBytes(home: N8nHome): Promise<number> {
 	const { n8nHome } = resolveToolchain();
 	const requireFromN8n = createRequire(path.join(n8nHome, 'node_modules', 'n8n', 'package.json'));
 	const sqlite3 = requireFromN8n('sqlite3') as {
-		Database: new (file: string, mode: number, callback: (error: Error | null) => void) => {
+		Database: new (
+			file: string,
+			mode: number,
+			callback: (error: Error | null) => void,
+		) => {
 			get(sql: string, callback: (error: Error | null, row?: { size: number }) => void): void;
 			close(): void;
 		};
@@ -204,26 +253,41 @@ async function storedExecutionBytes(home: N8nHome): Promise<number> {
 		const database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
 			if (error) reject(error);
 		});
-		database.get('SELECT length(data) AS size FROM execution_data ORDER BY executionId DESC LIMIT 1', (error, row) => {
-			database.close();
-			if (error) reject(error);
-			else resolve(row?.size ?? 0);
-		});
+		database.get(
+			'SELECT length(data) AS size FROM execution_data ORDER BY executionId DESC LIMIT 1',
+			(error, row) => {
+				database.close();
+				if (error) reject(error);
+				else resolve(row?.size ?? 0);
+			},
+		);
 	});
 }
 
 /** `n8n execute` of one workflow as a whole process under `time -v`; its stdout goes to a file. */
-async function measure(home: N8nHome, variant: Variant, outputFile: string): Promise<ProcessFigures> {
-	const env = { ...home.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_FORMAT: 'text' };
+async function measure(
+	home: N8nHome,
+	variant: Variant,
+	outputFile: string,
+): Promise<ProcessFigures> {
+	const env = {
+		...home.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_LOG_FORMAT: 'text',
+	};
 	const out = fs.openSync(outputFile, 'w');
 	let report = '';
 	const code = await new Promise<number | null>((resolve, reject) => {
-		const child = spawn('/usr/bin/time', ['-v', home.nodeBin, home.n8nBin, 'execute', `--id=${variant.workflowId}`, '--rawOutput'], {
-			cwd: home.userFolder,
-			env,
-			stdio: ['ignore', out, 'pipe'],
-			detached: true,
-		});
+		const child = spawn(
+			'/usr/bin/time',
+			['-v', home.nodeBin, home.n8nBin, 'execute', `--id=${variant.workflowId}`, '--rawOutput'],
+			{
+				cwd: home.userFolder,
+				env,
+				stdio: ['ignore', out, 'pipe'],
+				detached: true,
+			},
+		);
 		child.stderr?.on('data', (chunk: Buffer) => {
 			report += chunk.toString('utf8');
 			if (report.length > 1_000_000) report = report.slice(-100_000);
@@ -243,7 +307,8 @@ async function measure(home: N8nHome, variant: Variant, outputFile: string): Pro
 	});
 	fs.closeSync(out);
 	// n8n 2.41.1 sometimes crashes while exiting after a good run; the run itself is checked below.
-	if (code !== 0 && !/Maximum resident set size/.test(report)) throw new Error(`${variant.label} failed (exit ${code}): ${report.slice(-2000)}`);
+	if (code !== 0 && !/Maximum resident set size/.test(report))
+		throw new Error(`${variant.label} failed (exit ${code}): ${report.slice(-2000)}`);
 	return { ...parseTimeReport(report), storedMb: mb(await storedExecutionBytes(home)) };
 }
 
@@ -252,14 +317,26 @@ function readRun(outputFile: string): Record<string, unknown> {
 	const text = fs.readFileSync(outputFile, 'utf8');
 	const start = text.startsWith('{\n') ? 0 : text.indexOf('\n{\n') + 1;
 	const end = text.lastIndexOf('\n}');
-	if (start < 0 || end < start) throw new Error(`no execution printed in ${outputFile}: ${text.slice(0, 500)}`);
+	if (start < 0 || end < start)
+		throw new Error(`no execution printed in ${outputFile}: ${text.slice(0, 500)}`);
 	return JSON.parse(text.slice(start, end + 2)) as Record<string, unknown>;
 }
 
 function check(outputFile: string, variant: Variant, newest: Map<string, string>): Correctness {
-	const run = readRun(outputFile) as { data: { resultData: { error?: { message?: string }; runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } } };
+	const run = readRun(outputFile) as {
+		data: {
+			resultData: {
+				error?: { message?: string };
+				runData: Record<
+					string,
+					Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>
+				>;
+			};
+		};
+	};
 	const resultData = run.data.resultData;
-	if (resultData.error) throw new Error(`${variant.label}: the run failed: ${resultData.error.message}`);
+	if (resultData.error)
+		throw new Error(`${variant.label}: the run failed: ${resultData.error.message}`);
 	const items = resultData.runData[variant.outputNode ?? '']?.[0]?.data.main[0] ?? [];
 	const seen = new Set<string>();
 	let duplicates = 0;
@@ -281,27 +358,50 @@ export async function run(): Promise<void> {
 	process.stdout.write(
 		`n8n side by side: ${ROWS} incident_event rows (${extraRows} of them older versions of other rows' ids), ${ROUNDS} rounds of A, B, C, each a whole \`n8n execute\` under /usr/bin/time -v\n`,
 	);
-	if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'FireHydrant', 'FireHydrant.node.js'))) {
+	if (
+		!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'FireHydrant', 'FireHydrant.node.js'))
+	) {
 		throw new Error('dist/ is missing: run through `npm run bench` (it builds first)');
 	}
 	// Signed URLs live for a day: workflow B holds one for every round.
 	const sandbox = await startSandbox({
 		seed: 1,
-		fireHydrant: { incidents, eventsPerIncident: EVENTS_PER_INCIDENT, nights: 1, urlLifetimeMs: 24 * 3600_000 },
+		fireHydrant: {
+			incidents,
+			eventsPerIncident: EVENTS_PER_INCIDENT,
+			nights: 1,
+			urlLifetimeMs: 24 * 3600_000,
+		},
 	});
 	const apiToken = sandbox.fireHydrant.apiToken;
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-side-by-side-'));
 	try {
 		const events = sandbox.fireHydrant.exportRequests.find((request) => request.source === SOURCE);
 		if (!events) throw new Error('the sandbox has no incident_event export');
-		const report = withOlderVersions(sandbox.fireHydrant.rawCsv(events.id).toString('utf8'), extraRows);
-		const added = sandbox.fireHydrant.addExportRequest({ source: SOURCE, body: Buffer.from(report.body, 'utf8') });
-		const signed = await api<{ url: string }>(`${sandbox.baseUrl}/v1/integrations/data_export/export_requests/${added.id}`, apiToken);
-		process.stdout.write(`report: ${report.rows} rows, ${report.newest.size} distinct ids, ${mb(Buffer.byteLength(report.body))} MB of CSV\n`);
+		const report = withOlderVersions(
+			sandbox.fireHydrant.rawCsv(events.id).toString('utf8'),
+			extraRows,
+		);
+		const added = sandbox.fireHydrant.addExportRequest({
+			source: SOURCE,
+			body: Buffer.from(report.body, 'utf8'),
+		});
+		const signed = await api<{ url: string }>(
+			`${sandbox.baseUrl}/v1/integrations/data_export/export_requests/${added.id}`,
+			apiToken,
+		);
+		process.stdout.write(
+			`report: ${report.rows} rows, ${report.newest.size} distinct ids, ${mb(Buffer.byteLength(report.body))} MB of CSV\n`,
+		);
 
 		const home = await createN8nHome({ tarball: await packProject(PROJECT_ROOT) });
 		await importCredentials(home, [
-			{ id: 'sbsFh1', name: 'FireHydrant sandbox', type: 'fireHydrantApi', data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+			{
+				id: 'sbsFh1',
+				name: 'FireHydrant sandbox',
+				type: 'fireHydrantApi',
+				data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+			},
 		]);
 		await importWorkflows(home, workflows(home.packageName, added.id, signed.url));
 
@@ -312,7 +412,8 @@ export async function run(): Promise<void> {
 				const outputFile = path.join(workDir, `${variant.key}.out`);
 				const load = loadAverage();
 				const measured = await measure(home, variant, outputFile);
-				if (variant.outputNode) correctness.set(variant.key, check(outputFile, variant, report.newest));
+				if (variant.outputNode)
+					correctness.set(variant.key, check(outputFile, variant, report.newest));
 				fs.rmSync(outputFile, { force: true });
 				figures.set(variant.key, [...(figures.get(variant.key) ?? []), measured]);
 				process.stdout.write(
@@ -325,7 +426,12 @@ export async function run(): Promise<void> {
 		for (const variant of VARIANTS) {
 			const runs = figures.get(variant.key) ?? [];
 			const pick = (field: keyof ProcessFigures) => median(runs.map((entry) => entry[field]));
-			medianFigures.set(variant.key, { wallS: pick('wallS'), cpuS: pick('cpuS'), maxRssMb: pick('maxRssMb'), storedMb: pick('storedMb') });
+			medianFigures.set(variant.key, {
+				wallS: pick('wallS'),
+				cpuS: pick('cpuS'),
+				maxRssMb: pick('maxRssMb'),
+				storedMb: pick('storedMb'),
+			});
 		}
 		process.stdout.write(`medians of ${ROUNDS} rounds:\n`);
 		for (const variant of VARIANTS) {
@@ -334,8 +440,11 @@ export async function run(): Promise<void> {
 				`${variant.label.padEnd(40)} wall ${entry.wallS.toFixed(2).padStart(6)} s  CPU ${entry.cpuS.toFixed(2).padStart(6)} s  max RSS ${String(entry.maxRssMb).padStart(7)} MB  stored execution ${entry.storedMb} MB\n`,
 			);
 		}
-		const [a, b, c] = (['A', 'B', 'C'] as const).map((key) => medianFigures.get(key) as ProcessFigures);
-		const ratio = (field: keyof ProcessFigures) => ((a[field] - c[field]) / (b[field] - c[field])).toFixed(2);
+		const [a, b, c] = (['A', 'B', 'C'] as const).map(
+			(key) => medianFigures.get(key) as ProcessFigures,
+		);
+		const ratio = (field: keyof ProcessFigures) =>
+			((a[field] - c[field]) / (b[field] - c[field])).toFixed(2);
 		process.stdout.write(
 			`ratios (A − C) ÷ (B − C): wall ${ratio('wallS')}, CPU ${ratio('cpuS')} (goal ≤ 0.5); max RSS ${ratio('maxRssMb')} (goal ≤ 0.6); stored execution ${(a.storedMb / b.storedMb).toFixed(2)} (A ÷ B)\n`,
 		);

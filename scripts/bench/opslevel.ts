@@ -15,7 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 
-import { generateExport, startS3Server, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '../../test/sandbox/opslevel';
+import {
+	generateExport,
+	startS3Server,
+	TEST_ACCESS_KEY_ID,
+	TEST_SECRET_ACCESS_KEY,
+} from '../../test/sandbox/opslevel';
 
 interface PhaseResult {
 	phase: string;
@@ -53,10 +58,17 @@ function peakRssMb(): number {
 
 async function runPhase(phase: string, args: PhaseArgs): Promise<PhaseResult> {
 	// e.g. BENCH_OPSLEVEL_STATE_FLAGS=--max-old-space-size=128: how small a heap currentState() fits in
-	const flags = phase === 'state' ? (process.env.BENCH_OPSLEVEL_STATE_FLAGS ?? '').split(' ').filter(Boolean) : [];
-	const child = spawn(process.execPath, [...flags, '--expose-gc', __filename, '--phase', phase, JSON.stringify(args)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const flags =
+		phase === 'state'
+			? (process.env.BENCH_OPSLEVEL_STATE_FLAGS ?? '').split(' ').filter(Boolean)
+			: [];
+	const child = spawn(
+		process.execPath,
+		[...flags, '--expose-gc', __filename, '--phase', phase, JSON.stringify(args)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -99,14 +111,28 @@ async function barePhase(args: PhaseArgs): Promise<PhaseResult> {
 		await pipeline(answer.Body as NodeJS.ReadableStream, createGunzip(), parser);
 	}
 	client.destroy();
-	return { phase: 'bare gunzip + csv-parse', rowsRead: rows, rowsOut: rows, ms: performance.now() - started, peakRssMb: peakRssMb(), baselineRssMb };
+	return {
+		phase: 'bare gunzip + csv-parse',
+		rowsRead: rows,
+		rowsOut: rows,
+		ms: performance.now() - started,
+		peakRssMb: peakRssMb(),
+		baselineRssMb,
+	};
 }
 
 async function statePhase(args: PhaseArgs): Promise<PhaseResult> {
 	const { OpsLevelBucket, bucketSettings } = await import('../../nodes/OpsLevel/transport');
 	const { currentState } = await import('../../nodes/OpsLevel/drops/pushes');
 	const { DEFAULT_ROW_SHAPE } = await import('../../nodes/OpsLevel/drops/rows');
-	const node = { id: 'b', name: 'OpsLevel', type: 'n8n-nodes-incident-data.opsLevel', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+	const node = {
+		id: 'b',
+		name: 'OpsLevel',
+		type: 'n8n-nodes-incident-data.opsLevel',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
 	const bucket = new OpsLevelBucket(bucketSettings(credentialData(args)), node);
 	const baselineRssMb = mb(process.memoryUsage().rss);
 	const started = performance.now();
@@ -114,7 +140,10 @@ async function statePhase(args: PhaseArgs): Promise<PhaseResult> {
 	let retainedHeapMb: number | undefined;
 	let peakBeforeEmitMb: number | undefined;
 	const gc = (globalThis as { gc?: () => void }).gc;
-	for await (const row of currentState(bucket, 'services', node, { shape: DEFAULT_ROW_SHAPE, includeDeleted: false })) {
+	for await (const row of currentState(bucket, 'services', node, {
+		shape: DEFAULT_ROW_SHAPE,
+		includeDeleted: false,
+	})) {
 		// At the first row out, every push has been applied: what the heap holds now is the live state.
 		if (rowsOut === 0 && gc) {
 			peakBeforeEmitMb = peakRssMb();
@@ -127,7 +156,17 @@ async function statePhase(args: PhaseArgs): Promise<PhaseResult> {
 	bucket.destroy();
 	gc?.();
 	const emptyHeapMb = mb(process.memoryUsage().heapUsed);
-	return { phase: 'currentState() (streamed out)', rowsRead: args.rowsRead, rowsOut, ms, peakRssMb: peakRssMb(), baselineRssMb, retainedHeapMb, emptyHeapMb, peakBeforeEmitMb };
+	return {
+		phase: 'currentState() (streamed out)',
+		rowsRead: args.rowsRead,
+		rowsOut,
+		ms,
+		peakRssMb: peakRssMb(),
+		baselineRssMb,
+		retainedHeapMb,
+		emptyHeapMb,
+		peakBeforeEmitMb,
+	};
 }
 
 async function nodePhase(args: PhaseArgs): Promise<PhaseResult> {
@@ -141,18 +180,33 @@ async function nodePhase(args: PhaseArgs): Promise<PhaseResult> {
 	const result = await harness.runWorkflow({
 		nodeTypes: { [type]: new OpsLevel() },
 		credentialTypes: [new OpsLevelS3Api()],
-		credentials: [{ id: 'ol', name: 'OpsLevel', type: 'opsLevelS3Api', data: credentialData(args) }],
+		credentials: [
+			{ id: 'ol', name: 'OpsLevel', type: 'opsLevelS3Api', data: credentialData(args) },
+		],
 		workflow: harness.chain({
 			name: 'OpsLevel',
 			type,
-			parameters: { resource: 'table', operation: 'getCurrentState', table: 'services', returnAll: true },
+			parameters: {
+				resource: 'table',
+				operation: 'getCurrentState',
+				table: 'services',
+				returnAll: true,
+			},
 			credentials: { opsLevelS3Api: { id: 'ol', name: 'OpsLevel' } },
 		}),
 	});
 	const ms = performance.now() - started;
-	if (result.status !== 'success') throw new Error(`node run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`node run failed: ${String(result.error?.message)}`);
 	const rowsOut = result.output('OpsLevel').length;
-	return { phase: 'OpsLevel node (n8n-core items)', rowsRead: args.rowsRead, rowsOut, ms, peakRssMb: peakRssMb(), baselineRssMb };
+	return {
+		phase: 'OpsLevel node (n8n-core items)',
+		rowsRead: args.rowsRead,
+		rowsOut,
+		ms,
+		peakRssMb: peakRssMb(),
+		baselineRssMb,
+	};
 }
 
 function line(result: PhaseResult): string {
@@ -162,14 +216,23 @@ function line(result: PhaseResult): string {
 
 /** The benchmark, as `npm run bench` runs it. */
 export async function run(): Promise<void> {
-	process.stdout.write(`OpsLevel Get Current State benchmark: services, full push of ${FULL_ROWS} rows + six incrementals of 5%\n`);
-	const generated = generateExport({ seed: 1, size: FULL_ROWS, tables: ['services'], changeRate: 0.05 });
+	process.stdout.write(
+		`OpsLevel Get Current State benchmark: services, full push of ${FULL_ROWS} rows + six incrementals of 5%\n`,
+	);
+	const generated = generateExport({
+		seed: 1,
+		size: FULL_ROWS,
+		tables: ['services'],
+		changeRate: 0.05,
+	});
 	const s3 = await startS3Server();
 	try {
 		await s3.upload(generated.drops, 4);
 		const rowsRead = generated.drops.reduce((sum, drop) => sum + drop.rows, 0);
 		const bytes = generated.drops.reduce((sum, drop) => sum + drop.body.length, 0);
-		process.stdout.write(`${generated.drops.length} files, ${rowsRead} rows, ${mb(bytes)} MB gzipped\n`);
+		process.stdout.write(
+			`${generated.drops.length} files, ${rowsRead} rows, ${mb(bytes)} MB gzipped\n`,
+		);
 		const args: PhaseArgs = {
 			endpoint: s3.endpoint,
 			bucket: s3.bucket,
@@ -183,7 +246,9 @@ export async function run(): Promise<void> {
 		const node = await runPhase('node', args);
 		const expected = generated.truth.services.count;
 		if (bare.rowsRead !== rowsRead || state.rowsOut !== expected || node.rowsOut !== expected) {
-			throw new Error(`row counts differ: files ${rowsRead}, bare read ${bare.rowsRead}; truth ${expected}, state ${state.rowsOut}, node ${node.rowsOut}`);
+			throw new Error(
+				`row counts differ: files ${rowsRead}, bare read ${bare.rowsRead}; truth ${expected}, state ${state.rowsOut}, node ${node.rowsOut}`,
+			);
 		}
 		process.stdout.write(`${line(bare)}\n${line(state)}\n${line(node)}\n`);
 		if (state.retainedHeapMb !== undefined && state.emptyHeapMb !== undefined) {
@@ -205,13 +270,20 @@ async function runAsPhase(): Promise<void> {
 	const phaseIndex = process.argv.indexOf('--phase');
 	const phase = process.argv[phaseIndex + 1];
 	const args = JSON.parse(process.argv[phaseIndex + 2]) as PhaseArgs;
-	const result = phase === 'bare' ? await barePhase(args) : phase === 'state' ? await statePhase(args) : await nodePhase(args);
+	const result =
+		phase === 'bare'
+			? await barePhase(args)
+			: phase === 'state'
+				? await statePhase(args)
+				: await nodePhase(args);
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 if (require.main === module && process.argv.includes('--phase')) {
 	runAsPhase().catch((error: unknown) => {
-		process.stderr.write(`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`bench phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	});
 }

@@ -37,14 +37,31 @@ let sandbox: Sandbox;
 let home: N8nHome;
 let results: Map<string, ExecutionResult>;
 
-function node(name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return { id: name.replace(/\W/g, '').toLowerCase(), name, type, typeVersion, position: [x, 0], parameters, ...extra };
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	parameters: Record<string, unknown>,
+	extra: Record<string, unknown> = {},
+) {
+	return {
+		id: name.replace(/\W/g, '').toLowerCase(),
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	};
 }
 
 function linear(id: string, name: string, nodes: Array<ReturnType<typeof node>>) {
 	const connections: Record<string, unknown> = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
 	}
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
 }
@@ -68,7 +85,10 @@ function sendThousand(id: string) {
 			},
 			options: {},
 		}),
-		node('One Per Incident', 'n8n-nodes-base.splitOut', 1, 440, { fieldToSplitOut: 'incidents', options: {} }),
+		node('One Per Incident', 'n8n-nodes-base.splitOut', 1, 440, {
+			fieldToSplitOut: 'incidents',
+			options: {},
+		}),
 		node(
 			'Datadog DORA Metrics',
 			DORA,
@@ -102,30 +122,49 @@ beforeAll(async () => {
 	// 2,500 failures a minute apart; 30 of them, across the end of the first page of 1,000, share one started_at.
 	const seeded: SeedEventInput[] = Array.from({ length: LISTED }, (_, index) => ({
 		id: `listed-failure-${String(index).padStart(6, '0')}`,
-		started_at: LIST_WINDOW_START + (index >= TIE_AT && index < TIE_AT + TIED ? TIE_AT : index) * MINUTE,
+		started_at:
+			LIST_WINDOW_START + (index >= TIE_AT && index < TIE_AT + TIED ? TIE_AT : index) * MINUTE,
 		team: 'backend',
 	}));
 	sandbox.datadog.seed('failure', seeded);
 
 	home = await installProjectHome(ROOT);
-	const data = { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: sandbox.datadog.applicationKey };
+	const data = {
+		site: 'custom',
+		baseUrl: sandbox.datadog.baseUrl,
+		apiKey: sandbox.datadog.apiKey,
+		applicationKeySecret: sandbox.datadog.applicationKey,
+	};
 	await importCredentials(home, [
 		{ ...CREDENTIAL, type: 'datadogDoraApi', data },
-		{ ...WRONG_CREDENTIAL, type: 'datadogDoraApi', data: { ...data, applicationKeySecret: WRONG_APP_KEY } },
+		{
+			...WRONG_CREDENTIAL,
+			type: 'datadogDoraApi',
+			data: { ...data, applicationKeySecret: WRONG_APP_KEY },
+		},
 	]);
 	await importWorkflows(home, [
 		sendThousand('ddSendRun1'),
 		sendThousand('ddSendRun2'),
 		linear('ddListAll01', 'List every failure of the window', [
 			trigger(),
-			node('Datadog DORA Metrics', DORA, 1, 220, listParameters, { credentials: { datadogDoraApi: CREDENTIAL } }),
+			node('Datadog DORA Metrics', DORA, 1, 220, listParameters, {
+				credentials: { datadogDoraApi: CREDENTIAL },
+			}),
 		]),
 		linear('ddWrongKey01', 'List with a wrong application key', [
 			trigger(),
-			node('Datadog DORA Metrics', DORA, 1, 220, listParameters, { credentials: { datadogDoraApi: WRONG_CREDENTIAL } }),
+			node('Datadog DORA Metrics', DORA, 1, 220, listParameters, {
+				credentials: { datadogDoraApi: WRONG_CREDENTIAL },
+			}),
 		]),
 	]);
-	results = await executeWorkflows(home, ['ddSendRun1', 'ddSendRun2', 'ddListAll01', 'ddWrongKey01']);
+	results = await executeWorkflows(home, [
+		'ddSendRun1',
+		'ddSendRun2',
+		'ddListAll01',
+		'ddWrongKey01',
+	]);
 });
 
 afterAll(async () => {
@@ -140,12 +179,22 @@ describe('Datadog DORA Metrics in a real n8n', () => {
 			expect(run?.status).toBe('success');
 			const items = run?.output('Datadog DORA Metrics') ?? [];
 			expect(items).toHaveLength(SENT);
-			expect(items.map((item) => JSON.stringify(item.pairedItem))).toEqual(items.map((_, index) => JSON.stringify({ item: index })));
+			expect(items.map((item) => JSON.stringify(item.pairedItem))).toEqual(
+				items.map((_, index) => JSON.stringify({ item: index })),
+			);
 		}
-		const first = results.get('ddSendRun1')?.output('Datadog DORA Metrics').map((item) => item.json.id);
-		const second = results.get('ddSendRun2')?.output('Datadog DORA Metrics').map((item) => item.json.id);
+		const first = results
+			.get('ddSendRun1')
+			?.output('Datadog DORA Metrics')
+			.map((item) => item.json.id);
+		const second = results
+			.get('ddSendRun2')
+			?.output('Datadog DORA Metrics')
+			.map((item) => item.json.id);
 		expect(second).toEqual(first);
-		const sent = sandbox.datadog.events('failure').filter((event) => event.startedAtMs >= SEND_WINDOW_START);
+		const sent = sandbox.datadog
+			.events('failure')
+			.filter((event) => event.startedAtMs >= SEND_WINDOW_START);
 		expect(sent).toHaveLength(SENT);
 		expect(sent.every((event) => event.writes === 2)).toBe(true);
 		expect(new Set(sent.map((event) => event.startedAtMs)).size).toBe(SENT);
@@ -173,9 +222,16 @@ describe('in a running n8n', () => {
 	const server = useRunningN8n(() => home);
 
 	it('the credential test calls /api/v1/validate, and a wrong API key fails without showing it', async () => {
-		const data = { site: 'custom', baseUrl: sandbox.datadog.baseUrl, apiKey: sandbox.datadog.apiKey, applicationKeySecret: '' };
+		const data = {
+			site: 'custom',
+			baseUrl: sandbox.datadog.baseUrl,
+			apiKey: sandbox.datadog.apiKey,
+			applicationKeySecret: '',
+		};
 		const before = sandbox.datadog.stats().requests.validate ?? 0;
-		const good = await server().rest<{ status: string }>('POST', '/credentials/test', { credentials: { ...CREDENTIAL, type: 'datadogDoraApi', data } });
+		const good = await server().rest<{ status: string }>('POST', '/credentials/test', {
+			credentials: { ...CREDENTIAL, type: 'datadogDoraApi', data },
+		});
 		expect(good.status).toBe('OK');
 		expect(sandbox.datadog.stats().requests.validate).toBe(before + 1);
 		const wrongKey = 'dd-e2e-wrong-api-key-0123456789';

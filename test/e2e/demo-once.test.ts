@@ -34,8 +34,14 @@ describe('demo --once beside a running demo', () => {
 
 	beforeAll(async () => {
 		cache = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-once-cache-'));
-		fs.symlinkSync(resolveToolchain().n8nHome, path.join(cache, path.basename(resolveToolchain().n8nHome)));
-		runningDemo = await createN8nHome({ tarball: await packProject(ROOT), folder: path.join(cache, 'demo') });
+		fs.symlinkSync(
+			resolveToolchain().n8nHome,
+			path.join(cache, path.basename(resolveToolchain().n8nHome)),
+		);
+		runningDemo = await createN8nHome({
+			tarball: await packProject(ROOT),
+			folder: path.join(cache, 'demo'),
+		});
 		await importCredentials(runningDemo, [
 			{
 				id: 'incidentDataFireHydrant',
@@ -51,23 +57,45 @@ describe('demo --once beside a running demo', () => {
 		if (cache) fs.rmSync(cache, { recursive: true, force: true });
 	});
 
-	it('runs every template and leaves the running demo\'s credential pointing at its own sandbox', async () => {
-		const demo = spawnSync(process.execPath, [path.join(ROOT, 'dist-tools', 'scripts', 'demo.js'), '--once'], {
-			cwd: ROOT,
-			encoding: 'utf8',
-			env: { ...process.env, INCIDENT_DATA_N8N_HOME: path.join(cache, path.basename(resolveToolchain().n8nHome)) },
-			timeout: 15 * 60_000,
-		});
+	it("runs every template and leaves the running demo's credential pointing at its own sandbox", async () => {
+		const demo = spawnSync(
+			process.execPath,
+			[path.join(ROOT, 'dist-tools', 'scripts', 'demo.js'), '--once'],
+			{
+				cwd: ROOT,
+				encoding: 'utf8',
+				env: {
+					...process.env,
+					INCIDENT_DATA_N8N_HOME: path.join(cache, path.basename(resolveToolchain().n8nHome)),
+				},
+				timeout: 15 * 60_000,
+			},
+		);
 		// stderr shown only when the run failed, to say why.
-		expect({ status: demo.status, stderr: demo.status === 0 ? '' : demo.stderr }).toEqual({ status: 0, stderr: '' });
-		expect(demo.stdout).toMatch(/^ok {3}FireHydrant export → deduplicated incidents → Data Table {2}\d+ items? from /m);
+		expect({ status: demo.status, stderr: demo.status === 0 ? '' : demo.stderr }).toEqual({
+			status: 0,
+			stderr: '',
+		});
+		expect(demo.stdout).toMatch(
+			/^ok {3}FireHydrant export → deduplicated incidents → Data Table {2}\d+ items? from /m,
+		);
 
 		const exported = path.join(cache, 'credentials.json');
-		const result = await runN8nCommand(runningDemo, ['export:credentials', '--all', '--decrypted', `--output=${exported}`], { label: 'export-credentials' });
+		const result = await runN8nCommand(
+			runningDemo,
+			['export:credentials', '--all', '--decrypted', `--output=${exported}`],
+			{ label: 'export-credentials' },
+		);
 		expect(result.code).toBe(0);
-		const credentials = JSON.parse(fs.readFileSync(exported, 'utf8')) as Array<{ id: string; data: { baseUrl?: string; apiToken?: string } }>;
+		const credentials = JSON.parse(fs.readFileSync(exported, 'utf8')) as Array<{
+			id: string;
+			data: { baseUrl?: string; apiToken?: string };
+		}>;
 		const credential = credentials.find((candidate) => candidate.id === 'incidentDataFireHydrant');
-		expect(credential?.data).toMatchObject({ baseUrl: RUNNING_DEMO_SANDBOX, apiToken: 'running-demo-token' });
+		expect(credential?.data).toMatchObject({
+			baseUrl: RUNNING_DEMO_SANDBOX,
+			apiToken: 'running-demo-token',
+		});
 		expect(demo.stderr).not.toContain(path.join(cache, 'demo'));
 	});
 });

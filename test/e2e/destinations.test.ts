@@ -8,7 +8,15 @@
 import * as path from 'node:path';
 
 import { startDestinations, type Destinations } from '../support/destinations';
-import { createN8nHome, executeWorkflows, importCredentials, importWorkflows, packProject, type ExecutionResult, type N8nHome } from '../support/n8n';
+import {
+	createN8nHome,
+	executeWorkflows,
+	importCredentials,
+	importWorkflows,
+	packProject,
+	type ExecutionResult,
+	type N8nHome,
+} from '../support/n8n';
 import { removeProjectHome } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
@@ -34,22 +42,48 @@ interface Incident {
 	status: string;
 }
 
-function node(name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return { id: name.replace(/\W/g, '').toLowerCase(), name, type, typeVersion, position: [x, 0], parameters, ...extra };
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	parameters: Record<string, unknown>,
+	extra: Record<string, unknown> = {},
+) {
+	return {
+		id: name.replace(/\W/g, '').toLowerCase(),
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	};
 }
 
 function linear(id: string, nodes: Array<ReturnType<typeof node>>) {
 	const connections: Record<string, unknown> = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
 	}
-	return { id, name: `Destinations ${id}`, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+	return {
+		id,
+		name: `Destinations ${id}`,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 const trigger = () => node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {});
 
 const incidents = (rows: Incident[]) =>
-	node('Incidents', 'n8n-nodes-base.code', 2, 200, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` });
+	node('Incidents', 'n8n-nodes-base.code', 2, 200, {
+		jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));`,
+	});
 
 function sheets(documentId: string, sheetName: string, schemaColumns: string[]) {
 	return node(
@@ -67,7 +101,15 @@ function sheets(documentId: string, sheetName: string, schemaColumns: string[]) 
 				mappingMode: 'autoMapInputData',
 				value: {},
 				matchingColumns: ['incident_key'],
-				schema: schemaColumns.map((column) => ({ id: column, displayName: column, required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true })),
+				schema: schemaColumns.map((column) => ({
+					id: column,
+					displayName: column,
+					required: false,
+					defaultMatch: false,
+					display: true,
+					type: 'string',
+					canBeUsedToMatch: true,
+				})),
 			},
 			options: {},
 		},
@@ -109,7 +151,10 @@ const slackReply = () =>
 			channelId: { __rl: true, mode: 'name', value: '#incidents' },
 			messageType: 'text',
 			text: "=Status: {{ $('Incidents').item.json.status }}",
-			otherOptions: { includeLinkToWorkflow: false, thread_ts: { replyValues: { thread_ts: '={{ $json.message_timestamp }}' } } },
+			otherOptions: {
+				includeLinkToWorkflow: false,
+				thread_ts: { replyValues: { thread_ts: '={{ $json.message_timestamp }}' } },
+			},
 		},
 		{ credentials: { slackApi: SLACK } },
 	);
@@ -126,7 +171,8 @@ const teamsPost = () =>
 			teamId: { __rl: true, mode: 'id', value: team.teamId },
 			channelId: { __rl: true, mode: 'id', value: team.channelIds['Incidents'] },
 			contentType: 'text',
-			message: "={{ $('Incidents').item.json.incident_key }} is {{ $('Incidents').item.json.status }}",
+			message:
+				"={{ $('Incidents').item.json.incident_key }} is {{ $('Incidents').item.json.status }}",
 			options: { includeLinkToWorkflow: false },
 		},
 		{ credentials: { microsoftTeamsOAuth2Api: TEAMS } },
@@ -144,9 +190,21 @@ const SECOND_RUN: Incident[] = [
 beforeAll(async () => {
 	destinations = await startDestinations();
 	const account = destinations.google.addServiceAccount();
-	spreadsheetId = destinations.google.createSpreadsheet({ title: 'Incident log', sheets: ['Incidents'], sharedWith: [account.email] });
-	emptySpreadsheetId = destinations.google.createSpreadsheet({ title: 'Empty log', sheets: ['Digest'], sharedWith: [account.email] });
-	missingSpreadsheetId = destinations.google.createSpreadsheet({ title: 'Deleted log', sheets: ['Incidents'], sharedWith: [account.email] });
+	spreadsheetId = destinations.google.createSpreadsheet({
+		title: 'Incident log',
+		sheets: ['Incidents'],
+		sharedWith: [account.email],
+	});
+	emptySpreadsheetId = destinations.google.createSpreadsheet({
+		title: 'Empty log',
+		sheets: ['Digest'],
+		sharedWith: [account.email],
+	});
+	missingSpreadsheetId = destinations.google.createSpreadsheet({
+		title: 'Deleted log',
+		sheets: ['Incidents'],
+		sharedWith: [account.email],
+	});
 	destinations.google.deleteSpreadsheet(missingSpreadsheetId);
 	// The header row a person typed into the sheet before setting up the workflow.
 	destinations.google.setValues(spreadsheetId, 'Incidents', [HEADER]);
@@ -164,24 +222,67 @@ beforeAll(async () => {
 
 	home = await createN8nHome({ tarball: await packProject(ROOT), env: destinations.n8nEnv() });
 	await importCredentials(home, [
-		{ ...GOOGLE, type: 'googleApi', data: { email: account.email, privateKey: account.privateKey } },
+		{
+			...GOOGLE,
+			type: 'googleApi',
+			data: { email: account.email, privateKey: account.privateKey },
+		},
 		{ ...SLACK, type: 'slackApi', data: { accessToken: slackToken } },
-		{ ...TEAMS, type: 'microsoftTeamsOAuth2Api', data: { clientId: app.clientId, clientSecret: app.clientSecret, oauthTokenData: tokens } },
+		{
+			...TEAMS,
+			type: 'microsoftTeamsOAuth2Api',
+			data: { clientId: app.clientId, clientSecret: app.clientSecret, oauthTokenData: tokens },
+		},
 	]);
 	await importWorkflows(home, [
-		linear('destRun1', [trigger(), incidents(FIRST_RUN), sheets(spreadsheetId, 'Incidents', HEADER), slackPost('#incidents'), slackReply(), teamsPost()]),
-		linear('destRun2', [trigger(), incidents(SECOND_RUN), sheets(spreadsheetId, 'Incidents', HEADER), slackPost('#incidents'), slackReply(), teamsPost()]),
-		linear('destEmpty3', [trigger(), incidents(FIRST_RUN), sheets(emptySpreadsheetId, 'Digest', [])]),
-		linear('destMissing4', [trigger(), incidents(FIRST_RUN), sheets(missingSpreadsheetId, 'Incidents', HEADER)]),
-		linear('destLimited5', [trigger(), incidents(FIRST_RUN.slice(0, 1)), slackPost('#ratelimited')]),
+		linear('destRun1', [
+			trigger(),
+			incidents(FIRST_RUN),
+			sheets(spreadsheetId, 'Incidents', HEADER),
+			slackPost('#incidents'),
+			slackReply(),
+			teamsPost(),
+		]),
+		linear('destRun2', [
+			trigger(),
+			incidents(SECOND_RUN),
+			sheets(spreadsheetId, 'Incidents', HEADER),
+			slackPost('#incidents'),
+			slackReply(),
+			teamsPost(),
+		]),
+		linear('destEmpty3', [
+			trigger(),
+			incidents(FIRST_RUN),
+			sheets(emptySpreadsheetId, 'Digest', []),
+		]),
+		linear('destMissing4', [
+			trigger(),
+			incidents(FIRST_RUN),
+			sheets(missingSpreadsheetId, 'Incidents', HEADER),
+		]),
+		linear('destLimited5', [
+			trigger(),
+			incidents(FIRST_RUN.slice(0, 1)),
+			slackPost('#ratelimited'),
+		]),
 	]);
-	results = await executeWorkflows(home, ['destRun1', 'destRun2', 'destEmpty3', 'destMissing4', 'destLimited5']);
+	results = await executeWorkflows(home, [
+		'destRun1',
+		'destRun2',
+		'destEmpty3',
+		'destMissing4',
+		'destLimited5',
+	]);
 });
 
 /** A run's status with its error, so that a failure shows n8n's message. */
 function outcome(id: string): { status?: string; error?: string } {
 	const run = results.get(id);
-	return { status: run?.status, error: run?.error ? `${run.error.node ?? ''}: ${run.error.message}` : undefined };
+	return {
+		status: run?.status,
+		error: run?.error ? `${run.error.node ?? ''}: ${run.error.message}` : undefined,
+	};
 }
 
 afterAll(async () => {
@@ -202,8 +303,14 @@ describe("n8n's own destination nodes against the emulators", () => {
 	});
 
 	it('the Sheets node made the requests measured in the README, each after a service-account token exchange', () => {
-		const sheetRequests = destinations.google.requests.list().filter((entry) => entry.host === 'sheets.googleapis.com' && entry.path.includes(spreadsheetId));
-		const paths = sheetRequests.map((entry) => `${entry.method} ${entry.path.replace(spreadsheetId, 'D')}`);
+		const sheetRequests = destinations.google.requests
+			.list()
+			.filter(
+				(entry) => entry.host === 'sheets.googleapis.com' && entry.path.includes(spreadsheetId),
+			);
+		const paths = sheetRequests.map(
+			(entry) => `${entry.method} ${entry.path.replace(spreadsheetId, 'D')}`,
+		);
 		expect(paths).toEqual(
 			expect.arrayContaining([
 				'GET /v4/spreadsheets/D?fields=sheets.properties',
@@ -214,7 +321,9 @@ describe("n8n's own destination nodes against the emulators", () => {
 			]),
 		);
 		expect(sheetRequests.every((entry) => entry.status === 200)).toBe(true);
-		const tokenRequests = destinations.google.requests.list().filter((entry) => entry.host === 'oauth2.googleapis.com');
+		const tokenRequests = destinations.google.requests
+			.list()
+			.filter((entry) => entry.host === 'oauth2.googleapis.com');
 		expect(tokenRequests.length).toBeGreaterThanOrEqual(sheetRequests.length);
 		expect(tokenRequests.every((entry) => entry.status === 200)).toBe(true);
 	});
@@ -227,7 +336,10 @@ describe("n8n's own destination nodes against the emulators", () => {
 			['IIO-7', 'Search index stale', 'SEV3', 'identified'],
 		]);
 		// appendDimension added one row to Google's default 1000-row grid.
-		expect(destinations.google.gridProperties(emptySpreadsheetId, 'Digest')).toEqual({ rowCount: 1001, columnCount: 26 });
+		expect(destinations.google.gridProperties(emptySpreadsheetId, 'Digest')).toEqual({
+			rowCount: 1001,
+			columnCount: 26,
+		});
 	});
 
 	it('each incident is posted to #incidents with its status as a thread reply', () => {
@@ -245,7 +357,9 @@ describe("n8n's own destination nodes against the emulators", () => {
 			['Status: investigating'],
 		]);
 		const output = results.get('destRun1')?.output('Post Incident to Slack') ?? [];
-		expect(output.map((item) => item.json.message_timestamp)).toEqual(messages.slice(0, 2).map((message) => message.ts));
+		expect(output.map((item) => item.json.message_timestamp)).toEqual(
+			messages.slice(0, 2).map((message) => message.ts),
+		);
 	});
 
 	it('each incident is posted to the Teams channel (after n8n refreshed the expired token)', () => {
@@ -257,14 +371,20 @@ describe("n8n's own destination nodes against the emulators", () => {
 			['text', 'FH-102 is investigating'],
 		]);
 		expect(messages.every((message) => message.apiVersion === '/beta')).toBe(true);
-		const login = destinations.microsoft.requests.list().filter((entry) => entry.host === 'login.microsoftonline.com');
-		expect(login.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual(['POST /common/oauth2/v2.0/token 200']);
-		const graph = destinations.microsoft.requests.list().filter((entry) => entry.host === 'graph.microsoft.com');
+		const login = destinations.microsoft.requests
+			.list()
+			.filter((entry) => entry.host === 'login.microsoftonline.com');
+		expect(login.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+			'POST /common/oauth2/v2.0/token 200',
+		]);
+		const graph = destinations.microsoft.requests
+			.list()
+			.filter((entry) => entry.host === 'graph.microsoft.com');
 		expect(graph[0].status).toBe(401);
 		expect(graph.slice(1).every((entry) => entry.status === 201)).toBe(true);
 	});
 
-	it('a missing spreadsheet fails the Sheets node with Google\'s 404', () => {
+	it("a missing spreadsheet fails the Sheets node with Google's 404", () => {
 		const run = results.get('destMissing4');
 		expect(run?.status).toBe('error');
 		expect(run?.error?.node).toBe('Append or Update Incident Row');
@@ -284,7 +404,9 @@ describe("n8n's own destination nodes against the emulators", () => {
 	it('after the rate limit, a rerun posts the message exactly once', async () => {
 		const rerun = await executeWorkflows(home, ['destLimited5']);
 		expect(rerun.get('destLimited5')?.status).toBe('success');
-		expect(destinations.slack.messages('#ratelimited').map((message) => message.text)).toEqual(['SEV1 FH-101: Checkout latency']);
+		expect(destinations.slack.messages('#ratelimited').map((message) => message.text)).toEqual([
+			'SEV1 FH-101: Checkout latency',
+		]);
 	});
 
 	it('nothing left the machine: the proxy refused no connection n8n tried', () => {

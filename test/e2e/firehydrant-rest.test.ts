@@ -24,28 +24,56 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const FIREHYDRANT = 'n8n-nodes-incident-data.fireHydrant';
 const TRIGGER = 'n8n-nodes-incident-data.fireHydrantTrigger';
 const CREDENTIAL = { id: 'fhRestCredential1', name: 'FireHydrant REST account' };
-const SOURCES = ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective'];
+const SOURCES = [
+	'incident',
+	'incident_role_assignment',
+	'incident_event',
+	'incident_impact',
+	'retrospective',
+];
 const SECRET = 'e2e-webhook-secret-5b7d9f1a3c';
 const INCREMENTAL_PATH = 'fh-incremental-e2e';
 
 let sandbox: Sandbox;
 let home: N8nHome;
 
-function workflowFrom(id: string, name: string, start: Record<string, unknown>, parameters: Record<string, unknown>) {
+function workflowFrom(
+	id: string,
+	name: string,
+	start: Record<string, unknown>,
+	parameters: Record<string, unknown>,
+) {
 	return {
 		id,
 		name,
 		nodes: [
 			start,
-			{ id: 'f', name: 'FireHydrant', type: FIREHYDRANT, typeVersion: 1, position: [220, 0], parameters, credentials: { fireHydrantApi: CREDENTIAL } },
+			{
+				id: 'f',
+				name: 'FireHydrant',
+				type: FIREHYDRANT,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { fireHydrantApi: CREDENTIAL },
+			},
 		],
-		connections: { [String(start.name)]: { main: [[{ node: 'FireHydrant', type: 'main', index: 0 }]] } },
+		connections: {
+			[String(start.name)]: { main: [[{ node: 'FireHydrant', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
 }
 
-const manualStart = { id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const manualStart = {
+	id: 'm',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 // Production webhook executions persist static data (manual runs never do), like a schedule would.
 const webhookStart = {
 	id: 'w',
@@ -78,13 +106,25 @@ const triggerWorkflow = {
 };
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 12, nights: 4, eventsPerIncident: 3 } });
+	sandbox = await startSandbox({
+		seed: 3,
+		fireHydrant: { incidents: 12, nights: 4, eventsPerIncident: 3 },
+	});
 	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
-		{ ...CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+		{
+			...CREDENTIAL,
+			type: 'fireHydrantApi',
+			data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+		},
 	]);
 	await importWorkflows(home, [
-		workflowFrom('fhRestRows0001', 'FireHydrant REST rows', manualStart, { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources: SOURCES }),
+		workflowFrom('fhRestRows0001', 'FireHydrant REST rows', manualStart, {
+			resource: 'exportData',
+			operation: 'getRows',
+			dataSource: 'rest',
+			sources: SOURCES,
+		}),
 		workflowFrom('fhExportRows001', 'FireHydrant export rows', manualStart, {
 			resource: 'exportData',
 			operation: 'getRows',
@@ -117,16 +157,27 @@ describe('FireHydrant REST in a real n8n', () => {
 		const restRows = rest?.output('FireHydrant').map((item) => item.json) ?? [];
 		const exportRows = exported?.output('FireHydrant').map((item) => item.json) ?? [];
 		for (const source of SOURCES) {
-			const ids = (rows: typeof restRows) => rows.filter((row) => row._source === source).map((row) => String(row.id)).sort();
+			const ids = (rows: typeof restRows) =>
+				rows
+					.filter((row) => row._source === source)
+					.map((row) => String(row.id))
+					.sort();
 			expect(ids(restRows)).toEqual(ids(exportRows));
 			expect(ids(restRows).length).toBeGreaterThan(0);
 		}
 		// Role assignments and retrospectives carry every column in REST: equal but for the
 		// account id (no REST entity has it) and the export request.
-		const strip = (row: Record<string, unknown>) => ({ ...row, account_id: undefined, _exportRequestId: undefined });
+		const strip = (row: Record<string, unknown>) => ({
+			...row,
+			account_id: undefined,
+			_exportRequestId: undefined,
+		});
 		for (const source of ['incident_role_assignment', 'retrospective']) {
-			const byId = new Map(exportRows.filter((row) => row._source === source).map((row) => [row.id, strip(row)]));
-			for (const row of restRows.filter((candidate) => candidate._source === source)) expect(strip(row)).toEqual(byId.get(row.id));
+			const byId = new Map(
+				exportRows.filter((row) => row._source === source).map((row) => [row.id, strip(row)]),
+			);
+			for (const row of restRows.filter((candidate) => candidate._source === source))
+				expect(strip(row)).toEqual(byId.get(row.id));
 		}
 	});
 });
@@ -148,7 +199,12 @@ describe('in a running n8n', () => {
 		for (const id of changed) sandbox.fireHydrant.rest.editIncident(id, { severity: 'SEV1' });
 		await call();
 		const runs = await waitForExecutions(server(), 'fhIncremental01', 2);
-		const outputs = runs.map((run) => run.output('FireHydrant').map((item) => String(item.json.id)).sort());
+		const outputs = runs.map((run) =>
+			run
+				.output('FireHydrant')
+				.map((item) => String(item.json.id))
+				.sort(),
+		);
 		expect(outputs).toContainEqual([...changed].sort());
 	});
 
@@ -160,9 +216,16 @@ describe('in a running n8n', () => {
 		expect(registered[0].secret).toBe(SECRET);
 
 		const incidentId = sandbox.fireHydrant.rest.incidentIds()[0];
-		const [accepted] = await sandbox.fireHydrant.deliverWebhook({ incidentId, operation: 'updated' });
+		const [accepted] = await sandbox.fireHydrant.deliverWebhook({
+			incidentId,
+			operation: 'updated',
+		});
 		expect(accepted.status).toBe(200);
-		const [tampered] = await sandbox.fireHydrant.deliverWebhook({ incidentId, operation: 'created', tamper: true });
+		const [tampered] = await sandbox.fireHydrant.deliverWebhook({
+			incidentId,
+			operation: 'created',
+			tamper: true,
+		});
 		expect(tampered.status).toBe(401);
 		const [unsigned] = await sandbox.fireHydrant.deliverWebhook({ incidentId, signature: null });
 		expect(unsigned.status).toBe(401);
@@ -172,17 +235,31 @@ describe('in a running n8n', () => {
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		const all = await waitForExecutions(server(), triggerWorkflow.id, 1);
 		expect(all).toHaveLength(1);
-		const item = executions[0].output('FireHydrant Trigger')[0].json as { operation: string; data: { incident: { id: string; created_at_iso: string } } };
+		const item = executions[0].output('FireHydrant Trigger')[0].json as {
+			operation: string;
+			data: { incident: { id: string; created_at_iso: string } };
+		};
 		expect(item.operation).toBe('updated');
 		expect(item.data.incident.id).toBe(incidentId);
 		expect(item.data.incident.created_at_iso).toMatch(/Z$/);
 
 		await deactivateWorkflow(server(), triggerWorkflow.id);
 		// Unpublishing runs the node's delete hook, which removes the endpoint from FireHydrant.
-		for (let waited = 0; sandbox.fireHydrant.rest.webhooks.size > 0 && waited < 15_000; waited += 250) {
+		for (
+			let waited = 0;
+			sandbox.fireHydrant.rest.webhooks.size > 0 && waited < 15_000;
+			waited += 250
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		const calls = sandbox.requests.filter((request) => request.path.startsWith('/v1/webhooks')).map((request) => `${request.method} ${request.path} ${request.status}`);
-		expect({ remaining: sandbox.fireHydrant.rest.webhooks.size, calls }).toEqual({ remaining: 0, calls: expect.arrayContaining([expect.stringMatching(/^DELETE \/v1\/webhooks\/.+ 204$/)]) as unknown });
+		const calls = sandbox.requests
+			.filter((request) => request.path.startsWith('/v1/webhooks'))
+			.map((request) => `${request.method} ${request.path} ${request.status}`);
+		expect({ remaining: sandbox.fireHydrant.rest.webhooks.size, calls }).toEqual({
+			remaining: 0,
+			calls: expect.arrayContaining([
+				expect.stringMatching(/^DELETE \/v1\/webhooks\/.+ 204$/),
+			]) as unknown,
+		});
 	});
 });

@@ -27,17 +27,35 @@ const EXPORT_TRIGGER = 'n8n-nodes-incident-data.fireHydrantExportTrigger';
 const CREDENTIAL = { id: 'incidentDataFireHydrant', name: 'FireHydrant account' };
 const WRONG_CREDENTIAL = { id: 'wrongFireHydrant01', name: 'FireHydrant wrong token' };
 const WRONG_TOKEN = 'fhb-e2e-wrong-token-987654321';
-const SOURCES = ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective'];
+const SOURCES = [
+	'incident',
+	'incident_role_assignment',
+	'incident_event',
+	'incident_impact',
+	'retrospective',
+];
 
 let sandbox: Sandbox;
 let home: N8nHome;
 
-function manualWorkflow(id: string, name: string, parameters: Record<string, unknown>, credential = CREDENTIAL) {
+function manualWorkflow(
+	id: string,
+	name: string,
+	parameters: Record<string, unknown>,
+	credential = CREDENTIAL,
+) {
 	return {
 		id,
 		name,
 		nodes: [
-			{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'm',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'f',
 				name: 'FireHydrant',
@@ -71,7 +89,11 @@ const triggerWorkflow = {
 			type: EXPORT_TRIGGER,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { startFrom: 'available', sources: ['incident'], pollTimes: { item: [{ mode: 'everyHour' }] } },
+			parameters: {
+				startFrom: 'available',
+				sources: ['incident'],
+				pollTimes: { item: [{ mode: 'everyHour' }] },
+			},
 			credentials: { fireHydrantApi: CREDENTIAL },
 		},
 	],
@@ -83,15 +105,35 @@ const triggerWorkflow = {
 const since = () => new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 } });
+	sandbox = await startSandbox({
+		seed: 3,
+		fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 },
+	});
 	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
-		{ ...CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-		{ ...WRONG_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: WRONG_TOKEN, region: 'custom', baseUrl: sandbox.baseUrl } },
+		{
+			...CREDENTIAL,
+			type: 'fireHydrantApi',
+			data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+		},
+		{
+			...WRONG_CREDENTIAL,
+			type: 'fireHydrantApi',
+			data: { apiToken: WRONG_TOKEN, region: 'custom', baseUrl: sandbox.baseUrl },
+		},
 	]);
 	await importWorkflows(home, [
-		manualWorkflow('fhGetRows00001', 'FireHydrant rows', { resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: since() }),
-		manualWorkflow('fhRequests0001', 'FireHydrant export requests', { resource: 'exportRequest', operation: 'getMany', returnAll: true }),
+		manualWorkflow('fhGetRows00001', 'FireHydrant rows', {
+			resource: 'exportData',
+			operation: 'getRows',
+			selectBy: 'since',
+			newerThan: since(),
+		}),
+		manualWorkflow('fhRequests0001', 'FireHydrant export requests', {
+			resource: 'exportRequest',
+			operation: 'getMany',
+			returnAll: true,
+		}),
 		manualWorkflow('fhFiles0000001', 'FireHydrant export files', {
 			resource: 'exportData',
 			operation: 'getRows',
@@ -121,7 +163,12 @@ describe('FireHydrant in a real n8n', () => {
 	let results: Map<string, ExecutionResult>;
 
 	beforeAll(async () => {
-		results = await executeWorkflows(home, ['fhGetRows00001', 'fhRequests0001', 'fhFiles0000001', 'fhWrongToken01']);
+		results = await executeWorkflows(home, [
+			'fhGetRows00001',
+			'fhRequests0001',
+			'fhFiles0000001',
+			'fhWrongToken01',
+		]);
 	});
 
 	it('Get Rows returns the deduplicated rows of every source', () => {
@@ -135,19 +182,32 @@ describe('FireHydrant in a real n8n', () => {
 				expected.map((row) => `${row.id}@${row.updated_at}`).sort(),
 			);
 		}
-		expect(run?.output('FireHydrant').every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+		expect(
+			run
+				?.output('FireHydrant')
+				.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 })),
+		).toBe(true);
 	});
 
 	it('Get Many lists the completed export requests', () => {
 		const run = results.get('fhRequests0001');
-		const completed = sandbox.fireHydrant.exportRequests.filter((request) => request.status === 'completed');
-		expect(run?.output('FireHydrant').map((item) => item.json.id).sort()).toEqual(completed.map((request) => request.id).sort());
+		const completed = sandbox.fireHydrant.exportRequests.filter(
+			(request) => request.status === 'completed',
+		);
+		expect(
+			run
+				?.output('FireHydrant')
+				.map((item) => item.json.id)
+				.sort(),
+		).toEqual(completed.map((request) => request.id).sort());
 	});
 
 	it('the file output carries each report as binary data', () => {
 		const run = results.get('fhFiles0000001');
 		const items = run?.output('FireHydrant') ?? [];
-		const expected = sandbox.fireHydrant.exportRequests.filter((request) => request.source.includes('+incident-'));
+		const expected = sandbox.fireHydrant.exportRequests.filter((request) =>
+			request.source.includes('+incident-'),
+		);
 		expect(items).toHaveLength(expected.length);
 		expect(items.every((item) => item.binary !== undefined)).toBe(true);
 	});
@@ -168,7 +228,11 @@ describe('in a running n8n', () => {
 	it('the credential test passes with a good token and fails, without showing it, with a wrong one', async () => {
 		const test = async (credential: typeof CREDENTIAL, apiToken: string) =>
 			await server().rest<{ status: string; message: string }>('POST', '/credentials/test', {
-				credentials: { ...credential, type: 'fireHydrantApi', data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+				credentials: {
+					...credential,
+					type: 'fireHydrantApi',
+					data: { apiToken, region: 'custom', baseUrl: sandbox.baseUrl },
+				},
 			});
 		const good = await test(CREDENTIAL, sandbox.fireHydrant.apiToken);
 		expect(good.status).toBe('OK');
@@ -180,16 +244,26 @@ describe('in a running n8n', () => {
 	});
 
 	it('the bundled template upserts one row per incident into the data table; a second run adds none', async () => {
-		const expectedIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
+		const expectedIds = sandbox.fireHydrant
+			.expectedRows('incident')
+			.map((row) => row.id)
+			.sort();
 		const first = await runWorkflow(server(), template.id);
 		expect(first.status).toBe('success');
 		expect(first.output('Upsert Into Data Table')).toHaveLength(expectedIds.length);
 		const table = await runWorkflow(server(), readTable.id);
-		expect(table.output('Rows').map((item) => item.json.incident_id).sort()).toEqual(expectedIds);
+		expect(
+			table
+				.output('Rows')
+				.map((item) => item.json.incident_id)
+				.sort(),
+		).toEqual(expectedIds);
 
 		const second = await runWorkflow(server(), template.id);
 		expect(second.status).toBe('success');
-		expect((await runWorkflow(server(), readTable.id)).output('Rows')).toHaveLength(expectedIds.length);
+		expect((await runWorkflow(server(), readTable.id)).output('Rows')).toHaveLength(
+			expectedIds.length,
+		);
 	});
 
 	it('the Export Trigger emits the available incident rows when its workflow is published', async () => {
@@ -198,7 +272,10 @@ describe('in a running n8n', () => {
 		expect(execution.status).toBe('success');
 		const rows = execution.output('FireHydrant Export Trigger').map((item) => item.json);
 		expect(rows.map((row) => row.id).sort()).toEqual(
-			sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort(),
+			sandbox.fireHydrant
+				.expectedRows('incident')
+				.map((row) => row.id)
+				.sort(),
 		);
 	});
 });

@@ -139,13 +139,24 @@ module.exports = { FixturePoll };
 
 const credentialRef = { fixtureApi: { id: CREDENTIAL_ID, name: 'Fixture credential' } };
 
-function manualWorkflow(id: string, name: string, parameters: Record<string, unknown>): Record<string, unknown> {
+function manualWorkflow(
+	id: string,
+	name: string,
+	parameters: Record<string, unknown>,
+): Record<string, unknown> {
 	return {
 		id,
 		name,
 		active: false,
 		nodes: [
-			{ id: 'n-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n-start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'n-fixture',
 				name: 'Fixture',
@@ -203,7 +214,14 @@ describe('n8n harness (real n8n 2.41.1)', () => {
 
 	it('imports a credential and workflows through the CLI', async () => {
 		await timed('import:credentials (first boot, migrations)', () =>
-			importCredentials(home, [{ id: CREDENTIAL_ID, name: 'Fixture credential', type: 'fixtureApi', data: { token: TOKEN } }]),
+			importCredentials(home, [
+				{
+					id: CREDENTIAL_ID,
+					name: 'Fixture credential',
+					type: 'fixtureApi',
+					data: { token: TOKEN },
+				},
+			]),
 		);
 		await timed('import:workflow (3 workflows)', () =>
 			importWorkflows(home, [
@@ -235,12 +253,18 @@ describe('n8n harness (real n8n 2.41.1)', () => {
 	it('reports a failed run with its error instead of throwing', async () => {
 		const failed = await timed('execute (failing)', () => executeWorkflow(home, FAIL_ID));
 		expect(failed.status).toBe('error');
-		expect(failed.error).toEqual({ message: 'fixture asked to fail', node: 'Fixture', description: 'set by the test' });
+		expect(failed.error).toEqual({
+			message: 'fixture asked to fail',
+			node: 'Fixture',
+			description: 'set by the test',
+		});
 		expect(Object.keys(failed.runData).sort()).toEqual(['Fixture', 'Start']);
 	}, 120_000);
 
 	it('runs several workflows in one boot with execute-batch', async () => {
-		const results = await timed('execute-batch (2 workflows)', () => executeWorkflows(home, [OK_ID, FAIL_ID]));
+		const results = await timed('execute-batch (2 workflows)', () =>
+			executeWorkflows(home, [OK_ID, FAIL_ID]),
+		);
 		const ok = results.get(OK_ID);
 		expect(ok?.status).toBe('success');
 		expect(ok?.output('Fixture')[0].json.runs).toBe(3);
@@ -258,23 +282,35 @@ describe('n8n harness (real n8n 2.41.1)', () => {
 		const login = await fetch(`http://127.0.0.1:${running.port}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': 'harness-test' },
-			body: JSON.stringify({ emailOrLdapLoginId: running.owner.email, password: running.owner.password }),
+			body: JSON.stringify({
+				emailOrLdapLoginId: running.owner.email,
+				password: running.owner.password,
+			}),
 		});
 		expect(login.status).toBe(200);
 		const body = (await login.json()) as { data?: { email?: string; role?: string } };
 		expect(body.data?.email).toBe(running.owner.email);
 		expect(body.data?.role).toBe('global:owner');
-		expect(login.headers.getSetCookie().some((cookie) => cookie.startsWith('n8n-auth='))).toBe(true);
+		expect(login.headers.getSetCookie().some((cookie) => cookie.startsWith('n8n-auth='))).toBe(
+			true,
+		);
 
-		const manual = await timed('manual run through the REST API', () => runWorkflow(running, OK_ID));
+		const manual = await timed('manual run through the REST API', () =>
+			runWorkflow(running, OK_ID),
+		);
 		expect(manual.status).toBe('success');
 		expect(manual.output('Fixture').map((item) => item.json.token)).toEqual([TOKEN, TOKEN, TOKEN]);
 		const manualFailure = await timed('failing manual run', () => runWorkflow(running, FAIL_ID));
 		expect(manualFailure.status).toBe('error');
-		expect(manualFailure.error).toMatchObject({ message: 'fixture asked to fail', node: 'Fixture' });
+		expect(manualFailure.error).toMatchObject({
+			message: 'fixture asked to fail',
+			node: 'Fixture',
+		});
 
 		await timed('publish poll workflow', () => activateWorkflow(running, POLL_ID));
-		const executions = await timed('wait for the first poll execution', () => waitForExecutions(running, POLL_ID, 1, 60_000));
+		const executions = await timed('wait for the first poll execution', () =>
+			waitForExecutions(running, POLL_ID, 1, 60_000),
+		);
 		expect(executions).toHaveLength(1);
 		expect(executions[0].status).toBe('success');
 		expect(executions[0].output('Poll').map((item) => item.json)).toEqual([

@@ -27,14 +27,22 @@ const workflow = {
 	id: 'syncCommitE2e01',
 	name: 'incident.io to a warehouse, committed at the end',
 	nodes: [
-		webhookNode(PATH, 'sync-e2e-commit-id', { responseMode: 'lastNode', responseData: 'allEntries' }),
+		webhookNode(PATH, 'sync-e2e-commit-id', {
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+		}),
 		{
 			id: 'i',
 			name: 'incident.io',
 			type: 'n8n-nodes-incident-data.incidentIo',
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'incident', operation: 'getMany', returnAll: true, options: { incremental: true } },
+			parameters: {
+				resource: 'incident',
+				operation: 'getMany',
+				returnAll: true,
+				options: { incremental: true },
+			},
 			credentials: { incidentIoApi: CREDENTIAL },
 		},
 		{
@@ -43,7 +51,16 @@ const workflow = {
 			type: 'n8n-nodes-base.if',
 			typeVersion: 1,
 			position: [440, 0],
-			parameters: { conditions: { boolean: [{ value1: '={{ $("Webhook").first().json.body.warehouseDown === true }}', value2: true }] } },
+			parameters: {
+				conditions: {
+					boolean: [
+						{
+							value1: '={{ $("Webhook").first().json.body.warehouseDown === true }}',
+							value2: true,
+						},
+					],
+				},
+			},
 		},
 		{
 			id: 'e',
@@ -66,7 +83,10 @@ const workflow = {
 		Webhook: { main: [[{ node: 'incident.io', type: 'main', index: 0 }]] },
 		'incident.io': { main: [[{ node: 'Warehouse down?', type: 'main', index: 0 }]] },
 		'Warehouse down?': {
-			main: [[{ node: 'Warehouse', type: 'main', index: 0 }], [{ node: 'Incident Data Sync', type: 'main', index: 0 }]],
+			main: [
+				[{ node: 'Warehouse', type: 'main', index: 0 }],
+				[{ node: 'Incident Data Sync', type: 'main', index: 0 }],
+			],
 		},
 	},
 	settings: { executionOrder: 'v1' },
@@ -77,7 +97,11 @@ beforeAll(async () => {
 	sandbox = await startSandbox({ seed: 17, incidentIo: { incidents: 30 } });
 	home = await installProjectHome(ROOT);
 	await importCredentials(home, [
-		{ ...CREDENTIAL, type: 'incidentIoApi', data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
+		{
+			...CREDENTIAL,
+			type: 'incidentIoApi',
+			data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl },
+		},
 	]);
 	await importWorkflows(home, [workflow]);
 });
@@ -105,9 +129,17 @@ describe('Incident Data Sync in a running n8n', () => {
 		};
 
 		const initial = await ids(await call(false));
-		expect(initial).toEqual(sandbox.incidentIo.visibleIncidents().map((incident) => String(incident.id)).sort());
+		expect(initial).toEqual(
+			sandbox.incidentIo
+				.visibleIncidents()
+				.map((incident) => String(incident.id))
+				.sort(),
+		);
 
-		const touched = sandbox.incidentIo.touch({ incidents: 5, offset: 3 }).incidents.map(String).sort();
+		const touched = sandbox.incidentIo
+			.touch({ incidents: 5, offset: 3 })
+			.incidents.map(String)
+			.sort();
 		const failed = await call(true);
 		expect(failed.status).toBeGreaterThanOrEqual(500);
 

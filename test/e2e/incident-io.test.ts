@@ -36,7 +36,14 @@ const returnAllWorkflow = {
 	id: 'iioReturnAll01',
 	name: 'incident.io all incidents',
 	nodes: [
-		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'm',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'i',
 			name: 'incident.io',
@@ -57,14 +64,22 @@ const incrementalWorkflow = {
 	id: 'iioIncremental1',
 	name: 'incident.io changed incidents',
 	nodes: [
-		webhookNode(INCREMENTAL_PATH, 'iio-e2e-incremental-id', { responseMode: 'lastNode', responseData: 'allEntries' }),
+		webhookNode(INCREMENTAL_PATH, 'iio-e2e-incremental-id', {
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+		}),
 		{
 			id: 'i',
 			name: 'incident.io',
 			type: INCIDENT_IO,
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'incident', operation: 'getMany', returnAll: true, options: { incremental: true } },
+			parameters: {
+				resource: 'incident',
+				operation: 'getMany',
+				returnAll: true,
+				options: { incremental: true },
+			},
 			credentials: { incidentIoApi: CREDENTIAL },
 		},
 	],
@@ -100,7 +115,11 @@ beforeAll(async () => {
 		{
 			...CREDENTIAL,
 			type: 'incidentIoApi',
-			data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
+			data: {
+				apiKey: sandbox.incidentIo.apiKey,
+				baseUrl: sandbox.incidentIo.apiBaseUrl,
+				webhookSigningSecret: sandbox.incidentIo.webhookSecret,
+			},
 		},
 	]);
 	await importWorkflows(home, [returnAllWorkflow, incrementalWorkflow, triggerWorkflow]);
@@ -122,9 +141,18 @@ describe('incident.io in a real n8n', () => {
 		const run = results.get(returnAllWorkflow.id);
 		expect(run?.status).toBe('success');
 		const rows = run?.output('incident.io').map((item) => item.json) ?? [];
-		expect(rows.map((row) => row.id).sort()).toEqual(sandbox.incidentIo.visibleIncidents().map((incident) => incident.id).sort());
-		expect(new Set(rows.map((row) => row.status_category))).toEqual(new Set(['triage', 'live', 'learning', 'paused', 'closed', 'declined', 'canceled', 'merged']));
-		expect(rows.every((row) => typeof row.severity === 'string' && 'custom_fields.Affected Team' in row)).toBe(true);
+		expect(rows.map((row) => row.id).sort()).toEqual(
+			sandbox.incidentIo
+				.visibleIncidents()
+				.map((incident) => incident.id)
+				.sort(),
+		);
+		expect(new Set(rows.map((row) => row.status_category))).toEqual(
+			new Set(['triage', 'live', 'learning', 'paused', 'closed', 'declined', 'canceled', 'merged']),
+		);
+		expect(
+			rows.every((row) => typeof row.severity === 'string' && 'custom_fields.Affected Team' in row),
+		).toBe(true);
 	});
 });
 
@@ -133,11 +161,19 @@ describe('in a running n8n', () => {
 
 	it('the credential test calls /v1/identity', async () => {
 		const result = await server().rest<{ status: string }>('POST', '/credentials/test', {
-			credentials: { ...CREDENTIAL, type: 'incidentIoApi', data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
+			credentials: {
+				...CREDENTIAL,
+				type: 'incidentIoApi',
+				data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl },
+			},
 		});
 		expect(result.status).toBe('OK');
 		const bad = await server().rest<{ status: string }>('POST', '/credentials/test', {
-			credentials: { ...CREDENTIAL, type: 'incidentIoApi', data: { apiKey: 'inc_wrong_key_123456', baseUrl: sandbox.incidentIo.apiBaseUrl } },
+			credentials: {
+				...CREDENTIAL,
+				type: 'incidentIoApi',
+				data: { apiKey: 'inc_wrong_key_123456', baseUrl: sandbox.incidentIo.apiBaseUrl },
+			},
 		});
 		expect(bad.status).toBe('Error');
 		expect(JSON.stringify(bad)).not.toContain('inc_wrong_key_123456');
@@ -146,7 +182,11 @@ describe('in a running n8n', () => {
 	it('an incremental workflow run twice returns exactly the records changed between the runs', async () => {
 		await activateWorkflow(server(), incrementalWorkflow.id);
 		const call = async () => {
-			const response = await fetch(`${server().url}/webhook/${INCREMENTAL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			const response = await fetch(`${server().url}/webhook/${INCREMENTAL_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{}',
+			});
 			expect(response.status).toBe(200);
 			const body = (await response.json()) as Json[] | Json;
 			return Array.isArray(body) ? body : [body];
@@ -166,11 +206,23 @@ describe('in a running n8n', () => {
 			await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
 		const secret = sandbox.incidentIo.webhookSecret;
 
-		const tampered = await post(signDelivery('public_incident.incident_updated_v2', incident, { secret, tamper: (body) => body.replace('"mode"', '"mode_"') }));
+		const tampered = await post(
+			signDelivery('public_incident.incident_updated_v2', incident, {
+				secret,
+				tamper: (body) => body.replace('"mode"', '"mode_"'),
+			}),
+		);
 		expect(tampered.status).toBe(401);
-		const stale = await post(signDelivery('public_incident.incident_updated_v2', incident, { secret, timestampSeconds: Math.floor(Date.now() / 1000) - 600 }));
+		const stale = await post(
+			signDelivery('public_incident.incident_updated_v2', incident, {
+				secret,
+				timestampSeconds: Math.floor(Date.now() / 1000) - 600,
+			}),
+		);
 		expect(stale.status).toBe(401);
-		const good = await post(signDelivery('public_incident.incident_updated_v2', incident, { secret }));
+		const good = await post(
+			signDelivery('public_incident.incident_updated_v2', incident, { secret }),
+		);
 		expect(good.status).toBe(200);
 
 		const [execution] = await waitForExecutions(server(), triggerWorkflow.id, 1, 60_000);

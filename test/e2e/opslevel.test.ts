@@ -7,7 +7,13 @@ import { gzipSync } from 'node:zlib';
 
 import * as path from 'node:path';
 
-import { generateExport, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../sandbox/opslevel';
+import {
+	generateExport,
+	rowsChecksum,
+	startS3Server,
+	type GeneratedExport,
+	type S3Server,
+} from '../sandbox/opslevel';
 import {
 	activateWorkflow,
 	deactivateWorkflow,
@@ -37,14 +43,26 @@ const stateWorkflow = {
 	id: 'olState000001',
 	name: 'OpsLevel current state of services',
 	nodes: [
-		{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'm',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'o',
 			name: 'OpsLevel',
 			type: OPSLEVEL,
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'table', operation: 'getCurrentState', table: 'services', returnAll: true },
+			parameters: {
+				resource: 'table',
+				operation: 'getCurrentState',
+				table: 'services',
+				returnAll: true,
+			},
 			credentials: { opsLevelS3Api: CREDENTIAL },
 		},
 	],
@@ -65,7 +83,12 @@ const triggerWorkflow = {
 			position: [0, 0],
 			// The drops are uploaded moments before the poll: a settle time of 0 reads them at once
 			// (waiting for a push to settle has its own engine tests).
-			parameters: { tables: ['teams'], startFrom: 'latestFull', options: { settleMinutes: 0 }, pollTimes: { item: [{ mode: 'everyHour' }] } },
+			parameters: {
+				tables: ['teams'],
+				startFrom: 'latestFull',
+				options: { settleMinutes: 0 },
+				pollTimes: { item: [{ mode: 'everyHour' }] },
+			},
 			credentials: { opsLevelS3Api: CREDENTIAL },
 		},
 	],
@@ -79,7 +102,9 @@ beforeAll(async () => {
 	exported = generateExport({ seed: 21, size: 300, tables: ['services', 'teams', 'users'] });
 	await s3.upload(exported.drops);
 	home = await installProjectHome(ROOT);
-	await importCredentials(home, [{ ...CREDENTIAL, type: 'opsLevelS3Api', data: s3.credentialData() }]);
+	await importCredentials(home, [
+		{ ...CREDENTIAL, type: 'opsLevelS3Api', data: s3.credentialData() },
+	]);
 	await importWorkflows(home, [stateWorkflow, triggerWorkflow]);
 	server = await startN8n(home);
 });
@@ -91,14 +116,21 @@ afterAll(async () => {
 });
 
 describe('OpsLevel in a running n8n', () => {
-	it('the credential test lists the bucket through the node\'s credentialTest', async () => {
-		const result = await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
-			credentials: { ...CREDENTIAL, type: 'opsLevelS3Api', data: s3.credentialData() },
+	it("the credential test lists the bucket through the node's credentialTest", async () => {
+		const result = await server.rest<{ status: string; message: string }>(
+			'POST',
+			'/credentials/test',
+			{
+				credentials: { ...CREDENTIAL, type: 'opsLevelS3Api', data: s3.credentialData() },
+			},
+		);
+		expect(result).toEqual({
+			status: 'OK',
+			message: `Connection successful: found OpsLevel exports under s3://${s3.bucket}/v1/`,
 		});
-		expect(result).toEqual({ status: 'OK', message: `Connection successful: found OpsLevel exports under s3://${s3.bucket}/v1/` });
 	});
 
-	it('Get Current State of services equals the generator\'s ground truth (count and checksum)', async () => {
+	it("Get Current State of services equals the generator's ground truth (count and checksum)", async () => {
 		const run = await runWorkflow(server, stateWorkflow.id);
 		expect(run.status).toBe('success');
 		const rows = run.output('OpsLevel').map((item) => item.json);
@@ -110,7 +142,9 @@ describe('OpsLevel in a running n8n', () => {
 		await activateWorkflow(server, triggerWorkflow.id);
 		const [first] = await waitForExecutions(server, triggerWorkflow.id, 1, 120_000);
 		expect(first.status).toBe('success');
-		const teamRows = exported.drops.filter((drop) => drop.table === 'teams').reduce((sum, drop) => sum + drop.rows, 0);
+		const teamRows = exported.drops
+			.filter((drop) => drop.table === 'teams')
+			.reduce((sum, drop) => sum + drop.rows, 0);
 		expect(first.output('OpsLevel Trigger')).toHaveLength(teamRows);
 
 		await s3.upload([
@@ -127,6 +161,8 @@ describe('OpsLevel in a running n8n', () => {
 		await activateWorkflow(server, triggerWorkflow.id);
 		const executions = await waitForExecutions(server, triggerWorkflow.id, 2, 120_000);
 		expect(executions).toHaveLength(2);
-		expect(executions[1].output('OpsLevel Trigger').map((item) => [item.json.id, item.json._change])).toEqual([['7001', 'upsert']]);
+		expect(
+			executions[1].output('OpsLevel Trigger').map((item) => [item.json.id, item.json._change]),
+		).toEqual([['7001', 'upsert']]);
 	});
 });

@@ -9,19 +9,42 @@ import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { deliverWebhook, type Json } from '../sandbox/incident-io';
 import { startDestinations, type Destinations } from '../support/destinations';
-import { activateWorkflow, createN8nHome, importCredentials, importWorkflows, packProject, runWorkflow, waitForExecutions, type N8nHome } from '../support/n8n';
+import {
+	activateWorkflow,
+	createN8nHome,
+	importCredentials,
+	importWorkflows,
+	packProject,
+	runWorkflow,
+	waitForExecutions,
+	type N8nHome,
+} from '../support/n8n';
 import { dataTableReader, readTemplate, withCredentials } from '../support/templates';
 import { removeProjectHome, useRunningN8n } from '../support/e2e';
 
 jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const INCIDENT_IO = { id: 'tplChatIncidentIo1', name: 'incident.io account', type: 'incidentIoApi' };
+const INCIDENT_IO = {
+	id: 'tplChatIncidentIo1',
+	name: 'incident.io account',
+	type: 'incidentIoApi',
+};
 const SLACK = { id: 'tplChatSlackBot001', name: 'Slack bot (emulated)', type: 'slackApi' };
-const TEAMS = { id: 'tplChatTeamsOauth1', name: 'Microsoft Teams (emulated)', type: 'microsoftTeamsOAuth2Api' };
+const TEAMS = {
+	id: 'tplChatTeamsOauth1',
+	name: 'Microsoft Teams (emulated)',
+	type: 'microsoftTeamsOAuth2Api',
+};
 const TRIGGER_NAME = 'When an incident.io Incident Changes';
 /** incident.io's status categories → the schema's `status_category` (README, Incident schema). */
-const CATEGORY: Record<string, string> = { triage: 'triage', live: 'active', learning: 'resolved', closed: 'closed', declined: 'declined' };
+const CATEGORY: Record<string, string> = {
+	triage: 'triage',
+	live: 'active',
+	learning: 'resolved',
+	closed: 'closed',
+	declined: 'declined',
+};
 
 let sandbox: Sandbox;
 let destinations: Destinations;
@@ -45,10 +68,17 @@ beforeAll(async () => {
 	await importCredentials(home, [
 		{
 			...INCIDENT_IO,
-			data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
+			data: {
+				apiKey: sandbox.incidentIo.apiKey,
+				baseUrl: sandbox.incidentIo.apiBaseUrl,
+				webhookSigningSecret: sandbox.incidentIo.webhookSecret,
+			},
 		},
 		{ ...SLACK, data: { accessToken: slackToken } },
-		{ ...TEAMS, data: { clientId: app.clientId, clientSecret: app.clientSecret, oauthTokenData: tokens } },
+		{
+			...TEAMS,
+			data: { clientId: app.clientId, clientSecret: app.clientSecret, oauthTokenData: tokens },
+		},
 	]);
 	const template = withCredentials(readTemplate('alert-chat-on-new-incidents.json'), {
 		'n8n-nodes-incident-data.incidentIoTrigger': INCIDENT_IO,
@@ -83,12 +113,24 @@ const text = (value: unknown) => String(value as string);
 const severityName = (incident: Json) => text((incident.severity as Json).name);
 const statusOf = (incident: Json) => incident.incident_status as Json;
 const lead = (incident: Json) =>
-	text(((incident.incident_role_assignments as Json[]).find((assignment) => (assignment.role as Json).role_type === 'lead')?.assignee as Json).name);
+	text(
+		(
+			(incident.incident_role_assignments as Json[]).find(
+				(assignment) => (assignment.role as Json).role_type === 'lead',
+			)?.assignee as Json
+		).name,
+	);
 
-const statusIn = (category: string) => sandbox.incidentIo.data.statuses.find((status) => status.category === category) as Json;
+const statusIn = (category: string) =>
+	sandbox.incidentIo.data.statuses.find((status) => status.category === category) as Json;
 const bySeverity = (name: string, nth = 0) =>
-	sandbox.incidentIo.data.incidents.filter((incident) => incident.visibility === 'public' && severityName(incident) === name)[nth];
-const withStatus = (incident: Json, category: string): Json => ({ ...incident, incident_status: statusIn(category) });
+	sandbox.incidentIo.data.incidents.filter(
+		(incident) => incident.visibility === 'public' && severityName(incident) === name,
+	)[nth];
+const withStatus = (incident: Json, category: string): Json => ({
+	...incident,
+	incident_status: statusIn(category),
+});
 
 describe('alert chat on new incidents, published', () => {
 	const server = useRunningN8n(() => home);
@@ -125,19 +167,25 @@ describe('alert chat on new incidents, published', () => {
 			await waitForExecutions(server(), workflowId, executions, 60_000);
 			if (executions === 1) {
 				// Svix resends the first message (same webhook-id): the trigger must not start the workflow.
-				const replay = await deliverWebhook(url, delivery.eventType, delivery.incident, { secret, webhookId: response.webhookId });
+				const replay = await deliverWebhook(url, delivery.eventType, delivery.incident, {
+					secret,
+					webhookId: response.webhookId,
+				});
 				expect(replay.status).toBe(200);
 			}
 		}
 		const runs = await waitForExecutions(server(), workflowId, executions, 60_000);
 		expect(runs).toHaveLength(deliveries.length);
-		expect(runs.map((run) => ({ status: run.status, error: run.error?.message }))).toEqual(deliveries.map(() => ({ status: 'success', error: undefined })));
+		expect(runs.map((run) => ({ status: run.status, error: run.error?.message }))).toEqual(
+			deliveries.map(() => ({ status: 'success', error: undefined })),
+		);
 
 		// Ground truth from the deliveries: a post for each first (incident, status category) seen.
 		const seen = new Set<string>();
 		const expectedSlack: string[] = [];
 		const expectedTeams: string[] = [];
-		const expectedLog: Array<{ incident_key: string; status_category: string; channel: string }> = [];
+		const expectedLog: Array<{ incident_key: string; status_category: string; channel: string }> =
+			[];
 		for (const { incident } of deliveries) {
 			const category = text(statusOf(incident).category);
 			const key = `${text(incident.id)}|${category}`;
@@ -150,7 +198,9 @@ describe('alert chat on new incidents, published', () => {
 					`:rotating_light: *${text(incident.name)}* (${text(incident.reference)})\nSeverity: ${severity} · Status: ${status}\nCommander: ${lead(incident)}\n${text(incident.permalink)}`,
 				);
 			} else {
-				expectedTeams.push(`${text(incident.name)} (${text(incident.reference)}): severity ${severity}, status ${status}. ${text(incident.permalink)}`);
+				expectedTeams.push(
+					`${text(incident.name)} (${text(incident.reference)}): severity ${severity}, status ${status}. ${text(incident.permalink)}`,
+				);
 			}
 			expectedLog.push({
 				incident_key: `incident_io:${text(incident.id)}`,
@@ -161,16 +211,33 @@ describe('alert chat on new incidents, published', () => {
 		expect(expectedSlack).toHaveLength(3);
 		expect(expectedTeams).toHaveLength(3);
 
-		expect(destinations.slack.messages('#major-incidents').map((message) => message.text)).toEqual(expectedSlack);
-		expect(destinations.microsoft.messages(team.teamId, team.channelIds['Incidents']).map((message) => message.content)).toEqual(expectedTeams);
+		expect(destinations.slack.messages('#major-incidents').map((message) => message.text)).toEqual(
+			expectedSlack,
+		);
+		expect(
+			destinations.microsoft
+				.messages(team.teamId, team.channelIds['Incidents'])
+				.map((message) => message.content),
+		).toEqual(expectedTeams);
 
 		const log = (await runWorkflow(server(), readLog.id)).output('Rows').map((item) => item.json);
-		expect(log.map((row) => ({ incident_key: row.incident_key, status_category: row.status_category, channel: row.channel }))).toEqual(expectedLog);
-		expect(log.every((row) => typeof row.posted_at === 'string' && !Number.isNaN(Date.parse(text(row.posted_at))))).toBe(true);
+		expect(
+			log.map((row) => ({
+				incident_key: row.incident_key,
+				status_category: row.status_category,
+				channel: row.channel,
+			})),
+		).toEqual(expectedLog);
+		expect(
+			log.every(
+				(row) =>
+					typeof row.posted_at === 'string' && !Number.isNaN(Date.parse(text(row.posted_at))),
+			),
+		).toBe(true);
 		expect(destinations.proxy.refused()).toEqual([]);
 	});
 
-	it('a Slack 429 fails the run with the Slack node\'s error and logs nothing; the next update of that status posts it once', async () => {
+	it("a Slack 429 fails the run with the Slack node's error and logs nothing; the next update of that status posts it once", async () => {
 		const url = `${server().url}/webhook/${webhookId}/webhook`;
 		const secret = sandbox.incidentIo.webhookSecret;
 		const before = (await waitForExecutions(server(), workflowId, 1, 60_000)).length;
@@ -178,8 +245,14 @@ describe('alert chat on new incidents, published', () => {
 		const logBefore = (await runWorkflow(server(), readLog.id)).output('Rows').length;
 		const closed = withStatus(bySeverity('Critical'), 'closed');
 
-		destinations.slack.rateLimit({ requests: 1, retryAfterSeconds: 30, channel: 'major-incidents' });
-		const limited = await deliverWebhook(url, 'public_incident.incident_updated_v2', closed, { secret });
+		destinations.slack.rateLimit({
+			requests: 1,
+			retryAfterSeconds: 30,
+			channel: 'major-incidents',
+		});
+		const limited = await deliverWebhook(url, 'public_incident.incident_updated_v2', closed, {
+			secret,
+		});
 		expect(limited.status).toBe(200);
 		const failedRuns = await waitForExecutions(server(), workflowId, before + 1, 60_000);
 		const failed = failedRuns[failedRuns.length - 1];
@@ -190,15 +263,25 @@ describe('alert chat on new incidents, published', () => {
 		expect((await runWorkflow(server(), readLog.id)).output('Rows')).toHaveLength(logBefore);
 
 		// incident.io's next update of the incident (still closed), after Slack recovered.
-		const again = await deliverWebhook(url, 'public_incident.incident_updated_v2', { ...closed, summary: 'Closed after the postmortem.' }, { secret });
+		const again = await deliverWebhook(
+			url,
+			'public_incident.incident_updated_v2',
+			{ ...closed, summary: 'Closed after the postmortem.' },
+			{ secret },
+		);
 		expect(again.status).toBe(200);
 		const runs = await waitForExecutions(server(), workflowId, before + 2, 60_000);
 		expect(runs[runs.length - 1].status).toBe('success');
-		const posted = destinations.slack.messages('#major-incidents').slice(slackBefore).map((message) => message.text);
+		const posted = destinations.slack
+			.messages('#major-incidents')
+			.slice(slackBefore)
+			.map((message) => message.text);
 		expect(posted).toEqual([
 			`:rotating_light: *${text(closed.name)}* (${text(closed.reference)})\nSeverity: Critical · Status: ${text(statusOf(closed).name)}\nCommander: ${lead(closed)}\n${text(closed.permalink)}`,
 		]);
 		const log = (await runWorkflow(server(), readLog.id)).output('Rows').map((item) => item.json);
-		expect(log.slice(logBefore).map((row) => [row.incident_key, row.status_category, row.channel])).toEqual([[`incident_io:${text(closed.id)}`, 'closed', 'slack']]);
+		expect(
+			log.slice(logBefore).map((row) => [row.incident_key, row.status_category, row.channel]),
+		).toEqual([[`incident_io:${text(closed.id)}`, 'closed', 'slack']]);
 	});
 });

@@ -22,8 +22,16 @@ jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEMPLATE = 'backfill-incident-history-into-postgres.json';
-const FIREHYDRANT_CREDENTIAL = { id: 'tplFireHydrant02', name: 'FireHydrant account', type: 'fireHydrantApi' };
-const INCIDENT_IO_CREDENTIAL = { id: 'tplIncidentIo001', name: 'incident.io account', type: 'incidentIoApi' };
+const FIREHYDRANT_CREDENTIAL = {
+	id: 'tplFireHydrant02',
+	name: 'FireHydrant account',
+	type: 'fireHydrantApi',
+};
+const INCIDENT_IO_CREDENTIAL = {
+	id: 'tplIncidentIo001',
+	name: 'incident.io account',
+	type: 'incidentIoApi',
+};
 const POSTGRES_CREDENTIAL = { id: 'tplPostgres00003', name: 'Warehouse', type: 'postgres' };
 /** Far enough back to cover both sandboxes' whole history, in 120-day windows. */
 const START_DATE = new Date(Date.now() - 3 * 365 * 24 * 3600 * 1000).toISOString();
@@ -43,14 +51,20 @@ interface IncidentRow {
 }
 
 async function incidentsTable(): Promise<IncidentRow[]> {
-	return pg.query<IncidentRow>('SELECT incident_key, title, row_hash FROM incidents ORDER BY incident_key');
+	return pg.query<IncidentRow>(
+		'SELECT incident_key, title, row_hash FROM incidents ORDER BY incident_key',
+	);
 }
 
 function expectedTitles(): Map<string, string | null> {
 	const expected = new Map<string, string | null>();
-	for (const row of sandbox.fireHydrant.expectedRows('incident')) expected.set(`firehydrant:${row.id}`, row.name || null);
+	for (const row of sandbox.fireHydrant.expectedRows('incident'))
+		expected.set(`firehydrant:${row.id}`, row.name || null);
 	for (const incident of sandbox.incidentIo.visibleIncidents()) {
-		expected.set(`incident_io:${String(incident.id)}`, (incident.name as string | undefined) ?? null);
+		expected.set(
+			`incident_io:${String(incident.id)}`,
+			(incident.name as string | undefined) ?? null,
+		);
 	}
 	return expected;
 }
@@ -59,26 +73,48 @@ async function expectGroundTruth(): Promise<void> {
 	const expected = expectedTitles();
 	const rows = await incidentsTable();
 	expect(rows.map((row) => row.incident_key)).toEqual([...expected.keys()].sort());
-	for (const row of rows) expect({ key: row.incident_key, title: row.title }).toEqual({ key: row.incident_key, title: expected.get(row.incident_key) });
+	for (const row of rows)
+		expect({ key: row.incident_key, title: row.title }).toEqual({
+			key: row.incident_key,
+			title: expected.get(row.incident_key),
+		});
 }
 
 beforeAll(async () => {
 	[sandbox, pg] = await Promise.all([
-		startSandbox({ seed: 19, fireHydrant: { incidents: 10, nights: 3, eventsPerIncident: 3 }, incidentIo: { incidents: 25 } }),
+		startSandbox({
+			seed: 19,
+			fireHydrant: { incidents: 10, nights: 3, eventsPerIncident: 3 },
+			incidentIo: { incidents: 25 },
+		}),
 		startPostgres({ database: 'warehouse' }),
 	]);
 	({ home, template } = await installTemplate(
 		ROOT,
 		TEMPLATE,
 		[
-			{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
-			{ ...INCIDENT_IO_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.incidentIo', data: sandboxCredentialData.incidentIoApi(sandbox) },
-			{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+			{
+				...FIREHYDRANT_CREDENTIAL,
+				nodeType: 'n8n-nodes-incident-data.fireHydrant',
+				data: sandboxCredentialData.fireHydrantApi(sandbox),
+			},
+			{
+				...INCIDENT_IO_CREDENTIAL,
+				nodeType: 'n8n-nodes-incident-data.incidentIo',
+				data: sandboxCredentialData.incidentIoApi(sandbox),
+			},
+			{
+				...POSTGRES_CREDENTIAL,
+				nodeType: 'n8n-nodes-base.postgres',
+				data: postgresCredentialData(pg),
+			},
 		],
 		// What a user fills in: the range to load.
 		(workflow) => {
 			const range = workflow.nodes.find((node) => node.name === 'Backfill Range');
-			const assignments = (range?.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+			const assignments = (
+				range?.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }
+			).assignments;
 			for (const assignment of assignments) {
 				if (assignment.name === 'startDate') assignment.value = START_DATE;
 				if (assignment.name === 'windowDays') assignment.value = WINDOW_DAYS;
@@ -116,7 +152,11 @@ describe('Backfill incident history into Postgres (template)', () => {
 		const run = await runWorkflow(server, workflowId);
 		expect(run.status).toBe('success');
 		await expectGroundTruth();
-		const rewritten = (await incidentsTable()).filter((row) => before.get(row.incident_key) !== row.row_hash).map((row) => row.incident_key);
-		expect(rewritten.sort()).toEqual(changed.map((incident) => `incident_io:${String(incident.id)}`).sort());
+		const rewritten = (await incidentsTable())
+			.filter((row) => before.get(row.incident_key) !== row.row_hash)
+			.map((row) => row.incident_key);
+		expect(rewritten.sort()).toEqual(
+			changed.map((incident) => `incident_io:${String(incident.id)}`).sort(),
+		);
 	});
 });

@@ -12,9 +12,21 @@ import * as path from 'node:path';
 
 import { startDestinations, type Destinations } from '../support/destinations';
 import { removeProjectHome } from '../support/e2e';
-import { createN8nHome, executeWorkflow, importCredentials, importWorkflows, packProject, type N8nHome } from '../support/n8n';
+import {
+	createN8nHome,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	packProject,
+	type N8nHome,
+} from '../support/n8n';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { WORKFLOWS_DIR, readTemplate, withCredentials, type TemplateWorkflow } from '../support/templates';
+import {
+	WORKFLOWS_DIR,
+	readTemplate,
+	withCredentials,
+	type TemplateWorkflow,
+} from '../support/templates';
 
 jest.setTimeout(15 * 60_000);
 
@@ -25,7 +37,11 @@ const SHEETS_NODE = 'Update Weekly Rows in Sheet';
 const SHEET_NAME = 'Weekly';
 const CHANNEL = '#ops-digest';
 const POSTGRES_CREDENTIAL = { id: 'tplPostgres00005', name: 'Warehouse', type: 'postgres' };
-const GOOGLE_CREDENTIAL = { id: 'tplGoogleSa00002', name: 'Google service account', type: 'googleApi' };
+const GOOGLE_CREDENTIAL = {
+	id: 'tplGoogleSa00002',
+	name: 'Google service account',
+	type: 'googleApi',
+};
 const SLACK_CREDENTIAL = { id: 'tplSlackBot00001', name: 'Slack bot', type: 'slackApi' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -122,10 +138,21 @@ function filledIn(template: TemplateWorkflow): TemplateWorkflow {
 	return copy;
 }
 
-const HEADER = ['week', 'week_start', 'incidents', 'by_severity', 'time_to_resolve_median_s', 'time_to_resolve_p90_s', 'open_at_week_end'];
+const HEADER = [
+	'week',
+	'week_start',
+	'incidents',
+	'by_severity',
+	'time_to_resolve_median_s',
+	'time_to_resolve_p90_s',
+	'open_at_week_end',
+];
 
 /** The digest, every figure worked out by hand from SEEDS (median and p90 by linear interpolation). */
-function expectedDigest(lastWeek: { count: string; severities: string; median: string; p90: string }, sev2: { count: number; median: string; p90: string }): string {
+function expectedDigest(
+	lastWeek: { count: string; severities: string; median: string; p90: string },
+	sev2: { count: number; median: string; p90: string },
+): string {
 	return [
 		`*Incident digest, ${isoDate(weekStart(4))} to ${isoDate(THIS_MONDAY - DAY)}*`,
 		'',
@@ -149,16 +176,33 @@ function expectedDigest(lastWeek: { count: string; severities: string; median: s
 }
 
 beforeAll(async () => {
-	[pg, destinations] = await Promise.all([startPostgres({ database: 'warehouse' }), startDestinations()]);
+	[pg, destinations] = await Promise.all([
+		startPostgres({ database: 'warehouse' }),
+		startDestinations(),
+	]);
 	await pg.query(fs.readFileSync(path.join(WORKFLOWS_DIR, 'sql', 'incidents.sql'), 'utf8'));
 	for (const seed of SEEDS) await insert(seed);
 	const account = destinations.google.addServiceAccount();
-	spreadsheetId = destinations.google.createSpreadsheet({ title: 'Incident digest', sheets: [SHEET_NAME], sharedWith: [account.email] });
+	spreadsheetId = destinations.google.createSpreadsheet({
+		title: 'Incident digest',
+		sheets: [SHEET_NAME],
+		sharedWith: [account.email],
+	});
 	const slackToken = destinations.slack.addBotToken();
 	destinations.slack.createChannel(CHANNEL);
 	home = await createN8nHome({ tarball: await packProject(ROOT), env: destinations.n8nEnv() });
 	await importCredentials(home, [
-		{ ...POSTGRES_CREDENTIAL, data: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: pg.password, ssl: 'disable' } },
+		{
+			...POSTGRES_CREDENTIAL,
+			data: {
+				host: pg.host,
+				port: pg.port,
+				database: pg.database,
+				user: pg.user,
+				password: pg.password,
+				ssl: 'disable',
+			},
+		},
 		{ ...GOOGLE_CREDENTIAL, data: { email: account.email, privateKey: account.privateKey } },
 		{ ...SLACK_CREDENTIAL, data: { accessToken: slackToken } },
 	]);
@@ -179,14 +223,21 @@ afterAll(async () => {
 describe('Post a weekly incident digest to Slack (template)', () => {
 	it('ships with placeholders for the sheet and the channel', () => {
 		const template = readTemplate(TEMPLATE);
-		const parameter = (node: string, name: string) => (template.nodes.find((candidate) => candidate.name === node)?.parameters[name] as { value: string }).value;
-		expect([parameter(SHEETS_NODE, 'documentId'), parameter(SHEETS_NODE, 'sheetName'), parameter(SLACK_NODE, 'channelId')]).toEqual([
-			'YOUR_SPREADSHEET_ID',
-			'YOUR_SHEET_NAME',
-			'#YOUR_CHANNEL',
-		]);
+		const parameter = (node: string, name: string) =>
+			(
+				template.nodes.find((candidate) => candidate.name === node)?.parameters[name] as {
+					value: string;
+				}
+			).value;
+		expect([
+			parameter(SHEETS_NODE, 'documentId'),
+			parameter(SHEETS_NODE, 'sheetName'),
+			parameter(SLACK_NODE, 'channelId'),
+		]).toEqual(['YOUR_SPREADSHEET_ID', 'YOUR_SHEET_NAME', '#YOUR_CHANNEL']);
 		const slack = template.nodes.find((node) => node.name === SLACK_NODE);
-		expect((slack?.parameters.otherOptions as { includeLinkToWorkflow: boolean }).includeLinkToWorkflow).toBe(false);
+		expect(
+			(slack?.parameters.otherOptions as { includeLinkToWorkflow: boolean }).includeLinkToWorkflow,
+		).toBe(false);
 	});
 
 	it('a Slack 429 fails the run at the Slack node with the rate limit, and nothing is posted', async () => {
@@ -203,7 +254,9 @@ describe('Post a weekly incident digest to Slack (template)', () => {
 		expect(run.error).toBeUndefined();
 		expect(run.status).toBe('success');
 		// Read: the four weeks' incidents and the two older ones open when they began; not V, Z or Y.
-		const read = run.output('Read Last Four Weeks of Incidents').map((item) => String(item.json.incident_key).replace('firehydrant:', ''));
+		const read = run
+			.output('Read Last Four Weeks of Incidents')
+			.map((item) => String(item.json.incident_key).replace('firehydrant:', ''));
 		expect(read.sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'U', 'X']);
 		const messages = destinations.slack.messages(CHANNEL);
 		expect(messages).toHaveLength(1);
@@ -219,14 +272,46 @@ describe('Post a weekly incident digest to Slack (template)', () => {
 		// No row for the weeks before the four, though X and U started there.
 		expect(destinations.google.rows(spreadsheetId, SHEET_NAME)).toEqual([
 			HEADER,
-			[isoWeekLabel(weekStart(4)), isoDate(weekStart(4)), '2', 'SEV1: 1, SEV2: 1', '5400', '6840', '1'],
-			[isoWeekLabel(weekStart(3)), isoDate(weekStart(3)), '2', 'SEV2: 1, SEV3: 1', '1800', '1800', '2'],
-			[isoWeekLabel(weekStart(2)), isoDate(weekStart(2)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '5400', '9720', '2'],
-			[isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '2', 'SEV1: 1, SEV3: 1', '6000', '9840', '3'],
+			[
+				isoWeekLabel(weekStart(4)),
+				isoDate(weekStart(4)),
+				'2',
+				'SEV1: 1, SEV2: 1',
+				'5400',
+				'6840',
+				'1',
+			],
+			[
+				isoWeekLabel(weekStart(3)),
+				isoDate(weekStart(3)),
+				'2',
+				'SEV2: 1, SEV3: 1',
+				'1800',
+				'1800',
+				'2',
+			],
+			[
+				isoWeekLabel(weekStart(2)),
+				isoDate(weekStart(2)),
+				'3',
+				'SEV1: 1, SEV2: 1, SEV3: 1',
+				'5400',
+				'9720',
+				'2',
+			],
+			[
+				isoWeekLabel(weekStart(1)),
+				isoDate(weekStart(1)),
+				'2',
+				'SEV1: 1, SEV3: 1',
+				'6000',
+				'9840',
+				'3',
+			],
 		]);
 	});
 
-	it('a later run after one more incident updates that week\'s row and posts one new digest', async () => {
+	it("a later run after one more incident updates that week's row and posts one new digest", async () => {
 		// J: last week, SEV2, resolved after an hour.
 		await insert({ key: 'J', weeksBack: 1, hoursIn: 30, severity: 'SEV2', ttr: 3_600 });
 		const run = await executeWorkflow(home, workflowId);
@@ -237,14 +322,27 @@ describe('Post a weekly incident digest to Slack (template)', () => {
 		expect(messages[1].text).toBe(
 			expectedDigest(
 				// H 1200, J 3600, I 10800: median 3600 (1h 0m); p90 3600 + 0.8 × 7200 = 9360 s (2h 36m).
-				{ count: '3 incidents', severities: 'SEV1 1, SEV2 1, SEV3 1', median: '1h 0m', p90: '2h 36m' },
+				{
+					count: '3 incidents',
+					severities: 'SEV1 1, SEV2 1, SEV3 1',
+					median: '1h 0m',
+					p90: '2h 36m',
+				},
 				// SEV2: 1800, 3600, 7200, 10800 → median 5400 (1h 30m); p90 7200 + 0.7 × 3600 = 9720 s (2h 42m).
 				{ count: 4, median: '1h 30m', p90: '2h 42m' },
 			),
 		);
 		const rows = destinations.google.rows(spreadsheetId, SHEET_NAME);
 		expect(rows).toHaveLength(5);
-		expect(rows[4]).toEqual([isoWeekLabel(weekStart(1)), isoDate(weekStart(1)), '3', 'SEV1: 1, SEV2: 1, SEV3: 1', '3600', '9360', '3']);
+		expect(rows[4]).toEqual([
+			isoWeekLabel(weekStart(1)),
+			isoDate(weekStart(1)),
+			'3',
+			'SEV1: 1, SEV2: 1, SEV3: 1',
+			'3600',
+			'9360',
+			'3',
+		]);
 	});
 
 	it('nothing left the machine: the proxy refused no connection n8n tried', () => {

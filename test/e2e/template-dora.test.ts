@@ -23,8 +23,16 @@ jest.setTimeout(15 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEMPLATE = 'send-resolved-incidents-to-datadog-dora.json';
-const FIREHYDRANT_CREDENTIAL = { id: 'tplFireHydrant03', name: 'FireHydrant account', type: 'fireHydrantApi' };
-const INCIDENT_IO_CREDENTIAL = { id: 'tplIncidentIo002', name: 'incident.io account', type: 'incidentIoApi' };
+const FIREHYDRANT_CREDENTIAL = {
+	id: 'tplFireHydrant03',
+	name: 'FireHydrant account',
+	type: 'fireHydrantApi',
+};
+const INCIDENT_IO_CREDENTIAL = {
+	id: 'tplIncidentIo002',
+	name: 'incident.io account',
+	type: 'incidentIoApi',
+};
 const DATADOG_CREDENTIAL = { id: 'tplDatadog000001', name: 'Datadog', type: 'datadogDoraApi' };
 
 let sandbox: Sandbox;
@@ -34,25 +42,51 @@ let template: TemplateWorkflow;
 
 /** Datadog event ids the normalized, resolved incidents with a service or team must become. */
 function expectedEventIds(run: ExecutionResult): string[] {
-	const rows = [...run.output('Normalize incident.io Incidents'), ...run.output('Normalize FireHydrant Incidents')].map((item) => item.json);
+	const rows = [
+		...run.output('Normalize incident.io Incidents'),
+		...run.output('Normalize FireHydrant Incidents'),
+	].map((item) => item.json);
 	return rows
 		.filter((row) => ['resolved', 'closed'].includes(String(row.status_category)))
-		.filter((row) => ((row.services as string[] | null) ?? []).length > 0 || ((row.teams as string[] | null) ?? []).length > 0)
+		.filter(
+			(row) =>
+				((row.services as string[] | null) ?? []).length > 0 ||
+				((row.teams as string[] | null) ?? []).length > 0,
+		)
 		.filter((row) => row.started_at !== null || row.created_at !== null)
 		.map((row) => createHash('sha256').update(String(row.incident_key)).digest('hex'))
 		.sort();
 }
 
 function storedFailureIds(): string[] {
-	return sandbox.datadog.events('failure').map((event) => event.id).sort();
+	return sandbox.datadog
+		.events('failure')
+		.map((event) => event.id)
+		.sort();
 }
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 29, fireHydrant: { incidents: 14, nights: 3, eventsPerIncident: 3 }, incidentIo: { incidents: 30 } });
+	sandbox = await startSandbox({
+		seed: 29,
+		fireHydrant: { incidents: 14, nights: 3, eventsPerIncident: 3 },
+		incidentIo: { incidents: 30 },
+	});
 	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
-		{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
-		{ ...INCIDENT_IO_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.incidentIo', data: sandboxCredentialData.incidentIoApi(sandbox) },
-		{ ...DATADOG_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.datadogDora', data: sandboxCredentialData.datadogDoraApi(sandbox) },
+		{
+			...FIREHYDRANT_CREDENTIAL,
+			nodeType: 'n8n-nodes-incident-data.fireHydrant',
+			data: sandboxCredentialData.fireHydrantApi(sandbox),
+		},
+		{
+			...INCIDENT_IO_CREDENTIAL,
+			nodeType: 'n8n-nodes-incident-data.incidentIo',
+			data: sandboxCredentialData.incidentIoApi(sandbox),
+		},
+		{
+			...DATADOG_CREDENTIAL,
+			nodeType: 'n8n-nodes-incident-data.datadogDora',
+			data: sandboxCredentialData.datadogDoraApi(sandbox),
+		},
 	]));
 	workflowId = template.id;
 });
@@ -67,7 +101,8 @@ describe('Send resolved incidents to Datadog DORA Metrics (template)', () => {
 
 	it('ships with the commit after the Datadog branch', () => {
 		const template = readTemplate(TEMPLATE);
-		const position = (name: string) => (template.nodes.find((node) => node.name === name)?.position as number[])[1];
+		const position = (name: string) =>
+			(template.nodes.find((node) => node.name === name)?.position as number[])[1];
 		// n8n's v1 order runs the upper branch first: the commit must sit below the send.
 		expect(position('Commit Sync Positions')).toBeGreaterThan(position('Keep Resolved Incidents'));
 	});
@@ -92,10 +127,14 @@ describe('Send resolved incidents to Datadog DORA Metrics (template)', () => {
 	});
 
 	it('a run with nothing changed sends nothing new', async () => {
-		const sentBefore = sandbox.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/datadog')).length;
+		const sentBefore = sandbox.requests.filter(
+			(request) => request.method === 'POST' && request.path.startsWith('/datadog'),
+		).length;
 		const run = await executeWorkflow(home, workflowId);
 		expect(run.status).toBe('success');
-		const sentAfter = sandbox.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/datadog')).length;
+		const sentAfter = sandbox.requests.filter(
+			(request) => request.method === 'POST' && request.path.startsWith('/datadog'),
+		).length;
 		expect(sentAfter - sentBefore).toBe(0);
 		expect(storedFailureIds()).toEqual(firstExpected);
 	});

@@ -22,7 +22,11 @@ jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEMPLATE = 'load-firehydrant-exports-into-postgres.json';
-const FIREHYDRANT_CREDENTIAL = { id: 'tplFireHydrant01', name: 'FireHydrant account', type: 'fireHydrantApi' };
+const FIREHYDRANT_CREDENTIAL = {
+	id: 'tplFireHydrant01',
+	name: 'FireHydrant account',
+	type: 'fireHydrantApi',
+};
 const POSTGRES_CREDENTIAL = { id: 'tplPostgres00002', name: 'Warehouse', type: 'postgres' };
 
 let sandbox: Sandbox;
@@ -57,18 +61,28 @@ async function incidentsTable(): Promise<IncidentRow[]> {
 async function expectGroundTruth(): Promise<void> {
 	const truth = sandbox.fireHydrant.expectedRows('incident');
 	const rows = await incidentsTable();
-	expect(rows.map((row) => row.incident_key)).toEqual(truth.map((row) => `firehydrant:${row.id}`).sort());
+	expect(rows.map((row) => row.incident_key)).toEqual(
+		truth.map((row) => `firehydrant:${row.id}`).sort(),
+	);
 	const byKey = new Map(rows.map((row) => [row.incident_key, row]));
 	for (const expected of truth) {
 		const row = byKey.get(`firehydrant:${expected.id}`) as IncidentRow;
-		expect({ id: expected.id, source: row.source, source_id: row.source_id, title: row.title, severity: row.severity_raw }).toEqual({
+		expect({
+			id: expected.id,
+			source: row.source,
+			source_id: row.source_id,
+			title: row.title,
+			severity: row.severity_raw,
+		}).toEqual({
 			id: expected.id,
 			source: 'firehydrant',
 			source_id: expected.id,
 			title: expected.name || null,
 			severity: expected.severity || null,
 		});
-		expect(row.created_at?.getTime()).toBe(Date.parse(expected.created_at.replace(' UTC', 'Z').replace(' ', 'T')));
+		expect(row.created_at?.getTime()).toBe(
+			Date.parse(expected.created_at.replace(' UTC', 'Z').replace(' ', 'T')),
+		);
 	}
 }
 
@@ -78,8 +92,16 @@ beforeAll(async () => {
 		startPostgres({ database: 'warehouse' }),
 	]);
 	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
-		{ ...FIREHYDRANT_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.fireHydrant', data: sandboxCredentialData.fireHydrantApi(sandbox) },
-		{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+		{
+			...FIREHYDRANT_CREDENTIAL,
+			nodeType: 'n8n-nodes-incident-data.fireHydrant',
+			data: sandboxCredentialData.fireHydrantApi(sandbox),
+		},
+		{
+			...POSTGRES_CREDENTIAL,
+			nodeType: 'n8n-nodes-base.postgres',
+			data: postgresCredentialData(pg),
+		},
 	]));
 	workflowId = template.id;
 	server = await startN8n(home);
@@ -101,18 +123,38 @@ describe('Load FireHydrant exports into Postgres (template)', () => {
 
 	it('a new report that renames three incidents updates exactly those rows; no duplicates', async () => {
 		const before = await incidentsTable();
-		const incidentExport = sandbox.fireHydrant.exportRequests.find((record) => /^text\/csv\+incident-/.test(record.source));
+		const incidentExport = sandbox.fireHydrant.exportRequests.find((record) =>
+			/^text\/csv\+incident-/.test(record.source),
+		);
 		expect(incidentExport).toBeDefined();
-		const header = sandbox.fireHydrant.rawCsv(incidentExport!.id).toString('utf8').split(/\r?\n/)[0].replace(/^\uFEFF/, '').split(',');
-		const changed: Array<Record<string, string>> = sandbox.fireHydrant.expectedRows('incident').slice(0, 3).map((row) => ({
-			...row,
-			name: `${row.name} (renamed)`,
-			updated_at: new Date(Date.now() - 60_000).toISOString(),
-		}));
-		const body = [header.join(','), ...changed.map((row) => header.map((column) => csvCell(row[column])).join(','))].join('\n') + '\n';
-		sandbox.fireHydrant.addExportRequest({ source: incidentExport!.source, body, createdAt: new Date() });
+		const header = sandbox.fireHydrant
+			.rawCsv(incidentExport!.id)
+			.toString('utf8')
+			.split(/\r?\n/)[0]
+			.replace(/^\uFEFF/, '')
+			.split(',');
+		const changed: Array<Record<string, string>> = sandbox.fireHydrant
+			.expectedRows('incident')
+			.slice(0, 3)
+			.map((row) => ({
+				...row,
+				name: `${row.name} (renamed)`,
+				updated_at: new Date(Date.now() - 60_000).toISOString(),
+			}));
+		const body =
+			[
+				header.join(','),
+				...changed.map((row) => header.map((column) => csvCell(row[column])).join(',')),
+			].join('\n') + '\n';
+		sandbox.fireHydrant.addExportRequest({
+			source: incidentExport!.source,
+			body,
+			createdAt: new Date(),
+		});
 		// The ground truth now has the renamed versions (the test's premise, checked).
-		const truthNames = new Map(sandbox.fireHydrant.expectedRows('incident').map((row) => [row.id, row.name]));
+		const truthNames = new Map(
+			sandbox.fireHydrant.expectedRows('incident').map((row) => [row.id, row.name]),
+		);
 		for (const row of changed) expect(truthNames.get(row.id)).toBe(row.name);
 
 		const run = await runWorkflow(server, workflowId);
@@ -122,7 +164,9 @@ describe('Load FireHydrant exports into Postgres (template)', () => {
 		const after = await incidentsTable();
 		const changedKeys = new Set(changed.map((row) => `firehydrant:${row.id}`));
 		const hashBefore = new Map(before.map((row) => [row.incident_key, row.row_hash]));
-		const rehashed = after.filter((row) => hashBefore.get(row.incident_key) !== row.row_hash).map((row) => row.incident_key);
+		const rehashed = after
+			.filter((row) => hashBefore.get(row.incident_key) !== row.row_hash)
+			.map((row) => row.incident_key);
 		expect(rehashed.sort()).toEqual([...changedKeys].sort());
 	});
 

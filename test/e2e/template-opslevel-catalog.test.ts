@@ -7,7 +7,13 @@
  */
 import * as path from 'node:path';
 
-import { generateExport, rowsChecksum, startS3Server, type GeneratedExport, type S3Server } from '../sandbox/opslevel';
+import {
+	generateExport,
+	rowsChecksum,
+	startS3Server,
+	type GeneratedExport,
+	type S3Server,
+} from '../sandbox/opslevel';
 import { removeProjectHome } from '../support/e2e';
 import { runWorkflow, startN8n, type N8nHome, type N8nServer } from '../support/n8n';
 import { startPostgres, type PostgresServer } from '../support/postgres';
@@ -21,7 +27,11 @@ jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEMPLATE = 'sync-opslevel-service-catalog-to-postgres.json';
-const OPSLEVEL_CREDENTIAL = { id: 'tplOpsLevelBucket', name: 'OpsLevel export bucket', type: 'opsLevelS3Api' };
+const OPSLEVEL_CREDENTIAL = {
+	id: 'tplOpsLevelBucket',
+	name: 'OpsLevel export bucket',
+	type: 'opsLevelS3Api',
+};
 const POSTGRES_CREDENTIAL = { id: 'tplPostgres00001', name: 'Warehouse', type: 'postgres' };
 const TABLES = ['services', 'teams'];
 
@@ -50,20 +60,43 @@ async function expectGroundTruth(truth: GeneratedExport['truth']): Promise<void>
 		const rows = await catalog(table);
 		expect({ table, count: rows.length }).toEqual({ table, count: truth[table].count });
 		// The whole row as OpsLevel exported it, compared with the generator's own final state.
-		expect({ table, checksum: rowsChecksum(rows.map((row) => row.row_data)) }).toEqual({ table, checksum: truth[table].checksum });
+		expect({ table, checksum: rowsChecksum(rows.map((row) => row.row_data)) }).toEqual({
+			table,
+			checksum: truth[table].checksum,
+		});
 		// The typed columns agree with the row they came from.
 		for (const row of rows) expect(row.name).toBe(row.row_data.name ?? null);
 	}
 }
 
 beforeAll(async () => {
-	early = generateExport({ seed: 77, size: 120, tables: ['services', 'teams', 'users'], incrementals: 2, changeRate: 0.1 });
-	later = generateExport({ seed: 77, size: 120, tables: ['services', 'teams', 'users'], incrementals: 5, changeRate: 0.1 });
+	early = generateExport({
+		seed: 77,
+		size: 120,
+		tables: ['services', 'teams', 'users'],
+		incrementals: 2,
+		changeRate: 0.1,
+	});
+	later = generateExport({
+		seed: 77,
+		size: 120,
+		tables: ['services', 'teams', 'users'],
+		incrementals: 5,
+		changeRate: 0.1,
+	});
 	[s3, pg] = await Promise.all([startS3Server(), startPostgres({ database: 'catalog' })]);
 	await s3.upload(early.drops);
 	({ home, template } = await installTemplate(ROOT, TEMPLATE, [
-		{ ...OPSLEVEL_CREDENTIAL, nodeType: 'n8n-nodes-incident-data.opsLevel', data: s3.credentialData() },
-		{ ...POSTGRES_CREDENTIAL, nodeType: 'n8n-nodes-base.postgres', data: postgresCredentialData(pg) },
+		{
+			...OPSLEVEL_CREDENTIAL,
+			nodeType: 'n8n-nodes-incident-data.opsLevel',
+			data: s3.credentialData(),
+		},
+		{
+			...POSTGRES_CREDENTIAL,
+			nodeType: 'n8n-nodes-base.postgres',
+			data: postgresCredentialData(pg),
+		},
 	]));
 	workflowId = template.id;
 	server = await startN8n(home);
@@ -83,9 +116,10 @@ describe('Sync the OpsLevel service catalog to Postgres (template)', () => {
 		await expectGroundTruth(early.truth);
 	});
 
-	it('the later pushes share the first ones byte for byte (the test\'s own premise)', () => {
+	it("the later pushes share the first ones byte for byte (the test's own premise)", () => {
 		const laterByKey = new Map(later.drops.map((drop) => [drop.key, drop.body.toString('base64')]));
-		for (const drop of early.drops) expect(laterByKey.get(drop.key)).toBe(drop.body.toString('base64'));
+		for (const drop of early.drops)
+			expect(laterByKey.get(drop.key)).toBe(drop.body.toString('base64'));
 		expect(later.truth.services.checksum).not.toBe(early.truth.services.checksum);
 	});
 
@@ -113,7 +147,9 @@ describe('Sync the OpsLevel service catalog to Postgres (template)', () => {
 		const run = await runWorkflow(server, workflowId);
 		expect(run.status).toBe('success');
 		const after = await catalog('services');
-		expect(after.map((row) => [row.id, row.row_data])).toEqual(before.map((row) => [row.id, row.row_data]));
+		expect(after.map((row) => [row.id, row.row_data])).toEqual(
+			before.map((row) => [row.id, row.row_data]),
+		);
 		await expectGroundTruth(later.truth);
 	});
 });

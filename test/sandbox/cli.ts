@@ -12,7 +12,16 @@ import { startSandbox, type Sandbox, type SandboxOptions } from './index';
 const USAGE = `Usage: cli.js [--host 127.0.0.1] [--port 0] [--seed 1] [--incidents 30]
               [--events-per-incident 6] [--nights 7] [--url-lifetime-ms 300000] [--now ISO-8601]`;
 
-const FLAGS = ['host', 'port', 'seed', 'incidents', 'events-per-incident', 'nights', 'url-lifetime-ms', 'now'] as const;
+const FLAGS = [
+	'host',
+	'port',
+	'seed',
+	'incidents',
+	'events-per-incident',
+	'nights',
+	'url-lifetime-ms',
+	'now',
+] as const;
 type Flag = (typeof FLAGS)[number];
 
 export class CliUsageError extends Error {}
@@ -22,7 +31,8 @@ export function parseCliArguments(argv: readonly string[]): SandboxOptions {
 	for (let index = 0; index < argv.length; index++) {
 		const argument = argv[index];
 		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argument);
-		if (!match || !(FLAGS as readonly string[]).includes(match[1])) throw new CliUsageError(`unknown argument ${argument}\n${USAGE}`);
+		if (!match || !(FLAGS as readonly string[]).includes(match[1]))
+			throw new CliUsageError(`unknown argument ${argument}\n${USAGE}`);
 		const flag = match[1] as Flag;
 		let value = match[2];
 		if (value === undefined) {
@@ -45,7 +55,8 @@ export function parseCliArguments(argv: readonly string[]): SandboxOptions {
 	}
 	const nowRaw = values.get('now');
 	const now = nowRaw === undefined ? undefined : new Date(nowRaw);
-	if (now !== undefined && Number.isNaN(now.getTime())) throw new CliUsageError(`--now must be an ISO 8601 date-time, got ${nowRaw}`);
+	if (now !== undefined && Number.isNaN(now.getTime()))
+		throw new CliUsageError(`--now must be an ISO 8601 date-time, got ${nowRaw}`);
 	return {
 		host: values.get('host'),
 		port: integer('port'),

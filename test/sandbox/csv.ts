@@ -113,7 +113,9 @@ export class ChunkedBytes {
 		for (const chunk of this.chunks) {
 			const chunkEnd = offset + chunk.length;
 			if (chunkEnd > start && offset < end) {
-				views.push(chunk.subarray(Math.max(0, start - offset), Math.min(chunk.length, end - offset)));
+				views.push(
+					chunk.subarray(Math.max(0, start - offset), Math.min(chunk.length, end - offset)),
+				);
 			}
 			offset = chunkEnd;
 			if (offset >= end) break;

@@ -91,7 +91,8 @@ export class Random {
 	alphanumeric(length: number): string {
 		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 		let out = '';
-		for (let index = 0; index < length; index++) out += alphabet[this.nextUint32() % alphabet.length];
+		for (let index = 0; index < length; index++)
+			out += alphabet[this.nextUint32() % alphabet.length];
 		return out;
 	}
 }
@@ -100,5 +101,10 @@ const HEX_BYTES = Array.from({ length: 256 }, (_, value) => value.toString(16).p
 
 /** Eight hex digits of an unsigned 32-bit value (table lookups: uuids are made by the 100 000). */
 function hex8(value: number): string {
-	return HEX_BYTES[value >>> 24] + HEX_BYTES[(value >>> 16) & 0xff] + HEX_BYTES[(value >>> 8) & 0xff] + HEX_BYTES[value & 0xff];
+	return (
+		HEX_BYTES[value >>> 24] +
+		HEX_BYTES[(value >>> 16) & 0xff] +
+		HEX_BYTES[(value >>> 8) & 0xff] +
+		HEX_BYTES[value & 0xff]
+	);
 }

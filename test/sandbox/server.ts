@@ -56,7 +56,12 @@ export class SandboxExchange {
 		this.response.writeHead(status, headers);
 	}
 
-	sendBody(status: number, contentType: string, body: string | Buffer, headers: HeaderValues = {}): void {
+	sendBody(
+		status: number,
+		contentType: string,
+		body: string | Buffer,
+		headers: HeaderValues = {},
+	): void {
 		const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 		this.begin(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
 		// HEAD answers carry the length of the body they would have had, but no body.
@@ -150,11 +155,15 @@ export class SandboxServer {
 		await closed;
 	}
 
-	private async dispatch(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+	private async dispatch(
+		request: http.IncomingMessage,
+		response: http.ServerResponse,
+	): Promise<void> {
 		const url = new URL(request.url ?? '/', 'http://sandbox.invalid');
 		const query: Record<string, string> = {};
 		for (const [name, value] of url.searchParams) query[name] = value;
-		const isControl = url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
+		const isControl =
+			url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
 		let owner: SandboxModule | undefined;
 		let kind: RequestKind = 'api';
 		if (isControl) {
@@ -195,7 +204,11 @@ export class SandboxServer {
 	private async handleControl(exchange: SandboxExchange, subPath: string): Promise<void> {
 		try {
 			if (subPath === '/health' || subPath === '' || subPath === '/') {
-				exchange.sendJson(200, { ok: true, baseUrl: this.origin, modules: this.modules.map((module) => module.name) });
+				exchange.sendJson(200, {
+					ok: true,
+					baseUrl: this.origin,
+					modules: this.modules.map((module) => module.name),
+				});
 				return;
 			}
 			if (subPath === '/requests') {
@@ -238,7 +251,9 @@ export class SandboxServer {
 	/** A bug in the sandbox must show up as a 500 (in the log too), never as a hanging request. */
 	private failInternally(exchange: SandboxExchange, error: unknown): void {
 		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`sandbox: internal error on ${exchange.method} ${exchange.path}: ${error instanceof Error ? error.stack : message}\n`);
+		process.stderr.write(
+			`sandbox: internal error on ${exchange.method} ${exchange.path}: ${error instanceof Error ? error.stack : message}\n`,
+		);
 		if (exchange.response.headersSent) {
 			exchange.response.destroy();
 			return;

@@ -119,10 +119,14 @@ function matchesType(value: unknown, type: string): boolean {
 
 function deepEqual(a: unknown, b: unknown): boolean {
 	if (a === b) return true;
-	if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
+	if (Array.isArray(a) && Array.isArray(b))
+		return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
 	if (isPlainObject(a) && isPlainObject(b)) {
 		const keys = Object.keys(a);
-		return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
+		return (
+			keys.length === Object.keys(b).length &&
+			keys.every((key) => key in b && deepEqual(a[key], b[key]))
+		);
 	}
 	return false;
 }
@@ -137,13 +141,15 @@ export class SchemaValidator {
 
 	/** The schema a local reference such as `#/components/schemas/PongEntity` points at. */
 	resolve(ref: string): JsonSchema {
-		if (!ref.startsWith('#')) throw new UnsupportedSchemaError(`only local $ref is supported, got ${ref}`);
+		if (!ref.startsWith('#'))
+			throw new UnsupportedSchemaError(`only local $ref is supported, got ${ref}`);
 		let node: unknown = this.root;
 		const pointer = decodeURIComponent(ref.slice(1));
 		if (pointer !== '') {
 			for (const raw of pointer.split('/').slice(1)) {
 				const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-				if (!isPlainObject(node) && !Array.isArray(node)) throw new Error(`$ref ${ref} does not resolve`);
+				if (!isPlainObject(node) && !Array.isArray(node))
+					throw new Error(`$ref ${ref} does not resolve`);
 				node = (node as Record<string, unknown>)[segment];
 				if (node === undefined) throw new Error(`$ref ${ref} does not resolve (no ${segment})`);
 			}
@@ -162,19 +168,31 @@ export class SchemaValidator {
 	assertValid(schema: JsonSchema, value: unknown, options: ValidateOptions = {}): void {
 		const issues = this.validate(schema, value, options);
 		if (issues.length > 0) {
-			throw new Error(`value does not match the schema:\n${issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`);
+			throw new Error(
+				`value does not match the schema:\n${issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`,
+			);
 		}
 	}
 
-	private check(schema: JsonSchema, value: unknown, at: string, issues: ValidationIssue[], options: ValidateOptions, depth: number): void {
-		if (depth > 200) throw new UnsupportedSchemaError(`schema nesting deeper than 200 at ${at}: recursive $ref?`);
+	private check(
+		schema: JsonSchema,
+		value: unknown,
+		at: string,
+		issues: ValidationIssue[],
+		options: ValidateOptions,
+		depth: number,
+	): void {
+		if (depth > 200)
+			throw new UnsupportedSchemaError(`schema nesting deeper than 200 at ${at}: recursive $ref?`);
 		if (typeof schema.$ref === 'string') {
 			this.check(this.resolve(schema.$ref), value, at, issues, options, depth + 1);
 			return;
 		}
 		for (const keyword of Object.keys(schema)) {
 			if (!IMPLEMENTED.has(keyword) && !ANNOTATIONS.has(keyword) && !keyword.startsWith('x-')) {
-				throw new UnsupportedSchemaError(`keyword "${keyword}" is not implemented (at ${at || 'root'})`);
+				throw new UnsupportedSchemaError(
+					`keyword "${keyword}" is not implemented (at ${at || 'root'})`,
+				);
 			}
 		}
 		const report = (message: string, where = at): void => {
@@ -183,16 +201,21 @@ export class SchemaValidator {
 
 		if (value === null && schema.nullable === true) return;
 		if (schema.type !== undefined) {
-			const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+			const types = Array.isArray(schema.type)
+				? (schema.type as string[])
+				: [schema.type as string];
 			if (!types.some((type) => matchesType(value, type))) {
-				report(`expected ${types.join(' or ')}${schema.nullable === true ? ' or null' : ''}, got ${typeOf(value)}`);
+				report(
+					`expected ${types.join(' or ')}${schema.nullable === true ? ' or null' : ''}, got ${typeOf(value)}`,
+				);
 				return;
 			}
 		}
 		if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
 			report(`expected one of ${JSON.stringify(schema.enum)}, got ${JSON.stringify(value)}`);
 		}
-		if ('const' in schema && !deepEqual(schema.const, value)) report(`expected ${JSON.stringify(schema.const)}`);
+		if ('const' in schema && !deepEqual(schema.const, value))
+			report(`expected ${JSON.stringify(schema.const)}`);
 
 		this.checkCombinators(schema, value, at, issues, options, depth);
 		if (typeof value === 'string') this.checkString(schema, value, report);
@@ -201,9 +224,17 @@ export class SchemaValidator {
 		if (isPlainObject(value)) this.checkObject(schema, value, at, issues, options, depth, report);
 	}
 
-	private checkCombinators(schema: JsonSchema, value: unknown, at: string, issues: ValidationIssue[], options: ValidateOptions, depth: number): void {
+	private checkCombinators(
+		schema: JsonSchema,
+		value: unknown,
+		at: string,
+		issues: ValidationIssue[],
+		options: ValidateOptions,
+		depth: number,
+	): void {
 		if (Array.isArray(schema.allOf)) {
-			for (const part of schema.allOf as JsonSchema[]) this.check(part, value, at, issues, options, depth + 1);
+			for (const part of schema.allOf as JsonSchema[])
+				this.check(part, value, at, issues, options, depth + 1);
 		}
 		const passing = (parts: JsonSchema[]): number =>
 			parts.filter((part) => {
@@ -216,26 +247,33 @@ export class SchemaValidator {
 		}
 		if (Array.isArray(schema.oneOf)) {
 			const matched = passing(schema.oneOf as JsonSchema[]);
-			if (matched !== 1) issues.push({ path: at, message: `matches ${matched} of oneOf, expected exactly 1` });
+			if (matched !== 1)
+				issues.push({ path: at, message: `matches ${matched} of oneOf, expected exactly 1` });
 		}
 		if (isPlainObject(schema.not)) {
 			const notIssues: ValidationIssue[] = [];
 			this.check(schema.not, value, at, notIssues, options, depth + 1);
-			if (notIssues.length === 0) issues.push({ path: at, message: 'matches the schema under "not"' });
+			if (notIssues.length === 0)
+				issues.push({ path: at, message: 'matches the schema under "not"' });
 		}
 	}
 
 	private checkString(schema: JsonSchema, value: string, report: (message: string) => void): void {
 		const length = [...value].length;
-		if (typeof schema.minLength === 'number' && length < schema.minLength) report(`shorter than ${schema.minLength}`);
-		if (typeof schema.maxLength === 'number' && length > schema.maxLength) report(`longer than ${schema.maxLength}`);
-		if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) report(`does not match /${schema.pattern}/`);
+		if (typeof schema.minLength === 'number' && length < schema.minLength)
+			report(`shorter than ${schema.minLength}`);
+		if (typeof schema.maxLength === 'number' && length > schema.maxLength)
+			report(`longer than ${schema.maxLength}`);
+		if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+			report(`does not match /${schema.pattern}/`);
 		switch (schema.format) {
 			case 'date-time':
-				if (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) report(`not an RFC 3339 date-time: ${JSON.stringify(value)}`);
+				if (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value)))
+					report(`not an RFC 3339 date-time: ${JSON.stringify(value)}`);
 				break;
 			case 'date':
-				if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) report(`not a date: ${JSON.stringify(value)}`);
+				if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+					report(`not a date: ${JSON.stringify(value)}`);
 				break;
 			case 'uuid':
 				if (!UUID.test(value)) report(`not a uuid: ${JSON.stringify(value)}`);
@@ -246,19 +284,24 @@ export class SchemaValidator {
 	}
 
 	private checkNumber(schema: JsonSchema, value: number, report: (message: string) => void): void {
-		if (schema.format === 'int32' && (value < -2147483648 || value > 2147483647)) report('outside int32');
+		if (schema.format === 'int32' && (value < -2147483648 || value > 2147483647))
+			report('outside int32');
 		if (schema.format === 'int64' && !Number.isSafeInteger(value)) report('not a safe int64');
 		// OpenAPI 3.0 has boolean exclusiveMinimum/Maximum; JSON Schema 2019+ numeric ones.
 		if (typeof schema.minimum === 'number') {
 			const exclusive = schema.exclusiveMinimum === true;
-			if (exclusive ? value <= schema.minimum : value < schema.minimum) report(`below minimum ${schema.minimum}`);
+			if (exclusive ? value <= schema.minimum : value < schema.minimum)
+				report(`below minimum ${schema.minimum}`);
 		}
 		if (typeof schema.maximum === 'number') {
 			const exclusive = schema.exclusiveMaximum === true;
-			if (exclusive ? value >= schema.maximum : value > schema.maximum) report(`above maximum ${schema.maximum}`);
+			if (exclusive ? value >= schema.maximum : value > schema.maximum)
+				report(`above maximum ${schema.maximum}`);
 		}
-		if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) report(`not above ${schema.exclusiveMinimum}`);
-		if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) report(`not below ${schema.exclusiveMaximum}`);
+		if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+			report(`not above ${schema.exclusiveMinimum}`);
+		if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
+			report(`not below ${schema.exclusiveMaximum}`);
 	}
 
 	private checkArray(
@@ -270,16 +313,25 @@ export class SchemaValidator {
 		depth: number,
 		report: (message: string) => void,
 	): void {
-		if (typeof schema.minItems === 'number' && value.length < schema.minItems) report(`fewer than ${schema.minItems} items`);
-		if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) report(`more than ${schema.maxItems} items`);
-		if (schema.uniqueItems === true && value.some((item, index) => value.findIndex((other) => deepEqual(other, item)) !== index)) {
+		if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+			report(`fewer than ${schema.minItems} items`);
+		if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
+			report(`more than ${schema.maxItems} items`);
+		if (
+			schema.uniqueItems === true &&
+			value.some((item, index) => value.findIndex((other) => deepEqual(other, item)) !== index)
+		) {
 			report('items are not unique');
 		}
 		if (isPlainObject(schema.items)) {
 			const itemSchema = schema.items;
-			value.forEach((item, index) => this.check(itemSchema, item, at + pointerSegment(index), issues, options, depth + 1));
+			value.forEach((item, index) =>
+				this.check(itemSchema, item, at + pointerSegment(index), issues, options, depth + 1),
+			);
 		} else if (schema.items !== undefined) {
-			throw new UnsupportedSchemaError(`items must be one schema (tuple form not implemented) at ${at || 'root'}`);
+			throw new UnsupportedSchemaError(
+				`items must be one schema (tuple form not implemented) at ${at || 'root'}`,
+			);
 		}
 	}
 
@@ -292,13 +344,18 @@ export class SchemaValidator {
 		depth: number,
 		report: (message: string, where?: string) => void,
 	): void {
-		const properties = isPlainObject(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+		const properties = isPlainObject(schema.properties)
+			? (schema.properties as Record<string, JsonSchema>)
+			: {};
 		if (Array.isArray(schema.required)) {
-			for (const name of schema.required as string[]) if (!(name in value)) report(`missing required property "${name}"`);
+			for (const name of schema.required as string[])
+				if (!(name in value)) report(`missing required property "${name}"`);
 		}
 		const keys = Object.keys(value);
-		if (typeof schema.minProperties === 'number' && keys.length < schema.minProperties) report(`fewer than ${schema.minProperties} properties`);
-		if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties) report(`more than ${schema.maxProperties} properties`);
+		if (typeof schema.minProperties === 'number' && keys.length < schema.minProperties)
+			report(`fewer than ${schema.minProperties} properties`);
+		if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties)
+			report(`more than ${schema.maxProperties} properties`);
 		for (const key of keys) {
 			const where = at + pointerSegment(key);
 			if (Object.prototype.hasOwnProperty.call(properties, key)) {
@@ -310,7 +367,11 @@ export class SchemaValidator {
 				report('property not allowed (additionalProperties: false)', where);
 			} else if (isPlainObject(additional)) {
 				this.check(additional, value[key], where, issues, options, depth + 1);
-			} else if (additional === undefined && options.forbidUndeclaredProperties && isPlainObject(schema.properties)) {
+			} else if (
+				additional === undefined &&
+				options.forbidUndeclaredProperties &&
+				isPlainObject(schema.properties)
+			) {
 				report('property not declared by the schema', where);
 			}
 		}
@@ -334,7 +395,10 @@ export function vendorSpecPath(fileName: string): string {
 	const override = process.env.INCIDENT_DATA_VENDOR_SPECS;
 	const candidates = override
 		? [path.resolve(override)]
-		: [path.resolve(__dirname, '../fixtures/specs'), path.resolve(__dirname, '../../../test/fixtures/specs')];
+		: [
+				path.resolve(__dirname, '../fixtures/specs'),
+				path.resolve(__dirname, '../../../test/fixtures/specs'),
+			];
 	for (const directory of candidates) {
 		if (existsSync(path.join(directory, fileName))) return path.join(directory, fileName);
 	}
@@ -344,8 +408,14 @@ export function vendorSpecPath(fileName: string): string {
 /** Parses an OpenAPI document from YAML or JSON. */
 export function loadOpenApi(filePath: string): OpenApiDocument {
 	const text = readFileSync(filePath, 'utf8');
-	const document = (filePath.endsWith('.json') ? JSON.parse(text) : YAML.parse(text, { maxAliasCount: -1 })) as unknown;
-	if (!isPlainObject(document) || typeof document.openapi !== 'string' || !isPlainObject(document.paths)) {
+	const document = (
+		filePath.endsWith('.json') ? JSON.parse(text) : YAML.parse(text, { maxAliasCount: -1 })
+	) as unknown;
+	if (
+		!isPlainObject(document) ||
+		typeof document.openapi !== 'string' ||
+		!isPlainObject(document.paths)
+	) {
 		throw new Error(`${filePath} is not an OpenAPI 3 document`);
 	}
 	return document as OpenApiDocument;
@@ -365,14 +435,21 @@ export function responseSchema(
 	const pathItem = document.paths[apiPath];
 	if (!pathItem) throw new Error(`the spec has no path ${apiPath}`);
 	const operation = pathItem[method.toLowerCase()];
-	if (!isPlainObject(operation) || !isPlainObject(operation.responses)) throw new Error(`the spec has no ${method.toUpperCase()} ${apiPath}`);
+	if (!isPlainObject(operation) || !isPlainObject(operation.responses))
+		throw new Error(`the spec has no ${method.toUpperCase()} ${apiPath}`);
 	const responses = operation.responses;
-	const response = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-	if (!isPlainObject(response)) throw new Error(`the spec documents no ${status} response for ${method.toUpperCase()} ${apiPath}`);
+	const response =
+		responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+	if (!isPlainObject(response))
+		throw new Error(
+			`the spec documents no ${status} response for ${method.toUpperCase()} ${apiPath}`,
+		);
 	const content = isPlainObject(response.content) ? response.content : {};
 	const media = content[contentType];
 	if (!isPlainObject(media) || !isPlainObject(media.schema)) {
-		throw new Error(`the spec documents no ${contentType} body for ${status} of ${method.toUpperCase()} ${apiPath}`);
+		throw new Error(
+			`the spec documents no ${contentType} body for ${status} of ${method.toUpperCase()} ${apiPath}`,
+		);
 	}
 	return media.schema;
 }
@@ -383,6 +460,12 @@ export function validateResponse(
 	response: { path: string; method: string; status: number; body: unknown; contentType?: string },
 	options: ValidateOptions = {},
 ): ValidationIssue[] {
-	const schema = responseSchema(document, response.path, response.method, response.status, response.contentType);
+	const schema = responseSchema(
+		document,
+		response.path,
+		response.method,
+		response.status,
+		response.contentType,
+	);
 	return new SchemaValidator(document).validate(schema, response.body, options);
 }

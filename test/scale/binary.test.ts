@@ -35,7 +35,14 @@ const workflow = {
 			type: 'n8n-nodes-incident-data.fireHydrant',
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: since(), sources: ['incident'], output: 'files' },
+			parameters: {
+				resource: 'exportData',
+				operation: 'getRows',
+				selectBy: 'since',
+				newerThan: since(),
+				sources: ['incident'],
+				output: 'files',
+			},
 			credentials: { fireHydrantApi: FH_CREDENTIAL },
 		},
 		{
@@ -56,11 +63,24 @@ let sandbox: Sandbox;
 let cluster: QueueCluster;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 31, fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 } });
+	sandbox = await startSandbox({
+		seed: 31,
+		fireHydrant: { incidents: 20, nights: 4, eventsPerIncident: 4 },
+	});
 	cluster = await startQueueCluster({
 		projectRoot: ROOT,
 		workers: 2,
-		credentials: () => [{ ...FH_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } }],
+		credentials: () => [
+			{
+				...FH_CREDENTIAL,
+				type: 'fireHydrantApi',
+				data: {
+					apiToken: sandbox.fireHydrant.apiToken,
+					region: 'custom',
+					baseUrl: sandbox.baseUrl,
+				},
+			},
+		],
 		workflows: [workflow],
 		env: { N8N_DEFAULT_BINARY_DATA_MODE: 'database' },
 	});
@@ -84,15 +104,23 @@ function csvIds(text: string): string[] {
 describe('binary data in queue mode (database mode)', () => {
 	it('a worker writes the report files, the next node on the worker reads them, and main serves them back', async () => {
 		const started = Date.now();
-		const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		await response.text();
 		expect(response.status).toBe(200);
 		const deadline = Date.now() + 5 * 60_000;
 		let row: { id: string; status: string } | undefined;
 		for (;;) {
-			[row] = await cluster.postgres.query<{ id: string; status: string }>('SELECT id::text AS id, status FROM execution_entity WHERE "workflowId" = $1', [WORKFLOW_ID]);
+			[row] = await cluster.postgres.query<{ id: string; status: string }>(
+				'SELECT id::text AS id, status FROM execution_entity WHERE "workflowId" = $1',
+				[WORKFLOW_ID],
+			);
 			if (row && ['success', 'error', 'crashed', 'canceled'].includes(row.status)) break;
-			if (Date.now() > deadline) throw new Error(`execution did not finish: ${JSON.stringify(row)}`);
+			if (Date.now() > deadline)
+				throw new Error(`execution did not finish: ${JSON.stringify(row)}`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 		expect(row.status).toBe('success');
@@ -101,10 +129,16 @@ describe('binary data in queue mode (database mode)', () => {
 
 		const run = await readExecution(cluster.main, row.id);
 		const files = run.output('FireHydrant');
-		const expectedFiles = sandbox.fireHydrant.exportRequests.filter((request) => request.status === 'completed' && request.source.includes('+incident-'));
-		expect(files.map((item) => item.json.exportRequestId).sort()).toEqual(expectedFiles.map((request) => request.id).sort());
+		const expectedFiles = sandbox.fireHydrant.exportRequests.filter(
+			(request) => request.status === 'completed' && request.source.includes('+incident-'),
+		);
+		expect(files.map((item) => item.json.exportRequestId).sort()).toEqual(
+			expectedFiles.map((request) => request.id).sort(),
+		);
 
-		const expectedIds = [...new Set(sandbox.fireHydrant.expectedRows('incident').map((record) => record.id))].sort();
+		const expectedIds = [
+			...new Set(sandbox.fireHydrant.expectedRows('incident').map((record) => record.id)),
+		].sort();
 		const extracted = run.output('Extract From File').map((item) => String(item.json.id));
 		expect([...new Set(extracted)].sort()).toEqual(expectedIds);
 
@@ -113,7 +147,9 @@ describe('binary data in queue mode (database mode)', () => {
 		for (const item of files) {
 			const binary = (item.binary as Record<string, { id?: string }> | undefined)?.data;
 			expect(typeof binary?.id).toBe('string');
-			const text = await cluster.main.restText(`/binary-data?id=${encodeURIComponent(String(binary?.id))}&action=download`);
+			const text = await cluster.main.restText(
+				`/binary-data?id=${encodeURIComponent(String(binary?.id))}&action=download`,
+			);
 			const ids = csvIds(text);
 			downloadedRows += ids.length;
 			for (const id of ids) downloadedIds.add(id);
@@ -121,7 +157,9 @@ describe('binary data in queue mode (database mode)', () => {
 		// Extract From File read every row of every file on the worker; main served the same rows.
 		expect(downloadedRows).toBe(extracted.length);
 		expect([...downloadedIds].sort()).toEqual(expectedIds);
-		const ids = files.map((item) => String((item.binary as Record<string, { id?: string }>).data.id));
+		const ids = files.map((item) =>
+			String((item.binary as Record<string, { id?: string }>).data.id),
+		);
 		console.log(
 			`binary in queue mode: execution ${row.id} on ${worker}, ${files.length} files (binary ids ${ids.slice(0, 2).join(', ')}…), ` +
 				`${extracted.length} rows extracted on the worker, ${downloadedRows} rows in the files served by main; ${Date.now() - started} ms`,

@@ -34,7 +34,12 @@ const IIO_CREDENTIAL = { id: 'iioScaleCred001', name: 'incident.io scale' };
 const PG_CREDENTIAL = { id: 'pgScaleCred0001', name: 'Warehouse scale' };
 
 /** Trigger → Normalize → INSERT (source, incident_key, event_id, execution_id). */
-function burstWorkflow(id: string, trigger: Record<string, unknown>, source: string, eventIdExpression: string): Record<string, unknown> {
+function burstWorkflow(
+	id: string,
+	trigger: Record<string, unknown>,
+	source: string,
+	eventIdExpression: string,
+): Record<string, unknown> {
 	return {
 		id,
 		name: `burst ${source}`,
@@ -57,8 +62,11 @@ function burstWorkflow(id: string, trigger: Record<string, unknown>, source: str
 				credentials: { postgres: PG_CREDENTIAL },
 				parameters: {
 					operation: 'executeQuery',
-					query: 'INSERT INTO warehouse.deliveries (source, incident_key, event_id, execution_id) VALUES ($1, $2, $3, $4)',
-					options: { queryReplacement: `={{ [ '${source}', $json.incident_key, ${eventIdExpression}, $execution.id ] }}` },
+					query:
+						'INSERT INTO warehouse.deliveries (source, incident_key, event_id, execution_id) VALUES ($1, $2, $3, $4)',
+					options: {
+						queryReplacement: `={{ [ '${source}', $json.incident_key, ${eventIdExpression}, $execution.id ] }}`,
+					},
 				},
 			},
 		],
@@ -73,7 +81,12 @@ function burstWorkflow(id: string, trigger: Record<string, unknown>, source: str
 
 const IIO_WORKFLOW = burstWorkflow(
 	'iioBurstFlow001',
-	{ type: 'n8n-nodes-incident-data.incidentIoTrigger', webhookId: 'iio-scale-burst', parameters: { events: [], fetchFullRecord: 'never' }, credentials: { incidentIoApi: IIO_CREDENTIAL } },
+	{
+		type: 'n8n-nodes-incident-data.incidentIoTrigger',
+		webhookId: 'iio-scale-burst',
+		parameters: { events: [], fetchFullRecord: 'never' },
+		credentials: { incidentIoApi: IIO_CREDENTIAL },
+	},
 	'incident_io',
 	"$('Trigger').item.json.webhook_id",
 );
@@ -107,24 +120,53 @@ let sandbox: Sandbox;
 let cluster: QueueCluster;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 23, fireHydrant: { incidents: 12, nights: 1, eventsPerIncident: 1 }, incidentIo: { incidents: 30 } });
+	sandbox = await startSandbox({
+		seed: 23,
+		fireHydrant: { incidents: 12, nights: 1, eventsPerIncident: 1 },
+		incidentIo: { incidents: 30 },
+	});
 	cluster = await startQueueCluster({
 		projectRoot: ROOT,
 		workers: 2,
 		credentials: (postgres) => [
-			{ ...FH_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
+			{
+				...FH_CREDENTIAL,
+				type: 'fireHydrantApi',
+				data: {
+					apiToken: sandbox.fireHydrant.apiToken,
+					region: 'custom',
+					baseUrl: sandbox.baseUrl,
+				},
+			},
 			{
 				...IIO_CREDENTIAL,
 				type: 'incidentIoApi',
-				data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl, webhookSigningSecret: sandbox.incidentIo.webhookSecret },
+				data: {
+					apiKey: sandbox.incidentIo.apiKey,
+					baseUrl: sandbox.incidentIo.apiBaseUrl,
+					webhookSigningSecret: sandbox.incidentIo.webhookSecret,
+				},
 			},
-			{ ...PG_CREDENTIAL, type: 'postgres', data: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable' } },
+			{
+				...PG_CREDENTIAL,
+				type: 'postgres',
+				data: {
+					host: postgres.host,
+					port: postgres.port,
+					database: postgres.database,
+					user: postgres.user,
+					password: postgres.password,
+					ssl: 'disable',
+				},
+			},
 		],
 		workflows: [IIO_WORKFLOW, FH_WORKFLOW],
 	});
 	// No unique constraint on purpose: a delivery executed twice must show as two rows.
 	await cluster.postgres.query('CREATE SCHEMA warehouse');
-	await cluster.postgres.query('CREATE TABLE warehouse.deliveries (source text NOT NULL, incident_key text, event_id text, execution_id text NOT NULL)');
+	await cluster.postgres.query(
+		'CREATE TABLE warehouse.deliveries (source text NOT NULL, incident_key text, event_id text, execution_id text NOT NULL)',
+	);
 });
 
 afterAll(async () => {
@@ -136,7 +178,8 @@ afterAll(async () => {
 function everyNth(count: number, share: number, offset: number): Set<number> {
 	const picked = new Set<number>();
 	const wanted = Math.round(count * share);
-	for (let index = 0; index < wanted; index++) picked.add((Math.floor((index * count) / wanted) + offset) % count);
+	for (let index = 0; index < wanted; index++)
+		picked.add((Math.floor((index * count) / wanted) + offset) % count);
 	return picked;
 }
 
@@ -148,7 +191,12 @@ function incidentIoDeliveries(count: number): Delivery[] {
 			secret: sandbox.incidentIo.webhookSecret,
 			tamper: tampered.has(index) ? (body) => body.replace(/}$/, ',"tampered":true}') : undefined,
 		});
-		return { eventId: signed.webhookId, tampered: tampered.has(index), headers: signed.headers, body: signed.body };
+		return {
+			eventId: signed.webhookId,
+			tampered: tampered.has(index),
+			headers: signed.headers,
+			body: signed.body,
+		};
 	});
 }
 
@@ -161,12 +209,22 @@ function fireHydrantDeliveries(count: number): Delivery[] {
 	const incidentIds = sandbox.fireHydrant.rest.incidentIds();
 	const tampered = everyNth(count, 0.02, 5);
 	return Array.from({ length: count }, (_, index) => {
-		const payload = JSON.parse(sandbox.fireHydrant.rest.deliveryBody({ incidentId: incidentIds[index % incidentIds.length], operation: 'updated' })) as Record<string, unknown>;
+		const payload = JSON.parse(
+			sandbox.fireHydrant.rest.deliveryBody({
+				incidentId: incidentIds[index % incidentIds.length],
+				operation: 'updated',
+			}),
+		) as Record<string, unknown>;
 		const eventId = `fh-burst-${index}`;
 		const body = JSON.stringify({ ...payload, burst_delivery: eventId });
 		const signature = createHmac('sha256', FH_SECRET).update(body).digest('hex');
 		const sent = tampered.has(index) ? body.replace('"operation":"', '"operation":"x') : body;
-		return { eventId, tampered: tampered.has(index), headers: { 'content-type': 'application/json', 'fh-signature': signature }, body: sent };
+		return {
+			eventId,
+			tampered: tampered.has(index),
+			headers: { 'content-type': 'application/json', 'fh-signature': signature },
+			body: sent,
+		};
 	});
 }
 
@@ -178,7 +236,12 @@ async function send(url: string, deliveries: Delivery[], senders: number): Promi
 		while (next < deliveries.length) {
 			const delivery = deliveries[next++];
 			const started = performance.now();
-			const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(120_000) });
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: delivery.headers,
+				body: delivery.body,
+				signal: AbortSignal.timeout(120_000),
+			});
 			await response.text();
 			results.push({ delivery, status: response.status, latencyMs: performance.now() - started });
 		}
@@ -196,14 +259,22 @@ function percentile(values: number[], share: number): number {
 async function waitUntilIdle(timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const [row] = await cluster.postgres.query<{ open: string }>("SELECT count(*) AS open FROM execution_entity WHERE status IN ('new', 'running', 'waiting')");
+		const [row] = await cluster.postgres.query<{ open: string }>(
+			"SELECT count(*) AS open FROM execution_entity WHERE status IN ('new', 'running', 'waiting')",
+		);
 		if (Number(row.open) === 0) return;
-		if (Date.now() > deadline) throw new Error(`${row.open} execution(s) still open after ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`${row.open} execution(s) still open after ${timeoutMs} ms`);
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
 	}
 }
 
-async function burst(label: string, source: string, url: string, deliveries: Delivery[]): Promise<void> {
+async function burst(
+	label: string,
+	source: string,
+	url: string,
+	deliveries: Delivery[],
+): Promise<void> {
 	const started = Date.now();
 	const first = await send(url, deliveries, SENDERS);
 	const valid = deliveries.filter((delivery) => !delivery.tampered);
@@ -215,10 +286,13 @@ async function burst(label: string, source: string, url: string, deliveries: Del
 
 	const accepted = [...first, ...again].filter((sent) => !sent.delivery.tampered);
 	const latencies = accepted.map((sent) => sent.latencyMs);
-	const rows = await cluster.postgres.query<{ event_id: string; execution_id: string; incident_key: string | null }>(
-		'SELECT event_id, execution_id, incident_key FROM warehouse.deliveries WHERE source = $1',
-		[source],
-	);
+	const rows = await cluster.postgres.query<{
+		event_id: string;
+		execution_id: string;
+		incident_key: string | null;
+	}>('SELECT event_id, execution_id, incident_key FROM warehouse.deliveries WHERE source = $1', [
+		source,
+	]);
 	const byWorker = cluster.executionsByWorker();
 	const perWorker = new Map<string, number>();
 	for (const row of rows) {
@@ -236,9 +310,11 @@ async function burst(label: string, source: string, url: string, deliveries: Del
 
 	// Every first sending of a valid delivery is accepted; a resend is acknowledged (or asked to retry
 	// later, 409, while the first is still open); a tampered one is refused.
-	for (const sent of first.filter((entry) => !entry.delivery.tampered)) expect(sent.status).toBe(200);
+	for (const sent of first.filter((entry) => !entry.delivery.tampered))
+		expect(sent.status).toBe(200);
 	for (const sent of again) expect([200, 409]).toContain(sent.status);
-	for (const sent of first.filter((entry) => entry.delivery.tampered)) expect(sent.status).toBe(401);
+	for (const sent of first.filter((entry) => entry.delivery.tampered))
+		expect(sent.status).toBe(401);
 
 	const counts = countBy(rows.map((row) => row.event_id));
 	expect(Object.entries(counts).filter(([, count]) => count > 1)).toEqual([]);
@@ -264,8 +340,11 @@ describe('webhook burst in queue mode (main, webhook process, 2 workers)', () =>
 		await activateWorkflow(cluster.main, String(FH_WORKFLOW.id));
 		// The trigger registered its URL with FireHydrant (the sandbox) through main; deliveries go to
 		// the same path on the webhook process, as a load balancer would route them.
-		const registered = [...sandbox.fireHydrant.rest.webhooks.values()].find((webhook) => webhook.url.includes('b0e1d2c3-0000-4000-8000-00000000b001'));
-		if (!registered) throw new Error('the FireHydrant Trigger did not register its URL with the sandbox');
+		const registered = [...sandbox.fireHydrant.rest.webhooks.values()].find((webhook) =>
+			webhook.url.includes('b0e1d2c3-0000-4000-8000-00000000b001'),
+		);
+		if (!registered)
+			throw new Error('the FireHydrant Trigger did not register its URL with the sandbox');
 		const url = `${cluster.webhookBaseUrl}${new URL(registered.url).pathname}`;
 		await burst('FireHydrant', 'firehydrant', url, fireHydrantDeliveries(FIREHYDRANT_COUNT));
 	});

@@ -36,7 +36,12 @@ const workflow = {
 			type: 'n8n-nodes-incident-data.incidentIo',
 			typeVersion: 1,
 			position: [220, 0],
-			parameters: { resource: 'incident', operation: 'getMany', returnAll: true, options: { incremental: true } },
+			parameters: {
+				resource: 'incident',
+				operation: 'getMany',
+				returnAll: true,
+				options: { incremental: true },
+			},
 			credentials: { incidentIoApi: IIO_CREDENTIAL },
 		},
 		{
@@ -68,7 +73,10 @@ const workflow = {
 					'WITH logged AS (INSERT INTO warehouse.sync_log (incident_key, execution_id) VALUES ($1, $4)) ' +
 					'INSERT INTO warehouse.incidents (incident_key, source_id, updated_at, execution_id) VALUES ($1, $2, $3, $4) ' +
 					'ON CONFLICT (incident_key) DO UPDATE SET source_id = EXCLUDED.source_id, updated_at = EXCLUDED.updated_at, execution_id = EXCLUDED.execution_id',
-				options: { queryReplacement: '={{ [ $json.incident_key, $json.source_id, $json.updated_at, $execution.id ] }}' },
+				options: {
+					queryReplacement:
+						'={{ [ $json.incident_key, $json.source_id, $json.updated_at, $execution.id ] }}',
+				},
 			},
 		},
 		{
@@ -81,7 +89,14 @@ const workflow = {
 			parameters: { operation: 'commit' },
 		},
 	],
-	connections: inLine('Webhook', 'incident.io', 'Hold 3 s', 'Normalize', 'Upsert Incident', 'Incident Data Sync'),
+	connections: inLine(
+		'Webhook',
+		'incident.io',
+		'Hold 3 s',
+		'Normalize',
+		'Upsert Incident',
+		'Incident Data Sync',
+	),
 	settings: { executionOrder: 'v1' },
 	active: false,
 };
@@ -97,14 +112,33 @@ beforeAll(async () => {
 		// One job per worker: two queued executions run on the two workers.
 		concurrency: 1,
 		credentials: (postgres) => [
-			{ ...IIO_CREDENTIAL, type: 'incidentIoApi', data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl } },
-			{ ...PG_CREDENTIAL, type: 'postgres', data: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable' } },
+			{
+				...IIO_CREDENTIAL,
+				type: 'incidentIoApi',
+				data: { apiKey: sandbox.incidentIo.apiKey, baseUrl: sandbox.incidentIo.apiBaseUrl },
+			},
+			{
+				...PG_CREDENTIAL,
+				type: 'postgres',
+				data: {
+					host: postgres.host,
+					port: postgres.port,
+					database: postgres.database,
+					user: postgres.user,
+					password: postgres.password,
+					ssl: 'disable',
+				},
+			},
 		],
 		workflows: [workflow],
 	});
 	await cluster.postgres.query('CREATE SCHEMA warehouse');
-	await cluster.postgres.query('CREATE TABLE warehouse.incidents (incident_key text PRIMARY KEY, source_id text NOT NULL, updated_at text, execution_id text NOT NULL)');
-	await cluster.postgres.query('CREATE TABLE warehouse.sync_log (incident_key text NOT NULL, execution_id text NOT NULL)');
+	await cluster.postgres.query(
+		'CREATE TABLE warehouse.incidents (incident_key text PRIMARY KEY, source_id text NOT NULL, updated_at text, execution_id text NOT NULL)',
+	);
+	await cluster.postgres.query(
+		'CREATE TABLE warehouse.sync_log (incident_key text NOT NULL, execution_id text NOT NULL)',
+	);
 });
 
 afterAll(async () => {
@@ -131,7 +165,11 @@ async function runAtOnce(count: number): Promise<ExecutionRow[]> {
 	const before = (await executions()).length;
 	const statuses = await Promise.all(
 		Array.from({ length: count }, async () => {
-			const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{}',
+			});
 			await response.text();
 			return response.status;
 		}),
@@ -140,18 +178,28 @@ async function runAtOnce(count: number): Promise<ExecutionRow[]> {
 	const deadline = Date.now() + 5 * 60_000;
 	for (;;) {
 		const rows = (await executions()).slice(before);
-		if (rows.length === count && rows.every((row) => ['success', 'error', 'crashed', 'canceled'].includes(row.status))) return rows;
-		if (Date.now() > deadline) throw new Error(`executions did not finish: ${JSON.stringify(rows)}`);
+		if (
+			rows.length === count &&
+			rows.every((row) => ['success', 'error', 'crashed', 'canceled'].includes(row.status))
+		)
+			return rows;
+		if (Date.now() > deadline)
+			throw new Error(`executions did not finish: ${JSON.stringify(rows)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
 
 async function destination(): Promise<Array<{ source_id: string; updated_at: string | null }>> {
-	return await cluster.postgres.query('SELECT source_id, updated_at FROM warehouse.incidents ORDER BY source_id');
+	return await cluster.postgres.query(
+		'SELECT source_id, updated_at FROM warehouse.incidents ORDER BY source_id',
+	);
 }
 
 async function staticData(): Promise<unknown> {
-	const [row] = await cluster.postgres.query<{ staticData: unknown }>('SELECT "staticData" FROM workflow_entity WHERE id = $1', [WORKFLOW_ID]);
+	const [row] = await cluster.postgres.query<{ staticData: unknown }>(
+		'SELECT "staticData" FROM workflow_entity WHERE id = $1',
+		[WORKFLOW_ID],
+	);
 	return row.staticData;
 }
 
@@ -159,12 +207,20 @@ async function staticData(): Promise<unknown> {
 function groundTruth(): Array<{ source_id: string; updated_at: string }> {
 	return sandbox.incidentIo
 		.visibleIncidents()
-		.map((incident) => ({ source_id: String(incident.id), updated_at: String(incident.updated_at) }))
+		.map((incident) => ({
+			source_id: String(incident.id),
+			updated_at: String(incident.updated_at),
+		}))
 		.sort((a, b) => (a.source_id < b.source_id ? -1 : a.source_id > b.source_id ? 1 : 0));
 }
 
-function sameInstant(rows: Array<{ source_id: string; updated_at: string | null }>): Array<{ source_id: string; updated_at: number }> {
-	return rows.map((row) => ({ source_id: row.source_id, updated_at: Date.parse(String(row.updated_at)) }));
+function sameInstant(
+	rows: Array<{ source_id: string; updated_at: string | null }>,
+): Array<{ source_id: string; updated_at: number }> {
+	return rows.map((row) => ({
+		source_id: row.source_id,
+		updated_at: Date.parse(String(row.updated_at)),
+	}));
 }
 
 describe('overlapping executions of an incremental sync in queue mode', () => {
@@ -183,9 +239,13 @@ describe('overlapping executions of an incremental sync in queue mode', () => {
 		expect(overlapping.map((row) => row.status)).toEqual(['success', 'success']);
 		const [a, b] = overlapping;
 		// The scenario, not a speed check: each started before the other stopped.
-		expect(Number(a.startedAt) < Number(b.stoppedAt) && Number(b.startedAt) < Number(a.stoppedAt)).toBe(true);
+		expect(
+			Number(a.startedAt) < Number(b.stoppedAt) && Number(b.startedAt) < Number(a.stoppedAt),
+		).toBe(true);
 		const byWorker = cluster.executionsByWorker();
-		expect(new Set(overlapping.map((row) => byWorker.get(row.id)))).toEqual(new Set(cluster.workers.map((worker) => worker.name)));
+		expect(new Set(overlapping.map((row) => byWorker.get(row.id)))).toEqual(
+			new Set(cluster.workers.map((worker) => worker.name)),
+		);
 
 		expect(sameInstant(await destination())).toEqual(sameInstant(groundTruth()));
 		const writes = await cluster.postgres.query<{ execution_id: string; writes: string }>(
@@ -206,12 +266,24 @@ describe('overlapping executions of an incremental sync in queue mode', () => {
 		const later = sandbox.incidentIo.touch({ incidents: 4, offset: 5 }).incidents.map(String);
 		const [next] = await runAtOnce(1);
 		expect(next.status).toBe('success');
-		const nextWrites = await cluster.postgres.query<{ incident_key: string }>('SELECT incident_key FROM warehouse.sync_log WHERE execution_id = $1', [next.id]);
-		const nextIds = (await cluster.postgres.query<{ source_id: string }>('SELECT source_id FROM warehouse.incidents WHERE incident_key = ANY($1)', [nextWrites.map((row) => row.incident_key)])).map((row) => row.source_id);
+		const nextWrites = await cluster.postgres.query<{ incident_key: string }>(
+			'SELECT incident_key FROM warehouse.sync_log WHERE execution_id = $1',
+			[next.id],
+		);
+		const nextIds = (
+			await cluster.postgres.query<{ source_id: string }>(
+				'SELECT source_id FROM warehouse.incidents WHERE incident_key = ANY($1)',
+				[nextWrites.map((row) => row.incident_key)],
+			)
+		).map((row) => row.source_id);
 		for (const id of later) expect(nextIds).toContain(id);
-		console.log(`next run ${next.id} (${cluster.executionsByWorker().get(next.id)}): ${later.length} incidents changed before, ${nextWrites.length} rows written`);
+		console.log(
+			`next run ${next.id} (${cluster.executionsByWorker().get(next.id)}): ${later.length} incidents changed before, ${nextWrites.length} rows written`,
+		);
 		expect(sameInstant(await destination())).toEqual(sameInstant(groundTruth()));
-		const [{ total, distinct }] = await cluster.postgres.query<{ total: string; distinct: string }>('SELECT count(*)::text AS total, count(DISTINCT incident_key)::text AS distinct FROM warehouse.incidents');
+		const [{ total, distinct }] = await cluster.postgres.query<{ total: string; distinct: string }>(
+			'SELECT count(*)::text AS total, count(DISTINCT incident_key)::text AS distinct FROM warehouse.incidents',
+		);
 		expect(total).toBe(distinct);
 		expect(Number(total)).toBe(groundTruth().length);
 	});
@@ -230,15 +302,27 @@ describe('overlapping executions of an incremental sync in queue mode', () => {
 		const changed = sandbox.incidentIo.touch({ incidents: 3, offset: 7 }).incidents.map(String);
 		const [run] = await runAtOnce(1);
 		expect(run.status).toBe('success');
-		const written = await cluster.postgres.query<{ incident_key: string }>('SELECT incident_key FROM warehouse.sync_log WHERE execution_id = $1', [run.id]);
-		const writtenIds = (await cluster.postgres.query<{ source_id: string }>('SELECT source_id FROM warehouse.incidents WHERE incident_key = ANY($1)', [written.map((row) => row.incident_key)])).map((row) => row.source_id);
+		const written = await cluster.postgres.query<{ incident_key: string }>(
+			'SELECT incident_key FROM warehouse.sync_log WHERE execution_id = $1',
+			[run.id],
+		);
+		const writtenIds = (
+			await cluster.postgres.query<{ source_id: string }>(
+				'SELECT source_id FROM warehouse.incidents WHERE incident_key = ANY($1)',
+				[written.map((row) => row.incident_key)],
+			)
+		).map((row) => row.source_id);
 		for (const id of changed) expect(writtenIds).toContain(id);
 		// The pin: the run re-read every incident, not only the changed ones. Should n8n start
 		// handing workers the stored static data, this fails and the README's known defect goes.
 		expect(writtenIds).toHaveLength(groundTruth().length);
-		console.log(`worker run ${run.id}: ${changed.length} incidents changed, ${writtenIds.length} read and written (a run that saw the committed position would write ${changed.length})`);
+		console.log(
+			`worker run ${run.id}: ${changed.length} incidents changed, ${writtenIds.length} read and written (a run that saw the committed position would write ${changed.length})`,
+		);
 		expect(sameInstant(await destination())).toEqual(sameInstant(groundTruth()));
-		const [{ total, distinct }] = await cluster.postgres.query<{ total: string; distinct: string }>('SELECT count(*)::text AS total, count(DISTINCT incident_key)::text AS distinct FROM warehouse.incidents');
+		const [{ total, distinct }] = await cluster.postgres.query<{ total: string; distinct: string }>(
+			'SELECT count(*)::text AS total, count(DISTINCT incident_key)::text AS distinct FROM warehouse.incidents',
+		);
 		expect(total).toBe(distinct);
 	});
 });

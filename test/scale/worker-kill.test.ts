@@ -30,7 +30,12 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { COLUMNS } from '../sandbox/firehydrant/sources';
 import { withOlderVersions } from '../support/large-report';
 import { activateWorkflow, readExecution } from '../support/n8n';
-import { startQueueCluster, type JobState, type QueueCluster, type QueueProcess } from '../support/queue-mode';
+import {
+	startQueueCluster,
+	type JobState,
+	type QueueCluster,
+	type QueueProcess,
+} from '../support/queue-mode';
 import { inLine, webhookNode } from '../support/workflow';
 
 jest.setTimeout(45 * 60_000);
@@ -70,7 +75,12 @@ function workflow(exportRequestId: string): Record<string, unknown> {
 				type: 'n8n-nodes-incident-data.fireHydrant',
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'exportData', operation: 'getRows', selectBy: 'ids', exportRequestIds: exportRequestId },
+				parameters: {
+					resource: 'exportData',
+					operation: 'getRows',
+					selectBy: 'ids',
+					exportRequestIds: exportRequestId,
+				},
 				credentials: { fireHydrantApi: FH_CREDENTIAL },
 			},
 			{
@@ -85,7 +95,12 @@ function workflow(exportRequestId: string): Record<string, unknown> {
 					operation: 'upsert',
 					schema: { __rl: true, mode: 'list', value: 'warehouse' },
 					table: { __rl: true, mode: 'name', value: TABLE },
-					columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: ['id'], schema: [] },
+					columns: {
+						mappingMode: 'autoMapInputData',
+						value: {},
+						matchingColumns: ['id'],
+						schema: [],
+					},
 					options: { queryBatching: 'transaction' },
 				},
 			},
@@ -106,28 +121,65 @@ beforeAll(async () => {
 	const extraRows = Math.round(ROWS * OLDER_SHARE);
 	sandbox = await startSandbox({
 		seed: 37,
-		fireHydrant: { incidents: Math.round((ROWS - extraRows) / EVENTS_PER_INCIDENT), eventsPerIncident: EVENTS_PER_INCIDENT, nights: 1 },
+		fireHydrant: {
+			incidents: Math.round((ROWS - extraRows) / EVENTS_PER_INCIDENT),
+			eventsPerIncident: EVENTS_PER_INCIDENT,
+			nights: 1,
+		},
 	});
 	const events = sandbox.fireHydrant.exportRequests.find((request) => request.source === SOURCE);
 	if (!events) throw new Error('the sandbox has no incident_event export');
-	const report = withOlderVersions(sandbox.fireHydrant.rawCsv(events.id).toString('utf8'), extraRows);
+	const report = withOlderVersions(
+		sandbox.fireHydrant.rawCsv(events.id).toString('utf8'),
+		extraRows,
+	);
 	reportRows = report.rows;
-	const added = sandbox.fireHydrant.addExportRequest({ source: SOURCE, body: Buffer.from(report.body, 'utf8') });
+	const added = sandbox.fireHydrant.addExportRequest({
+		source: SOURCE,
+		body: Buffer.from(report.body, 'utf8'),
+	});
 	expected = sandbox.fireHydrant.expectedRows('incident_event', { exportRequestIds: [added.id] });
 	cluster = await startQueueCluster({
 		projectRoot: ROOT,
 		workers: 2,
 		credentials: (postgres) => [
-			{ ...FH_CREDENTIAL, type: 'fireHydrantApi', data: { apiToken: sandbox.fireHydrant.apiToken, region: 'custom', baseUrl: sandbox.baseUrl } },
-			{ ...PG_CREDENTIAL, type: 'postgres', data: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable' } },
+			{
+				...FH_CREDENTIAL,
+				type: 'fireHydrantApi',
+				data: {
+					apiToken: sandbox.fireHydrant.apiToken,
+					region: 'custom',
+					baseUrl: sandbox.baseUrl,
+				},
+			},
+			{
+				...PG_CREDENTIAL,
+				type: 'postgres',
+				data: {
+					host: postgres.host,
+					port: postgres.port,
+					database: postgres.database,
+					user: postgres.user,
+					password: postgres.password,
+					ssl: 'disable',
+				},
+			},
 		],
 		workflows: [workflow(added.id)],
 	});
 	// The report's columns as the node emits them: JSON cells parsed (jsonb), the rest text, plus
 	// the two columns Get Rows adds.
-	const columns = COLUMNS.incident_event.map((column) => (column === 'id' ? 'id text PRIMARY KEY' : column === 'event_details' ? 'event_details jsonb' : `${column} text`));
+	const columns = COLUMNS.incident_event.map((column) =>
+		column === 'id'
+			? 'id text PRIMARY KEY'
+			: column === 'event_details'
+				? 'event_details jsonb'
+				: `${column} text`,
+	);
 	await cluster.postgres.query('CREATE SCHEMA warehouse');
-	await cluster.postgres.query(`CREATE TABLE warehouse.${TABLE} (${[...columns, '_source text', '"_exportRequestId" text'].join(', ')})`);
+	await cluster.postgres.query(
+		`CREATE TABLE warehouse.${TABLE} (${[...columns, '_source text', '"_exportRequestId" text'].join(', ')})`,
+	);
 	await activateWorkflow(cluster.main, WORKFLOW_ID);
 });
 
@@ -153,7 +205,11 @@ async function executions(): Promise<ExecutionRow[]> {
 /** Starts one execution through the webhook process; its execution record, once it exists. */
 async function trigger(): Promise<ExecutionRow> {
 	const known = new Set((await executions()).map((row) => row.id));
-	const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const response = await fetch(`${cluster.webhookBaseUrl}/webhook/${PATH}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: '{}',
+	});
 	await response.text();
 	expect(response.status).toBe(200);
 	const deadline = Date.now() + 60_000;
@@ -174,24 +230,31 @@ async function upsertConnections(): Promise<number> {
 }
 
 /** Waits (bounded) until some worker has started the execution and its upsert is writing. */
-async function waitForUpsert(executionId: string): Promise<{ worker: QueueProcess; jobId: string }> {
+async function waitForUpsert(
+	executionId: string,
+): Promise<{ worker: QueueProcess; jobId: string }> {
 	const deadline = Date.now() + 20 * 60_000;
 	for (;;) {
 		const [start] = cluster.startsOf(executionId);
 		if (start && (await upsertConnections()) > 0) {
 			const worker = cluster.workers.find((candidate) => candidate.name === start.worker);
-			if (!worker || !start.jobId) throw new Error(`no worker process or job id for ${JSON.stringify(start)}`);
+			if (!worker || !start.jobId)
+				throw new Error(`no worker process or job id for ${JSON.stringify(start)}`);
 			return { worker, jobId: start.jobId };
 		}
 		const [row] = (await executions()).filter((candidate) => candidate.id === executionId);
-		if (row && !['new', 'running'].includes(row.status)) throw new Error(`execution ${executionId} ended (${row.status}) before the upsert was seen`);
-		if (Date.now() > deadline) throw new Error(`the upsert of execution ${executionId} did not start`);
+		if (row && !['new', 'running'].includes(row.status))
+			throw new Error(`execution ${executionId} ended (${row.status}) before the upsert was seen`);
+		if (Date.now() > deadline)
+			throw new Error(`the upsert of execution ${executionId} did not start`);
 		await sleep(200);
 	}
 }
 
 async function tableRowCount(): Promise<number> {
-	const [row] = await cluster.postgres.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM warehouse.${TABLE}`);
+	const [row] = await cluster.postgres.query<{ rows: string }>(
+		`SELECT count(*)::text AS rows FROM warehouse.${TABLE}`,
+	);
 	return Number(row.rows);
 }
 
@@ -248,7 +311,8 @@ describe('a worker killed mid-run in queue mode', () => {
 			const rows = await executions();
 			const rerunRow = rows.find((row) => row.id === rerun.id);
 			const killedRow = rows.find((row) => row.id === killed.id);
-			if (!rerunEnd && rerunRow && !['new', 'running'].includes(rerunRow.status)) rerunEnd = rerunRow;
+			if (!rerunEnd && rerunRow && !['new', 'running'].includes(rerunRow.status))
+				rerunEnd = rerunRow;
 			if (!killedEnd && killedRow && !['new', 'running'].includes(killedRow.status)) {
 				killedEnd = killedRow;
 				killedEndSeenAt = Date.now();
@@ -285,9 +349,12 @@ describe('a worker killed mid-run in queue mode', () => {
 		expect(rerunStarts.map((start) => start.worker)).toEqual([survivor.name]);
 
 		// The destination equals the ground truth: each id once, each at its newest version.
-		const table = await cluster.postgres.query<{ id: string; updated_at: string; incident_id: string; event_details: unknown }>(
-			`SELECT id, updated_at, incident_id, event_details FROM warehouse.${TABLE} ORDER BY id`,
-		);
+		const table = await cluster.postgres.query<{
+			id: string;
+			updated_at: string;
+			incident_id: string;
+			event_details: unknown;
+		}>(`SELECT id, updated_at, incident_id, event_details FROM warehouse.${TABLE} ORDER BY id`);
 		expect(table.length).toBe(expected.length);
 		const byId = new Map(table.map((row) => [row.id, row]));
 		expect(byId.size).toBe(table.length);
@@ -299,13 +366,22 @@ describe('a worker killed mid-run in queue mode', () => {
 				missing.push(truth.id);
 				continue;
 			}
-			if (row.updated_at !== truth.updated_at || row.incident_id !== truth.incident_id || canonical(row.event_details) !== canonical(JSON.parse(truth.event_details))) {
+			if (
+				row.updated_at !== truth.updated_at ||
+				row.incident_id !== truth.incident_id ||
+				canonical(row.event_details) !== canonical(JSON.parse(truth.event_details))
+			) {
 				wrongVersion.push(truth.id);
 			}
 		}
 		const expectedIds = new Set(expected.map((truth) => truth.id));
 		const unexpected = table.filter((row) => !expectedIds.has(row.id)).length;
-		console.log(`  table: ${table.length} rows; ${missing.length} ids missing, ${wrongVersion.length} not at their newest version, ${unexpected} not in the ground truth`);
-		expect({ missing: missing.slice(0, 5), wrongVersion: wrongVersion.slice(0, 5) }).toEqual({ missing: [], wrongVersion: [] });
+		console.log(
+			`  table: ${table.length} rows; ${missing.length} ids missing, ${wrongVersion.length} not at their newest version, ${unexpected} not in the ground truth`,
+		);
+		expect({ missing: missing.slice(0, 5), wrongVersion: wrongVersion.slice(0, 5) }).toEqual({
+			missing: [],
+			wrongVersion: [],
+		});
 	});
 });

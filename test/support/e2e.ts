@@ -46,7 +46,8 @@ export function useRunningN8n(getHome: () => N8nHome): () => N8nServer {
 		await server?.stop();
 	});
 	return () => {
-		if (!server) throw new Error('n8n is not running: useRunningN8n() serves tests inside its describe block');
+		if (!server)
+			throw new Error('n8n is not running: useRunningN8n() serves tests inside its describe block');
 		return server;
 	};
 }

@@ -95,7 +95,11 @@ export class N8nHarnessError extends Error {
 		readonly tail?: string,
 	) {
 		super(
-			[message, tail ? `--- n8n log tail ---\n${tail}` : '', logFile ? `(full log: ${logFile})` : '']
+			[
+				message,
+				tail ? `--- n8n log tail ---\n${tail}` : '',
+				logFile ? `(full log: ${logFile})` : '',
+			]
 				.filter(Boolean)
 				.join('\n'),
 		);
@@ -189,7 +193,11 @@ function runProcess(command: string, args: string[], options: RunOptions): Promi
 	const log = fs.createWriteStream(options.logFile);
 	log.write(`$ ${command} ${args.join(' ')}\n`);
 	return new Promise((resolve, reject) => {
-		const child = spawnGroup(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawnGroup(command, args, {
+			cwd: options.cwd,
+			env: options.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const stdout: Buffer[] = [];
 		const stderr: Buffer[] = [];
 		// Both are pipes (stdio above), never null here.
@@ -244,7 +252,11 @@ function runProcess(command: string, args: string[], options: RunOptions): Promi
 }
 
 /** Every process starts here, in its own process group so that it can be ended with its children. */
-function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio: StdioOptions }): ChildProcess {
+function spawnGroup(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv; stdio: StdioOptions },
+): ChildProcess {
 	return spawn(command, args, { ...options, detached: true });
 }
 
@@ -252,7 +264,10 @@ let logCounter = 0;
 function logFileFor(home: N8nHome, label: string): string {
 	logCounter += 1;
 	const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-	return path.join(home.logDir, `${stamp}-${process.pid}-${logCounter}-${label.replace(/[^\w.-]+/g, '_')}.log`);
+	return path.join(
+		home.logDir,
+		`${stamp}-${process.pid}-${logCounter}-${label.replace(/[^\w.-]+/g, '_')}.log`,
+	);
 }
 
 /**
@@ -267,7 +282,8 @@ export function readableLog(text: string, lines = 40): string {
 		if (entry && typeof entry.message === 'string') {
 			if (/^(Starting|Finished) migration /.test(entry.message)) continue;
 			const level = typeof entry.level === 'string' ? entry.level : 'log';
-			const message = entry.message.length > 1500 ? `${entry.message.slice(0, 1500)}...` : entry.message;
+			const message =
+				entry.message.length > 1500 ? `${entry.message.slice(0, 1500)}...` : entry.message;
 			out.push(`${level}: ${message}`);
 		} else {
 			out.push(line.length > 1500 ? `${line.slice(0, 1500)}...` : line);
@@ -301,8 +317,14 @@ function cacheRoot(): string {
 }
 
 /** The cached n8n and Node 24, as provisioned by scripts/toolchain.js. */
-export function resolveToolchain(): { n8nHome: string; n8nBin: string; nodeBin: string; cache: string } {
-	const n8nHome = process.env.INCIDENT_DATA_N8N_HOME || path.join(cacheRoot(), `n8n-${N8N_VERSION}`);
+export function resolveToolchain(): {
+	n8nHome: string;
+	n8nBin: string;
+	nodeBin: string;
+	cache: string;
+} {
+	const n8nHome =
+		process.env.INCIDENT_DATA_N8N_HOME || path.join(cacheRoot(), `n8n-${N8N_VERSION}`);
 	const n8nBin = path.join(n8nHome, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!fs.existsSync(path.join(n8nHome, '.complete')) || !fs.existsSync(n8nBin)) {
 		throw new N8nHarnessError(
@@ -316,7 +338,12 @@ export function resolveToolchain(): { n8nHome: string; n8nBin: string; nodeBin: 
 	} else if (Number(process.versions.node.split('.')[0]) >= 24) {
 		nodeBin = process.execPath;
 	} else {
-		const cached = path.join(cacheRoot(), `node-${NODE_VERSION}-${process.platform}-${process.arch}`, 'bin', 'node');
+		const cached = path.join(
+			cacheRoot(),
+			`node-${NODE_VERSION}-${process.platform}-${process.arch}`,
+			'bin',
+			'node',
+		);
 		if (fs.existsSync(cached)) nodeBin = cached;
 	}
 	if (!nodeBin || !fs.existsSync(nodeBin)) {
@@ -338,8 +365,18 @@ function npmEnv(nodeBin: string): NodeJS.ProcessEnv {
 	};
 }
 
-async function runNpm(args: string[], cwd: string, logFile: string, nodeBin: string): Promise<CommandResult> {
-	const result = await runProcess('npm', args, { cwd, env: npmEnv(nodeBin), timeoutMs: 10 * 60_000, logFile });
+async function runNpm(
+	args: string[],
+	cwd: string,
+	logFile: string,
+	nodeBin: string,
+): Promise<CommandResult> {
+	const result = await runProcess('npm', args, {
+		cwd,
+		env: npmEnv(nodeBin),
+		timeoutMs: 10 * 60_000,
+		logFile,
+	});
 	if (result.code !== 0) {
 		throw new N8nHarnessError(
 			`npm ${args.join(' ')} (in ${cwd}) exited with ${result.code ?? result.signal}`,
@@ -352,7 +389,6 @@ async function runNpm(args: string[], cwd: string, logFile: string, nodeBin: str
 
 // ---------------------------------------------------------------------------------------------
 // Pack and install
-
 
 /**
  * `npm pack` of an already built project into a temp folder; the tarball path. Packed once per
@@ -404,7 +440,8 @@ async function pack(root: string): Promise<string> {
 	if (!filename) throw new N8nHarnessError(`npm pack in ${root} produced no tarball`);
 	// Scoped names pack to `scope-name-1.0.0.tgz`; npm reports `@scope/name-1.0.0.tgz` in --json.
 	const tarball = path.join(destination, filename.replace(/^@/, '').replace(/\//, '-'));
-	if (!fs.existsSync(tarball)) throw new N8nHarnessError(`npm pack reported ${filename} but ${tarball} is missing`);
+	if (!fs.existsSync(tarball))
+		throw new N8nHarnessError(`npm pack reported ${filename} but ${tarball} is missing`);
 	return tarball;
 }
 
@@ -416,7 +453,8 @@ function readPackageJson(file: string): Record<string, unknown> {
 }
 
 /** Env variables from the caller's environment that would point n8n somewhere else. */
-const FOREIGN_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|EXTERNAL_HOOK_FILES$|WEBHOOK_URL$)/;
+const FOREIGN_ENV =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|EXTERNAL_HOOK_FILES$|WEBHOOK_URL$)/;
 
 /**
  * A N8N_USER_FOLDER with the tarball installed as a community package. Without `folder` it is a
@@ -424,7 +462,11 @@ const FOREIGN_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|EXTERNAL_
  * INCIDENT_DATA_KEEP_N8N_HOME=1 to keep it); a given folder is reused: its database stays, the
  * package is installed anew.
  */
-export async function createN8nHome(options: { tarball: string; folder?: string; env?: NodeJS.ProcessEnv }): Promise<N8nHome> {
+export async function createN8nHome(options: {
+	tarball: string;
+	folder?: string;
+	env?: NodeJS.ProcessEnv;
+}): Promise<N8nHome> {
 	const { n8nBin, nodeBin } = resolveToolchain();
 	const tarball = path.resolve(options.tarball);
 	if (!fs.existsSync(tarball)) throw new N8nHarnessError(`tarball ${tarball} not found`);
@@ -451,21 +493,36 @@ export async function createN8nHome(options: { tarball: string; folder?: string;
 	// with npm 11 but first resolves the peer against the registry (about 10 s instead of 0.5 s).
 	// --ignore-scripts: nothing this project needs builds on install.
 	await runNpm(
-		['install', `./${localTarball}`, '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund'],
+		[
+			'install',
+			`./${localTarball}`,
+			'--legacy-peer-deps',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+		],
 		nodesDir,
 		path.join(logDir, 'npm-install.log'),
 		nodeBin,
 	);
 	const installed = readPackageJson(path.join(nodesDir, 'package.json'));
 	const names = isRecord(installed.dependencies) ? Object.keys(installed.dependencies) : [];
-	if (names.length !== 1) throw new N8nHarnessError(`expected one package installed in ${nodesDir}, found ${names.join(', ')}`);
+	if (names.length !== 1)
+		throw new N8nHarnessError(
+			`expected one package installed in ${nodesDir}, found ${names.join(', ')}`,
+		);
 	const packageName = names[0];
 	// n8n only scans node_modules for these names (scanDirectoryForPackages in n8n-core).
 	if (!/^(@[^/]+\/)?n8n-nodes-/.test(packageName)) {
-		throw new N8nHarnessError(`n8n loads community packages named n8n-nodes-* or @scope/n8n-nodes-* only, not ${packageName}`);
+		throw new N8nHarnessError(
+			`n8n loads community packages named n8n-nodes-* or @scope/n8n-nodes-* only, not ${packageName}`,
+		);
 	}
-	const packageJson = readPackageJson(path.join(nodesDir, 'node_modules', packageName, 'package.json'));
-	if (!isRecord(packageJson.n8n)) throw new N8nHarnessError(`${packageName} has no "n8n" block in its package.json`);
+	const packageJson = readPackageJson(
+		path.join(nodesDir, 'node_modules', packageName, 'package.json'),
+	);
+	if (!isRecord(packageJson.n8n))
+		throw new N8nHarnessError(`${packageName} has no "n8n" block in its package.json`);
 	// Should a dependency ever pull n8n-workflow in as a regular dependency, drop it: modules then
 	// resolve n8n's own copy, which is what instanceof checks inside n8n expect.
 	fs.rmSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'), { recursive: true, force: true });
@@ -482,7 +539,10 @@ export async function createN8nHome(options: { tarball: string; folder?: string;
 		N8N_USER_FOLDER: userFolder,
 		DB_TYPE: 'sqlite',
 		// Fixed per folder: n8n stores the key in .n8n/config on first boot and refuses another.
-		N8N_ENCRYPTION_KEY: createHash('sha256').update(`n8n-nodes-incident-data:${userFolder}`).digest('hex').slice(0, 32),
+		N8N_ENCRYPTION_KEY: createHash('sha256')
+			.update(`n8n-nodes-incident-data:${userFolder}`)
+			.digest('hex')
+			.slice(0, 32),
 		// Offline and quiet: no telemetry, update checks, templates, banners, community-node
 		// registry (Strapi) look-ups, or MCP registry refresh (which calls api.n8n.io at start).
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -587,10 +647,16 @@ function writeInput(home: N8nHome, label: string, value: unknown): string {
 	return file;
 }
 
-async function importEntities(home: N8nHome, kind: 'credentials' | 'workflow', entities: unknown[]): Promise<void> {
+async function importEntities(
+	home: N8nHome,
+	kind: 'credentials' | 'workflow',
+	entities: unknown[],
+): Promise<void> {
 	if (entities.length === 0) return;
 	const input = writeInput(home, kind, entities);
-	const result = await runN8nCommand(home, [`import:${kind}`, `--input=${input}`], { label: `import-${kind}` });
+	const result = await runN8nCommand(home, [`import:${kind}`, `--input=${input}`], {
+		label: `import-${kind}`,
+	});
 	const noun = kind === 'credentials' ? 'credential' : 'workflow';
 	const expected = new RegExp(`^Successfully imported ${entities.length} ${noun}s?\\.`);
 	const ok = messages(result.stdout).some((message) => expected.test(message));
@@ -606,9 +672,13 @@ async function importEntities(home: N8nHome, kind: 'credentials' | 'workflow', e
 }
 
 /** Imports credentials (data in clear; n8n encrypts it with the home's key), in one n8n boot. */
-export async function importCredentials(home: N8nHome, credentials: CredentialImport[]): Promise<void> {
+export async function importCredentials(
+	home: N8nHome,
+	credentials: CredentialImport[],
+): Promise<void> {
 	for (const credential of credentials) {
-		if (!credential.id || !credential.type) throw new N8nHarnessError(`credential ${credential.name} needs an id and a type`);
+		if (!credential.id || !credential.type)
+			throw new N8nHarnessError(`credential ${credential.name} needs an id and a type`);
 	}
 	await importEntities(home, 'credentials', credentials);
 }
@@ -618,11 +688,16 @@ export async function importCredentials(home: N8nHome, credentials: CredentialIm
  * longer ones, and with them the workflow's static data); credentials are referenced by id.
  * Importing an existing id replaces that workflow and unpublishes it.
  */
-export async function importWorkflows(home: N8nHome, workflows: Array<Record<string, unknown>>): Promise<void> {
+export async function importWorkflows(
+	home: N8nHome,
+	workflows: Array<Record<string, unknown>>,
+): Promise<void> {
 	for (const workflow of workflows) {
 		const id = workflow.id;
 		if (typeof id !== 'string' || id.length === 0 || id.length > 21) {
-			throw new N8nHarnessError(`workflow ${String(workflow.name)} needs a string id of 1-21 characters, has ${String(id)}`);
+			throw new N8nHarnessError(
+				`workflow ${String(workflow.name)} needs a string id of 1-21 characters, has ${String(id)}`,
+			);
 		}
 		if (!Array.isArray(workflow.nodes) || !isRecord(workflow.connections)) {
 			throw new N8nHarnessError(`workflow ${id} needs nodes and connections`);
@@ -643,7 +718,8 @@ export function toExecutionResult(run: Record<string, unknown>): ExecutionResult
 	}
 	const rawError = isRecord(resultData.error) ? resultData.error : undefined;
 	const error = rawError ? describeError(rawError) : undefined;
-	const lastNodeExecuted = typeof resultData.lastNodeExecuted === 'string' ? resultData.lastNodeExecuted : undefined;
+	const lastNodeExecuted =
+		typeof resultData.lastNodeExecuted === 'string' ? resultData.lastNodeExecuted : undefined;
 	let status = typeof run.status === 'string' ? run.status : rawError ? 'error' : 'success';
 	if (status === 'success' && rawError) status = 'error';
 	return {
@@ -675,10 +751,17 @@ function toItem(item: Record<string, unknown>): ExecutionItem {
 	};
 }
 
-function describeError(error: Record<string, unknown>): { message: string; node?: string; description?: string } {
-	const message = typeof error.message === 'string' ? error.message : JSON.stringify(error).slice(0, 500);
-	const node = isRecord(error.node) && typeof error.node.name === 'string' ? error.node.name : undefined;
-	const description = typeof error.description === 'string' && error.description ? error.description : undefined;
+function describeError(error: Record<string, unknown>): {
+	message: string;
+	node?: string;
+	description?: string;
+} {
+	const message =
+		typeof error.message === 'string' ? error.message : JSON.stringify(error).slice(0, 500);
+	const node =
+		isRecord(error.node) && typeof error.node.name === 'string' ? error.node.name : undefined;
+	const description =
+		typeof error.description === 'string' && error.description ? error.description : undefined;
 	return { message, node, description };
 }
 
@@ -687,7 +770,8 @@ function findRun(stdout: string): Record<string, unknown> | undefined {
 	let found: Record<string, unknown> | undefined;
 	for (const message of messages(stdout)) {
 		const candidate = message.startsWith('{') ? parseJsonObject(message) : undefined;
-		if (candidate && isRecord(candidate.data) && isRecord(candidate.data.resultData)) found = candidate;
+		if (candidate && isRecord(candidate.data) && isRecord(candidate.data.resultData))
+			found = candidate;
 	}
 	if (found) return found;
 	// Without N8N_LOG_FORMAT=json the run is printed as plain pretty JSON between a line `{` and a
@@ -698,7 +782,8 @@ function findRun(stdout: string): Record<string, unknown> | undefined {
 		for (let end = start + 1; end < lines.length; end++) {
 			if (lines[end] !== '}') continue;
 			const candidate = parseJsonObject(lines.slice(start, end + 1).join('\n'));
-			if (candidate && isRecord(candidate.data) && isRecord(candidate.data.resultData)) return candidate;
+			if (candidate && isRecord(candidate.data) && isRecord(candidate.data.resultData))
+				return candidate;
 		}
 	}
 	return undefined;
@@ -710,7 +795,11 @@ function findRun(stdout: string): Record<string, unknown> | undefined {
  * error; only when n8n prints no run at all (unknown id, n8n failing to boot) does this throw.
  * The exit code is not trusted: n8n 2.41.1 sometimes segfaults while exiting after a good run.
  */
-export async function executeWorkflow(home: N8nHome, workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+export async function executeWorkflow(
+	home: N8nHome,
+	workflowId: string,
+	options: { timeoutMs?: number } = {},
+): Promise<ExecutionResult> {
 	const result = await runN8nCommand(home, ['execute', `--id=${workflowId}`, '--rawOutput'], {
 		timeoutMs: options.timeoutMs,
 		label: `execute-${workflowId}`,
@@ -740,7 +829,10 @@ export async function executeWorkflows(
 	const results = new Map<string, ExecutionResult>();
 	if (workflowIds.length === 0) return results;
 	for (const id of workflowIds) {
-		if (!/\d/.test(id) || id.includes(',')) throw new N8nHarnessError(`execute-batch cannot run workflow id "${id}" (needs a digit, no commas)`);
+		if (!/\d/.test(id) || id.includes(','))
+			throw new N8nHarnessError(
+				`execute-batch cannot run workflow id "${id}" (needs a digit, no commas)`,
+			);
 	}
 	const folder = fs.mkdtempSync(path.join(home.userFolder, 'batch-'));
 	const snapshots = path.join(folder, 'snapshots');
@@ -749,23 +841,48 @@ export async function executeWorkflows(
 	try {
 		const result = await runN8nCommand(
 			home,
-			['execute-batch', `--ids=${workflowIds.join(',')}`, '--retries=0', `--snapshot=${snapshots}`, `--output=${summaryFile}`],
+			[
+				'execute-batch',
+				`--ids=${workflowIds.join(',')}`,
+				'--retries=0',
+				`--snapshot=${snapshots}`,
+				`--output=${summaryFile}`,
+			],
 			{ timeoutMs: options.timeoutMs ?? 10 * 60_000, label: 'execute-batch' },
 		);
-		const summary = fs.existsSync(summaryFile) ? parseJsonObject(fs.readFileSync(summaryFile, 'utf8')) : undefined;
-		const executions = summary && Array.isArray(summary.executions) ? summary.executions.filter(isRecord) : [];
+		const summary = fs.existsSync(summaryFile)
+			? parseJsonObject(fs.readFileSync(summaryFile, 'utf8'))
+			: undefined;
+		const executions =
+			summary && Array.isArray(summary.executions) ? summary.executions.filter(isRecord) : [];
 		for (const execution of executions) {
 			const id = String(execution.workflowId);
 			const snapshot = path.join(snapshots, `${id}-snapshot.json`);
-			const run = fs.existsSync(snapshot) ? parseJsonObject(fs.readFileSync(snapshot, 'utf8')) : undefined;
+			const run = fs.existsSync(snapshot)
+				? parseJsonObject(fs.readFileSync(snapshot, 'utf8'))
+				: undefined;
 			if (execution.executionStatus === 'success' && run) {
 				results.set(id, toExecutionResult(run));
 				continue;
 			}
-			const text = typeof execution.error === 'string' ? execution.error : `execution ${String(execution.executionStatus)}`;
+			const text =
+				typeof execution.error === 'string'
+					? execution.error
+					: `execution ${String(execution.executionStatus)}`;
 			const onNode = / on node (.+)$/.exec(text);
 			const message = onNode ? text.slice(0, onNode.index) : text;
-			results.set(id, toExecutionResult({ status: 'error', data: { resultData: { runData: {}, error: { message, node: onNode ? { name: onNode[1] } : undefined } } } }));
+			results.set(
+				id,
+				toExecutionResult({
+					status: 'error',
+					data: {
+						resultData: {
+							runData: {},
+							error: { message, node: onNode ? { name: onNode[1] } : undefined },
+						},
+					},
+				}),
+			);
 		}
 		const missing = workflowIds.filter((id) => !results.has(id));
 		if (missing.length > 0) {
@@ -835,25 +952,34 @@ export async function startN8n(
 	const logFd = fs.openSync(logFile, 'a');
 	// Output goes straight into the log file: the server can run for hours (the demo) and must
 	// never block on a full pipe.
-	const child = spawnGroup(home.nodeBin, [home.n8nBin, 'start'], { cwd: home.userFolder, env, stdio: ['ignore', logFd, logFd] });
+	const child = spawnGroup(home.nodeBin, [home.n8nBin, 'start'], {
+		cwd: home.userFolder,
+		env,
+		stdio: ['ignore', logFd, logFd],
+	});
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	if (pid === undefined) throw new N8nHarnessError('cannot start n8n', logFile);
 	liveGroups.add(pid);
 	let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-	const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve(exited);
-		});
-	});
+	const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+		(resolve) => {
+			child.on('exit', (code, signal) => {
+				exited = { code, signal };
+				resolve(exited);
+			});
+		},
+	);
 
 	const stop = async (): Promise<void> => {
 		if (!exited) {
 			// SIGTERM lets n8n shut down (it closes the DB and its task runner); SIGKILL after 20 s.
 			killGroup(pid, 'SIGTERM');
 			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exitedPromise, new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+			await Promise.race([
+				exitedPromise,
+				new Promise((resolve) => (timer = setTimeout(resolve, 20_000))),
+			]);
 			// A pending timer would keep the caller (say, jest) alive for 20 s after a clean stop.
 			clearTimeout(timer);
 		}
@@ -868,8 +994,12 @@ export async function startN8n(
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	// /healthz/readiness turns 200 once the DB is migrated; /rest/settings once the REST API is up.
 	for (;;) {
-		if (exited) return await fail(`n8n start exited with ${exited.code ?? exited.signal} before it was ready`);
-		if (Date.now() > deadline) return await fail(`n8n did not become ready on port ${port} in time`);
+		if (exited)
+			return await fail(
+				`n8n start exited with ${exited.code ?? exited.signal} before it was ready`,
+			);
+		if (Date.now() > deadline)
+			return await fail(`n8n did not become ready on port ${port} in time`);
 		const ready = await probe(`${apiBase}/healthz/readiness`);
 		if (ready && (await probe(`${apiBase}/rest/settings`))) break;
 		await sleep(250);
@@ -886,22 +1016,36 @@ export async function startN8n(
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const authCookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
+		const authCookie = response.headers
+			.getSetCookie()
+			.find((value) => value.startsWith('n8n-auth='));
 		if (authCookie) cookie = authCookie.split(';')[0];
 		const text = await response.text();
 		const parsed = parseJsonObject(text);
 		if (!response.ok) {
-			const message = parsed && typeof parsed.message === 'string' ? parsed.message : text.slice(0, 500);
-			throw new N8nHarnessError(`${method} /rest${apiPath} answered ${response.status}: ${message}`, logFile, fileTail(logFile, 20));
+			const message =
+				parsed && typeof parsed.message === 'string' ? parsed.message : text.slice(0, 500);
+			throw new N8nHarnessError(
+				`${method} /rest${apiPath} answered ${response.status}: ${message}`,
+				logFile,
+				fileTail(logFile, 20),
+			);
 		}
 		// n8n wraps REST answers in { data }.
 		return (parsed && 'data' in parsed ? parsed.data : parsed) as T;
 	};
 
 	const restText = async (apiPath: string): Promise<string> => {
-		const response = await fetch(`${apiBase}/rest${apiPath}`, { headers: { 'browser-id': browserId, cookie } });
+		const response = await fetch(`${apiBase}/rest${apiPath}`, {
+			headers: { 'browser-id': browserId, cookie },
+		});
 		const text = await response.text();
-		if (!response.ok) throw new N8nHarnessError(`GET /rest${apiPath} answered ${response.status}: ${text.slice(0, 500)}`, logFile, fileTail(logFile, 20));
+		if (!response.ok)
+			throw new N8nHarnessError(
+				`GET /rest${apiPath} answered ${response.status}: ${text.slice(0, 500)}`,
+				logFile,
+				fileTail(logFile, 20),
+			);
 		return text;
 	};
 
@@ -956,14 +1100,22 @@ async function probe(target: string): Promise<boolean> {
  * with the trigger's error when n8n could not start it. Activation runs a poll trigger once right
  * away; webhooks are registered under `${server.url}/webhook/...`.
  */
-export async function activateWorkflow(server: N8nServer, workflowId: string, options: { timeoutMs?: number } = {}): Promise<void> {
+export async function activateWorkflow(
+	server: N8nServer,
+	workflowId: string,
+	options: { timeoutMs?: number } = {},
+): Promise<void> {
 	const workflow = await server.rest<Record<string, unknown>>('GET', `/workflows/${workflowId}`);
-	if (typeof workflow.versionId !== 'string') throw new N8nHarnessError(`workflow ${workflowId} has no versionId`);
+	if (typeof workflow.versionId !== 'string')
+		throw new N8nHarnessError(`workflow ${workflowId} has no versionId`);
 	await server.rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
 	const deadline = Date.now() + (options.timeoutMs ?? 60_000);
 	let last: Record<string, unknown> = {};
 	while (Date.now() < deadline) {
-		last = await server.rest<Record<string, unknown>>('GET', `/workflows/${workflowId}/publication-status`);
+		last = await server.rest<Record<string, unknown>>(
+			'GET',
+			`/workflows/${workflowId}/publication-status`,
+		);
 		if (last.status === 'published') return;
 		if (last.status === 'failed' || last.status === 'partial') {
 			const triggers = Array.isArray(last.triggers) ? last.triggers.filter(isRecord) : [];
@@ -1003,7 +1155,8 @@ function loadFlatted(): FlattedModule {
 	const { n8nHome } = resolveToolchain();
 	const requireFromN8n = createRequire(path.join(n8nHome, 'node_modules', 'n8n', 'package.json'));
 	const loaded: unknown = requireFromN8n('flatted');
-	if (!isRecord(loaded) || typeof loaded.parse !== 'function') throw new N8nHarnessError('flatted in the n8n install has no parse()');
+	if (!isRecord(loaded) || typeof loaded.parse !== 'function')
+		throw new N8nHarnessError('flatted in the n8n install has no parse()');
 	flatted = loaded as unknown as FlattedModule;
 	return flatted;
 }
@@ -1060,16 +1213,31 @@ async function finishedExecutionIds(server: N8nServer, workflowId: string): Prom
  * initialises them, so nodes that need one (Data table: "the module is disabled") only work here.
  * Manual runs do not save workflow static data.
  */
-export async function runWorkflow(server: N8nServer, workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+export async function runWorkflow(
+	server: N8nServer,
+	workflowId: string,
+	options: { timeoutMs?: number } = {},
+): Promise<ExecutionResult> {
 	const workflow = await server.rest<Record<string, unknown>>('GET', `/workflows/${workflowId}`);
 	const nodes = Array.isArray(workflow.nodes) ? workflow.nodes.filter(isRecord) : [];
-	const trigger = nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger' && node.disabled !== true);
-	if (!trigger || typeof trigger.name !== 'string') throw new N8nHarnessError(`workflow ${workflowId} has no Manual Trigger to start from`);
-	const started = await server.rest<Record<string, unknown>>('POST', `/workflows/${workflowId}/run`, {
-		triggerToStartFrom: { name: trigger.name },
-	});
+	const trigger = nodes.find(
+		(node) => node.type === 'n8n-nodes-base.manualTrigger' && node.disabled !== true,
+	);
+	if (!trigger || typeof trigger.name !== 'string')
+		throw new N8nHarnessError(`workflow ${workflowId} has no Manual Trigger to start from`);
+	const started = await server.rest<Record<string, unknown>>(
+		'POST',
+		`/workflows/${workflowId}/run`,
+		{
+			triggerToStartFrom: { name: trigger.name },
+		},
+	);
 	if (typeof started.executionId !== 'string') {
-		throw new N8nHarnessError(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`, server.logFile, server.logTail(30));
+		throw new N8nHarnessError(
+			`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`,
+			server.logFile,
+			server.logTail(30),
+		);
 	}
 	const deadline = Date.now() + (options.timeoutMs ?? 5 * 60_000);
 	for (;;) {
@@ -1077,7 +1245,11 @@ export async function runWorkflow(server: N8nServer, workflowId: string, options
 		const execution = await server
 			.rest<Record<string, unknown>>('GET', `/executions/${started.executionId}`)
 			.catch(() => undefined);
-		if (execution && typeof execution.status === 'string' && [...FINISHED, 'waiting'].includes(execution.status)) {
+		if (
+			execution &&
+			typeof execution.status === 'string' &&
+			[...FINISHED, 'waiting'].includes(execution.status)
+		) {
 			return await readExecution(server, started.executionId);
 		}
 		if (Date.now() > deadline) {
@@ -1092,9 +1264,13 @@ export async function runWorkflow(server: N8nServer, workflowId: string, options
 }
 
 /** One execution of a running n8n, with its run data. */
-export async function readExecution(server: N8nServer, executionId: string): Promise<ExecutionResult> {
+export async function readExecution(
+	server: N8nServer,
+	executionId: string,
+): Promise<ExecutionResult> {
 	const execution = await server.rest<Record<string, unknown>>('GET', `/executions/${executionId}`);
-	const data = typeof execution.data === 'string' ? loadFlatted().parse(execution.data) : execution.data;
+	const data =
+		typeof execution.data === 'string' ? loadFlatted().parse(execution.data) : execution.data;
 	const result = toExecutionResult({ ...execution, data: isRecord(data) ? data : {} });
 	return { ...result, raw: { ...execution, data } };
 }

@@ -50,7 +50,8 @@ function packageFolder(name: string): string {
 	for (let folder = __dirname; ; folder = path.dirname(folder)) {
 		const candidate = path.join(folder, 'node_modules', name);
 		if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
-		if (path.dirname(folder) === folder) throw new Error(`${name} is not installed (a dev dependency of this project)`);
+		if (path.dirname(folder) === folder)
+			throw new Error(`${name} is not installed (a dev dependency of this project)`);
 	}
 }
 
@@ -60,14 +61,19 @@ function binaries(scratch: string): Binaries {
 	const native = path.join(packageRoot, 'native');
 	const lib = path.join(scratch, 'lib');
 	fs.mkdirSync(lib, { recursive: true });
-	const links = JSON.parse(fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8')) as Array<{
+	const links = JSON.parse(
+		fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8'),
+	) as Array<{
 		source: string;
 		target: string;
 	}>;
 	for (const link of links) {
 		fs.symlinkSync(path.join(packageRoot, link.source), path.join(lib, path.basename(link.target)));
 	}
-	return { bin: path.join(native, 'bin'), lib: `${lib}${path.delimiter}${path.join(native, 'lib')}` };
+	return {
+		bin: path.join(native, 'bin'),
+		lib: `${lib}${path.delimiter}${path.join(native, 'lib')}`,
+	};
 }
 
 export function freePort(): Promise<number> {
@@ -77,7 +83,11 @@ export function freePort(): Promise<number> {
 		server.on('error', reject);
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+			server.close(() =>
+				typeof address === 'object' && address
+					? resolve(address.port)
+					: reject(new Error('no port')),
+			);
 		});
 	});
 }
@@ -100,7 +110,13 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 async function connect(port: number, database: string): Promise<Client> {
-	const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database, connectionTimeoutMillis: 5_000 });
+	const client = new Client({
+		host: '127.0.0.1',
+		port,
+		user: 'postgres',
+		database,
+		connectionTimeoutMillis: 5_000,
+	});
 	await client.connect();
 	return client;
 }
@@ -108,7 +124,8 @@ async function connect(port: number, database: string): Promise<Client> {
 async function waitUntilReady(port: number, child: ChildProcess, log: () => string): Promise<void> {
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode} while starting:\n${log()}`);
+		if (child.exitCode !== null)
+			throw new Error(`postgres exited with ${child.exitCode} while starting:\n${log()}`);
 		const accepted = await connect(port, 'postgres').then(
 			async (client) => {
 				await client.end();
@@ -117,7 +134,10 @@ async function waitUntilReady(port: number, child: ChildProcess, log: () => stri
 			() => false,
 		);
 		if (accepted) return;
-		if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log()}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`postgres did not accept connections within ${START_TIMEOUT_MS} ms:\n${log()}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
@@ -126,7 +146,9 @@ async function waitUntilReady(port: number, child: ChildProcess, log: () => stri
  * Initialises a cluster in a temporary folder and starts it on a free loopback port, with one
  * database (`incidents` by default). `stop()` removes everything.
  */
-export async function startPostgres(options: { database?: string; port?: number } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+	options: { database?: string; port?: number } = {},
+): Promise<PostgresServer> {
 	const database = options.database ?? 'incidents';
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-data-pg-'));
 	fs.chmodSync(scratch, 0o755);
@@ -161,15 +183,23 @@ export async function startPostgres(options: { database?: string; port?: number 
 		child = spawn(
 			path.join(bin, 'postgres'),
 			[
-				'-D', data,
-				'-p', String(port),
-				'-k', socketDir,
-				'-c', 'listen_addresses=127.0.0.1',
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-k',
+				socketDir,
+				'-c',
+				'listen_addresses=127.0.0.1',
 				// Test data only: durability is not what is under test, speed of setup is.
-				'-c', 'fsync=off',
-				'-c', 'synchronous_commit=off',
-				'-c', 'full_page_writes=off',
-				'-c', 'max_connections=100',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+				'-c',
+				'max_connections=100',
 			],
 			{ env, ...owner, cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] },
 		);
@@ -204,7 +234,10 @@ export async function startPostgres(options: { database?: string; port?: number 
 		user: 'postgres',
 		password: 'postgres',
 		database,
-		async query<R extends QueryResultRow = QueryResultRow>(sql: string, values?: unknown[]): Promise<R[]> {
+		async query<R extends QueryResultRow = QueryResultRow>(
+			sql: string,
+			values?: unknown[],
+		): Promise<R[]> {
 			const client = await connect(port, database);
 			try {
 				const result = await client.query<R>(sql, values);

@@ -91,7 +91,10 @@ function track(pid: number): void {
 				process.exit(0);
 			};
 			setInterval(tick, 1000);`;
-		const watchdog = spawn(process.execPath, ['-e', script, watchdogFile, String(process.pid)], { detached: true, stdio: 'ignore' });
+		const watchdog = spawn(process.execPath, ['-e', script, watchdogFile, String(process.pid)], {
+			detached: true,
+			stdio: 'ignore',
+		});
 		watchdog.unref();
 	} else {
 		writeWatchdogFile();
@@ -146,7 +149,11 @@ export function redisCall(port: number, args: string[]): Promise<string | number
 			if (value instanceof Error) reject(value);
 			else resolve(value);
 		};
-		socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`));
+		socket.on('connect', () =>
+			socket.write(
+				`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`,
+			),
+		);
 		socket.on('data', (chunk: Buffer) => {
 			reply = Buffer.concat([reply, chunk]);
 			const lineEnd = reply.indexOf('\r\n');
@@ -166,7 +173,11 @@ export function redisCall(port: number, args: string[]): Promise<string | number
 					return settle(reply.subarray(lineEnd + 2, lineEnd + 2 + length).toString('utf8'));
 				}
 				default:
-					return settle(new Error(`redis: unexpected reply ${JSON.stringify(reply.subarray(0, 80).toString('utf8'))}`));
+					return settle(
+						new Error(
+							`redis: unexpected reply ${JSON.stringify(reply.subarray(0, 80).toString('utf8'))}`,
+						),
+					);
 			}
 		});
 		socket.on('error', reject);
@@ -182,7 +193,24 @@ export async function startRedis(): Promise<RedisServer> {
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-data-redis-'));
 	const child = spawn(
 		'redis-server',
-		['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', '--appendonly', 'no', '--dir', scratch, '--daemonize', 'no', '--loglevel', 'warning'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--protected-mode',
+			'yes',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			scratch,
+			'--daemonize',
+			'no',
+			'--loglevel',
+			'warning',
+		],
 		{ cwd: scratch, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let output = '';
@@ -279,7 +307,12 @@ async function probe(url: string): Promise<boolean> {
 	}
 }
 
-async function spawnN8nProcess(home: N8nHome, role: 'webhook' | 'worker', name: string, extraArgs: string[]): Promise<QueueProcess> {
+async function spawnN8nProcess(
+	home: N8nHome,
+	role: 'webhook' | 'worker',
+	name: string,
+	extraArgs: string[],
+): Promise<QueueProcess> {
 	const port = await freePort();
 	const env: NodeJS.ProcessEnv = {
 		...home.env,
@@ -296,7 +329,10 @@ async function spawnN8nProcess(home: N8nHome, role: 'webhook' | 'worker', name: 
 		env.QUEUE_HEALTH_CHECK_PORT = String(port);
 		env.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
 	}
-	const logFile = path.join(home.logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}.log`);
+	const logFile = path.join(
+		home.logDir,
+		`${new Date().toISOString().replace(/[:.]/g, '-')}-${name}.log`,
+	);
 	const logFd = fs.openSync(logFile, 'a');
 	const child = spawn(home.nodeBin, [home.n8nBin, role, ...extraArgs], {
 		cwd: home.userFolder,
@@ -327,10 +363,16 @@ async function spawnN8nProcess(home: N8nHome, role: 'webhook' | 'worker', name: 
 	const tail = () => readableLog(fs.readFileSync(logFile, 'utf8'), 30);
 	// The webhook process answers /healthz once up; a worker's /healthz/readiness once its DB and
 	// Redis connections are up.
-	const readiness = role === 'webhook' ? `http://127.0.0.1:${port}/healthz` : `http://127.0.0.1:${port}/healthz/readiness`;
+	const readiness =
+		role === 'webhook'
+			? `http://127.0.0.1:${port}/healthz`
+			: `http://127.0.0.1:${port}/healthz/readiness`;
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
-		if (exitState) throw new Error(`n8n ${name} exited with ${exitState.code ?? exitState.signal} while starting:\n${tail()}`);
+		if (exitState)
+			throw new Error(
+				`n8n ${name} exited with ${exitState.code ?? exitState.signal} while starting:\n${tail()}`,
+			);
 		if (await probe(readiness)) break;
 		if (Date.now() > deadline) {
 			await stop();
@@ -352,11 +394,18 @@ function executionsStartedIn(logFile: string): Array<{ executionId: string; jobI
 		if (!line.includes('Worker started execution')) continue;
 		const match = /Worker started execution (\d+)(?: \(job (\w+)\))?/.exec(line);
 		try {
-			const entry = JSON.parse(line) as { executionId?: unknown; jobId?: unknown; metadata?: { executionId?: unknown; jobId?: unknown } };
+			const entry = JSON.parse(line) as {
+				executionId?: unknown;
+				jobId?: unknown;
+				metadata?: { executionId?: unknown; jobId?: unknown };
+			};
 			const id = entry.executionId ?? entry.metadata?.executionId;
 			const jobId = entry.jobId ?? entry.metadata?.jobId ?? match?.[2];
 			if (id !== undefined) {
-				starts.push({ executionId: String(id), jobId: jobId === undefined ? undefined : String(jobId) });
+				starts.push({
+					executionId: String(id),
+					jobId: jobId === undefined ? undefined : String(jobId),
+				});
 				continue;
 			}
 		} catch {
@@ -376,9 +425,11 @@ export interface JobState {
 
 async function bullJobState(port: number, jobId: string): Promise<JobState> {
 	const key = 'bull:jobs';
-	if ((await redisCall(port, ['LPOS', `${key}:active`, jobId])) !== null) return { state: 'active' };
+	if ((await redisCall(port, ['LPOS', `${key}:active`, jobId])) !== null)
+		return { state: 'active' };
 	if ((await redisCall(port, ['LPOS', `${key}:wait`, jobId])) !== null) return { state: 'waiting' };
-	if ((await redisCall(port, ['ZSCORE', `${key}:completed`, jobId])) !== null) return { state: 'completed' };
+	if ((await redisCall(port, ['ZSCORE', `${key}:completed`, jobId])) !== null)
+		return { state: 'completed' };
 	if ((await redisCall(port, ['ZSCORE', `${key}:failed`, jobId])) !== null) {
 		const reason = await redisCall(port, ['HGET', `${key}:${jobId}`, 'failedReason']);
 		return { state: 'failed', failedReason: reason === null ? undefined : String(reason) };
@@ -442,7 +493,9 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		const workers: QueueProcess[] = [];
 		const concurrency = String(options.concurrency ?? 10);
 		const addWorker = async (): Promise<QueueProcess> => {
-			const worker = await spawnN8nProcess(home, 'worker', `worker-${workers.length + 1}`, [`--concurrency=${concurrency}`]);
+			const worker = await spawnN8nProcess(home, 'worker', `worker-${workers.length + 1}`, [
+				`--concurrency=${concurrency}`,
+			]);
 			workers.push(worker);
 			started.push(worker.stop);
 			return worker;
@@ -460,7 +513,9 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			addWorker,
 			executionsByWorker() {
 				const byExecution = new Map<string, string>();
-				for (const worker of workers) for (const start of executionsStartedIn(worker.logFile)) byExecution.set(start.executionId, worker.name);
+				for (const worker of workers)
+					for (const start of executionsStartedIn(worker.logFile))
+						byExecution.set(start.executionId, worker.name);
 				return byExecution;
 			},
 			startsOf(executionId) {
@@ -484,5 +539,7 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 	}
 	// Reached only when a step failed: whatever did start is stopped again.
 	await stopAll();
-	throw new N8nHarnessError(`the queue-mode cluster did not start: ${failure instanceof Error ? failure.message : String(failure)}`);
+	throw new N8nHarnessError(
+		`the queue-mode cluster did not start: ${failure instanceof Error ? failure.message : String(failure)}`,
+	);
 }

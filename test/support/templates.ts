@@ -42,11 +42,15 @@ export type CredentialByNodeType = Record<string, { id: string; name: string; ty
  * A copy of the template with `credentials` set on every node whose type is in `byNodeType` and
  * that has none yet (a template's own reference, like the Data Table template's, is kept).
  */
-export function attachCredentials(template: TemplateWorkflow, byNodeType: CredentialByNodeType): TemplateWorkflow {
+export function attachCredentials(
+	template: TemplateWorkflow,
+	byNodeType: CredentialByNodeType,
+): TemplateWorkflow {
 	const copy = JSON.parse(JSON.stringify(template)) as TemplateWorkflow;
 	for (const node of copy.nodes) {
 		const credential = byNodeType[node.type];
-		if (credential && node.credentials === undefined) node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
+		if (credential && node.credentials === undefined)
+			node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
 	}
 	return copy;
 }
@@ -56,7 +60,10 @@ export function attachCredentials(template: TemplateWorkflow, byNodeType: Creden
  * when a credential is offered for a node type the template does not use, so a renamed node type
  * cannot leave a node without its credential unnoticed.
  */
-export function withCredentials(template: TemplateWorkflow, byNodeType: CredentialByNodeType): TemplateWorkflow {
+export function withCredentials(
+	template: TemplateWorkflow,
+	byNodeType: CredentialByNodeType,
+): TemplateWorkflow {
 	for (const nodeType of Object.keys(byNodeType)) {
 		if (!template.nodes.some((node) => node.type === nodeType)) {
 			throw new Error(`${template.name} has no node of type ${nodeType}`);
@@ -123,7 +130,14 @@ export const sandboxCredentialData = {
 
 /** n8n's own Postgres credential for the loopback server of test/support/postgres.ts. */
 export function postgresCredentialData(server: PostgresServer): Record<string, unknown> {
-	return { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password, ssl: 'disable' };
+	return {
+		host: server.host,
+		port: server.port,
+		database: server.database,
+		user: server.user,
+		password: server.password,
+		ssl: 'disable',
+	};
 }
 
 /**
@@ -135,14 +149,26 @@ export function dataTableReader(id: string, tableName: string): TemplateWorkflow
 		id,
 		name: `Read the Data Table ${tableName}`,
 		nodes: [
-			{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'm',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'd',
 				name: 'Rows',
 				type: 'n8n-nodes-base.dataTable',
 				typeVersion: 1.1,
 				position: [220, 0],
-				parameters: { resource: 'row', operation: 'get', dataTableId: { __rl: true, mode: 'name', value: tableName }, returnAll: true },
+				parameters: {
+					resource: 'row',
+					operation: 'get',
+					dataTableId: { __rl: true, mode: 'name', value: tableName },
+					returnAll: true,
+				},
 			},
 		],
 		connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] } },

@@ -8,7 +8,11 @@
  * answering as soon as the request is received unless `response` says otherwise (e.g.
  * `{ responseMode: 'lastNode', responseData: 'allEntries' }` to answer with the last node's items).
  */
-export function webhookNode(path: string, webhookId: string, response: Record<string, unknown> = { responseMode: 'onReceived' }): Record<string, unknown> {
+export function webhookNode(
+	path: string,
+	webhookId: string,
+	response: Record<string, unknown> = { responseMode: 'onReceived' },
+): Record<string, unknown> {
 	return {
 		id: 'w',
 		name: 'Webhook',
@@ -21,8 +25,13 @@ export function webhookNode(path: string, webhookId: string, response: Record<st
 }
 
 /** The connections of nodes that run one after the other, in the order named. */
-export function inLine(...names: string[]): Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+export function inLine(
+	...names: string[]
+): Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> {
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	for (let index = 0; index + 1 < names.length; index++) {
 		connections[names[index]] = { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] };
 	}

@@ -31,7 +31,10 @@ function importsOf(file: string): string[] {
 	const targets: string[] = [];
 	for (const match of text.matchAll(IMPORT)) {
 		const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]));
-		const resolved = [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => existsSync(path.join(ROOT, candidate)) && statSync(path.join(ROOT, candidate)).isFile());
+		const resolved = [`${base}.ts`, `${base}/index.ts`, base].find(
+			(candidate) =>
+				existsSync(path.join(ROOT, candidate)) && statSync(path.join(ROOT, candidate)).isFile(),
+		);
 		if (!resolved) throw new Error(`${file}: cannot resolve import '${match[1]}'`);
 		targets.push(resolved);
 	}
@@ -45,7 +48,16 @@ const edges = [...graph].flatMap(([from, targets]) => targets.map((to) => ({ fro
 /** `nodes/FireHydrant/rest/rows.ts` → { folder: 'FireHydrant', layer: 'domain' }. */
 function place(file: string): {
 	folder: string;
-	layer: 'node' | 'actions' | 'methods' | 'transport' | 'domain' | 'constants' | 'lib' | 'credentials' | 'index';
+	layer:
+		| 'node'
+		| 'actions'
+		| 'methods'
+		| 'transport'
+		| 'domain'
+		| 'constants'
+		| 'lib'
+		| 'credentials'
+		| 'index';
 } {
 	if (file === 'index.ts') return { folder: '', layer: 'index' };
 	const [top, folder, second] = file.split('/');
@@ -54,13 +66,21 @@ function place(file: string): {
 	if (second?.endsWith('.node.ts')) return { folder, layer: 'node' };
 	// A vendor's constants (paths, limits, messages) sit below every layer of it, transport included.
 	if (second === 'constants.ts') return { folder, layer: 'constants' };
-	if (second === 'actions' || second === 'methods' || second === 'transport') return { folder, layer: second };
+	if (second === 'actions' || second === 'methods' || second === 'transport')
+		return { folder, layer: second };
 	return { folder, layer: 'domain' };
 }
 
 describe('the import graph of the product code', () => {
 	it('reads every product folder (a rename that empties it would make the rules below pass vacuously)', () => {
-		expect(files).toEqual(expect.arrayContaining(['index.ts', 'lib/pages.ts', 'nodes/FireHydrant/FireHydrant.node.ts', 'nodes/OpsLevel/transport/index.ts']));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'index.ts',
+				'lib/pages.ts',
+				'nodes/FireHydrant/FireHydrant.node.ts',
+				'nodes/OpsLevel/transport/index.ts',
+			]),
+		);
 		expect(edges.length).toBeGreaterThan(200);
 	});
 
@@ -84,7 +104,8 @@ describe('the import graph of the product code', () => {
 	it('lib/ imports only lib/, and credentials import only lib/ and a transport', () => {
 		const wrong = edges.filter(({ from, to }) => {
 			if (from.startsWith('lib/')) return !to.startsWith('lib/');
-			if (from.startsWith('credentials/')) return !(to.startsWith('lib/') || place(to).layer === 'transport');
+			if (from.startsWith('credentials/'))
+				return !(to.startsWith('lib/') || place(to).layer === 'transport');
 			return false;
 		});
 		expect(wrong).toEqual([]);
@@ -93,7 +114,11 @@ describe('the import graph of the product code', () => {
 	it('no vendor imports another vendor, the Incident Schema node or the Incident Data Sync node', () => {
 		const wrong = edges.filter(({ from, to }) => {
 			const source = place(from);
-			return VENDORS.includes(source.folder) && to.startsWith('nodes/') && place(to).folder !== source.folder;
+			return (
+				VENDORS.includes(source.folder) &&
+				to.startsWith('nodes/') &&
+				place(to).folder !== source.folder
+			);
 		});
 		expect(wrong).toEqual([]);
 	});
@@ -102,7 +127,12 @@ describe('the import graph of the product code', () => {
 		const wrong = edges.filter(({ from, to }) => {
 			const source = place(from);
 			const target = place(to);
-			return !VENDORS.includes(source.folder) && VENDORS.includes(target.folder) && source.layer !== 'index' && target.layer !== 'domain';
+			return (
+				!VENDORS.includes(source.folder) &&
+				VENDORS.includes(target.folder) &&
+				source.layer !== 'index' &&
+				target.layer !== 'domain'
+			);
 		});
 		expect(wrong).toEqual([]);
 	});
@@ -119,7 +149,9 @@ describe('the import graph of the product code', () => {
 			const source = place(from);
 			const target = place(to);
 			const allowed = below[source.layer];
-			return allowed !== undefined && target.folder === source.folder && !allowed.includes(target.layer);
+			return (
+				allowed !== undefined && target.folder === source.folder && !allowed.includes(target.layer)
+			);
 		});
 		expect(wrong).toEqual([]);
 	});
@@ -128,7 +160,10 @@ describe('the import graph of the product code', () => {
 		const wrong = edges.filter(({ from, to }) => {
 			if (!to.endsWith('.operation.ts')) return false;
 			const sameNode = place(from).folder === place(to).folder;
-			const isOwner = from.endsWith('.resource.ts') || from.endsWith('/actions/router.ts') || place(from).layer === 'node';
+			const isOwner =
+				from.endsWith('.resource.ts') ||
+				from.endsWith('/actions/router.ts') ||
+				place(from).layer === 'node';
 			return !(sameNode && isOwner && !from.endsWith('Trigger.node.ts'));
 		});
 		expect(wrong).toEqual([]);

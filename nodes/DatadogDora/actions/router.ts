@@ -8,9 +8,17 @@ import * as deployment from './deployment/Deployment.resource';
 import * as failure from './failure/Failure.resource';
 import type { DatadogDoraType } from './node.type';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
 
-type OperationTable = { [R in DatadogDoraType['resource']]: Record<Extract<DatadogDoraType, { resource: R }>['operation'], OperationExecute> };
+type OperationTable = {
+	[R in DatadogDoraType['resource']]: Record<
+		Extract<DatadogDoraType, { resource: R }>['operation'],
+		OperationExecute
+	>;
+};
 
 const operations: OperationTable = {
 	failure: {
@@ -33,7 +41,9 @@ function concurrencyOf(context: IExecuteFunctions, operation: string): number {
 	if (operation !== 'send') return 1;
 	const options = context.getNodeParameter('options', 0, {}) as { concurrency?: number };
 	const wanted = Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY));
-	return Number.isFinite(wanted) ? Math.min(MAX_CONCURRENCY, Math.max(1, wanted)) : DEFAULT_CONCURRENCY;
+	return Number.isFinite(wanted)
+		? Math.min(MAX_CONCURRENCY, Math.max(1, wanted))
+		: DEFAULT_CONCURRENCY;
 }
 
 /**
@@ -43,9 +53,14 @@ function concurrencyOf(context: IExecuteFunctions, operation: string): number {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as DatadogDoraType['resource'];
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (operations[resource] as Record<string, OperationExecute> | undefined)?.[operation];
+	const execute = (operations[resource] as Record<string, OperationExecute> | undefined)?.[
+		operation
+	];
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return [
 		await runForEachItem(this, async (itemIndex) => await execute.call(this, itemIndex), {

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+} from 'n8n-workflow';
 
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
 import { headerValue } from '../../../lib/retry';
-import type { RequestContext, VendorApi, VendorRequestOptions, VendorResponse } from '../../../lib/transport';
+import type {
+	RequestContext,
+	VendorApi,
+	VendorRequestOptions,
+	VendorResponse,
+} from '../../../lib/transport';
 import { vendorRequest } from '../../../lib/transport';
 import {
 	DATADOG_DORA_CREDENTIAL_TYPE,
@@ -40,7 +49,9 @@ export function datadogErrorMessage(body: unknown): string | undefined {
 			parts.push(entry);
 		} else if (typeof entry === 'object' && entry !== null) {
 			const { title, detail } = entry as { title?: unknown; detail?: unknown };
-			const text = [title, detail].filter((part) => typeof part === 'string' && part !== '').join(': ');
+			const text = [title, detail]
+				.filter((part) => typeof part === 'string' && part !== '')
+				.join(': ');
 			if (text) parts.push(text);
 		}
 	}
@@ -69,9 +80,13 @@ export const datadogDoraApi: VendorApi = {
 export function datadogBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const site = String(credentials.site ?? 'datadoghq.com');
 	if (site === 'custom') {
-		const custom = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+		const custom = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
 		if (!/^https?:\/\//i.test(custom)) {
-			throw new Error('The Datadog DORA credential has Site "Custom URL" but no valid Custom URL (it must start with https:// or http://).');
+			throw new Error(
+				'The Datadog DORA credential has Site "Custom URL" but no valid Custom URL (it must start with https:// or http://).',
+			);
 		}
 		return custom;
 	}

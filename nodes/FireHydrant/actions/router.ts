@@ -8,7 +8,10 @@ import * as exportRequest from './exportRequest/ExportRequest.resource';
 import * as incident from './incident/Incident.resource';
 import type { FireHydrantType } from './node.type';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
 
 const operations: { [R in FireHydrantType['resource']]: Record<string, OperationExecute> } = {
 	exportRequest: { get: exportRequest.get.execute, getMany: exportRequest.getMany.execute },
@@ -22,7 +25,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[resource]?.[operation];
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return [await runForEachItem(this, async (itemIndex) => await execute.call(this, itemIndex))];
 }

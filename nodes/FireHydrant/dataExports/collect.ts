@@ -63,7 +63,10 @@ export async function collectExportRows(
 	const damageHints: string[] = [];
 
 	const selected = exportRequests
-		.filter((request) => request.status === 'completed' && isSourceSelected(request.source, options.sources))
+		.filter(
+			(request) =>
+				request.status === 'completed' && isSourceSelected(request.source, options.sources),
+		)
 		.sort(byCreatedAt);
 
 	for (const exportRequest of selected) {
@@ -77,21 +80,36 @@ export async function collectExportRows(
 				client,
 				node,
 				exportRequest,
-				{ onExpunged: options.onExpunged, warn: (message) => hints.push(message), sleep: options.sleep },
+				{
+					onExpunged: options.onExpunged,
+					warn: (message) => hints.push(message),
+					sleep: options.sleep,
+				},
 				async (stream, request): Promise<ReportRead> => {
 					// A retry starts the report over: drop whatever an earlier attempt added.
 					newest.rollback();
 					newest.checkpoint();
 					undeduplicated.length = rowsBefore;
 					rowsWithoutId = rowsWithoutIdBefore;
-					const read: ReportRead = { request, rows: 0, invalidJsonCells: new Map(), invalidUtf8Cells: 0, firstInvalidUtf8Line: 0 };
+					const read: ReportRead = {
+						request,
+						rows: 0,
+						invalidJsonCells: new Map(),
+						invalidUtf8Cells: 0,
+						firstInvalidUtf8Line: 0,
+					};
 					const onInvalidUtf8 = (line: number, columns: string[]) => {
 						read.invalidUtf8Cells += columns.length;
 						read.firstInvalidUtf8Line ||= line;
 					};
 					let shaper: ExportRowShaper | undefined;
 					for await (const batch of parseCsvBatches(stream, { onInvalidUtf8 })) {
-						shaper ??= new ExportRowShaper(batch.columns, { source: identity.tag, exportRequestId: exportRequest.id }, options, memory);
+						shaper ??= new ExportRowShaper(
+							batch.columns,
+							{ source: identity.tag, exportRequestId: exportRequest.id },
+							options,
+							memory,
+						);
 						const idIndex = batch.columns.indexOf('id');
 						const updatedAtIndex = batch.columns.indexOf('updated_at');
 						for (const cells of batch.rows) {
@@ -108,7 +126,12 @@ export async function collectExportRows(
 								newest.offer(`\u0000${rowsWithoutId}`, undefined, json, identity.tag);
 								continue;
 							}
-							newest.offer(id, updatedAtIndex < 0 ? undefined : cells[updatedAtIndex], json, identity.tag);
+							newest.offer(
+								id,
+								updatedAtIndex < 0 ? undefined : cells[updatedAtIndex],
+								json,
+								identity.tag,
+							);
 						}
 						read.rows += batch.rows.length;
 					}
@@ -120,8 +143,11 @@ export async function collectExportRows(
 			newest.rollback();
 			undeduplicated.length = rowsBefore;
 			rowsWithoutId = rowsWithoutIdBefore;
-			if (options.onMalformed !== 'skip' || !isMalformedReport(error)) throw toNodeError(node, error);
-			hints.push(`${error.message}. It was skipped, so none of its rows were emitted; the other reports were read.`);
+			if (options.onMalformed !== 'skip' || !isMalformedReport(error))
+				throw toNodeError(node, error);
+			hints.push(
+				`${error.message}. It was skipped, so none of its rows were emitted; the other reports were read.`,
+			);
 			continue;
 		}
 		if (result.status === 'expunged') {
@@ -151,5 +177,9 @@ export async function collectExportRows(
 	}
 
 	hints.push(...damageHints);
-	return { rows: options.deduplicate ? Array.from(newest.values()) : undeduplicated, hints, readExportRequests };
+	return {
+		rows: options.deduplicate ? Array.from(newest.values()) : undeduplicated,
+		hints,
+		readExportRequests,
+	};
 }

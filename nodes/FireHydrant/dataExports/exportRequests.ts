@@ -34,14 +34,23 @@ export async function listExportRequests(
 }
 
 /** Reading one export request mints a fresh signed url, valid for about five minutes. */
-export async function getExportRequest(client: FireHydrantClient, id: string): Promise<ExportRequest> {
+export async function getExportRequest(
+	client: FireHydrantClient,
+	id: string,
+): Promise<ExportRequest> {
 	const response = await client.request<ExportRequest | { data: ExportRequest }>(
 		'GET',
 		`${EXPORT_REQUESTS_PATH}/${encodeURIComponent(id)}`,
 	);
 	const body = response.body;
 	// Single-record answers are documented bare; tolerate a `{data}` envelope as lists use.
-	if (body && typeof body === 'object' && 'data' in body && body.data && !Array.isArray(body.data)) {
+	if (
+		body &&
+		typeof body === 'object' &&
+		'data' in body &&
+		body.data &&
+		!Array.isArray(body.data)
+	) {
 		return body.data as ExportRequest;
 	}
 	return body as ExportRequest;

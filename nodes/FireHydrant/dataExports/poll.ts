@@ -58,7 +58,12 @@ function rowVersionKey(row: IDataObject): string {
 	const id = row.id;
 	const identity =
 		id === undefined || id === null || id === ''
-			? `content:${JSON.stringify(row, Object.keys(row).filter((key) => key !== '_exportRequestId').sort())}`
+			? `content:${JSON.stringify(
+					row,
+					Object.keys(row)
+						.filter((key) => key !== '_exportRequestId')
+						.sort(),
+				)}`
 			: `${String(row._source)}\u0000${String(id)}\u0000${String(row.updated_at ?? '')}`;
 	// Hashed so that the remembered set stays small in the workflow's static data.
 	return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
@@ -82,11 +87,22 @@ export async function pollExportRows(
 			newerThan: new Date(nowMs - REPORT_LOOKBACK_MS - DAY_MS).toISOString(),
 			status: 'completed',
 		});
-		const readReports = Object.fromEntries(existing.map((request) => [request.id, request.created_at]));
-		return { rows: [], hints: [], state: { since: options.now.toISOString(), readReports, emittedRows: {} } };
+		const readReports = Object.fromEntries(
+			existing.map((request) => [request.id, request.created_at]),
+		);
+		return {
+			rows: [],
+			hints: [],
+			state: { since: options.now.toISOString(), readReports, emittedRows: {} },
+		};
 	}
-	const listFrom = previous ? Math.max(Date.parse(previous.since) - REPORT_LOOKBACK_MS, retentionStart) : retentionStart;
-	const listed = await listExportRequests(client, { newerThan: new Date(listFrom).toISOString(), status: 'completed' });
+	const listFrom = previous
+		? Math.max(Date.parse(previous.since) - REPORT_LOOKBACK_MS, retentionStart)
+		: retentionStart;
+	const listed = await listExportRequests(client, {
+		newerThan: new Date(listFrom).toISOString(),
+		status: 'completed',
+	});
 	const readReports = { ...(previous?.readReports ?? {}) };
 	const unread = listed.filter((request) => !(request.id in readReports)).sort(byCreatedAt);
 
@@ -100,7 +116,10 @@ export async function pollExportRows(
 		const key = rowVersionKey(row);
 		if (known.has(key)) continue;
 		const reportMs = Date.parse(createdAtOf.get(String(row._exportRequestId)) ?? '');
-		const day = utcDay(instantOf(stringOrUndefined(row.updated_at)) ?? (Number.isFinite(reportMs) ? reportMs : nowMs));
+		const day = utcDay(
+			instantOf(stringOrUndefined(row.updated_at)) ??
+				(Number.isFinite(reportMs) ? reportMs : nowMs),
+		);
 		const bucket = emitted.get(day) ?? new Set<string>();
 		bucket.add(key);
 		emitted.set(day, bucket);
@@ -133,7 +152,12 @@ export async function pollExportRows(
 	return {
 		rows,
 		hints: collected.hints,
-		state: { since: new Date(since).toISOString(), readReports, emittedRows, windowMs: windowMs || undefined },
+		state: {
+			since: new Date(since).toISOString(),
+			readReports,
+			emittedRows,
+			windowMs: windowMs || undefined,
+		},
 	};
 }
 
@@ -151,10 +175,14 @@ function restoreEmitted(previous: ExportTriggerState | undefined): Map<string, S
 	const stored: unknown = previous?.emittedRows;
 	if (Array.isArray(stored)) {
 		const sinceMs = Date.parse(previous?.since ?? '');
-		emitted.set(utcDay(Number.isFinite(sinceMs) ? sinceMs : Date.now()), new Set(stored.filter((key): key is string => typeof key === 'string')));
+		emitted.set(
+			utcDay(Number.isFinite(sinceMs) ? sinceMs : Date.now()),
+			new Set(stored.filter((key): key is string => typeof key === 'string')),
+		);
 	} else if (stored !== null && typeof stored === 'object') {
 		for (const [day, keys] of Object.entries(stored as Record<string, unknown>)) {
-			if (Array.isArray(keys)) emitted.set(day, new Set(keys.filter((key): key is string => typeof key === 'string')));
+			if (Array.isArray(keys))
+				emitted.set(day, new Set(keys.filter((key): key is string => typeof key === 'string')));
 		}
 	}
 	return emitted;

@@ -59,9 +59,13 @@ async function openReport(
 			// Listing may omit the link; reading the single request mints one.
 			request = await getExportRequest(client, request.id);
 			if (!request.url) {
-				throw new NodeOperationError(node, `FireHydrant returned no download url for ${describe(request)}.`, {
-					description: `Its status is "${request.status}"; only completed export requests can be downloaded.`,
-				});
+				throw new NodeOperationError(
+					node,
+					`FireHydrant returned no download url for ${describe(request)}.`,
+					{
+						description: `Its status is "${request.status}"; only completed export requests can be downloaded.`,
+					},
+				);
 			}
 		}
 		const response = await client.download(request.url);
@@ -69,15 +73,21 @@ async function openReport(
 		response.body.resume();
 		if (response.statusCode === 404 || response.statusCode === 410) {
 			if (policy.onExpunged === 'skip') throw new ExpungedReport(expungedMessage(request));
-			throw new NodeOperationError(node, expungedMessage(request), { description: ERROR_MESSAGES.expunged });
+			throw new NodeOperationError(node, expungedMessage(request), {
+				description: ERROR_MESSAGES.expunged,
+			});
 		}
 		if (refreshes >= MAX_URL_REFRESHES) {
-			throw vendorApiError(node, { ...fireHydrantApi, hint: () => ERROR_MESSAGES.expiredUrl }, {
-				status: response.statusCode,
-				url: request.url,
-				method: 'GET',
-				body: `The signed download link of ${describe(request)} was refused ${refreshes + 1} times.`,
-			});
+			throw vendorApiError(
+				node,
+				{ ...fireHydrantApi, hint: () => ERROR_MESSAGES.expiredUrl },
+				{
+					status: response.statusCode,
+					url: request.url,
+					method: 'GET',
+					body: `The signed download link of ${describe(request)} was refused ${refreshes + 1} times.`,
+				},
+			);
 		}
 		request = await getExportRequest(client, request.id);
 	}
@@ -114,15 +124,11 @@ export async function withReportStream<T>(
 		} catch (error) {
 			opened.stream.destroy();
 			if (error instanceof CsvFormatError) {
-				throw new NodeOperationError(
-					node,
-					error,
-					{
-						message: `The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
-						description:
-							'The report could not be read as CSV, so no rows of it were emitted. FireHydrant generated it this way; contact FireHydrant support with the export request id, or exclude its source.',
-					},
-				);
+				throw new NodeOperationError(node, error, {
+					message: `The CSV of ${describe(request)} is malformed at line ${error.line}: ${error.reason}`,
+					description:
+						'The report could not be read as CSV, so no rows of it were emitted. FireHydrant generated it this way; contact FireHydrant support with the export request id, or exclude its source.',
+				});
 			}
 			if (attempt < retry.maxAttempts && isTransientNetworkError(error)) {
 				await (policy.sleep ?? sleep)(retryDelayMs(attempt, retry, {}, Date.now()));

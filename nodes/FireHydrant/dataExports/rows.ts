@@ -144,8 +144,17 @@ export class ExportRowShaper {
 	) {
 		this.plan = columns.map((name) => {
 			const json = parsesAsJson(name, options);
-			const kind = json ? CellKind.Json : name === 'active_duration' && options.durationToSeconds ? CellKind.Duration : CellKind.Text;
-			return { name, kind, texts: memory.repeatedText(name), json: json ? memory.jsonMemo(name) : undefined };
+			const kind = json
+				? CellKind.Json
+				: name === 'active_duration' && options.durationToSeconds
+					? CellKind.Duration
+					: CellKind.Text;
+			return {
+				name,
+				kind,
+				texts: memory.repeatedText(name),
+				json: json ? memory.jsonMemo(name) : undefined,
+			};
 		});
 		// A column called "__proto__" must become data, not replace the row's prototype.
 		this.unsafeColumnName = columns.includes('__proto__');
@@ -183,7 +192,12 @@ export class ExportRowShaper {
 				value = column.texts.share(cell);
 			}
 			if (this.unsafeColumnName && column.name === '__proto__') {
-				Object.defineProperty(json, column.name, { value, enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(json, column.name, {
+					value,
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
 			} else {
 				json[column.name] = value;
 			}
@@ -204,7 +218,11 @@ export class ExportRowShaper {
  * `_invalidJsonColumns` so one bad cell never fails a whole run. (For many rows of one report,
  * {@link ExportRowShaper} does the same without working the plan out per row.)
  */
-export function shapeExportRow(record: Record<string, string>, meta: RowMeta, options: RowShapeOptions): ShapedRow {
+export function shapeExportRow(
+	record: Record<string, string>,
+	meta: RowMeta,
+	options: RowShapeOptions,
+): ShapedRow {
 	const columns = Object.keys(record);
 	const shaper = new ExportRowShaper(columns, meta, options);
 	const json = shaper.shape(columns.map((column) => record[column]));

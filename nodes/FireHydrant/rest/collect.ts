@@ -4,7 +4,14 @@ import { instantOf, NewestWins } from '../../../lib/dedupe';
 import { ERROR_MESSAGES, MAX_PAGE_SIZE, type ExportSourceName } from '../constants';
 import type { RowShapeOptions } from '../dataExports/rows';
 import type { FireHydrantClient } from '../transport';
-import { incidentPages, isGone, listEvents, listRoleAssignments, reportPages, type IncidentFilter } from './incidents';
+import {
+	incidentPages,
+	isGone,
+	listEvents,
+	listRoleAssignments,
+	reportPages,
+	type IncidentFilter,
+} from './incidents';
 import {
 	eventCells,
 	impactCells,
@@ -44,9 +51,14 @@ class RestRows {
 
 	constructor(private readonly deduplicate: boolean) {}
 
-	add(source: ExportSourceName, cells: Record<string, string | null>, options: RowShapeOptions): void {
+	add(
+		source: ExportSourceName,
+		cells: Record<string, string | null>,
+		options: RowShapeOptions,
+	): void {
 		const row = shapeRestRow(cells, source, options);
-		if (this.deduplicate) this.newest.offer(`${source}\u0000${String(cells.id)}`, cells.updated_at, row);
+		if (this.deduplicate)
+			this.newest.offer(`${source}\u0000${String(cells.id)}`, cells.updated_at, row);
 		else this.all.push(row);
 	}
 
@@ -70,13 +82,20 @@ class RestRows {
  * request goes through the client's account-wide pacer, so a Return All over thousands of
  * incidents stays under FireHydrant's limit instead of leaning on 429 retries.
  */
-export async function collectRestRows(client: FireHydrantClient, options: RestCollectOptions): Promise<RestCollectedRows> {
+export async function collectRestRows(
+	client: FireHydrantClient,
+	options: RestCollectOptions,
+): Promise<RestCollectedRows> {
 	const wants = (source: ExportSourceName) => options.sources.includes(source);
 	const hints: string[] = [];
 	const skippedIncidentIds: string[] = [];
 	const rows = new RestRows(options.deduplicate);
 	const full = () => options.limit !== undefined && rows.size >= options.limit;
-	const needIncidents = wants('incident') || wants('incident_role_assignment') || wants('incident_event') || wants('incident_impact');
+	const needIncidents =
+		wants('incident') ||
+		wants('incident_role_assignment') ||
+		wants('incident_event') ||
+		wants('incident_impact');
 	const organizationByIncident = new Map<string, string | null>();
 	let firstOrganization: string | null | undefined;
 	/** The newest version of each incident whose rows were built; a repeat that is not newer is skipped. */
@@ -84,10 +103,16 @@ export async function collectRestRows(client: FireHydrantClient, options: RestCo
 	let incidentCount = 0;
 	// One incident row per listed incident: the limit can be pushed down to the list itself.
 	const onlyIncidentRows = options.sources.every((source) => source === 'incident');
-	const incidentPageSize = options.limit !== undefined && onlyIncidentRows ? Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit)) : undefined;
+	const incidentPageSize =
+		options.limit !== undefined && onlyIncidentRows
+			? Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit))
+			: undefined;
 
 	if (needIncidents || wants('retrospective')) {
-		listing: for await (const page of incidentPages(client, options.filter, { pageSize: incidentPageSize, keepRepeats: true })) {
+		listing: for await (const page of incidentPages(client, options.filter, {
+			pageSize: incidentPageSize,
+			keepRepeats: true,
+		})) {
 			for (const incident of page) {
 				incidentCount++;
 				organizationByIncident.set(incident.id, organizationIdOf(incident));
@@ -98,11 +123,20 @@ export async function collectRestRows(client: FireHydrantClient, options: RestCo
 					// Listed again (it moved across a page boundary). Without Deduplicate every copy is
 					// a row; with it only a newer version is worth its sub-requests.
 					const built = builtVersion.get(incident.id);
-					if (options.deduplicate && (version === undefined || built === undefined || version <= built)) continue;
+					if (
+						options.deduplicate &&
+						(version === undefined || built === undefined || version <= built)
+					)
+						continue;
 				}
 				builtVersion.set(incident.id, version);
-				const roleAssignments = wants('incident_role_assignment') ? await listRoleAssignments(client, incident.id) : [];
-				const events = !isGone(roleAssignments) && wants('incident_event') ? await listEvents(client, incident.id) : [];
+				const roleAssignments = wants('incident_role_assignment')
+					? await listRoleAssignments(client, incident.id)
+					: [];
+				const events =
+					!isGone(roleAssignments) && wants('incident_event')
+						? await listEvents(client, incident.id)
+						: [];
 				if (isGone(roleAssignments) || isGone(events)) {
 					skippedIncidentIds.push(incident.id);
 					continue;
@@ -110,10 +144,13 @@ export async function collectRestRows(client: FireHydrantClient, options: RestCo
 				// Rows of one incident are added only once all of its calls succeeded: an incident is
 				// emitted whole or not at all.
 				if (wants('incident')) rows.add('incident', incidentCells(incident), options);
-				for (const assignment of roleAssignments) rows.add('incident_role_assignment', roleAssignmentCells(assignment, incident), options);
-				for (const event of events) rows.add('incident_event', eventCells(event, incident), options);
+				for (const assignment of roleAssignments)
+					rows.add('incident_role_assignment', roleAssignmentCells(assignment, incident), options);
+				for (const event of events)
+					rows.add('incident_event', eventCells(event, incident), options);
 				if (wants('incident_impact')) {
-					for (const impact of incident.impacts ?? []) rows.add('incident_impact', impactCells(impact, incident), options);
+					for (const impact of incident.impacts ?? [])
+						rows.add('incident_impact', impactCells(impact, incident), options);
 				}
 				// Leaving the loop ends the page walk: no further list page is requested either.
 				if (full()) break listing;
@@ -123,13 +160,21 @@ export async function collectRestRows(client: FireHydrantClient, options: RestCo
 
 	if (wants('retrospective') && !full()) {
 		const before = instantOf(options.filter.updatedBefore);
-		const reportPageSize = options.limit === undefined ? undefined : Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit - rows.size));
-		reports: for await (const page of reportPages(client, options.filter.updatedAfter, reportPageSize)) {
+		const reportPageSize =
+			options.limit === undefined
+				? undefined
+				: Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit - rows.size));
+		reports: for await (const page of reportPages(
+			client,
+			options.filter.updatedAfter,
+			reportPageSize,
+		)) {
 			for (const report of page) {
 				if (full()) break reports;
 				const updated = instantOf(report.updated_at);
 				if (before !== undefined && updated !== undefined && updated >= before) continue;
-				const organizationId = organizationByIncident.get(String(report.incident_id)) ?? firstOrganization ?? null;
+				const organizationId =
+					organizationByIncident.get(String(report.incident_id)) ?? firstOrganization ?? null;
 				rows.add('retrospective', retrospectiveCells(report, organizationId), options);
 			}
 		}

@@ -48,7 +48,9 @@ export async function* incidentPages(
 	options: { pageSize?: number; keepRepeats?: boolean } = {},
 ): AsyncGenerator<IncidentEntity[]> {
 	const seen = new Set<string>();
-	for await (const page of client.pages<IncidentEntity>(INCIDENTS_PATH, incidentQuery(filter), { pageSize: options.pageSize })) {
+	for await (const page of client.pages<IncidentEntity>(INCIDENTS_PATH, incidentQuery(filter), {
+		pageSize: options.pageSize,
+	})) {
 		const fresh: IncidentEntity[] = [];
 		for (const incident of page) {
 			if (!incident || typeof incident.id !== 'string') continue;
@@ -61,21 +63,32 @@ export async function* incidentPages(
 }
 
 /** Incidents matching the filter, each once, up to `limit` (asking for no more than it needs). */
-export async function listIncidents(client: FireHydrantClient, filter: IncidentFilter, limit?: number): Promise<IncidentEntity[]> {
+export async function listIncidents(
+	client: FireHydrantClient,
+	filter: IncidentFilter,
+	limit?: number,
+): Promise<IncidentEntity[]> {
 	let incidents: IncidentEntity[] = [];
-	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
+	const pageSize =
+		limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
 	for await (const page of incidentPages(client, filter, { pageSize })) {
-		incidents = incidents.concat(limit === undefined ? page : page.slice(0, limit - incidents.length));
+		incidents = incidents.concat(
+			limit === undefined ? page : page.slice(0, limit - incidents.length),
+		);
 		if (limit !== undefined && incidents.length >= limit) break;
 	}
 	return incidents;
 }
 
 export async function getIncident(client: FireHydrantClient, id: string): Promise<IncidentEntity> {
-	const response = await client.request<IncidentEntity | { data: IncidentEntity }>('GET', `${INCIDENTS_PATH}/${encodeURIComponent(id)}`);
+	const response = await client.request<IncidentEntity | { data: IncidentEntity }>(
+		'GET',
+		`${INCIDENTS_PATH}/${encodeURIComponent(id)}`,
+	);
 	const body = response.body as IDataObject;
 	// Single records are documented bare; tolerate the `{data}` envelope lists use.
-	if (body && typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data)) return body.data as IncidentEntity;
+	if (body && typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data))
+		return body.data as IncidentEntity;
 	return body as IncidentEntity;
 }
 
@@ -86,20 +99,37 @@ export const GONE: Gone = { gone: true };
 async function pagesOf<T>(client: FireHydrantClient, path: string): Promise<T[] | Gone> {
 	let gone = false;
 	let results: T[] = [];
-	for await (const page of client.pages<T>(path, {}, { goneOn404: () => (gone = true) })) results = results.concat(page);
+	for await (const page of client.pages<T>(path, {}, { goneOn404: () => (gone = true) }))
+		results = results.concat(page);
 	return gone ? GONE : results;
 }
 
-export async function listRoleAssignments(client: FireHydrantClient, incidentId: string): Promise<RoleAssignmentEntity[] | Gone> {
-	return await pagesOf<RoleAssignmentEntity>(client, `${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/role_assignments`);
+export async function listRoleAssignments(
+	client: FireHydrantClient,
+	incidentId: string,
+): Promise<RoleAssignmentEntity[] | Gone> {
+	return await pagesOf<RoleAssignmentEntity>(
+		client,
+		`${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/role_assignments`,
+	);
 }
 
-export async function listEvents(client: FireHydrantClient, incidentId: string): Promise<EventEntity[] | Gone> {
-	return await pagesOf<EventEntity>(client, `${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/events`);
+export async function listEvents(
+	client: FireHydrantClient,
+	incidentId: string,
+): Promise<EventEntity[] | Gone> {
+	return await pagesOf<EventEntity>(
+		client,
+		`${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/events`,
+	);
 }
 
 /** Post-mortem reports changed since a time, page by page as they arrive. */
-export function reportPages(client: FireHydrantClient, updatedSince?: string, pageSize?: number): AsyncGenerator<ReportEntity[]> {
+export function reportPages(
+	client: FireHydrantClient,
+	updatedSince?: string,
+	pageSize?: number,
+): AsyncGenerator<ReportEntity[]> {
 	return client.pages<ReportEntity>(REPORTS_PATH, { updated_since: updatedSince }, { pageSize });
 }
 
@@ -109,8 +139,12 @@ export function isGone<T>(value: T | Gone): value is Gone {
 
 /** A 404 on `GET /v1/incidents/{id}` names the parameter to fix. */
 export function incidentNotFound(node: INode, id: string, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(node, `FireHydrant has no incident with ID "${id}" in this account`, {
-		itemIndex,
-		description: ERROR_MESSAGES.notFoundIncident,
-	});
+	return new NodeOperationError(
+		node,
+		`FireHydrant has no incident with ID "${id}" in this account`,
+		{
+			itemIndex,
+			description: ERROR_MESSAGES.notFoundIncident,
+		},
+	);
 }

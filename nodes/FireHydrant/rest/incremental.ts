@@ -12,7 +12,11 @@ export interface RestCursorState {
 export const DEFAULT_OVERLAP_MINUTES = 10;
 
 function isRestCursor(value: unknown): value is RestCursorState {
-	return value !== null && typeof value === 'object' && typeof (value as RestCursorState).lastSuccessAt === 'string';
+	return (
+		value !== null &&
+		typeof value === 'object' &&
+		typeof (value as RestCursorState).lastSuccessAt === 'string'
+	);
 }
 
 /**
@@ -30,28 +34,41 @@ export class IncrementalWindow {
 
 	constructor(
 		context: IExecuteFunctions,
-		options: { scope: IDataObject; legacyKey: string; overlapMinutes: number; advance?: AdvancePosition },
+		options: {
+			scope: IDataObject;
+			legacyKey: string;
+			overlapMinutes: number;
+			advance?: AdvancePosition;
+		},
 		now = new Date(),
 	) {
 		this.sync = new SyncRun<RestCursorState>(
 			context,
 			{
 				scope: options.scope,
-				legacy: { key: options.legacyKey, convert: (stored) => (isRestCursor(stored) ? stored : undefined) },
+				legacy: {
+					key: options.legacyKey,
+					convert: (stored) => (isRestCursor(stored) ? stored : undefined),
+				},
 				advance: options.advance,
 			},
 			now,
 		);
 		this.requestTime = now.toISOString();
 		const last = instantOf(this.sync.read()?.lastSuccessAt);
-		this.updatedAfter = last === undefined ? undefined : new Date(last - options.overlapMinutes * 60_000).toISOString();
+		this.updatedAfter =
+			last === undefined
+				? undefined
+				: new Date(last - options.overlapMinutes * 60_000).toISOString();
 	}
 
 	/** The later of the cursor's start and a user-given start. */
 	startAfter(userAfter: string | undefined): string | undefined {
 		if (this.updatedAfter === undefined) return userAfter;
 		if (userAfter === undefined) return this.updatedAfter;
-		return (instantOf(userAfter) ?? 0) > (instantOf(this.updatedAfter) ?? 0) ? userAfter : this.updatedAfter;
+		return (instantOf(userAfter) ?? 0) > (instantOf(this.updatedAfter) ?? 0)
+			? userAfter
+			: this.updatedAfter;
 	}
 
 	/** Moves (or stages) the position to this run's request time; `emitted` rows were handed on. */

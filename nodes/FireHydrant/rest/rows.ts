@@ -4,7 +4,14 @@ import { toIsoUtc } from '../../../lib/time';
 import type { ExportSourceName } from '../constants';
 import { shapeExportRow, type RowShapeOptions } from '../dataExports/rows';
 import { EVENT_DETAILS_SCHEMAS } from './event-details-schemas';
-import type { EventEntity, IncidentEntity, ImpactEntity, QuestionEntity, ReportEntity, RoleAssignmentEntity } from './entities';
+import type {
+	EventEntity,
+	IncidentEntity,
+	ImpactEntity,
+	QuestionEntity,
+	ReportEntity,
+	RoleAssignmentEntity,
+} from './entities';
 
 /**
  * REST entities as rows of the CSV export's five sources: same columns, same order, same cell
@@ -121,17 +128,22 @@ export function incidentCells(incident: IncidentEntity): Cells {
 		priority: text(incident.priority),
 		started_at: startedAt,
 	};
-	for (const [milestones, column] of MILESTONE_COLUMNS) cells[column] = milestoneTime(incident, milestones);
+	for (const [milestones, column] of MILESTONE_COLUMNS)
+		cells[column] = milestoneTime(incident, milestones);
 	cells.opened_at = createdAt;
 	cells.started_by = text(incident.created_by?.name);
 	// Active until resolution, or until the latest change when still open (as the export counts it).
 	const start = instant(startedAt);
 	const end = instant(cells.resolved_at) ?? instant(updatedAt);
-	cells.active_duration = start !== undefined && end !== undefined ? isoDuration(end - start) : null;
+	cells.active_duration =
+		start !== undefined && end !== undefined ? isoDuration(end - start) : null;
 	return cells;
 }
 
-export function roleAssignmentCells(assignment: RoleAssignmentEntity, incident: IncidentEntity): Cells {
+export function roleAssignmentCells(
+	assignment: RoleAssignmentEntity,
+	incident: IncidentEntity,
+): Cells {
 	return {
 		id: assignment.id,
 		account_id: null,
@@ -151,7 +163,9 @@ export function roleAssignmentCells(assignment: RoleAssignmentEntity, incident: 
  * Each schema as the JSON text an export cell holds, written once: the shaper keeps it as that text
  * or parses it (Parse Event Details Schema), exactly as for an export row.
  */
-const SCHEMA_TEXTS = new Map(Object.entries(EVENT_DETAILS_SCHEMAS).map(([type, schema]) => [type, JSON.stringify(schema)]));
+const SCHEMA_TEXTS = new Map(
+	Object.entries(EVENT_DETAILS_SCHEMAS).map(([type, schema]) => [type, JSON.stringify(schema)]),
+);
 
 function schemaOf(type: unknown): Cell {
 	return typeof type === 'string' ? (SCHEMA_TEXTS.get(type) ?? null) : null;
@@ -170,7 +184,8 @@ export function eventCells(event: EventEntity, incident: IncidentEntity): Cells 
 		created_by_name: text(event.author?.name),
 		type: text(event.type),
 		event_details_schema: schemaOf(event.type),
-		event_details: event.data === undefined || event.data === null ? null : JSON.stringify(event.data),
+		event_details:
+			event.data === undefined || event.data === null ? null : JSON.stringify(event.data),
 	};
 }
 
@@ -205,7 +220,11 @@ function questionList(questions: ReportEntity['questions']): QuestionEntity[] {
 
 export function retrospectiveCells(report: ReportEntity, organizationId: Cell): Cells {
 	const details = report.additional_details;
-	const detailsText = Array.isArray(details) ? (details.length > 0 ? details.join('\n\n') : null) : text(details);
+	const detailsText = Array.isArray(details)
+		? details.length > 0
+			? details.join('\n\n')
+			: null
+		: text(details);
 	return {
 		id: report.id,
 		account_id: null,
@@ -231,7 +250,11 @@ export function retrospectiveCells(report: ReportEntity, organizationId: Cell): 
  * Cells as an output row, shaped exactly like an export row. `_exportRequestId` is null (no report
  * was read).
  */
-export function shapeRestRow(cells: Cells, source: ExportSourceName, options: RowShapeOptions): IDataObject {
+export function shapeRestRow(
+	cells: Cells,
+	source: ExportSourceName,
+	options: RowShapeOptions,
+): IDataObject {
 	const record: Record<string, string> = {};
 	for (const [column, cell] of Object.entries(cells)) record[column] = cell ?? '';
 	const { json } = shapeExportRow(record, { source, exportRequestId: '' }, options);

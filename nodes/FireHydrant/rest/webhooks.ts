@@ -18,8 +18,13 @@ function webhookPath(id: string): string {
 }
 
 /** The webhook with this id, or undefined when FireHydrant has none (deleted in its UI: 404). */
-export async function getWebhook(client: FireHydrantClient, id: string): Promise<WebhookEntity | undefined> {
-	const response = await client.request<WebhookEntity>('GET', webhookPath(id), {}, undefined, { acceptStatuses: [404] });
+export async function getWebhook(
+	client: FireHydrantClient,
+	id: string,
+): Promise<WebhookEntity | undefined> {
+	const response = await client.request<WebhookEntity>('GET', webhookPath(id), {}, undefined, {
+		acceptStatuses: [404],
+	});
 	return response.statusCode === 404 ? undefined : (response.body ?? {});
 }
 

@@ -1,10 +1,19 @@
 import type { Readable } from 'node:stream';
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+} from 'n8n-workflow';
 
 import { walkPages } from '../../../lib/pages';
 import { getPacer, type RequestPacer } from '../../../lib/pacer';
 import { credentialSecretForms } from '../../../lib/redact';
-import type { RequestContext, VendorApi, VendorRequestOptions, VendorResponse } from '../../../lib/transport';
+import type {
+	RequestContext,
+	VendorApi,
+	VendorRequestOptions,
+	VendorResponse,
+} from '../../../lib/transport';
 import { compactQuery, vendorRequest } from '../../../lib/transport';
 import {
 	ACCOUNT_RATE_LIMIT,
@@ -30,7 +39,15 @@ export interface FireHydrantContext extends RequestContext {
 /** FireHydrant's list envelope. */
 export interface FireHydrantPage<T> {
 	data: T[];
-	pagination?: { count?: number; page?: number; items?: number; pages?: number; last?: number | null; prev?: number | null; next?: number | null };
+	pagination?: {
+		count?: number;
+		page?: number;
+		items?: number;
+		pages?: number;
+		last?: number | null;
+		prev?: number | null;
+		next?: number | null;
+	};
 }
 
 function xmlMessage(text: string): string | undefined {
@@ -52,10 +69,12 @@ export function fireHydrantErrorMessage(body: unknown): string | undefined {
 	const parts: string[] = [];
 	if (typeof record.detail === 'string') parts.push(record.detail);
 	if (Array.isArray(record.messages)) {
-		for (const message of record.messages) if (typeof message === 'string' && !parts.includes(message)) parts.push(message);
+		for (const message of record.messages)
+			if (typeof message === 'string' && !parts.includes(message)) parts.push(message);
 	}
 	if (typeof record.error === 'string') parts.push(record.error);
-	if (typeof record.message === 'string' && !parts.includes(record.message)) parts.push(record.message);
+	if (typeof record.message === 'string' && !parts.includes(record.message))
+		parts.push(record.message);
 	return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
@@ -70,11 +89,15 @@ export const fireHydrantApi: VendorApi = {
 			if (status === 403) return ERROR_MESSAGES.webhooksForbidden;
 		}
 		if (status === 401) return ERROR_MESSAGES.unauthorized;
-		if (status === 403) return request.url.includes('/data_export/') ? ERROR_MESSAGES.forbidden : ERROR_MESSAGES.forbiddenRest;
+		if (status === 403)
+			return request.url.includes('/data_export/')
+				? ERROR_MESSAGES.forbidden
+				: ERROR_MESSAGES.forbiddenRest;
 		if (status === 404 && request.url.includes('/data_export/export_requests/')) {
 			return ERROR_MESSAGES.notFoundExportRequest;
 		}
-		if (status === 404 && /\/v1\/incidents\/[^/]+$/.test(request.url.split('?')[0])) return ERROR_MESSAGES.notFoundIncident;
+		if (status === 404 && /\/v1\/incidents\/[^/]+$/.test(request.url.split('?')[0]))
+			return ERROR_MESSAGES.notFoundIncident;
 		if (status === 429) return ERROR_MESSAGES.rateLimited;
 		if (status >= 500) return ERROR_MESSAGES.serverError;
 		return undefined;
@@ -85,9 +108,13 @@ export const fireHydrantApi: VendorApi = {
 export function fireHydrantBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const region = String(credentials.region ?? 'us');
 	if (region === 'custom') {
-		const custom = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+		const custom = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
 		if (!/^https?:\/\//i.test(custom)) {
-			throw new Error('The FireHydrant credential has region "Custom Base URL" but no valid Base URL (it must start with https:// or http://).');
+			throw new Error(
+				'The FireHydrant credential has region "Custom Base URL" but no valid Base URL (it must start with https:// or http://).',
+			);
 		}
 		return custom;
 	}
@@ -112,7 +139,13 @@ export class FireHydrantClient {
 		const credentials = await context.getCredentials(FIREHYDRANT_CREDENTIAL_TYPE, itemIndex);
 		const baseUrl = fireHydrantBaseUrl(credentials);
 		const pacer = getPacer(`firehydrant:${baseUrl}`, ACCOUNT_RATE_LIMIT);
-		return new FireHydrantClient(context, baseUrl, pacer, itemIndex, credentialSecretForms(credentials.apiToken));
+		return new FireHydrantClient(
+			context,
+			baseUrl,
+			pacer,
+			itemIndex,
+			credentialSecretForms(credentials.apiToken),
+		);
 	}
 
 	private options(extra: VendorRequestOptions = {}): VendorRequestOptions {
@@ -140,7 +173,11 @@ export class FireHydrantClient {
 	 * (the parent record was deleted) calls it and ends the walk instead of failing; a 404 on a later
 	 * page ends the walk with what was read.
 	 */
-	pages<T>(path: string, query: Record<string, unknown> = {}, options: ListOptions = {}): AsyncGenerator<T[]> {
+	pages<T>(
+		path: string,
+		query: Record<string, unknown> = {},
+		options: ListOptions = {},
+	): AsyncGenerator<T[]> {
 		return walkPages<T, number>({
 			node: this.context.getNode(),
 			itemIndex: this.itemIndex,
@@ -164,7 +201,10 @@ export class FireHydrantClient {
 				}
 				const data = Array.isArray(response.body?.data) ? response.body.data : [];
 				const next = response.body?.pagination?.next;
-				return { items: data, next: next === null || next === undefined ? undefined : Number(next) };
+				return {
+					items: data,
+					next: next === null || next === undefined ? undefined : Number(next),
+				};
 			},
 		});
 	}
@@ -187,7 +227,11 @@ export class FireHydrantClient {
 			this.context,
 			fireHydrantApi,
 			{ method: 'GET', url, encoding: 'stream', json: false },
-			this.options({ authenticate: false, pacer: undefined, acceptStatuses: [400, 401, 403, 404, 410] }),
+			this.options({
+				authenticate: false,
+				pacer: undefined,
+				acceptStatuses: [400, 401, 403, 404, 410],
+			}),
 		);
 	}
 }

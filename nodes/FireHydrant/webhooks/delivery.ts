@@ -13,7 +13,11 @@ export const REMEMBERED_DELIVERIES = 500;
  * Whether `signature` is the hex HMAC-SHA256 of the raw body with `secret`, compared in constant
  * time. Case and surrounding blanks of the hex text do not matter; anything else does.
  */
-export function verifySignature(secret: string, rawBody: Buffer, signature: string | undefined): boolean {
+export function verifySignature(
+	secret: string,
+	rawBody: Buffer,
+	signature: string | undefined,
+): boolean {
 	if (!secret || typeof signature !== 'string') return false;
 	const given = signature.trim().toLowerCase();
 	if (!/^[0-9a-f]{64}$/.test(given)) return false;
@@ -59,7 +63,11 @@ export function withIsoTimestamps(value: unknown): unknown {
 	const out: IDataObject = {};
 	for (const [key, child] of Object.entries(value as IDataObject)) {
 		out[key] = withIsoTimestamps(child) as IDataObject[string];
-		if (typeof child === 'string' && DATE_TIME.test(child.trim()) && !(`${key}_iso` in (value as IDataObject))) {
+		if (
+			typeof child === 'string' &&
+			DATE_TIME.test(child.trim()) &&
+			!(`${key}_iso` in (value as IDataObject))
+		) {
 			const normalised = toIsoUtc(child);
 			if (normalised !== undefined) out[`${key}_iso`] = normalised;
 		}
@@ -97,7 +105,10 @@ export function deliveryKey(rawBody: Buffer): string {
  * before the credential had the field keep working unchanged, and one trigger can differ from the
  * others), otherwise the credential's "Webhook Signing Secret". Blanks around it are not part of it.
  */
-export function resolveWebhookSecret(parameter: unknown, credentialSecret: unknown): { secret: string; from: 'parameter' | 'credential' } | undefined {
+export function resolveWebhookSecret(
+	parameter: unknown,
+	credentialSecret: unknown,
+): { secret: string; from: 'parameter' | 'credential' } | undefined {
 	const fromParameter = typeof parameter === 'string' ? parameter.trim() : '';
 	if (fromParameter) return { secret: fromParameter, from: 'parameter' };
 	const fromCredential = typeof credentialSecret === 'string' ? credentialSecret.trim() : '';

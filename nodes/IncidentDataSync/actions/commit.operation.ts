@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { positionMap, promotePending } from '../../../lib/incremental';
-import { entryMatches, MANUAL_RUN_NOTE, passThrough, readNodeNames, sourceNodesProperty } from './shared';
+import {
+	entryMatches,
+	MANUAL_RUN_NOTE,
+	passThrough,
+	readNodeNames,
+	sourceNodesProperty,
+} from './shared';
 
 export const description: INodeProperties[] = [
 	{
@@ -12,7 +18,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { operation: ['commit'] } },
 	},
-	sourceNodesProperty('commit', 'Comma-separated names of the incremental nodes whose positions to move. Empty: every one that read in this execution.'),
+	sourceNodesProperty(
+		'commit',
+		'Comma-separated names of the incremental nodes whose positions to move. Empty: every one that read in this execution.',
+	),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

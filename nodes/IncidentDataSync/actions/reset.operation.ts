@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { positionMap } from '../../../lib/incremental';
-import { entryMatches, MANUAL_RUN_NOTE, passThrough, readNodeNames, sourceNodesProperty } from './shared';
+import {
+	entryMatches,
+	MANUAL_RUN_NOTE,
+	passThrough,
+	readNodeNames,
+	sourceNodesProperty,
+} from './shared';
 
 export const description: INodeProperties[] = [
 	sourceNodesProperty(
@@ -20,7 +26,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const names = readNodeNames(this);
 	if (names.length === 0) {
 		throw new NodeOperationError(this.getNode(), '"Source Nodes" is empty', {
-			description: 'Enter the names of the incremental nodes whose sync positions to reset, separated by commas.',
+			description:
+				'Enter the names of the incremental nodes whose sync positions to reset, separated by commas.',
 		});
 	}
 	if (this.getMode() === 'manual') {
@@ -37,6 +44,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		entry.revision += 1;
 		reset++;
 	}
-	this.addExecutionHints({ message: `Reset ${reset} sync position(s) of ${names.map((name) => `"${name}"`).join(', ')}.`, location: 'outputPane' });
+	this.addExecutionHints({
+		message: `Reset ${reset} sync position(s) of ${names.map((name) => `"${name}"`).join(', ')}.`,
+		location: 'outputPane',
+	});
 	return passThrough(this);
 }

@@ -20,6 +20,7 @@ const operations: Record<'commit' | 'getPositions' | 'reset', OperationExecute> 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[operation as keyof typeof operations];
-	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	if (!execute)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	return [await execute.call(this)];
 }

@@ -5,7 +5,10 @@ import { runForEachItem } from '../../../lib/item-loop';
 import { STREAMS, type ResourceName } from '../streams';
 import * as streamOperations from './stream/Stream.resource';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
 
 const operations: Record<'get' | 'getMany', OperationExecute> = {
 	get: streamOperations.get.execute,
@@ -19,7 +22,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const execute = operations[operation as keyof typeof operations];
 	const stream = STREAMS[resource];
 	if (!stream || !execute || (operation === 'get' && !stream.showPath)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return [await runForEachItem(this, async (itemIndex) => await execute.call(this, itemIndex))];
 }

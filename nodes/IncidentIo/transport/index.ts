@@ -60,7 +60,8 @@ export const incidentIoApi: VendorApi = {
 	hint(status, request) {
 		if (status === 401) return ERROR_MESSAGES.unauthorized;
 		if (status === 403) return ERROR_MESSAGES.forbidden(scopeFor(request.url));
-		if (status === 404) return 'incident.io has no record at this address; it may have been deleted. Double-check the ID parameter.';
+		if (status === 404)
+			return 'incident.io has no record at this address; it may have been deleted. Double-check the ID parameter.';
 		if (status === 422) return ERROR_MESSAGES.unprocessable;
 		if (status === 429) return ERROR_MESSAGES.rateLimited;
 		if (status >= 500) return ERROR_MESSAGES.serverError;
@@ -70,10 +71,14 @@ export const incidentIoApi: VendorApi = {
 
 /** The API host of a credential, without a trailing slash. */
 export function incidentIoBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const raw = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	const raw = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	const baseUrl = raw || DEFAULT_BASE_URL;
 	if (!/^https?:\/\//i.test(baseUrl)) {
-		throw new Error('The incident.io credential has a Base URL that does not start with https:// or http://.');
+		throw new Error(
+			'The incident.io credential has a Base URL that does not start with https:// or http://.',
+		);
 	}
 	return baseUrl;
 }
@@ -83,7 +88,10 @@ export function incidentIoBaseUrl(credentials: ICredentialDataDecryptedObject): 
  * short window) can register pacers with other windows before the nodes first ask for them.
  */
 export function pacerKeys(baseUrl: string): { general: string; incidentList: string } {
-	return { general: `incident-io:${baseUrl}`, incidentList: `incident-io:${baseUrl}:list-incidents` };
+	return {
+		general: `incident-io:${baseUrl}`,
+		incidentList: `incident-io:${baseUrl}:list-incidents`,
+	};
 }
 
 /** Builds `path?query` with repeated keys for lists, which is how incident.io reads `one_of` filters. */
@@ -146,7 +154,11 @@ export class IncidentIoClient {
 		);
 	}
 
-	async get<T>(path: string, query: Query = {}, acceptStatuses?: readonly number[]): Promise<VendorResponse<T>> {
+	async get<T>(
+		path: string,
+		query: Query = {},
+		acceptStatuses?: readonly number[],
+	): Promise<VendorResponse<T>> {
 		if (path === '/v2/incidents') await this.incidentList.acquire();
 		return await vendorRequest<T>(
 			this.context,
@@ -176,7 +188,10 @@ export class IncidentIoClient {
 		return await this.walkList<T>(request, true);
 	}
 
-	private async walkList<T>(request: ListRequest, missingAsUndefined: boolean): Promise<T[] | undefined> {
+	private async walkList<T>(
+		request: ListRequest,
+		missingAsUndefined: boolean,
+	): Promise<T[] | undefined> {
 		const { path, listKey, pageSize, query = {}, limit } = request;
 		let missing = false;
 		const records = await collectPages<T, string>({
@@ -200,7 +215,10 @@ export class IncidentIoClient {
 					return undefined;
 				}
 				const page = Array.isArray(response.body?.[listKey]) ? (response.body[listKey] as T[]) : [];
-				return { items: page, next: pageSize === undefined ? undefined : response.body?.pagination_meta?.after };
+				return {
+					items: page,
+					next: pageSize === undefined ? undefined : response.body?.pagination_meta?.after,
+				};
 			},
 		});
 		return missing ? undefined : records;

@@ -9,15 +9,26 @@ import { addHints } from './shared';
 
 async function toDora(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const skipped: Record<DoraSkipReason, number> = { noServiceOrTeam: 0, noStart: 0 };
-	const output = await runForEachItem(context, async (itemIndex) => toDoraFailure.executeItem.call(context, itemIndex, skipped));
+	const output = await runForEachItem(context, async (itemIndex) =>
+		toDoraFailure.executeItem.call(context, itemIndex, skipped),
+	);
 	const hints: string[] = [];
-	if (skipped.noServiceOrTeam > 0) hints.push(`${skipped.noServiceOrTeam} incident(s) have no service and no team and were skipped: Datadog needs one of them to attribute a failure.`);
-	if (skipped.noStart > 0) hints.push(`${skipped.noStart} incident(s) have neither started_at nor created_at and were skipped: Datadog needs a start time.`);
+	if (skipped.noServiceOrTeam > 0)
+		hints.push(
+			`${skipped.noServiceOrTeam} incident(s) have no service and no team and were skipped: Datadog needs one of them to attribute a failure.`,
+		);
+	if (skipped.noStart > 0)
+		hints.push(
+			`${skipped.noStart} incident(s) have neither started_at nor created_at and were skipped: Datadog needs a start time.`,
+		);
 	addHints(context, hints);
 	return output;
 }
 
-const operations: Record<IncidentSchemaOperation, (context: IExecuteFunctions) => Promise<INodeExecutionData[]>> = {
+const operations: Record<
+	IncidentSchemaOperation,
+	(context: IExecuteFunctions) => Promise<INodeExecutionData[]>
+> = {
 	normalize: async (context) => await normalize.execute.call(context),
 	computeMetrics: async (context) => await computeMetrics.execute.call(context),
 	toDoraFailure: toDora,
@@ -29,7 +40,13 @@ const operations: Record<IncidentSchemaOperation, (context: IExecuteFunctions) =
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (operations as Record<string, ((context: IExecuteFunctions) => Promise<INodeExecutionData[]>) | undefined>)[operation];
-	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	const execute = (
+		operations as Record<
+			string,
+			((context: IExecuteFunctions) => Promise<INodeExecutionData[]>) | undefined
+		>
+	)[operation];
+	if (!execute)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	return [await execute(this)];
 }

@@ -24,5 +24,8 @@ export function rejectOrPassThrough<T extends ItemProblem>(
 }
 
 export function addHints(context: IExecuteFunctions, hints: string[]): void {
-	if (hints.length > 0) context.addExecutionHints(...hints.map((message) => ({ message, location: 'outputPane' as const })));
+	if (hints.length > 0)
+		context.addExecutionHints(
+			...hints.map((message) => ({ message, location: 'outputPane' as const })),
+		);
 }

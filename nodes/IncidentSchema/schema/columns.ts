@@ -7,10 +7,24 @@
 export const SOURCES = ['firehydrant', 'incident_io', 'datadog'] as const;
 export type IncidentSource = (typeof SOURCES)[number];
 
-export const STATUS_CATEGORIES = ['triage', 'active', 'mitigated', 'resolved', 'closed', 'cancelled', 'declined', 'merged'] as const;
+export const STATUS_CATEGORIES = [
+	'triage',
+	'active',
+	'mitigated',
+	'resolved',
+	'closed',
+	'cancelled',
+	'declined',
+	'merged',
+] as const;
 export type StatusCategory = (typeof STATUS_CATEGORIES)[number];
 
-export type CustomFieldValue = string | number | boolean | null | Array<string | number | boolean | null>;
+export type CustomFieldValue =
+	| string
+	| number
+	| boolean
+	| null
+	| Array<string | number | boolean | null>;
 
 export interface IncidentRow {
 	incident_key: string;
@@ -85,7 +99,9 @@ const COLUMN_ORDER: Record<keyof IncidentRow, number> = {
 	row_hash: 32,
 };
 
-export const COLUMNS = (Object.keys(COLUMN_ORDER) as Array<keyof IncidentRow>).sort((a, b) => COLUMN_ORDER[a] - COLUMN_ORDER[b]);
+export const COLUMNS = (Object.keys(COLUMN_ORDER) as Array<keyof IncidentRow>).sort(
+	(a, b) => COLUMN_ORDER[a] - COLUMN_ORDER[b],
+);
 
 /** The timestamp columns, in the order an incident usually passes them. */
 export const TIME_COLUMNS = [
@@ -100,5 +116,9 @@ export const TIME_COLUMNS = [
 ] as const;
 export type TimeColumn = (typeof TIME_COLUMNS)[number];
 
-export const DURATION_COLUMNS = ['time_to_acknowledge_s', 'time_to_mitigate_s', 'time_to_resolve_s'] as const;
+export const DURATION_COLUMNS = [
+	'time_to_acknowledge_s',
+	'time_to_mitigate_s',
+	'time_to_resolve_s',
+] as const;
 export type DurationColumn = (typeof DURATION_COLUMNS)[number];

@@ -14,7 +14,9 @@ export const DORA_DEPLOYMENT_TYPE = 'dora_deployment';
 /** The event's attributes whichever way the node shaped it. */
 export function doraAttributes(json: IDataObject): IDataObject {
 	const nested = json.attributes;
-	return nested && typeof nested === 'object' && !Array.isArray(nested) ? (nested as IDataObject) : json;
+	return nested && typeof nested === 'object' && !Array.isArray(nested)
+		? (nested as IDataObject)
+		: json;
 }
 
 function doraTime(value: unknown): unknown {

@@ -24,29 +24,42 @@ export type ItemShape =
 export const DETECTION_FIELDS =
 	'_source (FireHydrant Export Data), opened_at + active_duration (FireHydrant Incident, simplified), milestones or current_milestone (FireHydrant Incident), resourceType + data.incident (FireHydrant Trigger), reference + incident_status or status_category (incident.io Incident), event_type + data (incident.io Trigger), type dora_failure / dora_deployment (Datadog DORA Metrics)';
 
-const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 const has = (json: IDataObject, key: string) => Object.prototype.hasOwnProperty.call(json, key);
 
 export function detectShape(json: IDataObject): ItemShape | undefined {
 	const exportSource = exportSourceOf(json);
 	if (exportSource !== undefined) {
 		if (exportSource === 'incident') return 'firehydrant_export_incident';
-		if ((FH_CHILD_SOURCES as readonly string[]).includes(exportSource)) return 'firehydrant_export_child';
+		if ((FH_CHILD_SOURCES as readonly string[]).includes(exportSource))
+			return 'firehydrant_export_child';
 		return 'firehydrant_export_other';
 	}
 	if (typeof json.event_type === 'string' && isObject(json.data)) return 'incident_io_trigger';
-	if (typeof json.resourceType === 'string' && typeof json.operation === 'string' && (isObject(json.data) || isObject(json.incident))) {
+	if (
+		typeof json.resourceType === 'string' &&
+		typeof json.operation === 'string' &&
+		(isObject(json.data) || isObject(json.incident))
+	) {
 		return 'firehydrant_trigger';
 	}
 	const type = typeof json.type === 'string' ? json.type : undefined;
-	if (type !== undefined && DORA_FAILURE_TYPES.includes(type) && has(json, 'id')) return 'datadog_failure';
+	if (type !== undefined && DORA_FAILURE_TYPES.includes(type) && has(json, 'id'))
+		return 'datadog_failure';
 	if (type === DORA_DEPLOYMENT_TYPE && has(json, 'id')) return 'datadog_deployment';
 	if (typeof json.id === 'string' && typeof json.reference === 'string') {
-		if (isObject(json.incident_status) || Array.isArray(json.custom_field_entries)) return 'incident_io_raw';
+		if (isObject(json.incident_status) || Array.isArray(json.custom_field_entries))
+			return 'incident_io_raw';
 		if (has(json, 'status_category')) return 'incident_io_flat';
 	}
-	if (typeof json.id === 'string' && (Array.isArray(json.milestones) || typeof json.current_milestone === 'string')) return 'firehydrant_rest_full';
-	if (typeof json.id === 'string' && has(json, 'opened_at') && has(json, 'active_duration')) return 'firehydrant_rest_simplified';
+	if (
+		typeof json.id === 'string' &&
+		(Array.isArray(json.milestones) || typeof json.current_milestone === 'string')
+	)
+		return 'firehydrant_rest_full';
+	if (typeof json.id === 'string' && has(json, 'opened_at') && has(json, 'active_duration'))
+		return 'firehydrant_rest_simplified';
 	return undefined;
 }
 

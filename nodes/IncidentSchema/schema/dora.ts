@@ -24,7 +24,9 @@ export interface DoraFailureItem extends IDataObject {
 export type DoraSkipReason = 'noServiceOrTeam' | 'noStart';
 
 /** The failure item, or why the incident cannot be one. Datadog needs a start and a service or team. */
-export function toDoraFailure(row: IncidentRow): { item: DoraFailureItem } | { skipped: DoraSkipReason } {
+export function toDoraFailure(
+	row: IncidentRow,
+): { item: DoraFailureItem } | { skipped: DoraSkipReason } {
 	const services = row.services ?? [];
 	const team = row.teams?.[0] ?? '';
 	if (services.length === 0 && team === '') return { skipped: 'noServiceOrTeam' };

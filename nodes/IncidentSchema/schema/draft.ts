@@ -16,7 +16,10 @@ import {
  * with timestamps still as the source wrote them, so that one place parses them and counts the
  * ones that do not parse.
  */
-export type IncidentDraft = Omit<IncidentRow, 'incident_key' | 'severity_rank' | TimeColumn | DurationColumn | 'row_hash'> & {
+export type IncidentDraft = Omit<
+	IncidentRow,
+	'incident_key' | 'severity_rank' | TimeColumn | DurationColumn | 'row_hash'
+> & {
 	/** The source's own severity rank where it has one (incident.io: higher = more severe). */
 	native_severity_rank: number | null;
 	times: Partial<Record<TimeColumn, unknown>>;
@@ -95,7 +98,8 @@ function canonical(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(canonical);
 	if (value !== null && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
-		for (const key of Object.keys(value as Record<string, unknown>).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
+		for (const key of Object.keys(value as Record<string, unknown>).sort())
+			out[key] = canonical((value as Record<string, unknown>)[key]);
 		return out;
 	}
 	return value;
@@ -103,7 +107,10 @@ function canonical(value: unknown): unknown {
 
 /** SHA-256 (hex) of every column but `row_hash`, in column order. */
 function rowHash(row: Omit<IncidentRow, 'row_hash'>): string {
-	const content = COLUMNS.filter((column) => column !== 'row_hash').map((column) => [column, canonical(row[column as keyof typeof row])]);
+	const content = COLUMNS.filter((column) => column !== 'row_hash').map((column) => [
+		column,
+		canonical(row[column as keyof typeof row]),
+	]);
 	return createHash('sha256').update(JSON.stringify(content), 'utf8').digest('hex');
 }
 
@@ -125,7 +132,8 @@ export function finishRow(draft: IncidentDraft, severityRank: number | null): Fi
 		if (iso === undefined) unparseable.push(column);
 		times[column] = iso ?? null;
 	}
-	for (const column of (draft.status_category && MILESTONE_AFTER[draft.status_category]) || []) times[column] = null;
+	for (const column of (draft.status_category && MILESTONE_AFTER[draft.status_category]) || [])
+		times[column] = null;
 
 	const start = times.started_at ?? times.created_at;
 	const row: Omit<IncidentRow, 'row_hash'> = {
@@ -156,7 +164,8 @@ export function finishRow(draft: IncidentDraft, severityRank: number | null): Fi
 		custom_fields: draft.custom_fields,
 	};
 	const ordered = {} as Record<string, unknown>;
-	for (const column of COLUMNS) if (column !== 'row_hash') ordered[column] = row[column as keyof typeof row];
+	for (const column of COLUMNS)
+		if (column !== 'row_hash') ordered[column] = row[column as keyof typeof row];
 	ordered.row_hash = rowHash(row);
 	return { row: ordered as unknown as IncidentRow, unparseable };
 }

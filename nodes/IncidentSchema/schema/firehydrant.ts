@@ -53,7 +53,12 @@ const EXPORT_MILESTONE_COLUMNS: Array<[column: string, milestone: string]> = [
 	['retrospective_completed_at', 'retrospective_completed'],
 ];
 
-export const FH_CHILD_SOURCES = ['incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective'] as const;
+export const FH_CHILD_SOURCES = [
+	'incident_role_assignment',
+	'incident_event',
+	'incident_impact',
+	'retrospective',
+] as const;
 export type FireHydrantChildSource = (typeof FH_CHILD_SOURCES)[number];
 
 /** The rows of the other export sources that belong to one incident (already one version per row id). */
@@ -94,7 +99,12 @@ function currentMilestone(milestones: Milestone[], events: IDataObject[]): strin
 	for (const event of events) {
 		const details = (event.event_details ?? {}) as IDataObject;
 		if (typeof details !== 'object' || details === null) continue;
-		const slug = event.type === 'IncidentStatus' ? textOf(details.new_status) : event.type === 'BulkMilestoneUpdate' ? textOf(details.current_milestone) : null;
+		const slug =
+			event.type === 'IncidentStatus'
+				? textOf(details.new_status)
+				: event.type === 'BulkMilestoneUpdate'
+					? textOf(details.current_milestone)
+					: null;
 		consider(slug, event.created_at ?? event.updated_at);
 	}
 	return (best as { slug: string } | null)?.slug ?? null;
@@ -103,7 +113,8 @@ function currentMilestone(milestones: Milestone[], events: IDataObject[]): strin
 function applyMilestones(draft: IncidentDraft, milestones: Milestone[]): void {
 	for (const milestone of milestones) {
 		const column = MILESTONE_COLUMN[milestone.slug];
-		if (column !== undefined && milestone.at !== null && milestone.at !== undefined) draft.times[column] = milestone.at;
+		if (column !== undefined && milestone.at !== null && milestone.at !== undefined)
+			draft.times[column] = milestone.at;
 	}
 }
 
@@ -114,13 +125,28 @@ function applyStatus(draft: IncidentDraft, current: string | null): void {
 
 /** The newest row of a list by `updated_at` (falling back to `created_at`). */
 function newest(rows: IDataObject[]): IDataObject[] {
-	const instant = (row: IDataObject) => parseInstant(textOf(row.updated_at) ?? textOf(row.created_at) ?? undefined) ?? -Infinity;
+	const instant = (row: IDataObject) =>
+		parseInstant(textOf(row.updated_at) ?? textOf(row.created_at) ?? undefined) ?? -Infinity;
 	return [...rows].sort((a, b) => instant(b) - instant(a));
 }
 
 /** `Incident Commander` (or any role named commander) currently assigned; the newest assignment wins. */
-function commanderOf(assignments: Array<{ role: unknown; user: unknown; status: unknown; updated_at?: unknown; created_at?: unknown }>): string | null {
-	const active = assignments.filter((assignment) => /commander/i.test(String(assignment.role ?? '')) && (assignment.status === undefined || assignment.status === null || assignment.status === 'active'));
+function commanderOf(
+	assignments: Array<{
+		role: unknown;
+		user: unknown;
+		status: unknown;
+		updated_at?: unknown;
+		created_at?: unknown;
+	}>,
+): string | null {
+	const active = assignments.filter(
+		(assignment) =>
+			/commander/i.test(String(assignment.role ?? '')) &&
+			(assignment.status === undefined ||
+				assignment.status === null ||
+				assignment.status === 'active'),
+	);
 	return textOf(newest(active as unknown as IDataObject[])[0]?.user);
 }
 
@@ -130,10 +156,15 @@ function commanderOf(assignments: Array<{ role: unknown; user: unknown; status: 
  */
 function applyChildren(draft: IncidentDraft, children: FireHydrantChildren): void {
 	if (children.impacts.length > 0) {
-		const ofType = (type: string) => children.impacts.filter((impact) => impact.impacted_type === type).map((impact) => impact.impacted_slug);
+		const ofType = (type: string) =>
+			children.impacts
+				.filter((impact) => impact.impacted_type === type)
+				.map((impact) => impact.impacted_slug);
 		draft.services ??= nameList(ofType('service'));
 		draft.environment ??= nameList(ofType('environment'))?.join(', ') ?? null;
-		draft.customer_impact ??= children.impacts.some((impact) => impact.impacted_type === 'functionality' || impact.impacted_type === 'customer');
+		draft.customer_impact ??= children.impacts.some(
+			(impact) => impact.impacted_type === 'functionality' || impact.impacted_type === 'customer',
+		);
 	}
 	if (children.roleAssignments.length > 0) {
 		draft.commander ??= commanderOf(
@@ -167,7 +198,10 @@ export function fromExportRow(row: IDataObject, children: FireHydrantChildren): 
 	draft.title = textOf(row.name);
 	draft.severity_raw = textOf(row.severity);
 	draft.priority = textOf(row.priority);
-	const milestones = EXPORT_MILESTONE_COLUMNS.map(([column, slug]) => ({ slug, at: row[column] })).filter((milestone) => textOf(milestone.at) !== null);
+	const milestones = EXPORT_MILESTONE_COLUMNS.map(([column, slug]) => ({
+		slug,
+		at: row[column],
+	})).filter((milestone) => textOf(milestone.at) !== null);
 	applyMilestones(draft, milestones);
 	draft.times.created_at = row.created_at ?? row.opened_at;
 	draft.times.updated_at = row.updated_at;
@@ -192,45 +226,76 @@ function restCustomFields(fields: unknown): Record<string, CustomFieldValue> | n
 	for (const field of fields as RestCustomField[]) {
 		const name = textOf(field.display_name) ?? textOf(field.name) ?? textOf(field.slug);
 		if (name === null) continue;
-		if (Array.isArray(field.value_array)) out[name] = (field.value_array as unknown[]).map((value) => textOf(value));
+		if (Array.isArray(field.value_array))
+			out[name] = (field.value_array as unknown[]).map((value) => textOf(value));
 		else out[name] = textOf(field.value_string) ?? textOf(field.value);
 	}
 	return Object.keys(out).length > 0 ? out : null;
 }
 
-function namesOf(list: unknown, pick: (entry: IDataObject) => unknown = (entry) => entry.name): string[] | null {
-	return Array.isArray(list) ? nameList((list as IDataObject[]).map((entry) => (entry && typeof entry === 'object' ? pick(entry) : entry))) : null;
+function namesOf(
+	list: unknown,
+	pick: (entry: IDataObject) => unknown = (entry) => entry.name,
+): string[] | null {
+	return Array.isArray(list)
+		? nameList(
+				(list as IDataObject[]).map((entry) =>
+					entry && typeof entry === 'object' ? pick(entry) : entry,
+				),
+			)
+		: null;
 }
 
 /**
  * The REST incident object (Incident → Get with Simplify off, the trigger's fetched incident, or
  * the incident inside a webhook delivery). Timestamps may be in Rails' `… UTC` form.
  */
-export function fromRestEntity(entity: IncidentEntity, children: FireHydrantChildren): IncidentDraft {
+export function fromRestEntity(
+	entity: IncidentEntity,
+	children: FireHydrantChildren,
+): IncidentDraft {
 	const draft = emptyDraft('firehydrant', String(entity.id));
 	draft.reference = textOf(entity.number);
 	draft.title = textOf(entity.name);
 	draft.summary = textOf(entity.summary) ?? textOf(entity.description);
 	draft.severity_raw = textOf(entity.severity);
 	draft.priority = textOf(entity.priority);
-	const milestones: Milestone[] = (entity.milestones ?? []).map((milestone) => ({ slug: String(milestone.type ?? ''), at: milestone.occurred_at }));
-	if (textOf(entity.started_at) !== null && !milestones.some((milestone) => milestone.slug === 'started')) milestones.push({ slug: 'started', at: entity.started_at });
+	const milestones: Milestone[] = (entity.milestones ?? []).map((milestone) => ({
+		slug: String(milestone.type ?? ''),
+		at: milestone.occurred_at,
+	}));
+	if (
+		textOf(entity.started_at) !== null &&
+		!milestones.some((milestone) => milestone.slug === 'started')
+	)
+		milestones.push({ slug: 'started', at: entity.started_at });
 	applyMilestones(draft, milestones);
 	draft.times.created_at = entity.created_at;
 	draft.times.updated_at = incidentUpdatedAt(entity);
 	const current = textOf(entity.current_milestone) ?? currentMilestone(milestones, children.events);
 	applyStatus(draft, current);
 	draft.services = namesOf(entity.services);
-	draft.teams = namesOf(entity.team_assignments, (entry) => (entry.team as IDataObject | undefined)?.name ?? entry.name);
+	draft.teams = namesOf(
+		entity.team_assignments,
+		(entry) => (entry.team as IDataObject | undefined)?.name ?? entry.name,
+	);
 	const environments = namesOf(entity.environments);
 	draft.environment = environments === null ? null : environments.join(', ');
 	const impacts = Array.isArray(entity.impacts) ? entity.impacts : [];
 	const customers = typeof entity.customers_impacted === 'number' ? entity.customers_impacted : 0;
-	if (Array.isArray(entity.impacts) || typeof entity.customers_impacted === 'number' || textOf(entity.customer_impact_summary) !== null) {
+	if (
+		Array.isArray(entity.impacts) ||
+		typeof entity.customers_impacted === 'number' ||
+		textOf(entity.customer_impact_summary) !== null
+	) {
 		draft.customer_impact =
-			customers > 0 || textOf(entity.customer_impact_summary) !== null || impacts.some((impact) => impact.type === 'functionality' || impact.type === 'customer');
+			customers > 0 ||
+			textOf(entity.customer_impact_summary) !== null ||
+			impacts.some((impact) => impact.type === 'functionality' || impact.type === 'customer');
 	}
-	const assignments = Array.isArray(entity.role_assignments) ? (entity.role_assignments as IDataObject[]) : [];
+	const assignments = Array.isArray(entity.role_assignments)
+		? (entity.role_assignments as IDataObject[])
+		: [];
 	draft.commander = commanderOf(
 		assignments.map((assignment) => ({
 			role: (assignment.incident_role as IDataObject | undefined)?.name,
@@ -248,11 +313,19 @@ export function fromRestEntity(entity: IncidentEntity, children: FireHydrantChil
 }
 
 /** A FireHydrant Trigger item: the fetched full incident when there is one, else the delivered one. */
-export function fromTriggerItem(json: IDataObject, children: FireHydrantChildren): IncidentDraft | undefined {
+export function fromTriggerItem(
+	json: IDataObject,
+	children: FireHydrantChildren,
+): IncidentDraft | undefined {
 	const fetched = json.incident;
-	if (fetched && typeof fetched === 'object' && typeof (fetched as IDataObject).id === 'string') return fromRestEntity(fetched as IncidentEntity, children);
+	if (fetched && typeof fetched === 'object' && typeof (fetched as IDataObject).id === 'string')
+		return fromRestEntity(fetched as IncidentEntity, children);
 	const delivered = ((json.data ?? {}) as IDataObject).incident;
-	if (delivered && typeof delivered === 'object' && typeof (delivered as IDataObject).id === 'string') {
+	if (
+		delivered &&
+		typeof delivered === 'object' &&
+		typeof (delivered as IDataObject).id === 'string'
+	) {
 		return fromRestEntity(delivered as IncidentEntity, children);
 	}
 	return undefined;

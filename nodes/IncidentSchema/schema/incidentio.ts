@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { flattenIncident, type FlattenWarning, type IncidentRecord } from '../../IncidentIo/flatten';
+import {
+	flattenIncident,
+	type FlattenWarning,
+	type IncidentRecord,
+} from '../../IncidentIo/flatten';
 import type { CustomFieldValue, StatusCategory, TimeColumn } from './columns';
 import { emptyDraft, nameList, textOf, type IncidentDraft } from './draft';
 
@@ -50,7 +54,10 @@ function asList(value: CustomFieldValue | undefined): unknown[] {
 	return Array.isArray(value) ? value : [value];
 }
 
-function firstField(fields: Record<string, CustomFieldValue>, pattern: RegExp): CustomFieldValue | undefined {
+function firstField(
+	fields: Record<string, CustomFieldValue>,
+	pattern: RegExp,
+): CustomFieldValue | undefined {
 	const name = Object.keys(fields).find((candidate) => pattern.test(candidate));
 	return name === undefined ? undefined : fields[name];
 }
@@ -83,8 +90,10 @@ export function fromFlatRow(flat: IDataObject, raw?: IncidentRecord): IncidentDr
 	const custom: Record<string, CustomFieldValue> = {};
 	const timestamps: Array<[string, unknown]> = [];
 	for (const [key, value] of Object.entries(flat)) {
-		if (key.startsWith('custom_fields.')) custom[key.slice('custom_fields.'.length)] = value as CustomFieldValue;
-		else if (key.startsWith('timestamps.')) timestamps.push([key.slice('timestamps.'.length), value]);
+		if (key.startsWith('custom_fields.'))
+			custom[key.slice('custom_fields.'.length)] = value as CustomFieldValue;
+		else if (key.startsWith('timestamps.'))
+			timestamps.push([key.slice('timestamps.'.length), value]);
 	}
 	draft.custom_fields = Object.keys(custom).length > 0 ? custom : null;
 	draft.services = nameList(asList(firstField(custom, SERVICE_FIELD)));
@@ -93,12 +102,17 @@ export function fromFlatRow(flat: IDataObject, raw?: IncidentRecord): IncidentDr
 	draft.environment = environments === null ? null : environments.join(', ');
 	const impact = firstField(custom, CUSTOMER_IMPACT_FIELD);
 	if (impact !== undefined) {
-		const values = asList(impact).map((value) => textOf(value)).filter((value): value is string => value !== null);
+		const values = asList(impact)
+			.map((value) => textOf(value))
+			.filter((value): value is string => value !== null);
 		draft.customer_impact = values.some((value) => !NO_IMPACT.test(value));
 	}
 
 	for (const [pattern, column] of TIMESTAMP_COLUMNS) {
-		const match = timestamps.find(([name, value]) => pattern.test(name) && value !== null && value !== undefined && value !== '');
+		const match = timestamps.find(
+			([name, value]) =>
+				pattern.test(name) && value !== null && value !== undefined && value !== '',
+		);
 		if (match) draft.times[column] = match[1];
 	}
 	draft.times.created_at = flat.created_at;

@@ -40,7 +40,11 @@ const NOT_AN_OUTAGE = new Set(['cancelled', 'declined', 'merged']);
 
 /** Whether an item is a normalized incident (this node's Normalize output). */
 export function isIncidentRow(json: IDataObject): boolean {
-	return typeof json.incident_key === 'string' && typeof json.row_hash === 'string' && typeof json.source === 'string';
+	return (
+		typeof json.incident_key === 'string' &&
+		typeof json.row_hash === 'string' &&
+		typeof json.source === 'string'
+	);
 }
 
 /** A Datadog DORA deployment event (Get / Get Many of the Datadog DORA node, simplified or not). */
@@ -50,7 +54,12 @@ export function deploymentOf(json: IDataObject): Deployment | undefined {
 	const started = isoFromDatadog(attributes.started_at);
 	const startedMs = typeof started === 'string' ? parseInstant(started) : undefined;
 	if (startedMs === undefined) return undefined;
-	return { service: textOf(attributes.service), team: textOf(attributes.team), startedMs, changeFailure: attributes.change_failure === true };
+	return {
+		service: textOf(attributes.service),
+		team: textOf(attributes.team),
+		startedMs,
+		changeFailure: attributes.change_failure === true,
+	};
 }
 
 /**
@@ -96,11 +105,16 @@ function openAt(row: IncidentRow, endMs: number | undefined): boolean {
 	const start = startOf(row);
 	if (endMs !== undefined && (start === undefined || start >= endMs)) return false;
 	const done = parseInstant(row.resolved_at ?? row.closed_at ?? undefined);
-	if (done === undefined) return row.status_category === null || !['resolved', 'closed'].includes(row.status_category);
+	if (done === undefined)
+		return row.status_category === null || !['resolved', 'closed'].includes(row.status_category);
 	return endMs !== undefined && done >= endMs;
 }
 
-function deploymentMatches(deployment: Deployment, groupBy: GroupBy, group: string | null): boolean {
+function deploymentMatches(
+	deployment: Deployment,
+	groupBy: GroupBy,
+	group: string | null,
+): boolean {
 	if (groupBy === 'none') return true;
 	// Incidents without a service (team) are not attributed to deployments without one.
 	if (group === null) return false;
@@ -119,8 +133,16 @@ export interface MetricsResult {
  * One row per group and window, sorted by window then group. Change failure rate only when
  * deployments were given and the grouping can be matched to them (not by severity).
  */
-export function computeMetrics(incidents: IncidentRow[], deployments: Deployment[] | undefined, groupBy: GroupBy, window: MetricsWindow): MetricsResult {
-	const buckets = new Map<string, { group: string | null; start: number | null; end: number | null; rows: IncidentRow[] }>();
+export function computeMetrics(
+	incidents: IncidentRow[],
+	deployments: Deployment[] | undefined,
+	groupBy: GroupBy,
+	window: MetricsWindow,
+): MetricsResult {
+	const buckets = new Map<
+		string,
+		{ group: string | null; start: number | null; end: number | null; rows: IncidentRow[] }
+	>();
 	const members = new Map<string | null, IncidentRow[]>();
 	let undated = 0;
 	for (const row of incidents) {
@@ -129,7 +151,10 @@ export function computeMetrics(incidents: IncidentRow[], deployments: Deployment
 			undated++;
 			continue;
 		}
-		const span = window === 'all' || start === undefined ? { start: null, end: null } : windowOf(start, window);
+		const span =
+			window === 'all' || start === undefined
+				? { start: null, end: null }
+				: windowOf(start, window);
 		for (const group of groupsOf(row, groupBy)) {
 			const key = JSON.stringify([span.start, group]);
 			const bucket = buckets.get(key) ?? { group, start: span.start, end: span.end, rows: [] };
@@ -156,13 +181,17 @@ export function computeMetrics(incidents: IncidentRow[], deployments: Deployment
 			window_end: bucket.end === null ? null : new Date(bucket.end).toISOString(),
 			incident_count: bucket.rows.length,
 			count_by_severity: countBySeverity,
-			open_at_window_end: (members.get(bucket.group) ?? []).filter((row) => openAt(row, bucket.end ?? undefined)).length,
+			open_at_window_end: (members.get(bucket.group) ?? []).filter((row) =>
+				openAt(row, bucket.end ?? undefined),
+			).length,
 			deployments: null,
 			failed_deployments: null,
 			change_failure_rate: null,
 		};
 		for (const column of DURATION_COLUMNS) {
-			const values = bucket.rows.map((row) => row[column]).filter((value): value is number => typeof value === 'number');
+			const values = bucket.rows
+				.map((row) => row[column])
+				.filter((value): value is number => typeof value === 'number');
 			out[`${column.replace(/_s$/, '')}_median_s`] = quantile(values, 0.5);
 			out[`${column.replace(/_s$/, '')}_p90_s`] = quantile(values, 0.9);
 		}
@@ -170,14 +199,23 @@ export function computeMetrics(incidents: IncidentRow[], deployments: Deployment
 			const matched = deployments.filter(
 				(deployment) =>
 					deploymentMatches(deployment, groupBy, bucket.group) &&
-					(bucket.start === null || bucket.end === null || (deployment.startedMs >= bucket.start && deployment.startedMs < bucket.end)),
+					(bucket.start === null ||
+						bucket.end === null ||
+						(deployment.startedMs >= bucket.start && deployment.startedMs < bucket.end)),
 			);
 			out.deployments = matched.length;
 			out.failed_deployments = matched.filter((deployment) => deployment.changeFailure).length;
-			out.change_failure_rate = matched.length === 0 ? null : Math.round((out.failed_deployments / matched.length) * 10_000) / 10_000;
+			out.change_failure_rate =
+				matched.length === 0
+					? null
+					: Math.round((out.failed_deployments / matched.length) * 10_000) / 10_000;
 		}
 		rows.push(out);
 	}
-	rows.sort((a, b) => String(a.window_start ?? '').localeCompare(String(b.window_start ?? '')) || String(a.group ?? '\uffff').localeCompare(String(b.group ?? '\uffff')));
+	rows.sort(
+		(a, b) =>
+			String(a.window_start ?? '').localeCompare(String(b.window_start ?? '')) ||
+			String(a.group ?? '\uffff').localeCompare(String(b.group ?? '\uffff')),
+	);
 	return { rows, undated };
 }

@@ -7,7 +7,14 @@ import type { IncidentRow, IncidentSource } from './columns';
 import { fromDoraFailure } from './datadog';
 import { DETECTION_FIELDS, detectShape, sourceOfShape, type ItemShape } from './detect';
 import { finishRow, incidentKey, textOf, type IncidentDraft } from './draft';
-import { exportSourceOf, fromExportRow, fromRestEntity, fromTriggerItem, noChildren, type FireHydrantChildren } from './firehydrant';
+import {
+	exportSourceOf,
+	fromExportRow,
+	fromRestEntity,
+	fromTriggerItem,
+	noChildren,
+	type FireHydrantChildren,
+} from './firehydrant';
 import { fromFlatRow, fromRawIncident, isIdOnly } from './incidentio';
 import { severityRank } from './severity';
 
@@ -38,7 +45,11 @@ export interface NormalizeResult {
 	hints: string[];
 }
 
-const SOURCE_LABEL: Record<IncidentSource, string> = { firehydrant: 'FireHydrant', incident_io: 'incident.io', datadog: 'Datadog DORA Metrics' };
+const SOURCE_LABEL: Record<IncidentSource, string> = {
+	firehydrant: 'FireHydrant',
+	incident_io: 'incident.io',
+	datadog: 'Datadog DORA Metrics',
+};
 
 interface Candidate {
 	draft: IncidentDraft;
@@ -80,8 +91,12 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 
 	items.forEach((json, itemIndex) => {
 		const shape: ItemShape | undefined = detectShape(json);
-		if (shape === undefined || (options.source !== 'detect' && sourceOfShape(shape) !== options.source)) {
-			const expected = options.source === 'detect' ? 'any supported tool' : SOURCE_LABEL[options.source];
+		if (
+			shape === undefined ||
+			(options.source !== 'detect' && sourceOfShape(shape) !== options.source)
+		) {
+			const expected =
+				options.source === 'detect' ? 'any supported tool' : SOURCE_LABEL[options.source];
 			rejected.push({
 				itemIndex,
 				message: `Item ${itemIndex} is not an incident from ${expected}`,
@@ -95,16 +110,29 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 		switch (shape) {
 			case 'firehydrant_export_incident':
 			case 'firehydrant_rest_simplified':
-				candidates.push({ draft: fromExportRow(json, noChildren()), itemIndex, raw: json, exportRow: json });
+				candidates.push({
+					draft: fromExportRow(json, noChildren()),
+					itemIndex,
+					raw: json,
+					exportRow: json,
+				});
 				break;
 			case 'firehydrant_export_child':
-				childRows.offer(`${exportSourceOf(json)}:${String(json.id)}`, textOf(json.updated_at), { row: json, itemIndex });
+				childRows.offer(`${exportSourceOf(json)}:${String(json.id)}`, textOf(json.updated_at), {
+					row: json,
+					itemIndex,
+				});
 				break;
 			case 'firehydrant_export_other':
 				otherExportRows++;
 				break;
 			case 'firehydrant_rest_full':
-				candidates.push({ draft: fromRestEntity(json as IncidentEntity, noChildren()), itemIndex, raw: json, restEntity: json as IncidentEntity });
+				candidates.push({
+					draft: fromRestEntity(json as IncidentEntity, noChildren()),
+					itemIndex,
+					raw: json,
+					restEntity: json as IncidentEntity,
+				});
 				break;
 			case 'firehydrant_trigger': {
 				const draft = fromTriggerItem(json, noChildren());
@@ -159,36 +187,47 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 		if (!entry) continue;
 		joined.add(candidate.draft.source_id);
 		if (candidate.exportRow) candidate.draft = fromExportRow(candidate.exportRow, entry.lists);
-		else if (candidate.restEntity) candidate.draft = fromRestEntity(candidate.restEntity, entry.lists);
-		else if (candidate.triggerItem) candidate.draft = fromTriggerItem(candidate.triggerItem, entry.lists) ?? candidate.draft;
+		else if (candidate.restEntity)
+			candidate.draft = fromRestEntity(candidate.restEntity, entry.lists);
+		else if (candidate.triggerItem)
+			candidate.draft = fromTriggerItem(candidate.triggerItem, entry.lists) ?? candidate.draft;
 	}
 	let orphans = 0;
-	for (const [incidentId, entry] of children) if (!joined.has(incidentId)) orphans += entry.itemIndexes.length;
+	for (const [incidentId, entry] of children)
+		if (!joined.has(incidentId)) orphans += entry.itemIndexes.length;
 
 	// Severity ranks need every incident.io severity of the input (their rank counts upwards).
 	let highestIncidentIoRank = 0;
 	for (const { draft } of candidates) {
-		if (draft.source === 'incident_io' && draft.native_severity_rank !== null) highestIncidentIoRank = Math.max(highestIncidentIoRank, draft.native_severity_rank);
+		if (draft.source === 'incident_io' && draft.native_severity_rank !== null)
+			highestIncidentIoRank = Math.max(highestIncidentIoRank, draft.native_severity_rank);
 	}
 
 	const newest = new NewestWins<{ json: NormalizedItem['json']; itemIndex: number }>();
 	const contributors = new Map<string, number[]>();
 	const unparseable: string[] = [];
 	for (const candidate of candidates) {
-		const rank = severityRank(candidate.draft, { severityOrder: options.severityOrder, highestIncidentIoRank });
+		const rank = severityRank(candidate.draft, {
+			severityOrder: options.severityOrder,
+			highestIncidentIoRank,
+		});
 		const { row, unparseable: columns } = finishRow(candidate.draft, rank);
 		for (const column of columns) unparseable.push(`item ${candidate.itemIndex} ${column}`);
 		const json: NormalizedItem['json'] = options.includeRaw ? { ...row, raw: candidate.raw } : row;
 		const key = incidentKey(candidate.draft.source, candidate.draft.source_id);
 		const indexes = contributors.get(key) ?? [];
 		indexes.push(candidate.itemIndex);
-		if (candidate.draft.source === 'firehydrant') indexes.push(...(children.get(candidate.draft.source_id)?.itemIndexes ?? []));
+		if (candidate.draft.source === 'firehydrant')
+			indexes.push(...(children.get(candidate.draft.source_id)?.itemIndexes ?? []));
 		contributors.set(key, indexes);
 		newest.offer(key, row.updated_at, { json, itemIndex: candidate.itemIndex });
 	}
 	const output: NormalizedItem[] = [];
 	for (const { json } of newest.values()) {
-		output.push({ json, itemIndexes: [...new Set(contributors.get(json.incident_key) ?? [])].sort((a, b) => a - b) });
+		output.push({
+			json,
+			itemIndexes: [...new Set(contributors.get(json.incident_key) ?? [])].sort((a, b) => a - b),
+		});
 	}
 
 	if (unparseable.length > 0) {
@@ -201,11 +240,26 @@ export function normalizeItems(items: IDataObject[], options: NormalizeOptions):
 			`${plural(orphans, 'FireHydrant export row', 'FireHydrant export rows')} (role assignments, events, impacts, retrospectives) had no incident row in the input and ${orphans === 1 ? 'was' : 'were'} not used. Include the "incident" source in Export Data → Get Rows.`,
 		);
 	}
-	if (otherExportRows > 0) hints.push(`${plural(otherExportRows, 'FireHydrant export row', 'FireHydrant export rows')} of an unknown source were skipped.`);
-	if (emptyTriggerItems > 0) hints.push(`${plural(emptyTriggerItems, 'FireHydrant Trigger item carries', 'FireHydrant Trigger items carry')} no incident and ${emptyTriggerItems === 1 ? 'was' : 'were'} skipped.`);
-	if (notIncidentEvents > 0) hints.push(`${plural(notIncidentEvents, 'incident.io delivery is', 'incident.io deliveries are')} not about an incident (actions, follow-ups, alerts…) and ${notIncidentEvents === 1 ? 'was' : 'were'} skipped.`);
-	if (idOnlyDeliveries > 0) hints.push(`${plural(idOnlyDeliveries, 'incident.io delivery carries', 'incident.io deliveries carry')} only an incident ID (private incidents) and ${idOnlyDeliveries === 1 ? 'was' : 'were'} skipped. Set the trigger's "Fetch Full Record" to fetch them.`);
-	if (deployments > 0) hints.push(`${plural(deployments, 'Datadog deployment event is', 'Datadog deployment events are')} not an incident and ${deployments === 1 ? 'was' : 'were'} skipped; Compute Metrics reads deployments for the change failure rate.`);
+	if (otherExportRows > 0)
+		hints.push(
+			`${plural(otherExportRows, 'FireHydrant export row', 'FireHydrant export rows')} of an unknown source were skipped.`,
+		);
+	if (emptyTriggerItems > 0)
+		hints.push(
+			`${plural(emptyTriggerItems, 'FireHydrant Trigger item carries', 'FireHydrant Trigger items carry')} no incident and ${emptyTriggerItems === 1 ? 'was' : 'were'} skipped.`,
+		);
+	if (notIncidentEvents > 0)
+		hints.push(
+			`${plural(notIncidentEvents, 'incident.io delivery is', 'incident.io deliveries are')} not about an incident (actions, follow-ups, alerts…) and ${notIncidentEvents === 1 ? 'was' : 'were'} skipped.`,
+		);
+	if (idOnlyDeliveries > 0)
+		hints.push(
+			`${plural(idOnlyDeliveries, 'incident.io delivery carries', 'incident.io deliveries carry')} only an incident ID (private incidents) and ${idOnlyDeliveries === 1 ? 'was' : 'were'} skipped. Set the trigger's "Fetch Full Record" to fetch them.`,
+		);
+	if (deployments > 0)
+		hints.push(
+			`${plural(deployments, 'Datadog deployment event is', 'Datadog deployment events are')} not an incident and ${deployments === 1 ? 'was' : 'were'} skipped; Compute Metrics reads deployments for the change failure rate.`,
+		);
 	hints.push(...flattenWarnings);
 	return { items: output, rejected, hints };
 }

@@ -18,9 +18,12 @@ export interface SeverityContext {
 export function severityRank(draft: IncidentDraft, context: SeverityContext): number | null {
 	const name = draft.severity_raw;
 	if (name === null) return null;
-	const position = context.severityOrder.findIndex((entry) => entry.trim().toLowerCase() === name.trim().toLowerCase());
+	const position = context.severityOrder.findIndex(
+		(entry) => entry.trim().toLowerCase() === name.trim().toLowerCase(),
+	);
 	if (position >= 0) return position + 1;
-	if (draft.source === 'incident_io' && draft.native_severity_rank !== null) return context.highestIncidentIoRank - draft.native_severity_rank + 1;
+	if (draft.source === 'incident_io' && draft.native_severity_rank !== null)
+		return context.highestIncidentIoRank - draft.native_severity_rank + 1;
 	const numbered = NUMBERED.exec(name.trim());
 	return numbered ? Number(numbered[1]) : null;
 }

@@ -8,7 +8,11 @@ import * as table from './table/Table.resource';
 import type { OpsLevelType } from './node.type';
 import { openBucket, type OpsLevelBucket } from '../transport';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+) => Promise<INodeExecutionData[]>;
 
 const operations: { [R in OpsLevelType['resource']]: Record<string, OperationExecute> } = {
 	push: { getMany: push.getMany.execute },
@@ -28,11 +32,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[resource]?.[operation];
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const bucket = await openBucket(this);
 	try {
-		return [await runForEachItem(this, async (itemIndex) => await execute.call(this, itemIndex, bucket))];
+		return [
+			await runForEachItem(this, async (itemIndex) => await execute.call(this, itemIndex, bucket)),
+		];
 	} finally {
 		bucket.destroy();
 	}

@@ -11,7 +11,16 @@ import type { OpsLevelBucket } from '../transport';
 import { parseInstant } from '../../../lib/time';
 import { comparePushOrder, pushOrderKey, pushTimestamp, tablePrefix, type Drop } from './keys';
 import { listDrops, readRowBatches, readRows } from './read';
-import { isDeletion, packCells, packedRowJson, shapeRecord, toItemJson, type PackedCells, type PushMeta, type RowShapeOptions } from './rows';
+import {
+	isDeletion,
+	packCells,
+	packedRowJson,
+	shapeRecord,
+	toItemJson,
+	type PackedCells,
+	type PushMeta,
+	type RowShapeOptions,
+} from './rows';
 
 export interface Push {
 	pushType: PushType;
@@ -37,7 +46,14 @@ export function groupPushes(drops: Drop[]): Push[] {
 		if (last && last.order === order && last.table === drop.table) {
 			last.drops.push(drop);
 		} else {
-			pushes.push({ pushType: drop.pushType, table: drop.table, date: drop.date, timestamp: drop.timestamp, order, drops: [drop] });
+			pushes.push({
+				pushType: drop.pushType,
+				table: drop.table,
+				date: drop.date,
+				timestamp: drop.timestamp,
+				order,
+				drops: [drop],
+			});
 		}
 	}
 	return pushes;
@@ -77,7 +93,10 @@ async function pushesSinceLatestFull(
 			description: `Looked under s3://${bucket.bucket}/${tablePrefix(bucket.rootPrefix, 'full', table)}`,
 		});
 	}
-	const incrementals = await listPushes(bucket, table, 'incremental', { fromDate: base.date, itemIndex });
+	const incrementals = await listPushes(bucket, table, 'incremental', {
+		fromDate: base.date,
+		itemIndex,
+	});
 	return [base, ...incrementals.filter((push) => push.order > base.order)];
 }
 
@@ -94,7 +113,13 @@ async function* pushRecords(
 	}
 }
 
-function requireId(node: INode, record: Record<string, string>, key: string, line: number, itemIndex?: number): string {
+function requireId(
+	node: INode,
+	record: Record<string, string>,
+	key: string,
+	line: number,
+	itemIndex?: number,
+): string {
 	const id = record.id;
 	if (id === undefined || id === '' || id === 'NULL') {
 		throw new NodeOperationError(node, ERROR_MESSAGES.missingId(key, line), { itemIndex });
@@ -107,15 +132,25 @@ export async function* pushRows(
 	bucket: OpsLevelBucket,
 	push: Push,
 	shape: RowShapeOptions,
-	options: { itemIndex?: number; limit?: number; change?: (deleted: boolean) => string; requireIdsOf?: INode } = {},
+	options: {
+		itemIndex?: number;
+		limit?: number;
+		change?: (deleted: boolean) => string;
+		requireIdsOf?: INode;
+	} = {},
 ): AsyncGenerator<IDataObject> {
 	const meta = pushMeta(push);
 	let emitted = 0;
 	if (options.limit !== undefined && options.limit <= 0) return;
-	for await (const { record, line, key } of pushRecords(bucket, push, { itemIndex: options.itemIndex })) {
+	for await (const { record, line, key } of pushRecords(bucket, push, {
+		itemIndex: options.itemIndex,
+	})) {
 		if (options.requireIdsOf) requireId(options.requireIdsOf, record, key, line, options.itemIndex);
 		const deleted = isDeletion(record);
-		yield toItemJson(shapeRecord(record, shape), meta, { deleted, change: options.change?.(deleted) });
+		yield toItemJson(shapeRecord(record, shape), meta, {
+			deleted,
+			change: options.change?.(deleted),
+		});
 		emitted++;
 		if (options.limit !== undefined && emitted >= options.limit) return;
 	}
@@ -163,14 +198,19 @@ export async function* currentState(
 		};
 		// Straight from each file's parsed chunks (no per-row generator): this loop is the hot path.
 		for (const { key } of push.drops) {
-			for await (const batch of readRowBatches(bucket, key, { itemIndex: options.itemIndex, onHeader })) {
+			for await (const batch of readRowBatches(bucket, key, {
+				itemIndex: options.itemIndex,
+				onHeader,
+			})) {
 				const idIndex = batch.columns.indexOf('id');
 				const deletedAtIndex = batch.columns.indexOf('deleted_at');
 				for (let index = 0; index < batch.rows.length; index++) {
 					const cells = batch.rows[index];
 					const id = idIndex < 0 ? undefined : cells[idIndex];
 					if (id === undefined || id === '' || id === 'NULL') {
-						throw new NodeOperationError(node, ERROR_MESSAGES.missingId(key, batch.lines[index]), { itemIndex: options.itemIndex });
+						throw new NodeOperationError(node, ERROR_MESSAGES.missingId(key, batch.lines[index]), {
+							itemIndex: options.itemIndex,
+						});
 					}
 					const deletedAt = deletedAtIndex < 0 ? '' : cells[deletedAtIndex];
 					const deleted = deletedAt !== '' && deletedAt !== 'NULL';
@@ -204,7 +244,11 @@ export type StartFrom = 'latestFull' | 'now';
 export function isChangeCursor(value: unknown): value is ChangeCursorState {
 	if (value === null || typeof value !== 'object') return false;
 	const tables = (value as ChangeCursorState).tables;
-	return tables !== null && typeof tables === 'object' && Object.values(tables).every((order) => typeof order === 'string');
+	return (
+		tables !== null &&
+		typeof tables === 'object' &&
+		Object.values(tables).every((order) => typeof order === 'string')
+	);
 }
 
 /**
@@ -213,9 +257,10 @@ export function isChangeCursor(value: unknown): value is ChangeCursorState {
  * than the settle time; undefined when neither can be read (such a push is taken as settled).
  */
 function pushLastChangeMs(push: Push): number | undefined {
-	const times = [parseInstant(pushTimestamp(push)), ...push.drops.map((drop) => parseInstant(drop.lastModified))].filter(
-		(time): time is number => time !== undefined,
-	);
+	const times = [
+		parseInstant(pushTimestamp(push)),
+		...push.drops.map((drop) => parseInstant(drop.lastModified)),
+	].filter((time): time is number => time !== undefined);
 	return times.length ? Math.max(...times) : undefined;
 }
 
@@ -256,7 +301,9 @@ export async function collectChanges(
 	let rows: IDataObject[] = [];
 	let pushesRead = 0;
 	for (const table of tables) {
-		const last = Object.prototype.hasOwnProperty.call(state.tables, table) ? state.tables[table] : undefined;
+		const last = Object.prototype.hasOwnProperty.call(state.tables, table)
+			? state.tables[table]
+			: undefined;
 		let pending: Push[];
 		if (last === undefined && options.startFrom === 'now') {
 			const all = [
@@ -272,13 +319,19 @@ export async function collectChanges(
 			const fulls = await listPushes(bucket, table, 'full', { itemIndex: options.itemIndex });
 			if (fulls.length === 0) continue;
 			const base = fulls[fulls.length - 1];
-			const incrementals = await listPushes(bucket, table, 'incremental', { fromDate: base.date, itemIndex: options.itemIndex });
+			const incrementals = await listPushes(bucket, table, 'incremental', {
+				fromDate: base.date,
+				itemIndex: options.itemIndex,
+			});
 			pending = [base, ...incrementals.filter((push) => push.order > base.order)];
 		} else {
 			const fromDate = last === '' ? undefined : last.slice(0, 10);
 			const fresh = [
 				...(await listPushes(bucket, table, 'full', { fromDate, itemIndex: options.itemIndex })),
-				...(await listPushes(bucket, table, 'incremental', { fromDate, itemIndex: options.itemIndex })),
+				...(await listPushes(bucket, table, 'incremental', {
+					fromDate,
+					itemIndex: options.itemIndex,
+				})),
 			]
 				.filter((push) => push.order > last)
 				.sort((a, b) => a.order.localeCompare(b.order));
@@ -291,9 +344,14 @@ export async function collectChanges(
 		if (firstUnsettled >= 0) pending = pending.slice(0, firstUnsettled);
 		for (const push of pending) {
 			const batch: IDataObject[] = [];
-			const change = (deleted: boolean) => (push.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert);
+			const change = (deleted: boolean) =>
+				push.pushType === 'full' ? CHANGE.full : deleted ? CHANGE.delete : CHANGE.upsert;
 			// A change without an id cannot be applied by any destination, so ids are required.
-			for await (const row of pushRows(bucket, push, options.shape, { itemIndex: options.itemIndex, change, requireIdsOf: node })) {
+			for await (const row of pushRows(bucket, push, options.shape, {
+				itemIndex: options.itemIndex,
+				change,
+				requireIdsOf: node,
+			})) {
 				batch.push(row);
 			}
 			// concat, not push(...), so a push of very many rows cannot overflow the call stack

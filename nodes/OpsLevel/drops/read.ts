@@ -8,7 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-import { CsvFormatError, parseCsvBatches, parseCsvRows, type CsvBatch, type CsvRow } from '../../../lib/csv';
+import {
+	CsvFormatError,
+	parseCsvBatches,
+	parseCsvRows,
+	type CsvBatch,
+	type CsvRow,
+} from '../../../lib/csv';
 import { ERROR_MESSAGES, type PushType } from '../constants';
 import { isTimeout, type OpsLevelBucket } from '../transport';
 import { exportPrefix, parseDropKey, tablePrefix, type Drop } from './keys';
@@ -19,7 +25,12 @@ import { exportPrefix, parseDropKey, tablePrefix, type Drop } from './keys';
  */
 export async function* listDrops(
 	bucket: OpsLevelBucket,
-	filter: { pushTypes: readonly PushType[]; tables?: readonly string[]; since?: string; itemIndex?: number },
+	filter: {
+		pushTypes: readonly PushType[];
+		tables?: readonly string[];
+		since?: string;
+		itemIndex?: number;
+	},
 ): AsyncGenerator<Drop> {
 	const sinceDate = filter.since?.slice(0, 10);
 	for (const pushType of filter.pushTypes) {
@@ -30,7 +41,10 @@ export async function* listDrops(
 		for (const prefix of prefixes) {
 			// Date folders sort as text, so listing can start at the since date instead of the beginning.
 			const startAfter = sinceDate && filter.tables?.length ? `${prefix}${sinceDate}` : undefined;
-			for await (const object of bucket.listKeys(prefix, { startAfter, itemIndex: filter.itemIndex })) {
+			for await (const object of bucket.listKeys(prefix, {
+				startAfter,
+				itemIndex: filter.itemIndex,
+			})) {
 				const drop = parseDropKey(object.Key ?? '', bucket.rootPrefix, {
 					size: object.Size,
 					lastModified: object.LastModified,
@@ -48,7 +62,8 @@ export async function* listDrops(
 export async function listTables(bucket: OpsLevelBucket): Promise<string[]> {
 	const tables = new Set<string>();
 	for (const pushType of ['full', 'incremental'] as const) {
-		for await (const name of bucket.listFolders(`${exportPrefix(bucket.rootPrefix)}${pushType}/`)) tables.add(name);
+		for await (const name of bucket.listFolders(`${exportPrefix(bucket.rootPrefix)}${pushType}/`))
+			tables.add(name);
 	}
 	return [...tables].sort();
 }
@@ -62,12 +77,20 @@ interface ReadOptions {
  * The rows of one `.csv.gz` drop, streamed: object body → gunzip → CSV parser. Errors name the
  * object. An empty object (zero bytes) has no rows.
  */
-export async function* readRows(bucket: OpsLevelBucket, key: string, options: ReadOptions = {}): AsyncGenerator<CsvRow> {
+export async function* readRows(
+	bucket: OpsLevelBucket,
+	key: string,
+	options: ReadOptions = {},
+): AsyncGenerator<CsvRow> {
 	yield* readCsv(bucket, key, options, parseCsvRows);
 }
 
 /** {@link readRows} a parsed chunk at a time ({@link CsvBatch}), for loops over many rows. */
-export async function* readRowBatches(bucket: OpsLevelBucket, key: string, options: ReadOptions = {}): AsyncGenerator<CsvBatch> {
+export async function* readRowBatches(
+	bucket: OpsLevelBucket,
+	key: string,
+	options: ReadOptions = {},
+): AsyncGenerator<CsvBatch> {
 	yield* readCsv(bucket, key, options, parseCsvBatches);
 }
 
@@ -75,7 +98,10 @@ async function* readCsv<T>(
 	bucket: OpsLevelBucket,
 	key: string,
 	options: ReadOptions,
-	parse: (input: Readable, parseOptions: { onHeader?: (columns: string[]) => void }) => AsyncGenerator<T>,
+	parse: (
+		input: Readable,
+		parseOptions: { onHeader?: (columns: string[]) => void },
+	) => AsyncGenerator<T>,
 ): AsyncGenerator<T> {
 	const body = await bucket.openObject(key, options.itemIndex);
 	if (!body) return;
@@ -90,7 +116,12 @@ async function* readCsv<T>(
 	}
 }
 
-function readError(bucket: OpsLevelBucket, error: unknown, key: string, itemIndex?: number): NodeApiError | NodeOperationError {
+function readError(
+	bucket: OpsLevelBucket,
+	error: unknown,
+	key: string,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	const node = bucket.node;
 	if (isTimeout(error)) {
 		const seconds = bucket.settings.timeoutSeconds;

@@ -76,7 +76,10 @@ export type PackedCells = string | string[];
  * getCurrentState then costs one string instead of an object and a string per cell, several times
  * less memory. A record with a NUL inside a cell stays an array, so packing is always lossless.
  */
-export function packRecord(record: Record<string, string>, columns: readonly string[]): PackedCells {
+export function packRecord(
+	record: Record<string, string>,
+	columns: readonly string[],
+): PackedCells {
 	return packCells(columns.map((column) => record[column] ?? ''));
 }
 
@@ -88,17 +91,26 @@ export function packCells(cells: readonly string[]): PackedCells {
 	return cells.join(CELL_SEPARATOR);
 }
 
-export function unpackRecord(packed: PackedCells, columns: readonly string[]): Record<string, string> {
+export function unpackRecord(
+	packed: PackedCells,
+	columns: readonly string[],
+): Record<string, string> {
 	const cells = typeof packed === 'string' ? packed.split(CELL_SEPARATOR) : packed;
 	const record: Record<string, string> = {};
-	for (let index = 0; index < columns.length; index++) setField(record, columns[index], cells[index]);
+	for (let index = 0; index < columns.length; index++)
+		setField(record, columns[index], cells[index]);
 	return record;
 }
 
 /** Plain assignment, except for a column called "__proto__", which must stay data. */
 function setField<T>(target: Record<string, T>, key: string, value: T): void {
 	if (key === '__proto__') {
-		Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(target, key, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	} else {
 		target[key] = value;
 	}

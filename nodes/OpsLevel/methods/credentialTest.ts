@@ -18,7 +18,9 @@ const TEST_NODE: INode = {
  * s3:ListBucket at once. An empty export prefix passes with a note, since OpsLevel may not have
  * pushed yet.
  */
-export async function testBucketCredential(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function testBucketCredential(
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	let bucket: OpsLevelBucket;
 	try {
 		bucket = new OpsLevelBucket(bucketSettings(credential.data ?? {}), TEST_NODE);
@@ -30,11 +32,16 @@ export async function testBucketCredential(credential: ICredentialsDecrypted): P
 		const where = `s3://${bucket.bucket}/${exportPrefix(bucket.rootPrefix)}`;
 		return {
 			status: 'OK',
-			message: found ? `Connection successful: found OpsLevel exports under ${where}` : `Connection successful; nothing under ${where} yet`,
+			message: found
+				? `Connection successful: found OpsLevel exports under ${where}`
+				: `Connection successful; nothing under ${where} yet`,
 		};
 	} catch (error) {
 		const failure = error as { message?: string; description?: string };
-		return { status: 'Error', message: [failure.message, failure.description].filter(Boolean).join(' — ') };
+		return {
+			status: 'Error',
+			message: [failure.message, failure.description].filter(Boolean).join(' — '),
+		};
 	} finally {
 		bucket.destroy();
 	}

@@ -14,7 +14,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INode,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 
@@ -55,7 +61,11 @@ export function normalizeRootPrefix(rootPrefix: string | undefined): string {
 }
 
 function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? ''
+			: String(value).trim();
 }
 
 /** The credential's timeout; a missing or unusable value (older credentials) gives the default. */
@@ -83,7 +93,10 @@ export function bucketSettings(data: ICredentialDataDecryptedObject): OpsLevelBu
 	};
 	if (!settings.bucket) throw new Error(ERROR_MESSAGES.noBucket);
 	if (!settings.region) throw new Error(ERROR_MESSAGES.noRegion);
-	if (settings.authentication === 'accessKeys' && (!settings.accessKeyId || !settings.secretAccessKey)) {
+	if (
+		settings.authentication === 'accessKeys' &&
+		(!settings.accessKeyId || !settings.secretAccessKey)
+	) {
 		throw new Error(ERROR_MESSAGES.missingKeys);
 	}
 	return settings;
@@ -176,10 +189,15 @@ type Action = 'list' | 'get';
 /** A request or download the SDK ended for lack of data (its idle or connection timeout). */
 export function isTimeout(error: unknown): boolean {
 	const seen = new Set<unknown>();
-	for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); ) {
+	for (
+		let current = error;
+		typeof current === 'object' && current !== null && !seen.has(current);
+
+	) {
 		seen.add(current);
 		const { name, code, cause } = current as { name?: unknown; code?: unknown; cause?: unknown };
-		if (name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT') return true;
+		if (name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT')
+			return true;
 		current = cause;
 	}
 	return false;
@@ -208,26 +226,42 @@ export class OpsLevelBucket {
 
 	/** Secrets of the credential, kept out of every message. */
 	private get secrets(): string[] {
-		return [this.settings.secretAccessKey, this.settings.sessionToken].filter((value): value is string => !!value);
+		return [this.settings.secretAccessKey, this.settings.sessionToken].filter(
+			(value): value is string => !!value,
+		);
 	}
 
 	/**
 	 * An S3 failure as a NodeApiError naming the bucket, the object and what to change (a permission,
 	 * the region, the keys).
 	 */
-	toError(error: unknown, action: Action, target: string, itemIndex?: number): NodeApiError | NodeOperationError {
+	toError(
+		error: unknown,
+		action: Action,
+		target: string,
+		itemIndex?: number,
+	): NodeApiError | NodeOperationError {
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 		const shape = (typeof error === 'object' && error !== null ? error : {}) as S3ErrorShape;
 		const status = shape.$metadata?.httpStatusCode;
 		const code = shape.Code ?? shape.name ?? '';
 		const bucket = this.bucket;
-		const resource = action === 'list' ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${this.rootPrefix}*`;
+		const resource =
+			action === 'list' ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${this.rootPrefix}*`;
 		const permission = action === 'list' ? PERMISSION.list : PERMISSION.get;
 		const region = shape.Region ?? shape.$response?.headers?.['x-amz-bucket-region'];
 		let hint: string | undefined;
-		if (code === 'AccessDenied' || code === 'AllAccessDisabled' || (status === 403 && code !== 'InvalidAccessKeyId' && code !== 'SignatureDoesNotMatch')) {
+		if (
+			code === 'AccessDenied' ||
+			code === 'AllAccessDisabled' ||
+			(status === 403 && code !== 'InvalidAccessKeyId' && code !== 'SignatureDoesNotMatch')
+		) {
 			hint = ERROR_MESSAGES.accessDenied(bucket, permission, resource);
-		} else if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidClientTokenId') {
+		} else if (
+			code === 'InvalidAccessKeyId' ||
+			code === 'SignatureDoesNotMatch' ||
+			code === 'InvalidClientTokenId'
+		) {
 			hint = ERROR_MESSAGES.badKeys;
 		} else if (code === 'ExpiredToken' || code === 'TokenRefreshRequired') {
 			hint = ERROR_MESSAGES.expiredToken;
@@ -245,7 +279,12 @@ export class OpsLevelBucket {
 		}
 		const isServiceAnswer = status !== undefined || error instanceof S3ServiceException;
 		const vendorMessage = isServiceAnswer
-			? [code, shape.message && shape.message !== code && shape.message !== 'UnknownError' ? shape.message : '']
+			? [
+					code,
+					shape.message && shape.message !== code && shape.message !== 'UnknownError'
+						? shape.message
+						: '',
+				]
 					.filter(Boolean)
 					.join(': ')
 			: undefined;
@@ -258,14 +297,27 @@ export class OpsLevelBucket {
 			status: isServiceAnswer ? (status ?? 0) : undefined,
 			url: `s3://${bucket}/${target}`,
 			method: action === 'list' ? 'ListObjectsV2' : 'GetObject',
-			reason: isTimeout(error) ? ERROR_MESSAGES.timedOut(this.settings.timeoutSeconds) : error instanceof Error ? error.message : String(error),
+			reason: isTimeout(error)
+				? ERROR_MESSAGES.timedOut(this.settings.timeoutSeconds)
+				: error instanceof Error
+					? error.message
+					: String(error),
 			itemIndex,
 			secrets: this.secrets,
 		});
 	}
 
 	/** One page of keys under a prefix. */
-	async listPage(prefix: string, options: { startAfter?: string; token?: string; maxKeys?: number; delimiter?: string; itemIndex?: number }): Promise<ListObjectsV2CommandOutput> {
+	async listPage(
+		prefix: string,
+		options: {
+			startAfter?: string;
+			token?: string;
+			maxKeys?: number;
+			delimiter?: string;
+			itemIndex?: number;
+		},
+	): Promise<ListObjectsV2CommandOutput> {
 		try {
 			return await this.client.send(
 				new ListObjectsV2Command({
@@ -301,14 +353,21 @@ export class OpsLevelBucket {
 			emptyPageEnds: false,
 			fetchPage: async ({ position }) => {
 				const page = await this.listPage(prefix, { ...options, token: position });
-				return { items: itemsOf(page), next: page.IsTruncated ? page.NextContinuationToken : undefined };
+				return {
+					items: itemsOf(page),
+					next: page.IsTruncated ? page.NextContinuationToken : undefined,
+				};
 			},
 		});
 	}
 
 	/** Every object under a prefix, lazily. */
 	async *listKeys(prefix: string, options: { startAfter?: string; itemIndex?: number } = {}) {
-		for await (const page of this.listingPages(prefix, options, (answer) => answer.Contents ?? [])) {
+		for await (const page of this.listingPages(
+			prefix,
+			options,
+			(answer) => answer.Contents ?? [],
+		)) {
 			for (const object of page) {
 				if (object.Key !== undefined) yield object;
 			}
@@ -317,7 +376,11 @@ export class OpsLevelBucket {
 
 	/** The names of the folders directly under a prefix (a delimiter listing), lazily. */
 	async *listFolders(prefix: string, options: { itemIndex?: number } = {}): AsyncGenerator<string> {
-		for await (const page of this.listingPages(prefix, { delimiter: '/', itemIndex: options.itemIndex }, (answer) => answer.CommonPrefixes ?? [])) {
+		for await (const page of this.listingPages(
+			prefix,
+			{ delimiter: '/', itemIndex: options.itemIndex },
+			(answer) => answer.CommonPrefixes ?? [],
+		)) {
 			for (const common of page) {
 				const name = (common.Prefix ?? '').split('/').filter(Boolean).pop();
 				if (name) yield name;
@@ -332,7 +395,9 @@ export class OpsLevelBucket {
 	 */
 	async openObject(key: string, itemIndex?: number): Promise<Readable | undefined> {
 		try {
-			const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+			const answer = await this.client.send(
+				new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+			);
 			if (answer.ContentLength === 0 || !answer.Body) {
 				(answer.Body as Readable | undefined)?.resume?.();
 				return undefined;
@@ -355,13 +420,20 @@ export class OpsLevelBucket {
 }
 
 /** The bucket of the node's credential; a credential missing a field names it. */
-export async function openBucket(context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<OpsLevelBucket> {
+export async function openBucket(
+	context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions,
+): Promise<OpsLevelBucket> {
 	const data = await context.getCredentials(OPSLEVEL_CREDENTIAL_TYPE);
 	try {
 		return new OpsLevelBucket(bucketSettings(data), context.getNode());
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error), {
-			description: 'Open the OpsLevel Export Bucket credential and fill in the field named above.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			error instanceof Error ? error.message : String(error),
+			{
+				description:
+					'Open the OpsLevel Export Bucket credential and fill in the field named above.',
+			},
+		);
 	}
 }

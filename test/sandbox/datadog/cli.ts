@@ -12,13 +12,18 @@ function flag(name: string, fallback: number): number {
 	const index = process.argv.indexOf(`--${name}`);
 	if (index < 0) return fallback;
 	const value = Number(process.argv[index + 1]);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got ${process.argv[index + 1]}`);
+	if (!Number.isInteger(value) || value < 0)
+		throw new Error(`--${name} must be a non-negative integer, got ${process.argv[index + 1]}`);
 	return value;
 }
 
 async function main(): Promise<void> {
 	const rateLimit = { limit: flag('rate-limit', 1000), periodSeconds: flag('rate-period', 10) };
-	const sandbox = await startSandbox({ port: flag('port', 0), seed: flag('seed', 1), datadog: { rateLimit } });
+	const sandbox = await startSandbox({
+		port: flag('port', 0),
+		seed: flag('seed', 1),
+		datadog: { rateLimit },
+	});
 	process.stdout.write(
 		`${JSON.stringify({
 			baseUrl: sandbox.baseUrl,
@@ -38,6 +43,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`datadog sandbox failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`datadog sandbox failed: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { ControlInputError, type HeaderValues, type SandboxExchange, type SandboxModule } from '../server';
+import {
+	ControlInputError,
+	type HeaderValues,
+	type SandboxExchange,
+	type SandboxModule,
+} from '../server';
 import type {
 	DatadogFaults,
 	DatadogRateLimit,
@@ -41,7 +46,10 @@ const DEFAULT_RATE_LIMIT: DatadogRateLimit = { limit: 1000, periodSeconds: 10 };
 const EVENT_ID = /^[A-Za-z0-9\-_.:]{16,128}$/;
 const TAG = /^[^:\s][^:]*:.+$/;
 const TYPES: Record<DoraKind, string> = { failure: 'dora_failure', deployment: 'dora_deployment' };
-const LIST_TYPES: Record<DoraKind, string> = { failure: 'dora_failures_list_request', deployment: 'dora_deployments_list_request' };
+const LIST_TYPES: Record<DoraKind, string> = {
+	failure: 'dora_failures_list_request',
+	deployment: 'dora_deployments_list_request',
+};
 
 class ApiError extends Error {
 	constructor(
@@ -97,7 +105,10 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 	private readonly initialRateLimit: DatadogRateLimit;
 	private readonly maxListLimit: number;
 	private rateLimit: DatadogRateLimit;
-	private store: Record<DoraKind, Map<string, DoraEventRecord>> = { failure: new Map(), deployment: new Map() };
+	private store: Record<DoraKind, Map<string, DoraEventRecord>> = {
+		failure: new Map(),
+		deployment: new Map(),
+	};
 	private apiFaults: ApiFault[] = [];
 	private delayedSends = 0;
 	private window = { startedAt: 0, used: 0 };
@@ -116,12 +127,15 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 		this.rateLimit = this.initialRateLimit;
 		this.maxListLimit = options.maxListLimit ?? 1000;
 		this.faults = {
-			rateLimit: (count, resetSeconds = 1) => this.apiFaults.push({ kind: 'rateLimit', remaining: count, resetSeconds }),
+			rateLimit: (count, resetSeconds = 1) =>
+				this.apiFaults.push({ kind: 'rateLimit', remaining: count, resetSeconds }),
 			acceptDelayed: (count) => {
 				this.delayedSends += count;
 			},
-			serverErrors: (count, status = 503) => this.apiFaults.push({ kind: 'serverErrors', remaining: count, status }),
-			resetAfterProcessing: (count) => this.apiFaults.push({ kind: 'resetAfterProcessing', remaining: count }),
+			serverErrors: (count, status = 503) =>
+				this.apiFaults.push({ kind: 'serverErrors', remaining: count, status }),
+			resetAfterProcessing: (count) =>
+				this.apiFaults.push({ kind: 'resetAfterProcessing', remaining: count }),
 			reset: () => {
 				this.apiFaults = [];
 				this.delayedSends = 0;
@@ -160,8 +174,14 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 		return events.map((input) => {
 			const { id, started_at: started, finished_at: finished, ...attributes } = input;
 			const startedAtMs = typeof started === 'number' ? started : Date.parse(started);
-			const finishedAtMs = finished === undefined ? undefined : typeof finished === 'number' ? finished : Date.parse(finished);
-			if (!Number.isFinite(startedAtMs)) throw new ControlInputError(`started_at ${String(started)} is not a time`);
+			const finishedAtMs =
+				finished === undefined
+					? undefined
+					: typeof finished === 'number'
+						? finished
+						: Date.parse(finished);
+			if (!Number.isFinite(startedAtMs))
+				throw new ControlInputError(`started_at ${String(started)} is not a time`);
 			return this.upsert(kind, id, startedAtMs, finishedAtMs, attributes);
 		});
 	}
@@ -193,34 +213,65 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 			const fault = this.takeFault();
 			if (fault?.kind === 'rateLimit') {
 				this.counters.rateLimited++;
-				exchange.sendJson(429, { errors: ['Too many requests'] }, { ...rateHeaders, 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(fault.resetSeconds) });
+				exchange.sendJson(
+					429,
+					{ errors: ['Too many requests'] },
+					{
+						...rateHeaders,
+						'X-RateLimit-Remaining': '0',
+						'X-RateLimit-Reset': String(fault.resetSeconds),
+					},
+				);
 				return;
 			}
-			if (fault?.kind === 'serverErrors') throw new ApiError(fault.status, { errors: ['Internal Server Error'] });
+			if (fault?.kind === 'serverErrors')
+				throw new ApiError(fault.status, { errors: ['Internal Server Error'] });
 			if (fault?.kind === 'resetAfterProcessing') loseAnswer(exchange);
 			if (Number(rateHeaders['X-RateLimit-Remaining']) < 0) {
 				this.counters.rateLimited++;
-				exchange.sendJson(429, { errors: ['Too many requests'] }, { ...rateHeaders, 'X-RateLimit-Remaining': '0' });
+				exchange.sendJson(
+					429,
+					{ errors: ['Too many requests'] },
+					{ ...rateHeaders, 'X-RateLimit-Remaining': '0' },
+				);
 				return;
 			}
 			await this.route(exchange, path, rateHeaders);
 		} catch (error) {
 			if (error instanceof ApiError) {
-				exchange.sendBody(error.status, 'application/vnd.api+json', JSON.stringify(error.body), rateHeaders);
+				exchange.sendBody(
+					error.status,
+					'application/vnd.api+json',
+					JSON.stringify(error.body),
+					rateHeaders,
+				);
 				return;
 			}
 			if (error instanceof SyntaxError) {
-				exchange.sendBody(400, 'application/vnd.api+json', JSON.stringify({ errors: [{ status: '400', title: 'Bad Request', detail: 'invalid JSON body' }] }), rateHeaders);
+				exchange.sendBody(
+					400,
+					'application/vnd.api+json',
+					JSON.stringify({
+						errors: [{ status: '400', title: 'Bad Request', detail: 'invalid JSON body' }],
+					}),
+					rateHeaders,
+				);
 				return;
 			}
 			// Anything else is a bug in this module: a 500 that shows up in the log, never a hang.
 			const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-			process.stderr.write(`sandbox: datadog internal error on ${exchange.method} ${exchange.path}: ${message}\n`);
+			process.stderr.write(
+				`sandbox: datadog internal error on ${exchange.method} ${exchange.path}: ${message}\n`,
+			);
 			exchange.sendJson(500, { error: 'sandbox internal error', message: String(error) });
 		}
 	}
 
-	private async route(exchange: SandboxExchange, path: string, headers: HeaderValues): Promise<void> {
+	private async route(
+		exchange: SandboxExchange,
+		path: string,
+		headers: HeaderValues,
+	): Promise<void> {
 		const method = exchange.method;
 		const send = (status: number, body: unknown) =>
 			body === undefined
@@ -251,7 +302,12 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 		if (match && method === 'POST') {
 			this.tally('list');
 			this.requireBothKeys(exchange);
-			send(200, { data: this.list(match[1] === 'failures' ? 'failure' : 'deployment', await exchange.readJson()) });
+			send(200, {
+				data: this.list(
+					match[1] === 'failures' ? 'failure' : 'deployment',
+					await exchange.readJson(),
+				),
+			});
 			return;
 		}
 		match = /^\/api\/v2\/dora\/(failures|deployments)\/([^/]+)$/.exec(path);
@@ -280,7 +336,9 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 			send(202, undefined);
 			return;
 		}
-		throw new ApiError(404, { errors: [{ status: '404', title: 'Not Found', detail: `no route ${method} ${path}` }] });
+		throw new ApiError(404, {
+			errors: [{ status: '404', title: 'Not Found', detail: `no route ${method} ${path}` }],
+		});
 	}
 
 	private tally(route: string): void {
@@ -291,7 +349,8 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 	private countRequest(): HeaderValues {
 		const now = Date.now();
 		const periodMs = this.rateLimit.periodSeconds * 1000;
-		if (this.window.startedAt === 0 || now - this.window.startedAt >= periodMs) this.window = { startedAt: now, used: 0 };
+		if (this.window.startedAt === 0 || now - this.window.startedAt >= periodMs)
+			this.window = { startedAt: now, used: 0 };
 		this.window.used++;
 		const resetSeconds = Math.max(1, Math.ceil((this.window.startedAt + periodMs - now) / 1000));
 		return {
@@ -312,54 +371,83 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 	}
 
 	private requireApiKey(exchange: SandboxExchange): void {
-		if (exchange.header('dd-api-key') !== this.apiKey) throw new ApiError(403, { errors: ['Forbidden'] });
+		if (exchange.header('dd-api-key') !== this.apiKey)
+			throw new ApiError(403, { errors: ['Forbidden'] });
 	}
 
 	private requireBothKeys(exchange: SandboxExchange): void {
 		this.requireApiKey(exchange);
-		if (exchange.header('dd-application-key') !== this.applicationKey) throw new ApiError(403, { errors: ['Forbidden'] });
+		if (exchange.header('dd-application-key') !== this.applicationKey)
+			throw new ApiError(403, { errors: ['Forbidden'] });
 	}
 
 	private found(kind: DoraKind, id: string): DoraEventRecord {
 		const record = this.store[kind].get(id);
-		if (!record) throw new ApiError(404, { errors: [{ status: '404', title: 'Not Found', detail: `${TYPES[kind]} ${id} not found` }] });
+		if (!record)
+			throw new ApiError(404, {
+				errors: [{ status: '404', title: 'Not Found', detail: `${TYPES[kind]} ${id} not found` }],
+			});
 		return record;
 	}
 
 	private acceptSend(kind: DoraKind, body: unknown): string {
-		const attributes = isRecord(body) && isRecord(body.data) && isRecord(body.data.attributes) ? body.data.attributes : undefined;
+		const attributes =
+			isRecord(body) && isRecord(body.data) && isRecord(body.data.attributes)
+				? body.data.attributes
+				: undefined;
 		if (!attributes) throw badRequest('Missing required attribute in body: data.attributes');
 		const { id, started_at: started, finished_at: finished, ...rest } = attributes;
-		if (typeof started !== 'number' || !Number.isInteger(started)) throw badRequest('started_at is required and must be a Unix integer');
-		if (finished !== undefined && (typeof finished !== 'number' || !Number.isInteger(finished))) throw badRequest('finished_at must be a Unix integer');
-		if (kind === 'deployment' && finished === undefined) throw badRequest('finished_at is required');
+		if (typeof started !== 'number' || !Number.isInteger(started))
+			throw badRequest('started_at is required and must be a Unix integer');
+		if (finished !== undefined && (typeof finished !== 'number' || !Number.isInteger(finished)))
+			throw badRequest('finished_at must be a Unix integer');
+		if (kind === 'deployment' && finished === undefined)
+			throw badRequest('finished_at is required');
 		const startedAtMs = unixToMs(started);
 		const finishedAtMs = finished === undefined ? undefined : unixToMs(finished);
-		if (finishedAtMs !== undefined && finishedAtMs < startedAtMs) throw badRequest('finished_at must not be before started_at');
-		if (id !== undefined && (typeof id !== 'string' || !EVENT_ID.test(id))) throw badRequest('id must be 16-128 characters of [A-Za-z0-9-_.:]');
+		if (finishedAtMs !== undefined && finishedAtMs < startedAtMs)
+			throw badRequest('finished_at must not be before started_at');
+		if (id !== undefined && (typeof id !== 'string' || !EVENT_ID.test(id)))
+			throw badRequest('id must be 16-128 characters of [A-Za-z0-9-_.:]');
 		if (kind === 'failure') {
 			const services = rest.services;
-			const hasServices = Array.isArray(services) && services.length > 0 && services.every((service) => typeof service === 'string' && service !== '');
-			if (services !== undefined && !hasServices) throw badRequest('services must be a non-empty list of names');
-			if (!hasServices && (typeof rest.team !== 'string' || rest.team === '')) throw badRequest('services or team is required');
+			const hasServices =
+				Array.isArray(services) &&
+				services.length > 0 &&
+				services.every((service) => typeof service === 'string' && service !== '');
+			if (services !== undefined && !hasServices)
+				throw badRequest('services must be a non-empty list of names');
+			if (!hasServices && (typeof rest.team !== 'string' || rest.team === ''))
+				throw badRequest('services or team is required');
 		} else if (typeof rest.service !== 'string' || rest.service === '') {
 			throw badRequest('service is required');
 		}
 		if (rest.custom_tags !== undefined) {
 			const tags = rest.custom_tags;
-			if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || !TAG.test(tag))) throw badRequest('custom_tags must follow the key:value pattern');
+			if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || !TAG.test(tag)))
+				throw badRequest('custom_tags must follow the key:value pattern');
 			if (tags.length > 100) throw badRequest('at most 100 custom_tags are allowed');
 		}
 		if (rest.git !== undefined) {
 			const git = rest.git;
-			if (!isRecord(git) || typeof git.commit_sha !== 'string' || typeof git.repository_url !== 'string') {
+			if (
+				!isRecord(git) ||
+				typeof git.commit_sha !== 'string' ||
+				typeof git.repository_url !== 'string'
+			) {
 				throw badRequest('git needs commit_sha and repository_url');
 			}
 		}
 		return this.upsert(kind, id as string | undefined, startedAtMs, finishedAtMs, rest);
 	}
 
-	private upsert(kind: DoraKind, id: string | undefined, startedAtMs: number, finishedAtMs: number | undefined, attributes: Record<string, unknown>): string {
+	private upsert(
+		kind: DoraKind,
+		id: string | undefined,
+		startedAtMs: number,
+		finishedAtMs: number | undefined,
+		attributes: Record<string, unknown>,
+	): string {
 		const eventId = id ?? this.newId();
 		const existing = this.store[kind].get(eventId);
 		if (existing) {
@@ -384,21 +472,31 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 
 	private newId(): string {
 		this.idCounter++;
-		return createHash('sha256').update(`${this.seedValue}:${this.idCounter}`).digest('hex').slice(0, 16);
+		return createHash('sha256')
+			.update(`${this.seedValue}:${this.idCounter}`)
+			.digest('hex')
+			.slice(0, 16);
 	}
 
 	private list(kind: DoraKind, body: unknown): unknown[] {
 		const data = isRecord(body) && isRecord(body.data) ? body.data : {};
 		const type = typeof data.type === 'string' ? data.type : '';
-		if (type !== LIST_TYPES[kind]) throw badRequest(`got type "${type}" expected one of "${LIST_TYPES[kind]}"`);
+		if (type !== LIST_TYPES[kind])
+			throw badRequest(`got type "${type}" expected one of "${LIST_TYPES[kind]}"`);
 		const attributes = isRecord(data.attributes) ? data.attributes : {};
 		const to = attributes.to === undefined ? Date.now() : Date.parse(String(attributes.to));
-		const from = attributes.from === undefined ? to - 7 * 24 * 3600 * 1000 : Date.parse(String(attributes.from));
-		if (!Number.isFinite(from) || !Number.isFinite(to)) throw badRequest('from and to must be RFC 3339 date-times');
+		const from =
+			attributes.from === undefined
+				? to - 7 * 24 * 3600 * 1000
+				: Date.parse(String(attributes.from));
+		if (!Number.isFinite(from) || !Number.isFinite(to))
+			throw badRequest('from and to must be RFC 3339 date-times');
 		const limit = attributes.limit === undefined ? 10 : Number(attributes.limit);
-		if (!Number.isInteger(limit) || limit < 1 || limit > this.maxListLimit) throw badRequest(`limit must be an integer between 1 and ${this.maxListLimit}`);
+		if (!Number.isInteger(limit) || limit < 1 || limit > this.maxListLimit)
+			throw badRequest(`limit must be an integer between 1 and ${this.maxListLimit}`);
 		const sort = attributes.sort === undefined ? '-started_at' : String(attributes.sort);
-		if (sort !== 'started_at' && sort !== '-started_at') throw badRequest(`sort must be started_at or -started_at, got "${sort}"`);
+		if (sort !== 'started_at' && sort !== '-started_at')
+			throw badRequest(`sort must be started_at or -started_at, got "${sort}"`);
 		const terms = String(attributes.query ?? '')
 			.split(/\s+/)
 			.filter((term) => term !== '')
@@ -409,14 +507,22 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 			});
 		// Insertion order is the tie-breaker; a stable sort keeps it within one started_at.
 		const matching = [...this.store[kind].values()].filter(
-			(record) => record.startedAtMs >= from && record.startedAtMs < to && terms.every((term) => matches(record, term)),
+			(record) =>
+				record.startedAtMs >= from &&
+				record.startedAtMs < to &&
+				terms.every((term) => matches(record, term)),
 		);
-		matching.sort((a, b) => (sort === 'started_at' ? a.startedAtMs - b.startedAtMs : b.startedAtMs - a.startedAtMs));
+		matching.sort((a, b) =>
+			sort === 'started_at' ? a.startedAtMs - b.startedAtMs : b.startedAtMs - a.startedAtMs,
+		);
 		return matching.slice(0, limit).map((record) => this.present(record));
 	}
 
 	private present(record: DoraEventRecord): unknown {
-		const attributes: Record<string, unknown> = { ...structuredClone(record.attributes), started_at: rfc3339(record.startedAtMs) };
+		const attributes: Record<string, unknown> = {
+			...structuredClone(record.attributes),
+			started_at: rfc3339(record.startedAtMs),
+		};
 		if (record.finishedAtMs !== undefined) attributes.finished_at = rfc3339(record.finishedAtMs);
 		if (record.changeFailure !== undefined) attributes.change_failure = record.changeFailure;
 		if (record.remediation) attributes.remediation = { ...record.remediation };
@@ -425,14 +531,22 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 
 	private patch(record: DoraEventRecord, body: unknown): void {
 		const data = isRecord(body) && isRecord(body.data) ? body.data : {};
-		if (data.type !== 'dora_deployment_patch_request') throw badRequest(`got type "${String(data.type ?? '')}" expected one of "dora_deployment_patch_request"`);
+		if (data.type !== 'dora_deployment_patch_request')
+			throw badRequest(
+				`got type "${String(data.type ?? '')}" expected one of "dora_deployment_patch_request"`,
+			);
 		if (data.id !== record.id) throw badRequest('data.id must match the deployment id in the path');
 		const attributes = isRecord(data.attributes) ? data.attributes : {};
-		if (typeof attributes.change_failure !== 'boolean') throw badRequest('change_failure must be a boolean');
+		if (typeof attributes.change_failure !== 'boolean')
+			throw badRequest('change_failure must be a boolean');
 		record.changeFailure = attributes.change_failure;
 		if (attributes.remediation !== undefined) {
 			const remediation = attributes.remediation;
-			if (!isRecord(remediation) || typeof remediation.id !== 'string' || typeof remediation.type !== 'string') {
+			if (
+				!isRecord(remediation) ||
+				typeof remediation.id !== 'string' ||
+				typeof remediation.type !== 'string'
+			) {
 				throw badRequest('remediation needs id and type');
 			}
 			record.remediation = { id: remediation.id, type: remediation.type };
@@ -474,14 +588,22 @@ export class DatadogModule implements SandboxModule, DatadogSandbox {
 			return;
 		}
 		if (subPath === '/faults' && method === 'POST') {
-			const input = (await exchange.readJson()) as { kind?: string; count?: number; resetSeconds?: number; status?: number };
+			const input = (await exchange.readJson()) as {
+				kind?: string;
+				count?: number;
+				resetSeconds?: number;
+				status?: number;
+			};
 			const count = Number(input.count ?? 1);
 			if (input.kind === 'rateLimit') this.faults.rateLimit(count, input.resetSeconds);
 			else if (input.kind === 'acceptDelayed') this.faults.acceptDelayed(count);
 			else if (input.kind === 'serverErrors') this.faults.serverErrors(count, input.status);
 			else if (input.kind === 'resetAfterProcessing') this.faults.resetAfterProcessing(count);
 			else if (input.kind === 'reset') this.faults.reset();
-			else throw new ControlInputError(`unknown fault kind ${String(input.kind)}; use rateLimit, acceptDelayed, serverErrors, resetAfterProcessing or reset`);
+			else
+				throw new ControlInputError(
+					`unknown fault kind ${String(input.kind)}; use rateLimit, acceptDelayed, serverErrors, resetAfterProcessing or reset`,
+				);
 			exchange.sendJson(200, { ok: true });
 			return;
 		}
@@ -500,15 +622,24 @@ function kindOf(value: unknown): DoraKind {
 }
 
 function checkedRateLimit(rateLimit: DatadogRateLimit): DatadogRateLimit {
-	if (!Number.isInteger(rateLimit.limit) || rateLimit.limit < 1) throw new ControlInputError(`rate limit must be a positive integer, got ${rateLimit.limit}`);
+	if (!Number.isInteger(rateLimit.limit) || rateLimit.limit < 1)
+		throw new ControlInputError(`rate limit must be a positive integer, got ${rateLimit.limit}`);
 	if (!Number.isInteger(rateLimit.periodSeconds) || rateLimit.periodSeconds < 1) {
-		throw new ControlInputError(`rate limit period must be a positive integer of seconds, got ${rateLimit.periodSeconds}`);
+		throw new ControlInputError(
+			`rate limit period must be a positive integer of seconds, got ${rateLimit.periodSeconds}`,
+		);
 	}
 	return { limit: rateLimit.limit, periodSeconds: rateLimit.periodSeconds };
 }
 
-function matches(record: DoraEventRecord, term: { key: string; value: string; raw: string }): boolean {
-	const attribute = term.key === 'service' && record.kind === 'failure' ? record.attributes.services : record.attributes[term.key];
+function matches(
+	record: DoraEventRecord,
+	term: { key: string; value: string; raw: string },
+): boolean {
+	const attribute =
+		term.key === 'service' && record.kind === 'failure'
+			? record.attributes.services
+			: record.attributes[term.key];
 	if (Array.isArray(attribute)) return attribute.includes(term.value);
 	if (typeof attribute === 'string') return attribute === term.value;
 	const tags = record.attributes.custom_tags;

@@ -207,7 +207,10 @@ export function iso(ms: number): string {
 	const shifted = days + 719_468;
 	const era = floor(shifted / 146_097);
 	const dayOfEra = shifted - era * 146_097;
-	const yearOfEra = floor((dayOfEra - floor(dayOfEra / 1460) + floor(dayOfEra / 36_524) - floor(dayOfEra / 146_096)) / 365);
+	const yearOfEra = floor(
+		(dayOfEra - floor(dayOfEra / 1460) + floor(dayOfEra / 36_524) - floor(dayOfEra / 146_096)) /
+			365,
+	);
 	const dayOfYear = dayOfEra - (365 * yearOfEra + floor(yearOfEra / 4) - floor(yearOfEra / 100));
 	const monthFromMarch = floor((5 * dayOfYear + 2) / 153);
 	const day = dayOfYear - floor((153 * monthFromMarch + 2) / 5) + 1;
@@ -250,14 +253,19 @@ export interface Nights {
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
 	const chosen = value ?? fallback;
-	if (!Number.isInteger(chosen) || chosen < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
+	if (!Number.isInteger(chosen) || chosen < 0)
+		throw new Error(`${name} must be a non-negative integer, got ${value}`);
 	return chosen;
 }
 
-export function generateAccount(seed: number, options: FireHydrantSeedOptions = {}): GeneratedAccount {
+export function generateAccount(
+	seed: number,
+	options: FireHydrantSeedOptions = {},
+): GeneratedAccount {
 	const incidentTotal = positiveInteger(options.incidents, 30, 'incidents');
 	const eventsPerIncident = options.eventsPerIncident ?? 6;
-	if (!(eventsPerIncident >= 0)) throw new Error(`eventsPerIncident must be >= 0, got ${eventsPerIncident}`);
+	if (!(eventsPerIncident >= 0))
+		throw new Error(`eventsPerIncident must be >= 0, got ${eventsPerIncident}`);
 	const nightTotal = positiveInteger(options.nights, 7, 'nights');
 	if (nightTotal < 1) throw new Error('nights must be at least 1');
 	const now = (options.now ?? new Date()).getTime();
@@ -320,7 +328,11 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 		slug: seedComponent.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
 	}));
 	const teams = TEAMS.map((name) => ({ id: recordRandom.uuid(), name }));
-	const runbooks = RUNBOOKS.map((name) => ({ id: recordRandom.uuid(), name, steps: RUNBOOK_STEPS.map((step) => ({ id: recordRandom.uuid(), name: step })) }));
+	const runbooks = RUNBOOKS.map((name) => ({
+		id: recordRandom.uuid(),
+		name,
+		steps: RUNBOOK_STEPS.map((step) => ({ id: recordRandom.uuid(), name: step })),
+	}));
 	const questionTypeIds = RETROSPECTIVE_QUESTIONS.map(() => recordRandom.uuid());
 
 	const incidents: IncidentRecord[] = [];
@@ -343,7 +355,16 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 		const openedAt = openings[incidentIndex];
 		const incident = buildIncident(recordRandom, firstNumber + incidentIndex, openedAt, people);
 		incidents.push(incident);
-		const [detectedAt, acknowledgedAt, , , mitigatedAt, resolvedAt, retroStartedAt, retroCompletedAt] = incident.milestoneTimes;
+		const [
+			detectedAt,
+			acknowledgedAt,
+			,
+			,
+			mitigatedAt,
+			resolvedAt,
+			retroStartedAt,
+			retroCompletedAt,
+		] = incident.milestoneTimes;
 		const incidentRoleAssignments: RoleAssignmentRecord[] = [];
 		const incidentImpacts: ImpactRecord[] = [];
 
@@ -352,14 +373,28 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 		const roleIndexes = [0, ...recordRandom.sample([1, 2, 3, 4], recordRandom.int(0, 2))];
 		for (const roleIndex of roleIndexes) {
 			const assignedAt = roleIndex === 0 ? commanderAt : openedAt + recordRandom.int(MINUTE, HOUR);
-			const first = newRoleAssignment(recordRandom, incidentIndex, roleIndex, recordRandom.pick(people), assignedAt);
+			const first = newRoleAssignment(
+				recordRandom,
+				incidentIndex,
+				roleIndex,
+				recordRandom.pick(people),
+				assignedAt,
+			);
 			incidentRoleAssignments.push(first);
 			if (recordRandom.chance(0.15)) {
 				const handoverAt = assignedAt + recordRandom.int(30 * MINUTE, 8 * HOUR);
 				first.inactiveAt = handoverAt;
 				first.versions.push(handoverAt);
 				const next = people.filter((person) => person.id !== first.user.id);
-				incidentRoleAssignments.push(newRoleAssignment(recordRandom, incidentIndex, roleIndex, recordRandom.pick(next), handoverAt));
+				incidentRoleAssignments.push(
+					newRoleAssignment(
+						recordRandom,
+						incidentIndex,
+						roleIndex,
+						recordRandom.pick(next),
+						handoverAt,
+					),
+				);
 			}
 		}
 		roleAssignments.push(...incidentRoleAssignments);
@@ -374,7 +409,11 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 				conditions: [initialCondition],
 				versions: [openedAt + recordRandom.int(0, 15 * MINUTE)],
 			};
-			if (mitigatedAt !== null && initialCondition !== 'Degraded' && mitigatedAt > impact.versions[0]) {
+			if (
+				mitigatedAt !== null &&
+				initialCondition !== 'Degraded' &&
+				mitigatedAt > impact.versions[0]
+			) {
 				impact.conditions.push('Degraded');
 				impact.versions.push(mitigatedAt);
 			}
@@ -388,7 +427,14 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 
 		if (retroStartedAt !== null) {
 			retrospectives.push(
-				buildRetrospective(recordRandom, incidentIndex, incident, retroStartedAt, retroCompletedAt, questionTypeIds),
+				buildRetrospective(
+					recordRandom,
+					incidentIndex,
+					incident,
+					retroStartedAt,
+					retroCompletedAt,
+					questionTypeIds,
+				),
 			);
 		}
 
@@ -412,13 +458,23 @@ export function generateAccount(seed: number, options: FireHydrantSeedOptions = 
 		for (const createdAt of eventTimes) {
 			// The first fourteen events of the account cover every type once, so that even a small
 			// sandbox shows all of them.
-			const type = eventSerial < EVENT_TYPES.length ? EVENT_TYPES[eventSerial] : pickEventType(recordRandom);
+			const type =
+				eventSerial < EVENT_TYPES.length ? EVENT_TYPES[eventSerial] : pickEventType(recordRandom);
 			eventSerial++;
 			events.push(buildEvent(context, incidentIndex, type, createdAt));
 		}
 	}
 
-	const tables = buildTables({ accountId, organizationId, incidents, roleAssignments, impacts, retrospectives, events, roles });
+	const tables = buildTables({
+		accountId,
+		organizationId,
+		incidents,
+		roleAssignments,
+		impacts,
+		retrospectives,
+		events,
+		roles,
+	});
 	const exportList = cutExports(exportHeads, tables, nights);
 	return {
 		seed,
@@ -482,9 +538,18 @@ function exactEventCounts(random: Random, incidents: number, average: number): n
 	return counts;
 }
 
-function buildIncident(random: Random, number: number, openedAt: number, people: User[]): IncidentRecord {
-	const serviceName = random.pick(COMPONENTS.filter((component) => component.type === 'service')).name;
-	const functionalityName = random.pick(COMPONENTS.filter((component) => component.type === 'functionality')).name;
+function buildIncident(
+	random: Random,
+	number: number,
+	openedAt: number,
+	people: User[],
+): IncidentRecord {
+	const serviceName = random.pick(
+		COMPONENTS.filter((component) => component.type === 'service'),
+	).name;
+	const functionalityName = random.pick(
+		COMPONENTS.filter((component) => component.type === 'functionality'),
+	).name;
 	const name = fill(random.pick(INCIDENT_NAME_TEMPLATES), {
 		service: serviceName,
 		functionality: functionalityName,
@@ -515,16 +580,26 @@ function buildIncident(random: Random, number: number, openedAt: number, people:
 	let severityChangedAt = Number.NaN;
 	const acknowledged = times[1];
 	const mitigated = times[4];
-	if (acknowledged !== null && mitigated !== null && mitigated - acknowledged > 2 && random.chance(0.3)) {
+	if (
+		acknowledged !== null &&
+		mitigated !== null &&
+		mitigated - acknowledged > 2 &&
+		random.chance(0.3)
+	) {
 		const position = SEVERITIES.indexOf(severity);
-		const moved = Math.min(SEVERITIES.length - 1, Math.max(0, position + (random.chance(0.6) ? -1 : 1)));
+		const moved = Math.min(
+			SEVERITIES.length - 1,
+			Math.max(0, position + (random.chance(0.6) ? -1 : 1)),
+		);
 		if (moved !== position) {
 			laterSeverity = SEVERITIES[moved];
 			severityChangedAt = acknowledged + 1 + floor(random.next() * (mitigated - acknowledged - 1));
 		}
 	}
 	const startedAt = random.chance(0.2) ? openedAt : openedAt - random.int(MINUTE, 45 * MINUTE);
-	const startedBy = random.chance(0.15) ? random.pick(['PagerDuty', 'Datadog', 'Slack']) : random.pick(people).name;
+	const startedBy = random.chance(0.15)
+		? random.pick(['PagerDuty', 'Datadog', 'Slack'])
+		: random.pick(people).name;
 	return {
 		id: random.uuid(),
 		number,
@@ -541,8 +616,21 @@ function buildIncident(random: Random, number: number, openedAt: number, people:
 	};
 }
 
-function newRoleAssignment(random: Random, incidentIndex: number, roleIndex: number, user: User, assignedAt: number): RoleAssignmentRecord {
-	return { id: random.uuid(), incidentIndex, roleIndex, user, inactiveAt: null, versions: [assignedAt] };
+function newRoleAssignment(
+	random: Random,
+	incidentIndex: number,
+	roleIndex: number,
+	user: User,
+	assignedAt: number,
+): RoleAssignmentRecord {
+	return {
+		id: random.uuid(),
+		incidentIndex,
+		roleIndex,
+		user,
+		inactiveAt: null,
+		versions: [assignedAt],
+	};
 }
 
 function buildRetrospective(
@@ -554,10 +642,14 @@ function buildRetrospective(
 	questionTypeIds: string[],
 ): RetrospectiveRecord {
 	const createdAt = startedAt + random.int(1000, 60_000);
-	const lastEditAt = completedAt !== null && completedAt > createdAt ? completedAt : createdAt + random.int(6 * HOUR, 2 * DAY);
+	const lastEditAt =
+		completedAt !== null && completedAt > createdAt
+			? completedAt
+			: createdAt + random.int(6 * HOUR, 2 * DAY);
 	const versions = [createdAt];
 	const edits = random.int(1, 3);
-	for (let edit = 1; edit < edits; edit++) versions.push(createdAt + floor(random.next() * (lastEditAt - createdAt)));
+	for (let edit = 1; edit < edits; edit++)
+		versions.push(createdAt + floor(random.next() * (lastEditAt - createdAt)));
 	versions.push(lastEditAt);
 	const fillValues = {
 		service: random.pick(COMPONENTS).name,
@@ -621,7 +713,12 @@ function milestoneReached(incident: IncidentRecord, time: number): number {
 	return reached;
 }
 
-function buildEvent(context: EventContext, incidentIndex: number, type: EventType, createdAt: number): EventRecord {
+function buildEvent(
+	context: EventContext,
+	incidentIndex: number,
+	type: EventType,
+	createdAt: number,
+): EventRecord {
 	const { random, people, incident } = context;
 	const author = random.pick(people);
 	const fillValues = {
@@ -639,7 +736,10 @@ function buildEvent(context: EventContext, incidentIndex: number, type: EventTyp
 			break;
 		case 'BulkMilestoneUpdate': {
 			const position = Math.max(1, milestoneReached(incident, createdAt));
-			details = { original_milestone: MILESTONES[position - 1], current_milestone: MILESTONES[position] };
+			details = {
+				original_milestone: MILESTONES[position - 1],
+				current_milestone: MILESTONES[position],
+			};
 			if (random.chance(0.3)) createdByName = 'FireHydrant';
 			break;
 		}
@@ -657,14 +757,19 @@ function buildEvent(context: EventContext, incidentIndex: number, type: EventTyp
 		}
 		case 'GeneralUpdate':
 			details = { description: fill(random.pick(GENERAL_UPDATES), fillValues) };
-			if (random.chance(0.1)) editedDetails = { description: `${details.description as string} (corrected)` };
+			if (random.chance(0.1))
+				editedDetails = { description: `${details.description as string} (corrected)` };
 			break;
 		case 'Note':
 			details = { body: fill(random.pick(NOTE_TEMPLATES), fillValues) };
-			if (random.chance(0.12)) editedDetails = { body: `${details.body as string}\n\nEdit: numbers above are from the "EU" dashboard, not global.` };
+			if (random.chance(0.12))
+				editedDetails = {
+					body: `${details.body as string}\n\nEdit: numbers above are from the "EU" dashboard, not global.`,
+				};
 			break;
 		case 'RoleUpdate': {
-			const assignment = context.roleAssignments.length > 0 ? random.pick(context.roleAssignments) : null;
+			const assignment =
+				context.roleAssignments.length > 0 ? random.pick(context.roleAssignments) : null;
 			details = {
 				role_assignment_id: assignment?.id ?? random.uuid(),
 				incident_role_name: ROLE_NAMES[assignment?.roleIndex ?? 0],
@@ -701,7 +806,10 @@ function buildEvent(context: EventContext, incidentIndex: number, type: EventTyp
 			details = {
 				task_id: random.uuid(),
 				task_summary: random.pick(TASK_SUMMARIES),
-				task_description: fill('Owner: {service} on-call.\nDone when dashboards are green, "for real".', fillValues),
+				task_description: fill(
+					'Owner: {service} on-call.\nDone when dashboards are green, "for real".',
+					fillValues,
+				),
 				operation: random.pick(['created', 'updated', 'assigned']),
 				new_state: random.pick(['open', 'in_progress', 'done', 'cancelled']),
 			};
@@ -723,14 +831,18 @@ function buildEvent(context: EventContext, incidentIndex: number, type: EventTyp
 				operation: random.pick(['create', 'update', 'destroy']),
 				resource_type: random.pick(['StatusPage', 'Incident::Link', 'ChangeEvent']),
 				resource_id: random.uuid(),
-				fields: { summary: { from: incident.name, to: `${incident.name} (updated)` }, visible: { from: false, to: true } },
+				fields: {
+					summary: { from: incident.name, to: `${incident.name} (updated)` },
+					visible: { from: false, to: true },
+				},
 			};
 			break;
 	}
 	const versions = [createdAt];
 	// Most events never change; edited ones get a later version (which may fall after the last
 	// export window and then never shows up, as in real life).
-	if (editedDetails !== null || random.chance(0.05)) versions.push(createdAt + random.int(10 * MINUTE, 30 * HOUR));
+	if (editedDetails !== null || random.chance(0.05))
+		versions.push(createdAt + random.int(10 * MINUTE, 30 * HOUR));
 	return {
 		id: random.uuid(),
 		incidentIndex,
@@ -754,7 +866,16 @@ interface TableInputs {
 }
 
 function buildTables(inputs: TableInputs): Record<ShortSource, SourceTable> {
-	const { accountId, organizationId, incidents, roleAssignments, impacts, retrospectives, events, roles } = inputs;
+	const {
+		accountId,
+		organizationId,
+		incidents,
+		roleAssignments,
+		impacts,
+		retrospectives,
+		events,
+		roles,
+	} = inputs;
 	// Every row starts with the same five columns; the rest is appended to the same array.
 	const row = (id: string, createdAt: number, updatedAt: number, ...rest: CsvCell[]): CsvCell[] => [
 		id,
@@ -764,7 +885,8 @@ function buildTables(inputs: TableInputs): Record<ShortSource, SourceTable> {
 		iso(updatedAt),
 		...rest,
 	];
-	const at = (time: number | null, asOf: number): string | null => (time !== null && time <= asOf ? iso(time) : null);
+	const at = (time: number | null, asOf: number): string | null =>
+		time !== null && time <= asOf ? iso(time) : null;
 	// Schema cells are identical for every event of a type: stringify once.
 	const schemaJson = new Map<EventType, string>();
 	for (const type of EVENT_TYPES) schemaJson.set(type, JSON.stringify(EVENT_DETAILS_SCHEMAS[type]));
@@ -781,7 +903,9 @@ function buildTables(inputs: TableInputs): Record<ShortSource, SourceTable> {
 			const resolvedAt = incident.milestoneTimes[5];
 			const activeUntil = resolvedAt !== null && resolvedAt <= asOf ? resolvedAt : asOf;
 			const severity =
-				incident.laterSeverity !== null && incident.severityChangedAt <= asOf ? incident.laterSeverity : incident.severity;
+				incident.laterSeverity !== null && incident.severityChangedAt <= asOf
+					? incident.laterSeverity
+					: incident.severity;
 			return row(
 				incident.id,
 				incident.openedAt,
@@ -829,7 +953,10 @@ function buildTables(inputs: TableInputs): Record<ShortSource, SourceTable> {
 		versionsOf: (index) => events[index].versions,
 		render(index, versionIndex) {
 			const event = events[index];
-			const details = versionIndex > 0 && event.editedDetailsJson !== null ? event.editedDetailsJson : event.detailsJson;
+			const details =
+				versionIndex > 0 && event.editedDetailsJson !== null
+					? event.editedDetailsJson
+					: event.detailsJson;
 			return row(
 				event.id,
 				event.versions[0],
@@ -920,11 +1047,17 @@ function cutExports(
 	nights: Nights,
 ): GeneratedExport[] {
 	const nightCount = nights.windowStartsAt.length;
-	const rowsBySourceAndNight = new Map<ShortSource, Array<{ records: number[]; versions: number[] }>>();
+	const rowsBySourceAndNight = new Map<
+		ShortSource,
+		Array<{ records: number[]; versions: number[] }>
+	>();
 	const touched: number[] = [];
 	for (const short of SHORT_SOURCES) {
 		const table = tables[short];
-		const perNight = Array.from({ length: nightCount }, () => ({ records: [] as number[], versions: [] as number[] }));
+		const perNight = Array.from({ length: nightCount }, () => ({
+			records: [] as number[],
+			versions: [] as number[],
+		}));
 		for (let recordIndex = 0; recordIndex < table.size; recordIndex++) {
 			const versions = table.versionsOf(recordIndex);
 			touched.length = 0;
@@ -936,7 +1069,11 @@ function cutExports(
 				previousNight = night;
 				// The row shows the record as it stood when the window closed.
 				let versionIndex = 0;
-				while (versionIndex + 1 < versions.length && versions[versionIndex + 1] < nights.windowEndsAt[night]) versionIndex++;
+				while (
+					versionIndex + 1 < versions.length &&
+					versions[versionIndex + 1] < nights.windowEndsAt[night]
+				)
+					versionIndex++;
 				perNight[night].records.push(recordIndex);
 				perNight[night].versions.push(versionIndex);
 			}
@@ -949,7 +1086,8 @@ function cutExports(
 		const table = tables[head.short];
 		const writer = new CsvWriter();
 		writer.header(table.columns);
-		for (let row = 0; row < rows.records.length; row++) writer.row(table.render(rows.records[row], rows.versions[row]));
+		for (let row = 0; row < rows.records.length; row++)
+			writer.row(table.render(rows.records[row], rows.versions[row]));
 		return {
 			...head,
 			recordIndexes: Uint32Array.from(rows.records),

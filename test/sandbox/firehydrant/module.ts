@@ -4,9 +4,29 @@ import { parse as parseCsv } from 'csv-parse/sync';
 
 import { ChunkedBytes } from '../csv';
 import { Random } from '../prng';
-import { ControlInputError, type HeaderValues, type SandboxExchange, type SandboxModule } from '../server';
-import { DAY, HOUR, MINUTE, generateAccount, iso, type FireHydrantSeedOptions, type GeneratedAccount, type GeneratedExport } from './data';
-import { FireHydrantRest, RestError, pagination, type DeliveryInput, type DeliveryResult } from './rest';
+import {
+	ControlInputError,
+	type HeaderValues,
+	type SandboxExchange,
+	type SandboxModule,
+} from '../server';
+import {
+	DAY,
+	HOUR,
+	MINUTE,
+	generateAccount,
+	iso,
+	type FireHydrantSeedOptions,
+	type GeneratedAccount,
+	type GeneratedExport,
+} from './data';
+import {
+	FireHydrantRest,
+	RestError,
+	pagination,
+	type DeliveryInput,
+	type DeliveryResult,
+} from './rest';
 import { EXPORT_STATUSES, shortSourceOf, type ExportStatus } from './sources';
 import type {
 	AddExportRequestInput,
@@ -77,7 +97,9 @@ interface CutFault {
 }
 
 /** Rows of one export as ground-truth candidates, parsed lazily and remembered. */
-type ParsedCustomBody = { rows: Array<Record<string, string>>; columns: string[] } | { error: string };
+type ParsedCustomBody =
+	| { rows: Array<Record<string, string>>; columns: string[] }
+	| { error: string };
 
 interface Candidate {
 	updatedAt: number;
@@ -136,16 +158,22 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				});
 			},
 			serverErrors: (count, status = 503) => {
-				if (!Number.isInteger(status) || status < 500 || status > 599) throw new Error(`serverErrors: status must be 5xx, got ${status}`);
+				if (!Number.isInteger(status) || status < 500 || status > 599)
+					throw new Error(`serverErrors: status must be 5xx, got ${status}`);
 				this.queueFault({ kind: 'serverErrors', remaining: checkedCount(count), status });
 			},
 			cutDownload: (exportRequestId: string, cutOptions: CutDownloadOptions = {}) => {
 				this.entryOrThrow(exportRequestId);
 				const afterBytes = cutOptions.afterBytes;
 				if (afterBytes !== undefined && (!Number.isInteger(afterBytes) || afterBytes < 0)) {
-					throw new Error(`cutDownload: afterBytes must be a non-negative integer, got ${afterBytes}`);
+					throw new Error(
+						`cutDownload: afterBytes must be a non-negative integer, got ${afterBytes}`,
+					);
 				}
-				this.cutFaults.set(exportRequestId, { remaining: checkedCount(cutOptions.times ?? 1), afterBytes });
+				this.cutFaults.set(exportRequestId, {
+					remaining: checkedCount(cutOptions.times ?? 1),
+					afterBytes,
+				});
 			},
 			circularPagination: () => {
 				this.rest.circularPagination = true;
@@ -217,14 +245,23 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	}
 
 	addExportRequest(input: AddExportRequestInput): ExportRequestRecord {
-		if (typeof input.source !== 'string' || input.source === '') throw new Error('addExportRequest: source is required');
+		if (typeof input.source !== 'string' || input.source === '')
+			throw new Error('addExportRequest: source is required');
 		const status = input.status ?? 'completed';
-		if (!EXPORT_STATUSES.includes(status)) throw new Error(`addExportRequest: unknown status ${String(status)}`);
-		const newest = this.entries.reduce((latest, entry) => Math.max(latest, entry.createdAt), -Infinity);
+		if (!EXPORT_STATUSES.includes(status))
+			throw new Error(`addExportRequest: unknown status ${String(status)}`);
+		const newest = this.entries.reduce(
+			(latest, entry) => Math.max(latest, entry.createdAt),
+			-Infinity,
+		);
 		const createdAt = input.createdAt?.getTime() ?? Math.max(this.account.now, newest + 1000);
 		const windowEndsAt = input.windowEndsAt?.getTime() ?? createdAt - 25 * MINUTE;
 		const windowStartsAt = input.windowStartsAt?.getTime() ?? windowEndsAt - 30 * HOUR;
-		for (const [name, value] of [['createdAt', createdAt], ['windowStartsAt', windowStartsAt], ['windowEndsAt', windowEndsAt]] as const) {
+		for (const [name, value] of [
+			['createdAt', createdAt],
+			['windowStartsAt', windowStartsAt],
+			['windowEndsAt', windowEndsAt],
+		] as const) {
 			if (!Number.isFinite(value)) throw new Error(`addExportRequest: ${name} is not a valid date`);
 		}
 		const entry: ExportEntry = {
@@ -234,7 +271,9 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			createdAt,
 			windowStartsAt,
 			windowEndsAt,
-			body: ChunkedBytes.of(typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body),
+			body: ChunkedBytes.of(
+				typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body,
+			),
 			generated: null,
 			sequence: this.sequence++,
 		};
@@ -266,14 +305,19 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		return { incidents: distinctBySource.incident ?? 0, rowsBySource, distinctBySource };
 	}
 
-	expectedRows(shortSource: string, options: ExpectedRowsOptions = {}): Array<Record<string, string>> {
+	expectedRows(
+		shortSource: string,
+		options: ExpectedRowsOptions = {},
+	): Array<Record<string, string>> {
 		const short = shortSource.startsWith('text/csv+') ? shortSourceOf(shortSource) : shortSource;
 		if (short === null) throw new Error(`expectedRows: not a source name: ${shortSource}`);
 		let selected: ExportEntry[];
 		if (options.exportRequestIds) {
 			const wanted = new Set(options.exportRequestIds);
 			for (const id of wanted) this.entryOrThrow(id);
-			selected = this.sortedEntries().filter((entry) => wanted.has(entry.id) && shortSourceOf(entry.source) === short);
+			selected = this.sortedEntries().filter(
+				(entry) => wanted.has(entry.id) && shortSourceOf(entry.source) === short,
+			);
 		} else {
 			selected = this.defaultEntries(short);
 		}
@@ -316,7 +360,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				exchange.sendJson(error.status, errorBody(error.message, error.code));
 			} else {
 				const message = error instanceof Error ? error.message : String(error);
-				exchange.sendJson(500, errorBody(`sandbox internal error: ${message}`, 'internal_server_error'));
+				exchange.sendJson(
+					500,
+					errorBody(`sandbox internal error: ${message}`, 'internal_server_error'),
+				);
 			}
 		}
 	}
@@ -329,7 +376,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				exchange.sendJson(error.status, errorBody(error.message, error.code));
 			} else {
 				const message = error instanceof Error ? error.message : String(error);
-				exchange.sendJson(500, errorBody(`sandbox internal error: ${message}`, 'internal_server_error'));
+				exchange.sendJson(
+					500,
+					errorBody(`sandbox internal error: ${message}`, 'internal_server_error'),
+				);
 			}
 		}
 	}
@@ -339,20 +389,35 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	 * `fh-signature` is the hex HMAC-SHA256 of the raw body with the webhook's secret.
 	 */
 	async deliverWebhook(input: DeliveryInput): Promise<DeliveryResult[]> {
-		const targets = [...this.rest.webhooks.values()].filter(
-			(webhook) => (input.webhookId ? webhook.id === input.webhookId : webhook.state === 'active'),
+		const targets = [...this.rest.webhooks.values()].filter((webhook) =>
+			input.webhookId ? webhook.id === input.webhookId : webhook.state === 'active',
 		);
-		if (input.webhookId && targets.length === 0) throw new Error(`unknown webhook id: ${input.webhookId}`);
+		if (input.webhookId && targets.length === 0)
+			throw new Error(`unknown webhook id: ${input.webhookId}`);
 		const results: DeliveryResult[] = [];
 		for (const webhook of targets) {
 			const signedBody = this.rest.deliveryBody(input);
 			const signature =
-				input.signature === undefined ? createHmac('sha256', webhook.secret).update(signedBody).digest('hex') : input.signature;
-			const rawBody = input.tamper ? signedBody.replace('"operation":"', '"operation":"x') : signedBody;
-			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'FireHydrant-Webhooks' };
+				input.signature === undefined
+					? createHmac('sha256', webhook.secret).update(signedBody).digest('hex')
+					: input.signature;
+			const rawBody = input.tamper
+				? signedBody.replace('"operation":"', '"operation":"x')
+				: signedBody;
+			const headers: Record<string, string> = {
+				'Content-Type': 'application/json',
+				'User-Agent': 'FireHydrant-Webhooks',
+			};
 			if (signature !== null) headers['fh-signature'] = signature;
 			const response = await fetch(webhook.url, { method: 'POST', headers, body: rawBody });
-			results.push({ webhookId: webhook.id, url: webhook.url, status: response.status, body: await response.text(), rawBody, signature });
+			results.push({
+				webhookId: webhook.id,
+				url: webhook.url,
+				status: response.status,
+				body: await response.text(),
+				rawBody,
+				signature,
+			});
 		}
 		return results;
 	}
@@ -381,7 +446,11 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		}
 		if (path === EXPORT_LIST_PATH || path.startsWith(`${EXPORT_LIST_PATH}/`)) {
 			if (actor.id !== this.account.botActor.id) {
-				throw new ErrorStatus(403, 'You do not have permission to manage integrations; the Owner role is required.', 'forbidden');
+				throw new ErrorStatus(
+					403,
+					'You do not have permission to manage integrations; the Owner role is required.',
+					'forbidden',
+				);
 			}
 			requireGet(exchange);
 			if (path === EXPORT_LIST_PATH || path === `${EXPORT_LIST_PATH}/`) {
@@ -390,7 +459,8 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			}
 			const id = decodeURIComponent(path.slice(EXPORT_LIST_PATH.length + 1));
 			const entry = this.entries.find((candidate) => candidate.id === id);
-			if (!entry) throw new ErrorStatus(404, `Couldn't find ExportRequest with 'id'=${id}`, 'not_found');
+			if (!entry)
+				throw new ErrorStatus(404, `Couldn't find ExportRequest with 'id'=${id}`, 'not_found');
 			exchange.sendJson(200, this.exportJson(entry));
 			return;
 		}
@@ -400,7 +470,11 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	private authenticate(exchange: SandboxExchange): GeneratedAccount['botActor'] {
 		const header = exchange.header('authorization');
 		if (header === undefined || header.trim() === '') {
-			throw new ErrorStatus(401, 'Unauthorized: no API token given in the Authorization header', 'unauthorized');
+			throw new ErrorStatus(
+				401,
+				'Unauthorized: no API token given in the Authorization header',
+				'unauthorized',
+			);
 		}
 		const token = header.trim().replace(/^Bearer\s+/i, '');
 		if (token === this.account.apiToken) return this.account.botActor;
@@ -415,21 +489,41 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		const newerThanRaw = params.get('newer_than');
 		if (newerThanRaw !== null && newerThanRaw !== '') {
 			newerThan = parseTimestamp(newerThanRaw);
-			if (Number.isNaN(newerThan)) throw new ErrorStatus(400, `newer_than is invalid: ${newerThanRaw}`, 'invalid_parameter');
+			if (Number.isNaN(newerThan))
+				throw new ErrorStatus(400, `newer_than is invalid: ${newerThanRaw}`, 'invalid_parameter');
 		}
 		const status = params.get('status');
-		if (status !== null && status !== '' && !(EXPORT_STATUSES as readonly string[]).includes(status)) {
-			throw new ErrorStatus(400, `status does not have a valid value: ${status}`, 'invalid_parameter');
+		if (
+			status !== null &&
+			status !== '' &&
+			!(EXPORT_STATUSES as readonly string[]).includes(status)
+		) {
+			throw new ErrorStatus(
+				400,
+				`status does not have a valid value: ${status}`,
+				'invalid_parameter',
+			);
 		}
-		const perPage = Math.min(MAX_PER_PAGE, positiveIntegerOr(params.get('per_page'), DEFAULT_PER_PAGE));
+		const perPage = Math.min(
+			MAX_PER_PAGE,
+			positiveIntegerOr(params.get('per_page'), DEFAULT_PER_PAGE),
+		);
 		const page = positiveIntegerOr(params.get('page'), 1);
 		const matching = this.sortedEntries().filter(
-			(entry) => entry.createdAt > newerThan && (status === null || status === '' || entry.status === status),
+			(entry) =>
+				entry.createdAt > newerThan &&
+				(status === null || status === '' || entry.status === status),
 		);
 		const onPage = matching.slice((page - 1) * perPage, page * perPage);
 		exchange.sendJson(200, {
 			data: onPage.map((entry) => this.exportJson(entry)),
-			pagination: pagination(matching.length, page, perPage, onPage.length, this.rest.circularPagination),
+			pagination: pagination(
+				matching.length,
+				page,
+				perPage,
+				onPage.length,
+				this.rest.circularPagination,
+			),
 		});
 	}
 
@@ -479,23 +573,46 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		const expires = params.get('Expires');
 		const signature = params.get('Signature');
 		if (accessId === null || expires === null || signature === null) {
-			sendStorageError(exchange, 403, 'AccessDenied', 'Access denied.', 'Anonymous caller does not have storage.objects.get access to the Google Cloud Storage object.');
+			sendStorageError(
+				exchange,
+				403,
+				'AccessDenied',
+				'Access denied.',
+				'Anonymous caller does not have storage.objects.get access to the Google Cloud Storage object.',
+			);
 			return;
 		}
-		const [expiresAtText, nonceText, mac] = Buffer.from(signature, 'base64').toString('utf8').split('.');
+		const [expiresAtText, nonceText, mac] = Buffer.from(signature, 'base64')
+			.toString('utf8')
+			.split('.');
 		const expiresAtMs = Number(expiresAtText);
 		const nonce = Number(nonceText);
 		const expectedMac =
 			mac !== undefined && Number.isFinite(expiresAtMs) && Number.isInteger(nonce)
 				? this.mac(exchange.path, expires, expiresAtMs, nonce)
 				: '';
-		if (accessId !== GOOGLE_ACCESS_ID || !sameText(mac ?? '', expectedMac) || (exchange.method !== 'GET' && exchange.method !== 'HEAD')) {
-			sendStorageError(exchange, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.');
+		if (
+			accessId !== GOOGLE_ACCESS_ID ||
+			!sameText(mac ?? '', expectedMac) ||
+			(exchange.method !== 'GET' && exchange.method !== 'HEAD')
+		) {
+			sendStorageError(
+				exchange,
+				403,
+				'SignatureDoesNotMatch',
+				'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.',
+			);
 			return;
 		}
 		// `>=`: a lifetime of 0 ms yields urls that are expired on arrival, deterministically.
 		if (Date.now() >= expiresAtMs) {
-			sendStorageError(exchange, 400, 'ExpiredToken', 'Request has expired', `Expiration time: ${new Date(expiresAtMs).toUTCString()}`);
+			sendStorageError(
+				exchange,
+				400,
+				'ExpiredToken',
+				'Request has expired',
+				`Expiration time: ${new Date(expiresAtMs).toUTCString()}`,
+			);
 			return;
 		}
 		const entry = this.entries.find((candidate) => this.objectPath(candidate) === exchange.path);
@@ -522,7 +639,12 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
 			const first = match?.[1] ? Number(match[1]) : undefined;
 			const last = match?.[2] ? Number(match[2]) : undefined;
-			if (match && first !== undefined && first < body.length && (last === undefined || last >= first)) {
+			if (
+				match &&
+				first !== undefined &&
+				first < body.length &&
+				(last === undefined || last >= first)
+			) {
 				start = first;
 				end = last === undefined ? body.length : Math.min(body.length, last + 1);
 			} else if (match && first === undefined && last !== undefined && last > 0) {
@@ -575,18 +697,27 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				header !== 'Retry-After' && resetAs === 'epochSeconds'
 					? Math.ceil(Date.now() / 1000) + retryAfterSeconds
 					: retryAfterSeconds;
-			exchange.sendJson(429, { error: 'rate limit exceeded' }, {
-				[header]: String(value),
-				'RateLimit-Limit': String(RATE_LIMIT_PER_WINDOW),
-				'RateLimit-Remaining': '0',
-			});
+			exchange.sendJson(
+				429,
+				{ error: 'rate limit exceeded' },
+				{
+					[header]: String(value),
+					'RateLimit-Limit': String(RATE_LIMIT_PER_WINDOW),
+					'RateLimit-Remaining': '0',
+				},
+			);
 			return;
 		}
 		if (fault.status === 500) {
 			exchange.sendJson(500, errorBody('Internal Server Error', 'internal_server_error'));
 			return;
 		}
-		const reason = fault.status === 502 ? 'Bad Gateway' : fault.status === 504 ? 'Gateway Timeout' : 'Service Unavailable';
+		const reason =
+			fault.status === 502
+				? 'Bad Gateway'
+				: fault.status === 504
+					? 'Gateway Timeout'
+					: 'Service Unavailable';
 		exchange.sendBody(
 			fault.status,
 			'text/html; charset=utf-8',
@@ -615,7 +746,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 			if (!source) throw new ControlInputError('source is required, e.g. ?source=incident_event');
 			const ids = exchange.searchParams.get('exportRequestIds');
 			const options = ids ? { exportRequestIds: ids.split(',').filter(Boolean) } : {};
-			exchange.sendJson(200, this.guard(() => this.expectedRows(source, options)));
+			exchange.sendJson(
+				200,
+				this.guard(() => this.expectedRows(source, options)),
+			);
 			return;
 		}
 		if (subPath === '/export-requests' && method === 'GET') {
@@ -624,8 +758,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		}
 		if (subPath === '/export-requests' && method === 'POST') {
 			const input = asObject(await exchange.readJson());
-			const body = typeof input.bodyBase64 === 'string' ? Buffer.from(input.bodyBase64, 'base64') : input.body;
-			if (typeof body !== 'string' && !Buffer.isBuffer(body)) throw new ControlInputError('body (string) or bodyBase64 is required');
+			const body =
+				typeof input.bodyBase64 === 'string' ? Buffer.from(input.bodyBase64, 'base64') : input.body;
+			if (typeof body !== 'string' && !Buffer.isBuffer(body))
+				throw new ControlInputError('body (string) or bodyBase64 is required');
 			const record = this.guard(() =>
 				this.addExportRequest({
 					source: String(input.source ?? ''),
@@ -677,14 +813,18 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 
 	private async handleRestControl(exchange: SandboxExchange, subPath: string): Promise<void> {
 		if (exchange.method === 'GET' && subPath === '/stats') {
-			exchange.sendJson(200, { apiRequests: this.rest.apiRequests, rejectedByRateLimit: this.rest.rejectedByRateLimit });
+			exchange.sendJson(200, {
+				apiRequests: this.rest.apiRequests,
+				rejectedByRateLimit: this.rest.rejectedByRateLimit,
+			});
 			return;
 		}
 		if (exchange.method === 'GET' && subPath === '/webhooks') {
 			exchange.sendJson(200, [...this.rest.webhooks.values()]);
 			return;
 		}
-		if (exchange.method !== 'POST') throw new ControlInputError(`POST expected for ${exchange.path}`);
+		if (exchange.method !== 'POST')
+			throw new ControlInputError(`POST expected for ${exchange.path}`);
 		const input = asObject(await exchange.readJson());
 		switch (subPath) {
 			case '/rate-limit':
@@ -701,7 +841,12 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 				exchange.sendJson(200, { ok: true });
 				return;
 			case '/edit-incident':
-				this.guard(() => this.rest.editIncident(String(input.id ?? ''), { name: input.name as string | undefined, severity: input.severity as string | undefined }));
+				this.guard(() =>
+					this.rest.editIncident(String(input.id ?? ''), {
+						name: input.name as string | undefined,
+						severity: input.severity as string | undefined,
+					}),
+				);
 				exchange.sendJson(200, { ok: true });
 				return;
 			case '/vanish-incident':
@@ -738,13 +883,17 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		switch (input.kind) {
 			case 'rateLimit':
 				this.faults.rateLimit(count, {
-					retryAfterSeconds: input.retryAfterSeconds === undefined ? undefined : Number(input.retryAfterSeconds),
+					retryAfterSeconds:
+						input.retryAfterSeconds === undefined ? undefined : Number(input.retryAfterSeconds),
 					header: input.header as RateLimitOptions['header'],
 					resetAs: input.resetAs as RateLimitOptions['resetAs'],
 				});
 				return;
 			case 'serverErrors':
-				this.faults.serverErrors(count, input.status === undefined ? undefined : Number(input.status));
+				this.faults.serverErrors(
+					count,
+					input.status === undefined ? undefined : Number(input.status),
+				);
 				return;
 			case 'cutDownload':
 				this.faults.cutDownload(String(input.exportRequestId ?? ''), {
@@ -817,7 +966,9 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	}
 
 	private sortedEntries(): ExportEntry[] {
-		return this.entries.slice().sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
+		return this.entries
+			.slice()
+			.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
 	}
 
 	private entryOrThrow(id: string): ExportEntry {
@@ -827,7 +978,9 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 	}
 
 	private isExpunged(entry: ExportEntry): boolean {
-		return this.explicitlyExpunged.has(entry.id) || entry.createdAt < this.account.now - EXPUNGE_AFTER_MS;
+		return (
+			this.explicitlyExpunged.has(entry.id) || entry.createdAt < this.account.now - EXPUNGE_AFTER_MS
+		);
 	}
 
 	/** Completed, not expunged, of that source, and (custom ones) parseable: what a client can ingest. */
@@ -850,7 +1003,11 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		return 'error' in parsed ? [] : parsed.rows.map((row) => row.id);
 	}
 
-	private forEachCandidate(entry: ExportEntry, explicit: boolean, visit: (id: string, candidate: Candidate) => void): void {
+	private forEachCandidate(
+		entry: ExportEntry,
+		explicit: boolean,
+		visit: (id: string, candidate: Candidate) => void,
+	): void {
 		const generated = entry.generated;
 		if (generated) {
 			const table = this.account.tables[generated.short];
@@ -871,12 +1028,18 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		}
 		const parsed = this.parseCustom(entry);
 		if ('error' in parsed) {
-			if (explicit) throw new Error(`export ${entry.id}: its body is not CSV the sandbox can derive ground truth from: ${parsed.error}`);
+			if (explicit)
+				throw new Error(
+					`export ${entry.id}: its body is not CSV the sandbox can derive ground truth from: ${parsed.error}`,
+				);
 			return;
 		}
 		for (const row of parsed.rows) {
 			const updatedAt = Date.parse(row.updated_at ?? '');
-			visit(row.id, { updatedAt: Number.isNaN(updatedAt) ? -Infinity : updatedAt, row: () => ({ ...row }) });
+			visit(row.id, {
+				updatedAt: Number.isNaN(updatedAt) ? -Infinity : updatedAt,
+				row: () => ({ ...row }),
+			});
 		}
 	}
 
@@ -889,7 +1052,10 @@ export class FireHydrantModule implements SandboxModule, FireHydrantSandbox {
 		if (known) return known;
 		let parsed: ParsedCustomBody;
 		try {
-			const records = parseCsv(entry.body.toBuffer(), { bom: true, skip_empty_lines: true }) as string[][];
+			const records = parseCsv(entry.body.toBuffer(), {
+				bom: true,
+				skip_empty_lines: true,
+			}) as string[][];
 			const [header, ...rows] = records;
 			if (!header || !header.includes('id')) throw new Error('no header row with an id column');
 			if (new Set(header).size !== header.length) throw new Error('duplicate column names');
@@ -931,17 +1097,30 @@ function recordJson(record: ExportRequestRecord): Record<string, string> {
 	};
 }
 
-function errorBody(detail: string, code: string): { detail: string; messages: string[]; meta: Record<string, never>; code: string } {
+function errorBody(
+	detail: string,
+	code: string,
+): { detail: string; messages: string[]; meta: Record<string, never>; code: string } {
 	return { detail, messages: [detail], meta: {}, code };
 }
 
 function requireGet(exchange: SandboxExchange): void {
 	if (exchange.method !== 'GET' && exchange.method !== 'HEAD') {
-		throw new ErrorStatus(405, `405 Not Allowed: ${exchange.method} ${exchange.path}`, 'method_not_allowed');
+		throw new ErrorStatus(
+			405,
+			`405 Not Allowed: ${exchange.method} ${exchange.path}`,
+			'method_not_allowed',
+		);
 	}
 }
 
-function sendStorageError(exchange: SandboxExchange, status: number, code: string, message: string, details?: string): void {
+function sendStorageError(
+	exchange: SandboxExchange,
+	status: number,
+	code: string,
+	message: string,
+	details?: string,
+): void {
 	const body =
 		"<?xml version='1.0' encoding='UTF-8'?>" +
 		`<Error><Code>${code}</Code><Message>${message}</Message>${details ? `<Details>${details}</Details>` : ''}</Error>`;
@@ -951,7 +1130,11 @@ function sendStorageError(exchange: SandboxExchange, status: number, code: strin
 function sameText(given: string, expected: string): boolean {
 	const givenBytes = Buffer.from(given);
 	const expectedBytes = Buffer.from(expected);
-	return expected.length > 0 && givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);
+	return (
+		expected.length > 0 &&
+		givenBytes.length === expectedBytes.length &&
+		timingSafeEqual(givenBytes, expectedBytes)
+	);
 }
 
 /** ISO 8601 date-time; without a zone it is UTC (JavaScript would read it as local time). */
@@ -970,17 +1153,20 @@ function positiveIntegerOr(raw: string | null, fallback: number): number {
 }
 
 function checkedCount(count: number): number {
-	if (!Number.isInteger(count) || count < 0) throw new Error(`count must be a non-negative integer, got ${count}`);
+	if (!Number.isInteger(count) || count < 0)
+		throw new Error(`count must be a non-negative integer, got ${count}`);
 	return count;
 }
 
 function checkedLifetime(ms: number): number {
-	if (!Number.isFinite(ms) || ms < 0) throw new Error(`url lifetime must be a non-negative number of ms, got ${ms}`);
+	if (!Number.isFinite(ms) || ms < 0)
+		throw new Error(`url lifetime must be a non-negative number of ms, got ${ms}`);
 	return ms;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ControlInputError('expected a JSON object body');
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		throw new ControlInputError('expected a JSON object body');
 	return value as Record<string, unknown>;
 }
 
@@ -990,4 +1176,3 @@ function optionalDate(value: unknown, name: string): Date | undefined {
 	if (Number.isNaN(date.getTime())) throw new ControlInputError(`${name} is not a valid date`);
 	return date;
 }
-

@@ -107,7 +107,11 @@ const MAX_PER_PAGE = 200;
 
 export class FireHydrantRest {
 	asOf: number;
-	private rate: { enabled: boolean; limit: number; windowMs: number } = { enabled: false, limit: 50, windowMs: 10_000 };
+	private rate: { enabled: boolean; limit: number; windowMs: number } = {
+		enabled: false,
+		limit: 50,
+		windowMs: 10_000,
+	};
 	private accepted: number[] = [];
 	private readonly edits = new Map<string, LiveEdit>();
 	/** Incidents that are still listed but whose detail and sub-resources answer 404. */
@@ -152,7 +156,8 @@ export class FireHydrantRest {
 	setRateLimit(enabled: boolean, options: RestRateLimitOptions = {}): void {
 		const limit = options.limit ?? 50;
 		const windowMs = options.windowMs ?? 10_000;
-		if (!Number.isInteger(limit) || limit < 1) throw new Error(`rate limit must be a positive integer, got ${limit}`);
+		if (!Number.isInteger(limit) || limit < 1)
+			throw new Error(`rate limit must be a positive integer, got ${limit}`);
 		if (!(windowMs > 0)) throw new Error(`rate limit window must be positive ms, got ${windowMs}`);
 		this.rate = { enabled, limit, windowMs };
 		this.accepted = [];
@@ -192,7 +197,13 @@ export class FireHydrantRest {
 	// ---- HTTP -------------------------------------------------------------------------------
 
 	static serves(path: string): boolean {
-		return path === '/v1/incidents' || path.startsWith('/v1/incidents/') || path === '/v1/post_mortems/reports' || path === '/v1/webhooks' || path.startsWith('/v1/webhooks/');
+		return (
+			path === '/v1/incidents' ||
+			path.startsWith('/v1/incidents/') ||
+			path === '/v1/post_mortems/reports' ||
+			path === '/v1/webhooks' ||
+			path.startsWith('/v1/webhooks/')
+		);
 	}
 
 	/** Applies the account-wide limit; true when it answered 429. */
@@ -200,22 +211,30 @@ export class FireHydrantRest {
 		this.apiRequests++;
 		if (!this.rate.enabled) return false;
 		const now = Date.now();
-		while (this.accepted.length > 0 && this.accepted[0] + this.rate.windowMs <= now) this.accepted.shift();
+		while (this.accepted.length > 0 && this.accepted[0] + this.rate.windowMs <= now)
+			this.accepted.shift();
 		if (this.accepted.length >= this.rate.limit) {
 			const waitMs = this.accepted[0] + this.rate.windowMs - now;
 			this.rejectedByRateLimit++;
-			exchange.sendJson(429, { error: 'rate limit exceeded' }, {
-				'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
-				'RateLimit-Limit': String(this.rate.limit),
-				'RateLimit-Remaining': '0',
-			});
+			exchange.sendJson(
+				429,
+				{ error: 'rate limit exceeded' },
+				{
+					'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
+					'RateLimit-Limit': String(this.rate.limit),
+					'RateLimit-Remaining': '0',
+				},
+			);
 			return true;
 		}
 		this.accepted.push(now);
 		return false;
 	}
 
-	async serve(exchange: SandboxExchange, actor: { id: string; name: string; email: string }): Promise<void> {
+	async serve(
+		exchange: SandboxExchange,
+		actor: { id: string; name: string; email: string },
+	): Promise<void> {
 		const { path, method } = exchange;
 		if (this.denied.some((pattern) => pattern.test(path))) {
 			throw new RestError(403, 'You do not have permission to perform this action.', 'forbidden');
@@ -224,7 +243,8 @@ export class FireHydrantRest {
 			await this.serveWebhooks(exchange, actor);
 			return;
 		}
-		if (method !== 'GET') throw new RestError(405, `405 Not Allowed: ${method} ${path}`, 'method_not_allowed');
+		if (method !== 'GET')
+			throw new RestError(405, `405 Not Allowed: ${method} ${path}`, 'method_not_allowed');
 		if (path === '/v1/incidents') {
 			this.listIncidents(exchange);
 			return;
@@ -233,7 +253,10 @@ export class FireHydrantRest {
 			this.listReports(exchange);
 			return;
 		}
-		const match = /^\/v1\/incidents\/([^/]+)(?:\/(role_assignments|events|impact\/(?:services|functionalities|environments|customers)))?$/.exec(path);
+		const match =
+			/^\/v1\/incidents\/([^/]+)(?:\/(role_assignments|events|impact\/(?:services|functionalities|environments|customers)))?$/.exec(
+				path,
+			);
 		if (!match) throw new RestError(404, `Not Found: ${path}`, 'not_found');
 		const id = decodeURIComponent(match[1]);
 		const position = this.incidentOrThrow(id, true);
@@ -245,9 +268,20 @@ export class FireHydrantRest {
 		}
 		if (sub === 'role_assignments') {
 			const status = exchange.searchParams.get('status');
-			const all = (view.children.incident_role_assignment.get(id) ?? []).map((cells) => roleAssignmentJson(cells));
+			const all = (view.children.incident_role_assignment.get(id) ?? []).map((cells) =>
+				roleAssignmentJson(cells),
+			);
 			const data = status ? all.filter((assignment) => assignment.status === status) : all;
-			exchange.sendJson(200, { data: this.twiceIfFaulty(data), pagination: pagination(data.length, 1, data.length || 1, data.length, this.circularPagination) });
+			exchange.sendJson(200, {
+				data: this.twiceIfFaulty(data),
+				pagination: pagination(
+					data.length,
+					1,
+					data.length || 1,
+					data.length,
+					this.circularPagination,
+				),
+			});
 			return;
 		}
 		if (sub === 'events') {
@@ -259,9 +293,22 @@ export class FireHydrantRest {
 			return;
 		}
 		const type = sub.slice('impact/'.length);
-		const singular = type === 'services' ? 'service' : type === 'functionalities' ? 'functionality' : type === 'environments' ? 'environment' : 'customer';
-		const impacts = (view.children.incident_impact.get(id) ?? []).filter((cells) => cells.impacted_type === singular);
-		this.sendPage(exchange, impacts, (cells) => ({ id: cells.id, type: singular, infrastructure: { id: cells.impacted_id, name: cells.impacted_slug } }));
+		const singular =
+			type === 'services'
+				? 'service'
+				: type === 'functionalities'
+					? 'functionality'
+					: type === 'environments'
+						? 'environment'
+						: 'customer';
+		const impacts = (view.children.incident_impact.get(id) ?? []).filter(
+			(cells) => cells.impacted_type === singular,
+		);
+		this.sendPage(exchange, impacts, (cells) => ({
+			id: cells.id,
+			type: singular,
+			infrastructure: { id: cells.impacted_id, name: cells.impacted_slug },
+		}));
 	}
 
 	private listIncidents(exchange: SandboxExchange): void {
@@ -271,7 +318,8 @@ export class FireHydrantRest {
 			const raw = params.get(name);
 			if (raw === null || raw === '') return undefined;
 			const value = parseRestTimestamp(raw);
-			if (Number.isNaN(value)) throw new RestError(400, `${name} is invalid: ${raw}`, 'invalid_parameter');
+			if (Number.isNaN(value))
+				throw new RestError(400, `${name} is invalid: ${raw}`, 'invalid_parameter');
 			return value;
 		};
 		const updatedAfter = instant('updated_after');
@@ -279,7 +327,14 @@ export class FireHydrantRest {
 		const createdAfter = instant('created_at_or_after');
 		const list = (name: string) => {
 			const raw = params.get(name);
-			return raw ? new Set(raw.split(',').map((value) => value.trim()).filter(Boolean)) : undefined;
+			return raw
+				? new Set(
+						raw
+							.split(',')
+							.map((value) => value.trim())
+							.filter(Boolean),
+					)
+				: undefined;
 		};
 		const severities = list('severities');
 		const services = list('services');
@@ -292,7 +347,13 @@ export class FireHydrantRest {
 			if (updatedBefore !== undefined && !(updated < updatedBefore)) return false;
 			if (createdAfter !== undefined && Date.parse(cells.created_at) < createdAfter) return false;
 			if (severities && !severities.has(this.severityOf(cells))) return false;
-			if (services && !(view.children.incident_impact.get(cells.id) ?? []).some((impact) => services.has(impact.impacted_id))) return false;
+			if (
+				services &&
+				!(view.children.incident_impact.get(cells.id) ?? []).some((impact) =>
+					services.has(impact.impacted_id),
+				)
+			)
+				return false;
 			// The generated history assigns no teams to incidents: a team filter matches none.
 			if (teams) return false;
 			if (status === 'open' && cells.resolved_at !== '') return false;
@@ -301,7 +362,9 @@ export class FireHydrantRest {
 			if (archived === 'true') return false;
 			return true;
 		});
-		this.sendPage(exchange, matching, (cells) => this.incidentJson(view.incidentPosition.get(cells.id) as number));
+		this.sendPage(exchange, matching, (cells) =>
+			this.incidentJson(view.incidentPosition.get(cells.id) as number),
+		);
 	}
 
 	private listReports(exchange: SandboxExchange): void {
@@ -310,17 +373,22 @@ export class FireHydrantRest {
 		let since = -Infinity;
 		if (raw !== null && raw !== '') {
 			since = parseRestTimestamp(raw);
-			if (Number.isNaN(since)) throw new RestError(400, `updated_since is invalid: ${raw}`, 'invalid_parameter');
+			if (Number.isNaN(since))
+				throw new RestError(400, `updated_since is invalid: ${raw}`, 'invalid_parameter');
 		}
 		const incidentId = params.get('incident_id');
 		const reports = this.view().retrospectives.filter(
-			(cells) => Date.parse(cells.updated_at) > since && (!incidentId || cells.incident_id === incidentId),
+			(cells) =>
+				Date.parse(cells.updated_at) > since && (!incidentId || cells.incident_id === incidentId),
 		);
 		this.sendPage(exchange, reports, (cells) => retrospectiveJson(cells));
 	}
 
 	private sendPage<T>(exchange: SandboxExchange, all: T[], render: (value: T) => unknown): void {
-		const perPage = Math.min(MAX_PER_PAGE, positiveIntegerOr(exchange.searchParams.get('per_page'), DEFAULT_PER_PAGE));
+		const perPage = Math.min(
+			MAX_PER_PAGE,
+			positiveIntegerOr(exchange.searchParams.get('per_page'), DEFAULT_PER_PAGE),
+		);
 		const page = positiveIntegerOr(exchange.searchParams.get('page'), 1);
 		const onPage = all.slice((page - 1) * perPage, page * perPage);
 		exchange.sendJson(200, {
@@ -334,10 +402,17 @@ export class FireHydrantRest {
 		return this.duplicateListEntries ? data.flatMap((record) => [record, record]) : data;
 	}
 
-	private async serveWebhooks(exchange: SandboxExchange, actor: { id: string; name: string; email: string }): Promise<void> {
+	private async serveWebhooks(
+		exchange: SandboxExchange,
+		actor: { id: string; name: string; email: string },
+	): Promise<void> {
 		const { method, path } = exchange;
 		if (actor.id !== this.account.botActor.id) {
-			throw new RestError(403, 'You do not have permission to manage webhooks; the Owner role is required.', 'forbidden');
+			throw new RestError(
+				403,
+				'You do not have permission to manage webhooks; the Owner role is required.',
+				'forbidden',
+			);
 		}
 		if (path === '/v1/webhooks') {
 			if (method === 'GET') {
@@ -348,20 +423,28 @@ export class FireHydrantRest {
 			if (method === 'POST') {
 				const input = await readJsonObject(exchange);
 				const url = typeof input.url === 'string' ? input.url : '';
-				if (!/^https?:\/\//.test(url)) throw new RestError(400, 'url is invalid', 'invalid_parameter');
-				const minted = typeof input.secret === 'string' && input.secret !== '' ? undefined : randomUUID().replace(/-/g, '');
+				if (!/^https?:\/\//.test(url))
+					throw new RestError(400, 'url is invalid', 'invalid_parameter');
+				const minted =
+					typeof input.secret === 'string' && input.secret !== ''
+						? undefined
+						: randomUUID().replace(/-/g, '');
 				const now = Date.now();
 				const webhook: WebhookRecord = {
 					id: randomUUID(),
 					url,
 					state: input.state === 'inactive' ? 'inactive' : 'active',
-					subscriptions: typeof input.subscriptions === 'string' ? input.subscriptions : 'incidents',
+					subscriptions:
+						typeof input.subscriptions === 'string' ? input.subscriptions : 'incidents',
 					secret: minted ?? String(input.secret),
 					createdAt: now,
 					updatedAt: now,
 				};
 				this.webhooks.set(webhook.id, webhook);
-				exchange.sendJson(201, { ...webhookJson(webhook, actor), ...(minted ? { secret: minted } : {}) });
+				exchange.sendJson(201, {
+					...webhookJson(webhook, actor),
+					...(minted ? { secret: minted } : {}),
+				});
 				return;
 			}
 			throw new RestError(405, `405 Not Allowed: ${method} ${path}`, 'method_not_allowed');
@@ -396,7 +479,8 @@ export class FireHydrantRest {
 	deliveryBody(input: DeliveryInput): string {
 		const position = this.incidentOrThrow(input.incidentId, false);
 		const incident = this.incidentJson(position);
-		const railsTime = (value: unknown) => (typeof value === 'string' && value ? railsTimestamp(value) : value);
+		const railsTime = (value: unknown) =>
+			typeof value === 'string' && value ? railsTimestamp(value) : value;
 		const payload = {
 			data: {
 				incident: {
@@ -436,17 +520,36 @@ export class FireHydrantRest {
 		const view = this.view();
 		const cells = view.incidents[position];
 		const edit = this.edits.get(cells.id);
-		const milestones = [{ type: 'started', at: cells.started_at }, ...MILESTONE_COLUMNS.map(([column, slug]) => ({ type: slug, at: cells[column] }))]
+		const milestones = [
+			{ type: 'started', at: cells.started_at },
+			...MILESTONE_COLUMNS.map(([column, slug]) => ({ type: slug, at: cells[column] })),
+		]
 			.filter((milestone) => milestone.at !== '')
-			.map((milestone) => ({ id: `${cells.id.slice(0, 8)}-${milestone.type}`, type: milestone.type, occurred_at: milestone.at, created_at: milestone.at, updated_at: milestone.at }));
-		const current = milestones.reduce((latest, milestone) => (Date.parse(milestone.occurred_at) >= Date.parse(latest.occurred_at) ? milestone : latest), milestones[0]);
+			.map((milestone) => ({
+				id: `${cells.id.slice(0, 8)}-${milestone.type}`,
+				type: milestone.type,
+				occurred_at: milestone.at,
+				created_at: milestone.at,
+				updated_at: milestone.at,
+			}));
+		const current = milestones.reduce(
+			(latest, milestone) =>
+				Date.parse(milestone.occurred_at) >= Date.parse(latest.occurred_at) ? milestone : latest,
+			milestones[0],
+		);
 		const impacts = (view.children.incident_impact.get(cells.id) ?? []).map((impact) => ({
 			id: impact.id,
 			type: impact.impacted_type,
 			impact: { id: impact.impacted_id, name: impact.impacted_slug },
-			condition: { id: `condition-${impact.condition_name.toLowerCase()}`, name: impact.condition_name, position: 0 },
+			condition: {
+				id: `condition-${impact.condition_name.toLowerCase()}`,
+				name: impact.condition_name,
+				position: 0,
+			},
 		}));
-		const assignments = (view.children.incident_role_assignment.get(cells.id) ?? []).filter((assignment) => assignment.status === 'active');
+		const assignments = (view.children.incident_role_assignment.get(cells.id) ?? []).filter(
+			(assignment) => assignment.status === 'active',
+		);
 		return {
 			id: cells.id,
 			name: edit?.name ?? cells.name,
@@ -465,11 +568,19 @@ export class FireHydrantRest {
 			labels: {},
 			role_assignments: assignments.map((assignment) => roleAssignmentJson(assignment)),
 			impacts,
-			services: impacts.filter((impact) => impact.type === 'service').map((impact) => impact.impact),
-			functionalities: impacts.filter((impact) => impact.type === 'functionality').map((impact) => impact.impact),
+			services: impacts
+				.filter((impact) => impact.type === 'service')
+				.map((impact) => impact.impact),
+			functionalities: impacts
+				.filter((impact) => impact.type === 'functionality')
+				.map((impact) => impact.impact),
 			environments: [],
 			team_assignments: [],
-			created_by: { id: `author-${cells.started_by.length}`, name: cells.started_by, source: 'firehydrant_user' },
+			created_by: {
+				id: `author-${cells.started_by.length}`,
+				name: cells.started_by,
+				source: 'firehydrant_user',
+			},
 			incident_url: `https://app.firehydrant.io/incidents/${cells.id}`,
 		};
 	}
@@ -510,12 +621,16 @@ function visibleRows(table: SourceTable, asOf: number): Array<{ cells: Cells; ve
 
 function buildIndex(account: GeneratedAccount, asOf: number): RestIndex {
 	const incidentRows = visibleRows(account.tables.incident, asOf).sort(
-		(a, b) => Date.parse(b.cells.created_at) - Date.parse(a.cells.created_at) || a.cells.id.localeCompare(b.cells.id),
+		(a, b) =>
+			Date.parse(b.cells.created_at) - Date.parse(a.cells.created_at) ||
+			a.cells.id.localeCompare(b.cells.id),
 	);
 	const groupByIncident = (short: ShortSource) => {
 		const groups = new Map<string, Cells[]>();
 		const rows = visibleRows(account.tables[short], asOf).map((row) => row.cells);
-		rows.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id.localeCompare(b.id));
+		rows.sort(
+			(a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id.localeCompare(b.id),
+		);
 		for (const cells of rows) {
 			const list = groups.get(cells.incident_id) ?? [];
 			list.push(cells);
@@ -534,7 +649,9 @@ function buildIndex(account: GeneratedAccount, asOf: number): RestIndex {
 		},
 		retrospectives: visibleRows(account.tables.retrospective, asOf)
 			.map((row) => row.cells)
-			.sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || a.id.localeCompare(b.id)),
+			.sort(
+				(a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || a.id.localeCompare(b.id),
+			),
 	};
 }
 
@@ -561,7 +678,10 @@ function eventJson(cells: Cells) {
 		data: JSON.parse(cells.event_details) as unknown,
 		occurred_at: cells.created_at,
 		visibility: 'private_to_org',
-		author: { name: cells.created_by_name, source: cells.created_by_name === 'FireHydrant' ? 'firehydrant' : 'firehydrant_user' },
+		author: {
+			name: cells.created_by_name,
+			source: cells.created_by_name === 'FireHydrant' ? 'firehydrant' : 'firehydrant_user',
+		},
 	};
 }
 
@@ -596,10 +716,24 @@ function webhookJson(webhook: WebhookRecord, actor: { id: string; name: string; 
 }
 
 /** Pagy's envelope; `circular` is the fault where the last page points back to page 1. */
-export function pagination(count: number, page: number, perPage: number, items: number, circular = false) {
+export function pagination(
+	count: number,
+	page: number,
+	perPage: number,
+	items: number,
+	circular = false,
+) {
 	const pages = Math.max(1, Math.ceil(count / Math.max(1, perPage)));
 	const next = page < pages ? page + 1 : circular ? 1 : null;
-	return { count, page, items, pages, last: pages, prev: page > 1 ? Math.min(page - 1, pages) : null, next };
+	return {
+		count,
+		page,
+		items,
+		pages,
+		last: pages,
+		prev: page > 1 ? Math.min(page - 1, pages) : null,
+		next,
+	};
 }
 
 /** `2023-07-25T13:34:49.123Z` → `2023-07-25 13:34:49 UTC`, as FireHydrant's webhook payloads write times. */
@@ -631,7 +765,9 @@ async function readJsonObject(exchange: SandboxExchange): Promise<Record<string,
 	} catch {
 		parsed = undefined;
 	}
-	if (parsed === undefined) throw new RestError(400, 'The request body is not valid JSON', 'invalid_json');
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RestError(400, 'Expected a JSON object', 'invalid_json');
+	if (parsed === undefined)
+		throw new RestError(400, 'The request body is not valid JSON', 'invalid_json');
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new RestError(400, 'Expected a JSON object', 'invalid_json');
 	return parsed as Record<string, unknown>;
 }

@@ -100,9 +100,12 @@ export interface EventDetailsSchema {
 	properties: Record<string, { type: string[]; $comment: string }>;
 }
 
-function detailsSchema(fields: Array<[name: string, types: string[], comment: string]>): EventDetailsSchema {
+function detailsSchema(
+	fields: Array<[name: string, types: string[], comment: string]>,
+): EventDetailsSchema {
 	const properties: EventDetailsSchema['properties'] = {};
-	for (const [name, types, comment] of fields) properties[name] = { type: types, $comment: comment };
+	for (const [name, types, comment] of fields)
+		properties[name] = { type: types, $comment: comment };
 	return { type: 'object', properties };
 }
 
@@ -120,10 +123,18 @@ export const EVENT_DETAILS_SCHEMAS = {
 		['current_milestone', STRING, 'The name of the milestone due to this update'],
 	]),
 	ImpactUpdate: detailsSchema([
-		['update_type', STRING, 'Whether this event represents an addition, removal, update, or no-op.'],
+		[
+			'update_type',
+			STRING,
+			'Whether this event represents an addition, removal, update, or no-op.',
+		],
 		['impacted_type', STRING, 'The type of the item for which impact was updated'],
 		['impacted_id', STRING, 'The id of the item for which impact was updated'],
-		['old_condition_name', NULLABLE_STRING, 'The name of the previous condition before this update'],
+		[
+			'old_condition_name',
+			NULLABLE_STRING,
+			'The name of the previous condition before this update',
+		],
 		['new_condition_name', NULLABLE_STRING, 'The name of the condition set in this update'],
 	]),
 	GeneralUpdate: detailsSchema([['description', STRING, 'Description of the event']]),

@@ -81,7 +81,12 @@ export const COMPONENTS: readonly ComponentSeed[] = [
 ];
 
 /** Worst first; the last one means "fine again". */
-export const CONDITIONS = ['Unavailable', 'Partially Unavailable', 'Degraded', 'Operational'] as const;
+export const CONDITIONS = [
+	'Unavailable',
+	'Partially Unavailable',
+	'Degraded',
+	'Operational',
+] as const;
 
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
 export const SEVERITY_WEIGHTS = [1, 3, 5, 4, 2] as const;

@@ -19,7 +19,16 @@ export interface IncidentIoSeedOptions {
 	now?: Date;
 }
 
-export const ALL_CATEGORIES = ['triage', 'live', 'learning', 'paused', 'closed', 'declined', 'canceled', 'merged'] as const;
+export const ALL_CATEGORIES = [
+	'triage',
+	'live',
+	'learning',
+	'paused',
+	'closed',
+	'declined',
+	'canceled',
+	'merged',
+] as const;
 export const HIDDEN_CATEGORIES = ['declined', 'canceled', 'merged'];
 export const ALL_MODES = ['standard', 'retrospective', 'test', 'tutorial', 'stream'] as const;
 export const DEFAULT_MODES = ['standard', 'retrospective'];
@@ -67,15 +76,70 @@ export function makeIdFactory(random: Random): (sequence: number) => string {
 /** Alternates the two shapes the API uses: with microseconds and without a fraction. */
 export function apiTime(ms: number, withMicros: boolean): string {
 	const iso = new Date(Math.floor(ms)).toISOString();
-	return withMicros ? iso.replace(/\.(\d{3})Z$/, (_match, millis: string) => `.${millis}${String(Math.floor(ms * 1000) % 1000).padStart(3, '0')}Z`) : iso.replace(/\.\d{3}Z$/, 'Z');
+	return withMicros
+		? iso.replace(
+				/\.(\d{3})Z$/,
+				(_match, millis: string) =>
+					`.${millis}${String(Math.floor(ms * 1000) % 1000).padStart(3, '0')}Z`,
+			)
+		: iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
-const WORDS = ['database', 'checkout', 'login', 'search', 'billing', 'queue', 'cache', 'DNS', 'API', 'payments', 'email', 'webhooks'];
-const PROBLEMS = ['is slow', 'is down', 'returns errors', 'is degraded', 'times out', 'drops requests'];
-const FIRST = ['Lisa', 'Ada', 'Sam', 'Priya', 'Tom', 'Mei', 'Jonas', 'Fatima', 'Leo', 'Nora', 'Kofi', 'Ines'];
-const LAST = ['Curtis', 'Lovelace', 'Okafor', 'Shah', 'Berg', 'Chen', 'Weber', 'Haddad', 'Rossi', 'Kim', 'Mensah', 'Silva'];
+const WORDS = [
+	'database',
+	'checkout',
+	'login',
+	'search',
+	'billing',
+	'queue',
+	'cache',
+	'DNS',
+	'API',
+	'payments',
+	'email',
+	'webhooks',
+];
+const PROBLEMS = [
+	'is slow',
+	'is down',
+	'returns errors',
+	'is degraded',
+	'times out',
+	'drops requests',
+];
+const FIRST = [
+	'Lisa',
+	'Ada',
+	'Sam',
+	'Priya',
+	'Tom',
+	'Mei',
+	'Jonas',
+	'Fatima',
+	'Leo',
+	'Nora',
+	'Kofi',
+	'Ines',
+];
+const LAST = [
+	'Curtis',
+	'Lovelace',
+	'Okafor',
+	'Shah',
+	'Berg',
+	'Chen',
+	'Weber',
+	'Haddad',
+	'Rossi',
+	'Kim',
+	'Mensah',
+	'Silva',
+];
 
-export function generateDataset(seed: number, options: IncidentIoSeedOptions = {}): IncidentIoDataset {
+export function generateDataset(
+	seed: number,
+	options: IncidentIoSeedOptions = {},
+): IncidentIoDataset {
 	const random = new Random(seed * 7919 + 11);
 	const nextId = makeIdFactory(random);
 	let sequence = 1000;
@@ -93,7 +157,8 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 	}));
 	const statuses = ALL_CATEGORIES.map((category, rank) => ({
 		id: id(),
-		name: category === 'live' ? 'Investigating' : category.charAt(0).toUpperCase() + category.slice(1),
+		name:
+			category === 'live' ? 'Investigating' : category.charAt(0).toUpperCase() + category.slice(1),
 		description: `Incidents in ${category}`,
 		category,
 		rank: rank + 1,
@@ -112,9 +177,22 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 		{ name: 'Incident Lead', shortform: 'lead', role_type: 'lead' },
 		{ name: 'Reporter', shortform: 'reporter', role_type: 'reporter' },
 		{ name: 'Communications Lead', shortform: 'comms', role_type: 'custom' },
-	].map((role) => ({ id: id(), description: `The ${role.name}`, instructions: `Act as ${role.name}`, ...role, ...stamp }));
-	const timestamps = ['Impact started', 'Reported at', 'Resolved at'].map((name, index) => ({ id: id(), name, rank: index + 1 }));
-	const durationMetrics = [{ id: id(), name: 'Time to resolve' }, { id: id(), name: 'Lasted' }];
+	].map((role) => ({
+		id: id(),
+		description: `The ${role.name}`,
+		instructions: `Act as ${role.name}`,
+		...role,
+		...stamp,
+	}));
+	const timestamps = ['Impact started', 'Reported at', 'Resolved at'].map((name, index) => ({
+		id: id(),
+		name,
+		rank: index + 1,
+	}));
+	const durationMetrics = [
+		{ id: id(), name: 'Time to resolve' },
+		{ id: id(), name: 'Lasted' },
+	];
 
 	const users = Array.from({ length: 24 }, (_unused, index) => {
 		const name = `${FIRST[index % FIRST.length]} ${LAST[(index * 5) % LAST.length]}`;
@@ -130,7 +208,13 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 			seats: { on_call: index % 2 ? 'full_access' : 'none', response: 'full_access' },
 		};
 	});
-	const slimUser = (user: (typeof users)[number]) => ({ id: user.id, name: user.name, email: user.email, role: user.role, slack_user_id: user.slack_user_id });
+	const slimUser = (user: (typeof users)[number]) => ({
+		id: user.id,
+		name: user.name,
+		email: user.email,
+		role: user.role,
+		slack_user_id: user.slack_user_id,
+	});
 
 	const serviceType = {
 		id: id(),
@@ -145,7 +229,10 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 		is_editable: true,
 		ranked: false,
 		use_name_as_identifier: true,
-		schema: { version: 1, attributes: [{ id: id(), name: 'Tier', type: 'String', array: false, mode: 'api' }] },
+		schema: {
+			version: 1,
+			attributes: [{ id: id(), name: 'Tier', type: 'String', array: false, mode: 'api' }],
+		},
 		...stamp,
 	};
 	const catalogEntries = WORDS.map((word, rank) => ({
@@ -155,14 +242,26 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 		aliases: [word.toLowerCase()],
 		external_id: `svc-${word.toLowerCase()}`,
 		rank,
-		attribute_values: { [String(serviceType.schema.attributes[0].id)]: { value: { literal: rank < 4 ? 'tier-1' : 'tier-2', label: rank < 4 ? 'Tier 1' : 'Tier 2' } } },
+		attribute_values: {
+			[String(serviceType.schema.attributes[0].id)]: {
+				value: { literal: rank < 4 ? 'tier-1' : 'tier-2', label: rank < 4 ? 'Tier 1' : 'Tier 2' },
+			},
+		},
 		...stamp,
 	}));
 
 	// Custom fields of every type, plus a select field backed by the catalog.
 	const fieldSpecs = [
-		{ name: 'Affected Team', field_type: 'single_select', options: ['Product', 'Platform', 'Payments', 'Growth'] },
-		{ name: 'Affected Regions', field_type: 'multi_select', options: ['EU', 'US', 'APAC', 'LATAM'] },
+		{
+			name: 'Affected Team',
+			field_type: 'single_select',
+			options: ['Product', 'Platform', 'Payments', 'Growth'],
+		},
+		{
+			name: 'Affected Regions',
+			field_type: 'multi_select',
+			options: ['EU', 'US', 'APAC', 'LATAM'],
+		},
 		{ name: 'Customer Impact', field_type: 'text' },
 		{ name: 'Status Page', field_type: 'link' },
 		{ name: 'Customers Affected', field_type: 'numeric' },
@@ -172,7 +271,12 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 	const deletedOptions: Json[] = [];
 	const customFields = fieldSpecs.map((spec) => {
 		const fieldId = id();
-		const options = ('options' in spec ? spec.options : []).map((value, index) => ({ custom_field_id: fieldId, id: id(), sort_key: (index + 1) * 10, value }));
+		const options = ('options' in spec ? spec.options : []).map((value, index) => ({
+			custom_field_id: fieldId,
+			id: id(),
+			sort_key: (index + 1) * 10,
+			value,
+		}));
 		if ('options' in spec) {
 			// The last option of each select field was deleted after incidents used it.
 			deletedOptions.push(options[options.length - 1]);
@@ -188,7 +292,8 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 			options,
 		};
 	});
-	const liveOptions = (fieldId: string) => customFieldOptions.filter((option) => option.custom_field_id === fieldId);
+	const liveOptions = (fieldId: string) =>
+		customFieldOptions.filter((option) => option.custom_field_id === fieldId);
 
 	const total = options.incidents ?? 60;
 	const incidents: Json[] = [];
@@ -200,8 +305,12 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 	for (let index = 0; index < total; index++) {
 		const incidentId = id();
 		// Every mode and category appears at least once in the first 40 incidents.
-		const mode = index < 40 ? ALL_MODES[index % ALL_MODES.length] : random.pickWeighted([...ALL_MODES], [70, 15, 8, 4, 3]);
-		const status = index < 40 ? statuses[Math.floor(index / 5) % statuses.length] : random.pick(statuses);
+		const mode =
+			index < 40
+				? ALL_MODES[index % ALL_MODES.length]
+				: random.pickWeighted([...ALL_MODES], [70, 15, 8, 4, 3]);
+		const status =
+			index < 40 ? statuses[Math.floor(index / 5) % statuses.length] : random.pick(statuses);
 		const createdMs = now - (total - index) * 3_600_000 * 4 - random.int(0, 3_000_000);
 		const updatedMs = Math.min(createdMs + random.int(60_000, 48 * 3_600_000), now - 2 * 3_600_000);
 		const micros = index % 2 === 0;
@@ -213,17 +322,27 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 			const fieldOptions = field.options;
 			switch (field.field_type) {
 				case 'single_select': {
-					const chosen = index % 9 === 4 ? fieldOptions[fieldOptions.length - 1] : random.pick(liveOptions(field.id));
+					const chosen =
+						index % 9 === 4
+							? fieldOptions[fieldOptions.length - 1]
+							: random.pick(liveOptions(field.id));
 					values = [{ value_option: chosen }];
 					break;
 				}
 				case 'multi_select':
 					if (field.catalog_type_id) {
 						values = random.sample(catalogEntries, random.int(1, 3)).map((entry) => ({
-							value_catalog_entry: { id: entry.id, name: entry.name, aliases: entry.aliases, external_id: entry.external_id },
+							value_catalog_entry: {
+								id: entry.id,
+								name: entry.name,
+								aliases: entry.aliases,
+								external_id: entry.external_id,
+							},
 						}));
 					} else {
-						values = random.sample(fieldOptions, random.int(1, 3)).map((option) => ({ value_option: option }));
+						values = random
+							.sample(fieldOptions, random.int(1, 3))
+							.map((option) => ({ value_option: option }));
 					}
 					break;
 				case 'text':
@@ -238,12 +357,24 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 						values = [{ value_numeric: 'about 300' }];
 						nonNumericIncidentRef = reference;
 					} else {
-						values = [{ value_numeric: random.chance(0.5) ? String(random.int(1, 5000)) : `${random.int(1, 500)}.${random.int(10, 99)}` }];
+						values = [
+							{
+								value_numeric: random.chance(0.5)
+									? String(random.int(1, 5000))
+									: `${random.int(1, 500)}.${random.int(10, 99)}`,
+							},
+						];
 					}
 					break;
 			}
 			return {
-				custom_field: { id: field.id, name: field.name, description: field.description, field_type: field.field_type, options: liveOptions(field.id) },
+				custom_field: {
+					id: field.id,
+					name: field.name,
+					description: field.description,
+					field_type: field.field_type,
+					options: liveOptions(field.id),
+				},
 				values,
 			};
 		});
@@ -269,13 +400,29 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 			incident_type: type,
 			severity: random.pick(severities),
 			incident_timestamp_values: [
-				{ incident_timestamp: timestamps[0], value: { value: apiTime(createdMs - 600_000, !micros) } },
+				{
+					incident_timestamp: timestamps[0],
+					value: { value: apiTime(createdMs - 600_000, !micros) },
+				},
 				{ incident_timestamp: timestamps[1], value: { value: apiTime(createdMs, micros) } },
-				{ incident_timestamp: timestamps[2], ...(status.category === 'closed' ? { value: { value: apiTime(updatedMs, micros) } } : {}) },
+				{
+					incident_timestamp: timestamps[2],
+					...(status.category === 'closed' ? { value: { value: apiTime(updatedMs, micros) } } : {}),
+				},
 			],
 			duration_metrics: [
-				{ duration_metric: durationMetrics[0], status: status.category === 'closed' ? 'success' : 'timestamps_missing', ...(status.category === 'closed' ? { value_seconds: Math.round((updatedMs - createdMs) / 1000) } : {}) },
-				{ duration_metric: durationMetrics[1], status: 'success', value_seconds: Math.round((updatedMs - createdMs + 600_000) / 1000) },
+				{
+					duration_metric: durationMetrics[0],
+					status: status.category === 'closed' ? 'success' : 'timestamps_missing',
+					...(status.category === 'closed'
+						? { value_seconds: Math.round((updatedMs - createdMs) / 1000) }
+						: {}),
+				},
+				{
+					duration_metric: durationMetrics[1],
+					status: 'success',
+					value_seconds: Math.round((updatedMs - createdMs + 600_000) / 1000),
+				},
 			],
 			permalink: `https://app.incident.io/sandbox/incidents/${index + 1}`,
 			slack_channel_id: `C${String(200000 + index)}`,
@@ -312,7 +459,11 @@ export function generateDataset(seed: number, options: IncidentIoSeedOptions = {
 				labels: random.chance(0.5) ? ['reliability'] : [],
 				assignee: slimUser(random.pick(users)),
 				creator: apiKeyActor,
-				priority: { id: id(), name: random.pick(['Low', 'Medium', 'High']), rank: random.int(1, 3) },
+				priority: {
+					id: id(),
+					name: random.pick(['Low', 'Medium', 'High']),
+					rank: random.int(1, 3),
+				},
 				created_at: apiTime(followUpMs, true),
 				updated_at: apiTime(followUpMs, false),
 			});

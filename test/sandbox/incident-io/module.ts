@@ -78,7 +78,8 @@ function dayOf(value: unknown): string {
 
 function sameDayFilter(value: string, field: string): string {
 	const day = value.trim().slice(0, 10);
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ApiError(422, 'validation_error', `${field} must be a date like 2024-05-01`, field);
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+		throw new ApiError(422, 'validation_error', `${field} must be a date like 2024-05-01`, field);
 	return day;
 }
 
@@ -154,12 +155,20 @@ export class IncidentIoModule implements SandboxModule {
 	}
 
 	/** Marks records changed now (updated_at = the real current time); returns their ids. */
-	touch(input: { incidents?: number; actions?: number; followUps?: number; offset?: number }): { incidents: string[]; actions: string[]; followUps: string[] } {
+	touch(input: { incidents?: number; actions?: number; followUps?: number; offset?: number }): {
+		incidents: string[];
+		actions: string[];
+		followUps: string[];
+	} {
 		const stamp = apiTime(Date.now(), true);
 		const pick = (records: Json[], count = 0) => {
 			const chosen: string[] = [];
 			const step = count > 0 ? Math.max(1, Math.floor(records.length / count)) : 1;
-			for (let index = input.offset ?? 0; chosen.length < count && index < records.length; index += step) {
+			for (
+				let index = input.offset ?? 0;
+				chosen.length < count && index < records.length;
+				index += step
+			) {
 				records[index].updated_at = stamp;
 				chosen.push(String(records[index].id));
 			}
@@ -174,7 +183,9 @@ export class IncidentIoModule implements SandboxModule {
 
 	/** Incidents the API returns for a key with every scope when asked for all categories and modes. */
 	visibleIncidents(scopes: string[] = Object.values(SCOPES)): Json[] {
-		return this.data.incidents.filter((incident) => incident.visibility === 'public' || scopes.includes(SCOPES.viewPrivate));
+		return this.data.incidents.filter(
+			(incident) => incident.visibility === 'public' || scopes.includes(SCOPES.viewPrivate),
+		);
 	}
 
 	classify(path: string): 'api' | null {
@@ -188,8 +199,15 @@ export class IncidentIoModule implements SandboxModule {
 		} catch (error) {
 			if (!(error instanceof ApiError)) {
 				// A sandbox bug: visible as a 500 and in the log, never as a hanging request.
-				process.stderr.write(`incident.io sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-				exchange.sendJson(500, { type: 'internal_error', status: 500, request_id: requestId, errors: [{ code: 'internal_error', message: String(error) }] });
+				process.stderr.write(
+					`incident.io sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+				);
+				exchange.sendJson(500, {
+					type: 'internal_error',
+					status: 500,
+					request_id: requestId,
+					errors: [{ code: 'internal_error', message: String(error) }],
+				});
 				return;
 			}
 			exchange.sendJson(
@@ -198,8 +216,23 @@ export class IncidentIoModule implements SandboxModule {
 					type: error.type,
 					status: error.status,
 					request_id: requestId,
-					...(error.status === 429 ? { rate_limit: { name: 'api', limit: this.rateLimits.general.limit, remaining: 0, retry_after: error.headers['Retry-After'] } } : {}),
-					errors: [{ code: error.type, message: error.message, ...(error.field ? { source: { field: error.field } } : {}) }],
+					...(error.status === 429
+						? {
+								rate_limit: {
+									name: 'api',
+									limit: this.rateLimits.general.limit,
+									remaining: 0,
+									retry_after: error.headers['Retry-After'],
+								},
+							}
+						: {}),
+					errors: [
+						{
+							code: error.type,
+							message: error.message,
+							...(error.field ? { source: { field: error.field } } : {}),
+						},
+					],
 				},
 				error.headers,
 			);
@@ -211,39 +244,152 @@ export class IncidentIoModule implements SandboxModule {
 		const auth = /^Bearer\s+(.+)$/i.exec(exchange.header('authorization') ?? '')?.[1]?.trim();
 		const key = auth ? this.keys.get(auth) : undefined;
 		// An unknown key is quoted back as some APIs do, so tests can check it never reaches a message.
-		if (!key) throw new ApiError(401, 'authentication_error', auth ? `The API key ${auth} is not valid` : 'The API key is missing');
+		if (!key)
+			throw new ApiError(
+				401,
+				'authentication_error',
+				auth ? `The API key ${auth} is not valid` : 'The API key is missing',
+			);
 		this.enforceRateLimits(auth as string, exchange.method === 'GET' && path === '/v2/incidents');
-		if (exchange.method !== 'GET') throw new ApiError(405, 'method_not_allowed', `${exchange.method} is not supported by this sandbox`);
+		if (exchange.method !== 'GET')
+			throw new ApiError(
+				405,
+				'method_not_allowed',
+				`${exchange.method} is not supported by this sandbox`,
+			);
 		const requireScope = (scope: string) => {
-			if (!key.scopes.includes(scope)) throw new ApiError(403, 'missing_scope', `This API key is missing the required scope "${scope}". Add it in Settings → API keys.`);
+			if (!key.scopes.includes(scope))
+				throw new ApiError(
+					403,
+					'missing_scope',
+					`This API key is missing the required scope "${scope}". Add it in Settings → API keys.`,
+				);
 		};
 		requireScope(SCOPES.viewData);
 		if (path === '/v1/identity') {
-			exchange.sendJson(200, { identity: { name: 'Sandbox key', dashboard_url: 'https://app.incident.io/sandbox', roles: ['viewer', 'incident_creator'], team_roles: [], teams: [] } });
+			exchange.sendJson(200, {
+				identity: {
+					name: 'Sandbox key',
+					dashboard_url: 'https://app.incident.io/sandbox',
+					roles: ['viewer', 'incident_creator'],
+					team_roles: [],
+					teams: [],
+				},
+			});
 			return;
 		}
 		const canSeePrivate = key.scopes.includes(SCOPES.viewPrivate);
-		const privateIncidentIds = new Set(this.data.incidents.filter((incident) => incident.visibility === 'private').map((incident) => String(incident.id)));
-		const visible = (record: Json) => canSeePrivate || !privateIncidentIds.has(String(record.incident_id ?? (record.visibility === 'private' ? record.id : '')));
+		const privateIncidentIds = new Set(
+			this.data.incidents
+				.filter((incident) => incident.visibility === 'private')
+				.map((incident) => String(incident.id)),
+		);
+		const visible = (record: Json) =>
+			canSeePrivate ||
+			!privateIncidentIds.has(
+				String(record.incident_id ?? (record.visibility === 'private' ? record.id : '')),
+			);
 		const routes: Record<string, ListRoute> = {
-			'/v2/incidents': { key: 'incidents', records: () => this.data.incidents, pageSize: 250, spec: 'incident', filter: (ex, records) => this.filterIncidents(ex, records) },
-			'/v2/actions': { key: 'actions', records: () => this.data.actions, spec: 'action', filter: (ex, records) => this.filterByMode(ex, records) },
-			'/v2/follow_ups': { key: 'follow_ups', records: () => this.data.followUps, spec: 'follow_up', filter: (ex, records) => this.filterByMode(ex, records) },
+			'/v2/incidents': {
+				key: 'incidents',
+				records: () => this.data.incidents,
+				pageSize: 250,
+				spec: 'incident',
+				filter: (ex, records) => this.filterIncidents(ex, records),
+			},
+			'/v2/actions': {
+				key: 'actions',
+				records: () => this.data.actions,
+				spec: 'action',
+				filter: (ex, records) => this.filterByMode(ex, records),
+			},
+			'/v2/follow_ups': {
+				key: 'follow_ups',
+				records: () => this.data.followUps,
+				spec: 'follow_up',
+				filter: (ex, records) => this.filterByMode(ex, records),
+			},
 			// UNVERIFIED (vendor notes): the v3 lists are not in the published spec. Assumed: v2 fields,
 			// `{actions|follow_ups, pagination_meta:{after?, page_size}}`, at most 250 a page.
-			'/v3/actions': { key: 'actions', records: () => this.data.actions, pageSize: V3_WORK_ITEM_PAGE_SIZE, spec: 'action', filter: (ex, records) => this.filterChangedByMode(ex, records) },
-			'/v3/follow_ups': { key: 'follow_ups', records: () => this.data.followUps, pageSize: V3_WORK_ITEM_PAGE_SIZE, spec: 'follow_up', filter: (ex, records) => this.filterChangedByMode(ex, records) },
-			'/v2/incident_updates': { key: 'incident_updates', records: () => this.data.incidentUpdates, pageSize: 250, spec: 'incident_update', filter: (ex, records) => this.filterIncidentId(ex, records) },
-			'/v2/custom_fields': { key: 'custom_fields', records: () => this.data.customFields, spec: 'custom_field' },
-			'/v1/custom_field_options': { key: 'custom_field_options', records: () => this.data.customFieldOptions, pageSize: 250, spec: 'custom_field_option', filter: (ex, records) => this.filterRequired(ex, records, 'custom_field_id') },
-			'/v2/incident_roles': { key: 'incident_roles', records: () => this.data.roles, spec: 'incident_role' },
-			'/v1/incident_statuses': { key: 'incident_statuses', records: () => this.data.statuses, spec: 'incident_status' },
-			'/v2/incident_timestamps': { key: 'incident_timestamps', records: () => this.data.timestamps, spec: 'incident_timestamp' },
-			'/v1/incident_types': { key: 'incident_types', records: () => this.data.types, spec: 'incident_type' },
-			'/v1/severities': { key: 'severities', records: () => this.data.severities, spec: 'severity' },
-			'/v2/users': { key: 'users', records: () => this.data.users, pageSize: 250, spec: 'user', filter: (ex, records) => this.filterUsers(ex, records) },
-			'/v3/catalog_types': { key: 'catalog_types', records: () => this.data.catalogTypes, spec: 'catalog_type', scope: SCOPES.viewCatalog },
-			'/v3/catalog_entries': { key: 'catalog_entries', records: () => this.data.catalogEntries, pageSize: 250, spec: 'catalog_entry', scope: SCOPES.viewCatalog, filter: (ex, records) => this.filterCatalogEntries(ex, records) },
+			'/v3/actions': {
+				key: 'actions',
+				records: () => this.data.actions,
+				pageSize: V3_WORK_ITEM_PAGE_SIZE,
+				spec: 'action',
+				filter: (ex, records) => this.filterChangedByMode(ex, records),
+			},
+			'/v3/follow_ups': {
+				key: 'follow_ups',
+				records: () => this.data.followUps,
+				pageSize: V3_WORK_ITEM_PAGE_SIZE,
+				spec: 'follow_up',
+				filter: (ex, records) => this.filterChangedByMode(ex, records),
+			},
+			'/v2/incident_updates': {
+				key: 'incident_updates',
+				records: () => this.data.incidentUpdates,
+				pageSize: 250,
+				spec: 'incident_update',
+				filter: (ex, records) => this.filterIncidentId(ex, records),
+			},
+			'/v2/custom_fields': {
+				key: 'custom_fields',
+				records: () => this.data.customFields,
+				spec: 'custom_field',
+			},
+			'/v1/custom_field_options': {
+				key: 'custom_field_options',
+				records: () => this.data.customFieldOptions,
+				pageSize: 250,
+				spec: 'custom_field_option',
+				filter: (ex, records) => this.filterRequired(ex, records, 'custom_field_id'),
+			},
+			'/v2/incident_roles': {
+				key: 'incident_roles',
+				records: () => this.data.roles,
+				spec: 'incident_role',
+			},
+			'/v1/incident_statuses': {
+				key: 'incident_statuses',
+				records: () => this.data.statuses,
+				spec: 'incident_status',
+			},
+			'/v2/incident_timestamps': {
+				key: 'incident_timestamps',
+				records: () => this.data.timestamps,
+				spec: 'incident_timestamp',
+			},
+			'/v1/incident_types': {
+				key: 'incident_types',
+				records: () => this.data.types,
+				spec: 'incident_type',
+			},
+			'/v1/severities': {
+				key: 'severities',
+				records: () => this.data.severities,
+				spec: 'severity',
+			},
+			'/v2/users': {
+				key: 'users',
+				records: () => this.data.users,
+				pageSize: 250,
+				spec: 'user',
+				filter: (ex, records) => this.filterUsers(ex, records),
+			},
+			'/v3/catalog_types': {
+				key: 'catalog_types',
+				records: () => this.data.catalogTypes,
+				spec: 'catalog_type',
+				scope: SCOPES.viewCatalog,
+			},
+			'/v3/catalog_entries': {
+				key: 'catalog_entries',
+				records: () => this.data.catalogEntries,
+				pageSize: 250,
+				spec: 'catalog_entry',
+				scope: SCOPES.viewCatalog,
+				filter: (ex, records) => this.filterCatalogEntries(ex, records),
+			},
 		};
 		if (!this.v3WorkItemsAvailable && /^\/v3\/(actions|follow_ups)(\/|$)/.test(path)) {
 			throw new ApiError(404, 'not_found', `No route ${exchange.method} ${path}`);
@@ -253,12 +399,20 @@ export class IncidentIoModule implements SandboxModule {
 			if (list.scope) requireScope(list.scope);
 			let records = list.records().filter(visible);
 			if (list.filter) records = list.filter(exchange, records);
-			const extra = path === '/v3/catalog_entries' ? { catalog_type: this.data.catalogTypes[0] } : {};
+			const extra =
+				path === '/v3/catalog_entries' ? { catalog_type: this.data.catalogTypes[0] } : {};
 			if (list.pageSize === undefined) {
 				exchange.sendJson(200, { [list.key]: records });
 				return;
 			}
-			this.sendPage(exchange, list.key, records, list.pageSize, path === '/v2/incidents' || path === '/v3/catalog_entries', extra);
+			this.sendPage(
+				exchange,
+				list.key,
+				records,
+				list.pageSize,
+				path === '/v2/incidents' || path === '/v3/catalog_entries',
+				extra,
+			);
 			return;
 		}
 		const show = /^(\/v\d\/[a-z_]+)\/([^/]+)$/.exec(path);
@@ -267,10 +421,18 @@ export class IncidentIoModule implements SandboxModule {
 			if (listRoute.scope) requireScope(listRoute.scope);
 			const id = decodeURIComponent(show[2]);
 			const record = listRoute.records().find((candidate) => candidate.id === id);
-			if (!record) throw new ApiError(404, 'not_found', `No ${listRoute.spec.replace(/_/g, ' ')} with id ${id}`);
+			if (!record)
+				throw new ApiError(
+					404,
+					'not_found',
+					`No ${listRoute.spec.replace(/_/g, ' ')} with id ${id}`,
+				);
 			if (!visible(record)) requireScope(SCOPES.viewPrivate);
 			const singular = listRoute.spec;
-			exchange.sendJson(200, { [singular]: record, ...(show[1] === '/v3/catalog_entries' ? { catalog_type: this.data.catalogTypes[0] } : {}) });
+			exchange.sendJson(200, {
+				[singular]: record,
+				...(show[1] === '/v3/catalog_entries' ? { catalog_type: this.data.catalogTypes[0] } : {}),
+			});
 			return;
 		}
 		throw new ApiError(404, 'not_found', `No route ${exchange.method} ${path}`);
@@ -280,7 +442,9 @@ export class IncidentIoModule implements SandboxModule {
 		if (this.forced429 > 0) {
 			this.forced429--;
 			this.rateLimited++;
-			throw new ApiError(429, 'too_many_requests', 'Rate limit exceeded', undefined, { 'Retry-After': String(this.forcedRetryAfter) });
+			throw new ApiError(429, 'too_many_requests', 'Rate limit exceeded', undefined, {
+				'Retry-After': String(this.forcedRetryAfter),
+			});
 		}
 		const now = Date.now();
 		let windows = this.arrivals.get(key);
@@ -293,7 +457,9 @@ export class IncidentIoModule implements SandboxModule {
 			if (arrivals.length >= window.limit) {
 				const retryAfter = Math.max(1, Math.ceil((arrivals[0] + window.windowMs - now) / 1000));
 				this.rateLimited++;
-				throw new ApiError(429, 'too_many_requests', 'Rate limit exceeded', undefined, { 'Retry-After': String(retryAfter) });
+				throw new ApiError(429, 'too_many_requests', 'Rate limit exceeded', undefined, {
+					'Retry-After': String(retryAfter),
+				});
 			}
 		};
 		check(windows.general, this.rateLimits.general);
@@ -303,24 +469,43 @@ export class IncidentIoModule implements SandboxModule {
 		if (isIncidentList) windows.incidentList.push(now);
 	}
 
-	private sendPage(exchange: SandboxExchange, key: string, records: Json[], maxPageSize: number, withTotal: boolean, extra: Json): void {
+	private sendPage(
+		exchange: SandboxExchange,
+		key: string,
+		records: Json[],
+		maxPageSize: number,
+		withTotal: boolean,
+		extra: Json,
+	): void {
 		const raw = exchange.query.page_size;
 		const pageSize = raw === undefined || raw === '' ? 25 : Number(raw);
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
-			throw new ApiError(422, 'validation_error', `page_size must be between 1 and ${maxPageSize}`, 'page_size');
+			throw new ApiError(
+				422,
+				'validation_error',
+				`page_size must be between 1 and ${maxPageSize}`,
+				'page_size',
+			);
 		}
 		let start = 0;
 		const after = exchange.query.after;
 		if (after) {
 			const index = records.findIndex((record) => record.id === after);
-			if (index < 0) throw new ApiError(422, 'validation_error', 'after must be the id of a record of this list', 'after');
+			if (index < 0)
+				throw new ApiError(
+					422,
+					'validation_error',
+					'after must be the id of a record of this list',
+					'after',
+				);
 			start = index + 1;
 		}
 		const page = records.slice(start, start + pageSize);
 		const more = start + pageSize < records.length;
 		// Under the fault: the cursor page 1 handed out (a list of several pages), else the first record's id.
 		const firstCursor = records.length > pageSize ? records[pageSize - 1].id : records[0]?.id;
-		const circularAfter = !more && this.circularCursors && records.length >= 2 ? String(firstCursor) : undefined;
+		const circularAfter =
+			!more && this.circularCursors && records.length >= 2 ? String(firstCursor) : undefined;
 		exchange.sendJson(200, {
 			[key]: page,
 			...extra,
@@ -333,24 +518,45 @@ export class IncidentIoModule implements SandboxModule {
 		});
 	}
 
-	private oneOf(exchange: SandboxExchange, name: string, allowed?: readonly string[]): string[] | undefined {
-		const values = exchange.searchParams.getAll(`${name}[one_of]`).flatMap((value) => value.split(',')).filter(Boolean);
+	private oneOf(
+		exchange: SandboxExchange,
+		name: string,
+		allowed?: readonly string[],
+	): string[] | undefined {
+		const values = exchange.searchParams
+			.getAll(`${name}[one_of]`)
+			.flatMap((value) => value.split(','))
+			.filter(Boolean);
 		if (values.length === 0) return undefined;
 		if (allowed) {
 			for (const value of values) {
-				if (!allowed.includes(value)) throw new ApiError(422, 'validation_error', `${name} has an unknown value "${value}"; allowed: ${allowed.join(', ')}`, name);
+				if (!allowed.includes(value))
+					throw new ApiError(
+						422,
+						'validation_error',
+						`${name} has an unknown value "${value}"; allowed: ${allowed.join(', ')}`,
+						name,
+					);
 			}
 		}
 		return values;
 	}
 
 	/** Day-granular, both ends inclusive; `gte` with `lte` is refused as the API refuses it. */
-	private dateFilter(exchange: SandboxExchange, name: string): ((value: unknown) => boolean) | undefined {
+	private dateFilter(
+		exchange: SandboxExchange,
+		name: string,
+	): ((value: unknown) => boolean) | undefined {
 		const gte = exchange.searchParams.get(`${name}[gte]`);
 		const lte = exchange.searchParams.get(`${name}[lte]`);
 		const range = exchange.searchParams.get(`${name}[date_range]`);
 		if (gte !== null && lte !== null) {
-			throw new ApiError(422, 'validation_error', `${name}: use one date_range instead of gte together with lte`, name);
+			throw new ApiError(
+				422,
+				'validation_error',
+				`${name}: use one date_range instead of gte together with lte`,
+				name,
+			);
 		}
 		// UNVERIFIED: what the API does with a repeated date_range. Refused here, so a client that
 		// sends more than one per request fails its tests instead of relying on either one winning.
@@ -359,7 +565,8 @@ export class IncidentIoModule implements SandboxModule {
 		}
 		if (range !== null) {
 			const [from, to] = range.split('~');
-			if (from === undefined || to === undefined) throw new ApiError(422, 'validation_error', `${name}[date_range] must be FROM~TO`, name);
+			if (from === undefined || to === undefined)
+				throw new ApiError(422, 'validation_error', `${name}[date_range] must be FROM~TO`, name);
 			const fromDay = sameDayFilter(from, name);
 			const toDay = sameDayFilter(to, name);
 			return (value) => dayOf(value) >= fromDay && dayOf(value) <= toDay;
@@ -376,7 +583,9 @@ export class IncidentIoModule implements SandboxModule {
 	}
 
 	private filterIncidents(exchange: SandboxExchange, records: Json[]): Json[] {
-		const categories = this.oneOf(exchange, 'status_category', ALL_CATEGORIES) ?? ALL_CATEGORIES.filter((category) => !HIDDEN_CATEGORIES.includes(category));
+		const categories =
+			this.oneOf(exchange, 'status_category', ALL_CATEGORIES) ??
+			ALL_CATEGORIES.filter((category) => !HIDDEN_CATEGORIES.includes(category));
 		const modes = this.oneOf(exchange, 'mode', ALL_MODES) ?? DEFAULT_MODES;
 		const statuses = this.oneOf(exchange, 'status');
 		const severities = this.oneOf(exchange, 'severity');
@@ -385,15 +594,22 @@ export class IncidentIoModule implements SandboxModule {
 		const created = this.dateFilter(exchange, 'created_at');
 		const sortBy = exchange.query.sort_by ?? 'created_at_newest_first';
 		if (!['created_at_newest_first', 'created_at_oldest_first'].includes(sortBy)) {
-			throw new ApiError(422, 'validation_error', `sort_by has an unknown value "${sortBy}"`, 'sort_by');
+			throw new ApiError(
+				422,
+				'validation_error',
+				`sort_by has an unknown value "${sortBy}"`,
+				'sort_by',
+			);
 		}
 		const result = records.filter((incident) => {
 			const status = incident.incident_status as Json;
 			if (!categories.includes(String(status.category))) return false;
 			if (!modes.includes(String(incident.mode))) return false;
 			if (statuses && !statuses.includes(String(status.id))) return false;
-			if (severities && !severities.includes(String((incident.severity as Json | undefined)?.id))) return false;
-			if (types && !types.includes(String((incident.incident_type as Json | undefined)?.id))) return false;
+			if (severities && !severities.includes(String((incident.severity as Json | undefined)?.id)))
+				return false;
+			if (types && !types.includes(String((incident.incident_type as Json | undefined)?.id)))
+				return false;
 			if (updated && !updated(incident.updated_at)) return false;
 			if (created && !created(incident.created_at)) return false;
 			return true;
@@ -405,11 +621,20 @@ export class IncidentIoModule implements SandboxModule {
 	private filterByMode(exchange: SandboxExchange, records: Json[]): Json[] {
 		const mode = exchange.query.incident_mode;
 		if (mode !== undefined && !(ALL_MODES as readonly string[]).includes(mode)) {
-			throw new ApiError(422, 'validation_error', `incident_mode has an unknown value "${mode}"`, 'incident_mode');
+			throw new ApiError(
+				422,
+				'validation_error',
+				`incident_mode has an unknown value "${mode}"`,
+				'incident_mode',
+			);
 		}
 		const modes = mode ? [mode] : DEFAULT_MODES;
-		const modeOf = new Map(this.data.incidents.map((incident) => [String(incident.id), String(incident.mode)]));
-		return this.filterIncidentId(exchange, records).filter((record) => modes.includes(modeOf.get(String(record.incident_id)) ?? ''));
+		const modeOf = new Map(
+			this.data.incidents.map((incident) => [String(incident.id), String(incident.mode)]),
+		);
+		return this.filterIncidentId(exchange, records).filter((record) =>
+			modes.includes(modeOf.get(String(record.incident_id)) ?? ''),
+		);
 	}
 
 	/** The v3 lists: one mode per request like v2, plus the day-granular `updated_at` filters. */
@@ -442,10 +667,15 @@ export class IncidentIoModule implements SandboxModule {
 	}
 
 	private filterCatalogEntries(exchange: SandboxExchange, records: Json[]): Json[] {
-		if (!exchange.query.page_size) throw new ApiError(422, 'validation_error', 'page_size is required', 'page_size');
+		if (!exchange.query.page_size)
+			throw new ApiError(422, 'validation_error', 'page_size is required', 'page_size');
 		const identifier = exchange.query.identifier;
 		return this.filterRequired(exchange, records, 'catalog_type_id').filter(
-			(entry) => !identifier || entry.external_id === identifier || (entry.aliases as string[]).includes(identifier) || entry.name === identifier,
+			(entry) =>
+				!identifier ||
+				entry.external_id === identifier ||
+				(entry.aliases as string[]).includes(identifier) ||
+				entry.name === identifier,
 		);
 	}
 
@@ -460,7 +690,11 @@ export class IncidentIoModule implements SandboxModule {
 				webhookSecret: this.webhookSecret,
 				rateLimits: this.rateLimits,
 				rateLimited: this.rateLimited,
-				counts: { incidents: this.data.incidents.length, actions: this.data.actions.length, followUps: this.data.followUps.length },
+				counts: {
+					incidents: this.data.incidents.length,
+					actions: this.data.actions.length,
+					followUps: this.data.followUps.length,
+				},
 			});
 			return;
 		}
@@ -469,8 +703,15 @@ export class IncidentIoModule implements SandboxModule {
 			for (const name of ['incidentList', 'general'] as const) {
 				const window = input[name];
 				if (window === undefined) continue;
-				if (!Number.isInteger(window.limit) || window.limit < 1 || !Number.isFinite(window.windowMs) || window.windowMs <= 0) {
-					throw new ControlInputError(`${name} needs {limit: positive integer, windowMs: positive number}`);
+				if (
+					!Number.isInteger(window.limit) ||
+					window.limit < 1 ||
+					!Number.isFinite(window.windowMs) ||
+					window.windowMs <= 0
+				) {
+					throw new ControlInputError(
+						`${name} needs {limit: positive integer, windowMs: positive number}`,
+					);
 				}
 			}
 			this.setRateLimits(input);
@@ -478,25 +719,36 @@ export class IncidentIoModule implements SandboxModule {
 			return;
 		}
 		if (subPath === '/touch' && method === 'POST') {
-			const input = (await exchange.readJson()) as { incidents?: number; actions?: number; followUps?: number; offset?: number };
+			const input = (await exchange.readJson()) as {
+				incidents?: number;
+				actions?: number;
+				followUps?: number;
+				offset?: number;
+			};
 			exchange.sendJson(200, this.touch(input));
 			return;
 		}
 		if (subPath === '/faults' && method === 'POST') {
-			const input = (await exchange.readJson()) as { kind?: string; count?: number; retryAfterSeconds?: number };
+			const input = (await exchange.readJson()) as {
+				kind?: string;
+				count?: number;
+				retryAfterSeconds?: number;
+			};
 			if (input.kind === 'circularCursors') {
 				this.circularCursors = true;
 				exchange.sendJson(200, { ok: true });
 				return;
 			}
-			if (!Number.isInteger(input.count) || Number(input.count) < 0) throw new ControlInputError('count must be a non-negative integer');
+			if (!Number.isInteger(input.count) || Number(input.count) < 0)
+				throw new ControlInputError('count must be a non-negative integer');
 			this.forceRateLimit(Number(input.count), input.retryAfterSeconds ?? 1);
 			exchange.sendJson(200, { ok: true });
 			return;
 		}
 		if (subPath === '/v3-work-items' && method === 'POST') {
 			const input = (await exchange.readJson()) as { available?: unknown };
-			if (typeof input.available !== 'boolean') throw new ControlInputError('available must be true or false');
+			if (typeof input.available !== 'boolean')
+				throw new ControlInputError('available must be true or false');
 			this.v3WorkItemsAvailable = input.available;
 			exchange.sendJson(200, { available: this.v3WorkItemsAvailable });
 			return;

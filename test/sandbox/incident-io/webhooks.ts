@@ -51,11 +51,18 @@ export function webhookEnvelope(eventType: string, payload: unknown): string {
 	return JSON.stringify({ event_type: eventType, [eventType]: payload });
 }
 
-export function signDelivery(eventType: string, payload: unknown, options: DeliveryOptions): SignedDelivery {
+export function signDelivery(
+	eventType: string,
+	payload: unknown,
+	options: DeliveryOptions,
+): SignedDelivery {
 	const webhookId = options.webhookId ?? `msg_${randomUUID().replace(/-/g, '')}`;
 	const timestamp = String(options.timestampSeconds ?? Math.floor(Date.now() / 1000));
 	const signed = options.rawBody ?? webhookEnvelope(eventType, payload);
-	const signature = [...(options.extraSignatures ?? []), sign(options.secret, webhookId, timestamp, signed)].join(' ');
+	const signature = [
+		...(options.extraSignatures ?? []),
+		sign(options.secret, webhookId, timestamp, signed),
+	].join(' ');
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
 		'webhook-id': webhookId,
@@ -67,8 +74,17 @@ export function signDelivery(eventType: string, payload: unknown, options: Deliv
 }
 
 /** POSTs a signed delivery to a webhook URL; returns the status and body text. */
-export async function deliverWebhook(url: string, eventType: string, payload: unknown, options: DeliveryOptions): Promise<{ status: number; body: string; webhookId: string }> {
+export async function deliverWebhook(
+	url: string,
+	eventType: string,
+	payload: unknown,
+	options: DeliveryOptions,
+): Promise<{ status: number; body: string; webhookId: string }> {
 	const delivery = signDelivery(eventType, payload, options);
-	const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: delivery.headers,
+		body: delivery.body,
+	});
 	return { status: response.status, body: await response.text(), webhookId: delivery.webhookId };
 }

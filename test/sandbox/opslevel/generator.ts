@@ -60,10 +60,21 @@ export interface GenerateOptions {
 	gzipLevel?: number;
 }
 
-export const ALL_TABLES = ['services', 'teams', 'users', 'repositories', 'checks', 'check_results'] as const;
+export const ALL_TABLES = [
+	'services',
+	'teams',
+	'users',
+	'repositories',
+	'checks',
+	'check_results',
+] as const;
 
 /** From this incremental on, services carry a column the earlier pushes did not have. */
-export const LATE_COLUMN = { table: 'services', column: 'maturity_level', fromIncremental: 4 } as const;
+export const LATE_COLUMN = {
+	table: 'services',
+	column: 'maturity_level',
+	fromIncremental: 4,
+} as const;
 
 /** An id no push ever created, deleted by a tombstone of the second incremental. */
 export const NEVER_SEEN_ID = '9999999';
@@ -72,12 +83,71 @@ const FULL_TIMESTAMP = '22:00:00';
 const INCREMENTAL_TIMESTAMP = '03:15:00';
 
 const BASE_COLUMNS: Record<string, string[]> = {
-	services: ['id', 'name', 'alias', 'product', 'description', 'owner_id', 'language', 'framework', 'tier_index', 'lifecycle_index', 'html_url', 'created_at', 'updated_at', 'deleted_at'],
-	teams: ['id', 'name', 'alias', 'manager_id', 'responsibilities', 'html_url', 'created_at', 'updated_at', 'deleted_at'],
+	services: [
+		'id',
+		'name',
+		'alias',
+		'product',
+		'description',
+		'owner_id',
+		'language',
+		'framework',
+		'tier_index',
+		'lifecycle_index',
+		'html_url',
+		'created_at',
+		'updated_at',
+		'deleted_at',
+	],
+	teams: [
+		'id',
+		'name',
+		'alias',
+		'manager_id',
+		'responsibilities',
+		'html_url',
+		'created_at',
+		'updated_at',
+		'deleted_at',
+	],
 	users: ['id', 'name', 'email', 'role', 'html_url', 'created_at', 'updated_at', 'deleted_at'],
-	repositories: ['id', 'name', 'display_name', 'url', 'default_branch', 'forked', 'archived', 'service_id', 'created_at', 'updated_at', 'deleted_at'],
-	checks: ['id', 'name', 'type', 'category', 'level', 'owner_id', 'enabled', 'notes', 'created_at', 'updated_at', 'deleted_at'],
-	check_results: ['id', 'status', 'message', 'check_id', 'service_id', 'is_applied', 'created_at', 'updated_at', 'deleted_at'],
+	repositories: [
+		'id',
+		'name',
+		'display_name',
+		'url',
+		'default_branch',
+		'forked',
+		'archived',
+		'service_id',
+		'created_at',
+		'updated_at',
+		'deleted_at',
+	],
+	checks: [
+		'id',
+		'name',
+		'type',
+		'category',
+		'level',
+		'owner_id',
+		'enabled',
+		'notes',
+		'created_at',
+		'updated_at',
+		'deleted_at',
+	],
+	check_results: [
+		'id',
+		'status',
+		'message',
+		'check_id',
+		'service_id',
+		'is_applied',
+		'created_at',
+		'updated_at',
+		'deleted_at',
+	],
 };
 
 /** mulberry32: small, fast, deterministic. */
@@ -92,12 +162,64 @@ function randomSource(seed: number): () => number {
 	};
 }
 
-const WORDS = ['payment', 'ledger', 'search', 'catalog', 'notify', 'billing', 'auth', 'gateway', 'report', 'inventory', 'shipping', 'profile', 'pricing', 'audit', 'export'];
+const WORDS = [
+	'payment',
+	'ledger',
+	'search',
+	'catalog',
+	'notify',
+	'billing',
+	'auth',
+	'gateway',
+	'report',
+	'inventory',
+	'shipping',
+	'profile',
+	'pricing',
+	'audit',
+	'export',
+];
 const SUFFIXES = ['service', 'api', 'worker', 'processor', 'sync', 'store'];
-const LANGUAGES: Array<[string, string]> = [['Ruby', 'Rails'], ['Python', 'Flask'], ['Go', 'gin'], ['TypeScript', 'NestJS'], ['Java', 'Spring'], ['Elixir', 'Phoenix']];
-const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Radia', 'Guido', 'Frances'];
-const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Perlman', 'van Rossum', 'Allen'];
-const CHECK_TYPES = ['repo_file', 'service_ownership', 'tool_usage', 'payload', 'alert_source_usage', 'has_documentation'];
+const LANGUAGES: Array<[string, string]> = [
+	['Ruby', 'Rails'],
+	['Python', 'Flask'],
+	['Go', 'gin'],
+	['TypeScript', 'NestJS'],
+	['Java', 'Spring'],
+	['Elixir', 'Phoenix'],
+];
+const FIRST = [
+	'Ada',
+	'Grace',
+	'Linus',
+	'Margaret',
+	'Ken',
+	'Barbara',
+	'Dennis',
+	'Radia',
+	'Guido',
+	'Frances',
+];
+const LAST = [
+	'Lovelace',
+	'Hopper',
+	'Torvalds',
+	'Hamilton',
+	'Thompson',
+	'Liskov',
+	'Ritchie',
+	'Perlman',
+	'van Rossum',
+	'Allen',
+];
+const CHECK_TYPES = [
+	'repo_file',
+	'service_ownership',
+	'tool_usage',
+	'payload',
+	'alert_source_usage',
+	'has_documentation',
+];
 
 function pad(value: number): string {
 	return String(value).padStart(2, '0');
@@ -163,12 +285,16 @@ class TableModel {
 	private fill(base: ModelRow): ModelRow {
 		const id = Number(base.id);
 		const row: ModelRow = { ...base };
-		const ref = (table: string) => String(1 + Math.floor(this.random() * Math.max(1, this.sizes[table] ?? 1)));
+		const ref = (table: string) =>
+			String(1 + Math.floor(this.random() * Math.max(1, this.sizes[table] ?? 1)));
 		switch (this.name) {
 			case 'services': {
 				const alias = `${this.pick(WORDS)}_${this.pick(SUFFIXES)}_${id}`;
 				const [language, framework] = this.pick(LANGUAGES);
-				row.name = alias.split('_').map((part) => part[0].toUpperCase() + part.slice(1)).join(' ');
+				row.name = alias
+					.split('_')
+					.map((part) => part[0].toUpperCase() + part.slice(1))
+					.join(' ');
 				row.alias = alias;
 				row.product = this.maybeNull(this.pick(['Payment', 'Platform', 'Checkout', 'Growth']), 0.3);
 				// Commas, quotes and line breaks, as free text in OpsLevel has them.
@@ -187,7 +313,8 @@ class TableModel {
 				row.tier_index = this.maybeNull(String(1 + Math.floor(this.random() * 4)), 0.3);
 				row.lifecycle_index = this.maybeNull(String(1 + Math.floor(this.random() * 5)), 0.3);
 				row.html_url = `https://app.opslevel.com/services/${alias}`;
-				if (this.columns.includes(LATE_COLUMN.column)) row[LATE_COLUMN.column] = this.pick(['Bronze', 'Silver', 'Gold']);
+				if (this.columns.includes(LATE_COLUMN.column))
+					row[LATE_COLUMN.column] = this.pick(['Bronze', 'Silver', 'Gold']);
 				break;
 			}
 			case 'teams': {
@@ -195,7 +322,10 @@ class TableModel {
 				row.name = alias.replace(/_/g, ' ');
 				row.alias = alias;
 				row.manager_id = this.maybeNull(ref('users'), 0.4);
-				row.responsibilities = this.maybeNull(`Owns ${this.pick(WORDS)}, ${this.pick(WORDS)} and on-call`, 0.3);
+				row.responsibilities = this.maybeNull(
+					`Owns ${this.pick(WORDS)}, ${this.pick(WORDS)} and on-call`,
+					0.3,
+				);
 				row.html_url = `https://app.opslevel.com/teams/${alias}`;
 				break;
 			}
@@ -232,7 +362,9 @@ class TableModel {
 			case 'check_results': {
 				const passed = this.random() < 0.7;
 				row.status = passed ? 'passed' : 'failed';
-				row.message = passed ? 'Success' : this.pick(['The service does not have a logs tool.', 'Missing README, see "docs"']);
+				row.message = passed
+					? 'Success'
+					: this.pick(['The service does not have a logs tool.', 'Missing README, see "docs"']);
 				row.check_id = ref('checks');
 				row.service_id = ref('services');
 				row.is_applied = this.random() < 0.8 ? '1' : '0';
@@ -275,14 +407,21 @@ function csvLine(row: ModelRow, columns: readonly string[]): string {
 
 /** A tombstone: id and deleted_at, every other column blank (the vendor doc's example row 85). */
 function tombstoneLine(id: string, at: number, columns: readonly string[]): string {
-	return columns.map((column) => (column === 'id' ? id : column === 'deleted_at' ? opsLevelTime(at) : '')).join(',');
+	return columns
+		.map((column) => (column === 'id' ? id : column === 'deleted_at' ? opsLevelTime(at) : ''))
+		.join(',');
 }
 
 function expectedRow(row: ModelRow, columns: readonly string[]): ExpectedRow {
 	const expected: ExpectedRow = {};
 	for (const column of columns) {
 		const value = row[column];
-		expected[column] = value === null || value === undefined ? null : typeof value === 'number' ? new Date(Math.floor(value / 1000) * 1000).toISOString() : value;
+		expected[column] =
+			value === null || value === undefined
+				? null
+				: typeof value === 'number'
+					? new Date(Math.floor(value / 1000) * 1000).toISOString()
+					: value;
 	}
 	return expected;
 }
@@ -292,10 +431,13 @@ export function rowsChecksum(rows: ReadonlyArray<Record<string, unknown>>): stri
 	const canonical = rows
 		.map((row) => {
 			const sorted: Record<string, unknown> = {};
-			for (const key of Object.keys(row).filter((name) => !name.startsWith('_')).sort()) sorted[key] = row[key];
+			for (const key of Object.keys(row)
+				.filter((name) => !name.startsWith('_'))
+				.sort())
+				sorted[key] = row[key];
 			return { id: String(row.id), text: JSON.stringify(sorted) };
 		})
-		.sort((a, b) => (a.id.length - b.id.length) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	const hash = createHash('sha256');
 	for (const { text } of canonical) hash.update(text).update('\n');
 	return hash.digest('hex');
@@ -322,7 +464,13 @@ export function generateExport(options: GenerateOptions = {}): GeneratedExport {
 	tables.forEach((table) => models.set(table, new TableModel(table, random, 1, sizes)));
 
 	const drops: GeneratedDrop[] = [];
-	const push = (model: TableModel, pushType: 'full' | 'incremental', date: string, timestamp: string, lines: string[]) => {
+	const push = (
+		model: TableModel,
+		pushType: 'full' | 'incremental',
+		date: string,
+		timestamp: string,
+		lines: string[],
+	) => {
 		// teams are written with CRLF line ends, the other tables with LF.
 		const eol = model.name === 'teams' ? '\r\n' : '\n';
 		const text = lines.length === 0 ? '' : [model.columns.join(','), ...lines].join(eol) + eol;
@@ -343,7 +491,8 @@ export function generateExport(options: GenerateOptions = {}): GeneratedExport {
 		for (let index = 0; index < sizes[model.name]; index++) {
 			const row = model.create(fullAt - 3_600_000);
 			// Some records were edited after creation.
-			if (random() < 0.3) row.updated_at = (row.created_at as number) + Math.floor(random() * 30 * 86_400_000);
+			if (random() < 0.3)
+				row.updated_at = (row.created_at as number) + Math.floor(random() * 30 * 86_400_000);
 			if ((row.updated_at as number) > fullAt) row.updated_at = fullAt - 60_000;
 			lines.push(csvLine(row, model.columns));
 		}

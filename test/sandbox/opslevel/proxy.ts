@@ -62,7 +62,11 @@ export interface FaultProxy {
 }
 
 /** The XML error body S3 sends. */
-export function s3ErrorXml(code: string, message: string, extra: Record<string, string> = {}): string {
+export function s3ErrorXml(
+	code: string,
+	message: string,
+	extra: Record<string, string> = {},
+): string {
 	const fields = Object.entries(extra)
 		.map(([name, value]) => `<${name}>${value}</${name}>`)
 		.join('');
@@ -87,7 +91,11 @@ export const FAULTS = {
 		),
 	}),
 	/** An STS AssumeRole answer (POST / with Action=AssumeRole) issuing the given temporary keys. */
-	assumeRole: (issued: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): FaultRule => ({
+	assumeRole: (issued: {
+		accessKeyId: string;
+		secretAccessKey: string;
+		sessionToken: string;
+	}): FaultRule => ({
 		method: 'POST',
 		match: (url) => url === '/',
 		status: 200,
@@ -115,7 +123,11 @@ function readAll(stream: http.IncomingMessage, done: (text: string) => void): vo
 }
 
 /** Sends the answer's headers and its first `bytes` body bytes, then nothing more (the socket stays open). */
-function passThenStall(answer: http.IncomingMessage, response: http.ServerResponse, bytes: number): void {
+function passThenStall(
+	answer: http.IncomingMessage,
+	response: http.ServerResponse,
+	bytes: number,
+): void {
 	response.writeHead(answer.statusCode ?? 502, answer.headers);
 	let left = bytes;
 	answer.on('data', (chunk: Buffer) => {
@@ -138,29 +150,55 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 	const server = http.createServer((request, response) => {
 		const method = request.method ?? 'GET';
 		const url = decodeURIComponent(request.url ?? '/');
-		const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+		const accessKeyId = /Credential=([^/]+)\//.exec(
+			String(request.headers.authorization ?? ''),
+		)?.[1];
 		const matches = (candidate: { method?: string; match?: (url: string) => boolean }) =>
-			(!candidate.method || candidate.method === method) && (!candidate.match || candidate.match(url));
+			(!candidate.method || candidate.method === method) &&
+			(!candidate.match || candidate.match(url));
 		const stall = stalls.find((candidate) => candidate.left > 0 && matches(candidate));
 		if (stall) {
 			stall.left--;
 			if (stall.afterBodyBytes === undefined) {
 				// Read the request, then say nothing: the socket stays open until the client gives up.
 				request.resume();
-				requests.push({ method, url, status: 0, accessKeyId, sessionToken: request.headers['x-amz-security-token'] !== undefined });
+				requests.push({
+					method,
+					url,
+					status: 0,
+					accessKeyId,
+					sessionToken: request.headers['x-amz-security-token'] !== undefined,
+				});
 				return;
 			}
 		}
 		const isListing = method === 'GET' && /[?&]list-type=2(?:&|$)/.test(url);
-		if (circular && isListing && url.includes(`continuation-token=${CIRCULAR_TOKEN}`) && circularPage) {
-			requests.push({ method, url, status: 200, accessKeyId, sessionToken: request.headers['x-amz-security-token'] !== undefined });
+		if (
+			circular &&
+			isListing &&
+			url.includes(`continuation-token=${CIRCULAR_TOKEN}`) &&
+			circularPage
+		) {
+			requests.push({
+				method,
+				url,
+				status: 200,
+				accessKeyId,
+				sessionToken: request.headers['x-amz-security-token'] !== undefined,
+			});
 			request.resume();
-			response.writeHead(200, { ...circularPage.headers, 'content-length': Buffer.byteLength(circularPage.body) });
+			response.writeHead(200, {
+				...circularPage.headers,
+				'content-length': Buffer.byteLength(circularPage.body),
+			});
 			response.end(circularPage.body);
 			return;
 		}
 		const rule = rules.find(
-			(candidate) => candidate.left > 0 && (!candidate.method || candidate.method === method) && (!candidate.match || candidate.match(url)),
+			(candidate) =>
+				candidate.left > 0 &&
+				(!candidate.method || candidate.method === method) &&
+				(!candidate.match || candidate.match(url)),
 		);
 		const sessionToken = request.headers['x-amz-security-token'] !== undefined;
 		if (rule) {
@@ -168,7 +206,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
-				requests.push({ method, url, status: rule.status, accessKeyId, sessionToken, body: Buffer.concat(chunks).toString('utf8') });
+				requests.push({
+					method,
+					url,
+					status: rule.status,
+					accessKeyId,
+					sessionToken,
+					body: Buffer.concat(chunks).toString('utf8'),
+				});
 				response.writeHead(rule.status, rule.headers ?? {});
 				response.end(method === 'HEAD' ? undefined : rule.body);
 			});

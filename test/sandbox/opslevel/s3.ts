@@ -40,7 +40,11 @@ process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 `;
 
-async function spawnS3rver(directory: string, bucket: string, port: number): Promise<{ port: number; child: ChildProcess }> {
+async function spawnS3rver(
+	directory: string,
+	bucket: string,
+	port: number,
+): Promise<{ port: number; child: ChildProcess }> {
 	const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SCRIPT], {
 		env: {
 			...process.env,
@@ -82,7 +86,9 @@ export interface S3Server {
 	close(): Promise<void>;
 }
 
-export async function startS3Server(options: { bucket?: string; port?: number } = {}): Promise<S3Server> {
+export async function startS3Server(
+	options: { bucket?: string; port?: number } = {},
+): Promise<S3Server> {
 	const bucket = options.bucket ?? 'opslevel-export';
 	const directory = mkdtempSync(path.join(tmpdir(), 'opslevel-s3rver-'));
 	const { port, child } = await spawnS3rver(directory, bucket, options.port ?? 0);
@@ -106,7 +112,9 @@ export async function startS3Server(options: { bucket?: string; port?: number } 
 			const worker = async () => {
 				while (next < objects.length) {
 					const object = objects[next++];
-					await client.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body }));
+					await client.send(
+						new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body }),
+					);
 				}
 			};
 			await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, worker));

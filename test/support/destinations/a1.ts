@@ -57,7 +57,11 @@ export function parseGridBounds(text: string): GridBounds | undefined {
 	if (!second || (!second[1] && !second[2])) return undefined;
 	const endColumn = second[1] ? columnIndex(second[1]) : undefined;
 	const endRow = second[2] ? Number(second[2]) - 1 : undefined;
-	if ((endRow !== undefined && (endRow < 0 || endRow < startRow)) || (endColumn !== undefined && endColumn < startColumn)) return undefined;
+	if (
+		(endRow !== undefined && (endRow < 0 || endRow < startRow)) ||
+		(endColumn !== undefined && endColumn < startColumn)
+	)
+		return undefined;
 	return { startRow, startColumn, endRow, endColumn };
 }
 
@@ -94,7 +98,8 @@ export function parseRange(text: string): ParsedRange | undefined {
 		if (bounds) return { sheetTitle: text, bounds, ambiguous: true };
 		return { sheetTitle: text, bounds: { startRow: 0, startColumn: 0 }, ambiguous: false };
 	}
-	if (rest === undefined || rest === '') return { sheetTitle, bounds: { startRow: 0, startColumn: 0 }, ambiguous: false };
+	if (rest === undefined || rest === '')
+		return { sheetTitle, bounds: { startRow: 0, startColumn: 0 }, ambiguous: false };
 	const bounds = parseGridBounds(rest);
 	return bounds ? { sheetTitle, bounds, ambiguous: false } : undefined;
 }
@@ -104,7 +109,13 @@ export function quoteSheetTitle(title: string): string {
 }
 
 /** `Incidents!A2:C3` for 0-based inclusive bounds. */
-export function formatRange(title: string, startRow: number, startColumn: number, endRow: number, endColumn: number): string {
+export function formatRange(
+	title: string,
+	startRow: number,
+	startColumn: number,
+	endRow: number,
+	endColumn: number,
+): string {
 	const start = `${columnLetters(startColumn)}${startRow + 1}`;
 	const end = `${columnLetters(endColumn)}${endRow + 1}`;
 	return `${quoteSheetTitle(title)}!${start === end ? start : `${start}:${end}`}`;

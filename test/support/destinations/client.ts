@@ -35,7 +35,13 @@ export interface ProxiedRequest {
 export function openTunnel(proxyUrl: string, target: string, timeoutMs = 10_000): Promise<Socket> {
 	const proxy = new URL(proxyUrl);
 	return new Promise((resolve, reject) => {
-		const request = http.request({ host: proxy.hostname, port: proxy.port, method: 'CONNECT', path: target, timeout: timeoutMs });
+		const request = http.request({
+			host: proxy.hostname,
+			port: proxy.port,
+			method: 'CONNECT',
+			path: target,
+			timeout: timeoutMs,
+		});
 		request.once('connect', (response, socket) => {
 			if (response.statusCode === 200) resolve(socket);
 			else {
@@ -49,14 +55,21 @@ export function openTunnel(proxyUrl: string, target: string, timeoutMs = 10_000)
 	});
 }
 
-export async function proxiedRequest(proxyUrl: string, options: ProxiedRequest): Promise<ProxiedResponse> {
+export async function proxiedRequest(
+	proxyUrl: string,
+	options: ProxiedRequest,
+): Promise<ProxiedResponse> {
 	const url = new URL(options.url);
 	const timeoutMs = options.timeoutMs ?? 10_000;
 	const ca = options.ca ?? (options.caFile ? fs.readFileSync(options.caFile) : undefined);
 	const socket = await openTunnel(proxyUrl, `${url.hostname}:${url.port || 443}`, timeoutMs);
 	return await new Promise((resolve, reject) => {
-		const headers: Record<string, string> = { host: options.hostHeader ?? url.host, ...options.headers };
-		if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+		const headers: Record<string, string> = {
+			host: options.hostHeader ?? url.host,
+			...options.headers,
+		};
+		if (options.body !== undefined)
+			headers['content-length'] = String(Buffer.byteLength(options.body));
 		const request = https.request(
 			{
 				method: options.method ?? 'GET',
@@ -64,7 +77,9 @@ export async function proxiedRequest(proxyUrl: string, options: ProxiedRequest):
 				path: `${url.pathname}${url.search}`,
 				headers,
 				timeout: timeoutMs,
-				agent: tunnelAgent(() => tls.connect({ socket, servername: url.hostname, ...(ca ? { ca } : {}) })),
+				agent: tunnelAgent(() =>
+					tls.connect({ socket, servername: url.hostname, ...(ca ? { ca } : {}) }),
+				),
 			},
 			(response) => {
 				const chunks: Buffer[] = [];
@@ -83,7 +98,9 @@ export async function proxiedRequest(proxyUrl: string, options: ProxiedRequest):
 				});
 			},
 		);
-		request.once('timeout', () => request.destroy(new Error(`${options.method ?? 'GET'} ${options.url} timed out`)));
+		request.once('timeout', () =>
+			request.destroy(new Error(`${options.method ?? 'GET'} ${options.url} timed out`)),
+		);
 		request.once('error', (error) => {
 			socket.destroy();
 			reject(error);

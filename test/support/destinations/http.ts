@@ -45,7 +45,12 @@ export function parseForm(text: string): Record<string, string> {
 	return Object.fromEntries(new URLSearchParams(text));
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	response: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const text = JSON.stringify(body);
 	response.writeHead(status, {
 		'content-type': 'application/json; charset=utf-8',
@@ -56,7 +61,10 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 export function sendHtml(response: ServerResponse, status: number, html: string): void {
-	response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+	response.writeHead(status, {
+		'content-type': 'text/html; charset=utf-8',
+		'content-length': Buffer.byteLength(html),
+	});
 	response.end(html);
 }
 
@@ -102,14 +110,25 @@ export class RequestLog {
 }
 
 /** Records the final status of a request once the response has been sent. */
-export function logWhenDone(log: RequestLog, host: string, request: IncomingMessage, response: ServerResponse): void {
+export function logWhenDone(
+	log: RequestLog,
+	host: string,
+	request: IncomingMessage,
+	response: ServerResponse,
+): void {
 	const url = new URL(request.url ?? '/', `https://${host}`);
 	for (const secret of ['access_token', 'token', 'assertion', 'key']) {
 		if (url.searchParams.has(secret)) url.searchParams.set(secret, '(hidden)');
 	}
 	const path = `${url.pathname}${url.search}`;
 	response.once('finish', () => {
-		log.add({ at: new Date().toISOString(), host, method: request.method ?? 'GET', path, status: response.statusCode });
+		log.add({
+			at: new Date().toISOString(),
+			host,
+			method: request.method ?? 'GET',
+			path,
+			status: response.statusCode,
+		});
 	});
 }
 
@@ -163,7 +182,10 @@ export interface QueuedFault {
 }
 
 /** Takes one use of the first queued fault that applies to the request, if any. */
-export function takeFault(queue: QueuedFault[], applies: (fault: QueuedFault) => boolean = () => true): QueuedFault | undefined {
+export function takeFault(
+	queue: QueuedFault[],
+	applies: (fault: QueuedFault) => boolean = () => true,
+): QueuedFault | undefined {
 	const index = queue.findIndex(applies);
 	if (index < 0) return undefined;
 	const fault = queue[index];

@@ -10,7 +10,12 @@ import * as path from 'node:path';
 import { GoogleEmulator } from './google';
 import { escapeHtml, htmlPage, sendHtml, sendJson } from './http';
 import { MicrosoftEmulator } from './microsoft';
-import { findTlsFolder, startDestinationProxy, type DestinationProxy, type HostHandler } from './proxy';
+import {
+	findTlsFolder,
+	startDestinationProxy,
+	type DestinationProxy,
+	type HostHandler,
+} from './proxy';
 import { SlackEmulator } from './slack';
 
 export { GoogleEmulator } from './google';
@@ -60,11 +65,18 @@ export async function startDestinations(options: { port?: number } = {}): Promis
 		else if (pathname === '/teams') sendHtml(response, 200, microsoft.html());
 		else if (pathname === '/') {
 			const links = [
-				['/sheets', 'Google Sheets', 'oauth2.googleapis.com, sheets.googleapis.com, www.googleapis.com'],
+				[
+					'/sheets',
+					'Google Sheets',
+					'oauth2.googleapis.com, sheets.googleapis.com, www.googleapis.com',
+				],
 				['/slack', 'Slack', 'slack.com'],
 				['/teams', 'Microsoft Teams', 'graph.microsoft.com, login.microsoftonline.com'],
 			]
-				.map(([href, name, served]) => `<li><a href="${href}">${escapeHtml(name)}</a> <span class="muted">(${escapeHtml(served)})</span></li>`)
+				.map(
+					([href, name, served]) =>
+						`<li><a href="${href}">${escapeHtml(name)}</a> <span class="muted">(${escapeHtml(served)})</span></li>`,
+				)
 				.join('');
 			sendHtml(response, 200, htmlPage('Emulated destinations', [`<ul>${links}</ul>`]));
 		} else sendJson(response, 404, { error: 'no such page' });

@@ -25,7 +25,11 @@ import {
 	type QueuedFault,
 } from './http';
 
-export const GRAPH_USER = { id: 'a1b2c3d4-0000-4000-8000-00000000e2e0', displayName: 'Incident Bot', userPrincipalName: 'incident-bot@emulated.onmicrosoft.com' };
+export const GRAPH_USER = {
+	id: 'a1b2c3d4-0000-4000-8000-00000000e2e0',
+	displayName: 'Incident Bot',
+	userPrincipalName: 'incident-bot@emulated.onmicrosoft.com',
+};
 const TOKEN_LIFETIME_SECONDS = 3599;
 
 export interface TeamsMessage {
@@ -90,16 +94,34 @@ export class MicrosoftEmulator {
 	 * n8n's `oauthTokenData`. `expired: true` gives an access token Graph already rejects, so the
 	 * first call makes n8n refresh it.
 	 */
-	issueUserToken(clientId: string, options: { expired?: boolean } = {}): { access_token: string; refresh_token: string; token_type: 'Bearer'; expires_in: number; scope: string } {
+	issueUserToken(
+		clientId: string,
+		options: { expired?: boolean } = {},
+	): {
+		access_token: string;
+		refresh_token: string;
+		token_type: 'Bearer';
+		expires_in: number;
+		scope: string;
+	} {
 		if (!this.apps.has(clientId)) throw new Error(`no app ${clientId}`);
 		const accessToken = this.newAccessToken(options.expired ? -1 : TOKEN_LIFETIME_SECONDS);
 		const refreshToken = `emulated-refresh-${randomBytes(24).toString('base64url')}`;
 		this.refreshTokens.set(refreshToken, clientId);
-		return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: 'ChannelMessage.Send ChannelMessage.Read.All Team.ReadBasic.All' };
+		return {
+			access_token: accessToken,
+			refresh_token: refreshToken,
+			token_type: 'Bearer',
+			expires_in: TOKEN_LIFETIME_SECONDS,
+			scope: 'ChannelMessage.Send ChannelMessage.Read.All Team.ReadBasic.All',
+		};
 	}
 
 	/** A team with channels (by display name); returns the ids. */
-	createTeam(displayName: string, channelNames: string[]): { teamId: string; channelIds: Record<string, string> } {
+	createTeam(
+		displayName: string,
+		channelNames: string[],
+	): { teamId: string; channelIds: Record<string, string> } {
 		const teamId = randomUUID();
 		const channels = new Map<string, Channel>();
 		const channelIds: Record<string, string> = {};
@@ -118,12 +140,19 @@ export class MicrosoftEmulator {
 		if (!channel) throw new Error(`no channel ${channelId} in team ${teamId}`);
 		return channel.messages
 			.filter((message) => message.replyToId === null)
-			.map((message) => ({ ...message, replies: channel.messages.filter((reply) => reply.replyToId === message.id) }));
+			.map((message) => ({
+				...message,
+				replies: channel.messages.filter((reply) => reply.replyToId === message.id),
+			}));
 	}
 
 	/** The next `requests` Graph calls answer 429 TooManyRequests with Retry-After. */
 	throttle(options: { requests: number; retryAfterSeconds: number }): void {
-		this.faults.push({ remaining: options.requests, status: 429, retryAfterSeconds: options.retryAfterSeconds });
+		this.faults.push({
+			remaining: options.requests,
+			status: 429,
+			retryAfterSeconds: options.retryAfterSeconds,
+		});
 	}
 
 	/** Makes every access token issued so far invalid (as a revoked session does); refresh still works. */
@@ -140,32 +169,49 @@ export class MicrosoftEmulator {
 	// -------------------------------------------------------------------------------------------
 	// login.microsoftonline.com
 
-	readonly handleLogin = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+	readonly handleLogin = async (
+		request: IncomingMessage,
+		response: ServerResponse,
+	): Promise<void> => {
 		logWhenDone(this.requests, 'login.microsoftonline.com', request, response);
 		const url = new URL(request.url ?? '/', 'https://login.microsoftonline.com');
 		if (!/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname) || request.method !== 'POST') {
-			sendJson(response, 404, { error: 'not_found', error_description: `AADSTS90027: no ${request.method ?? ''} ${url.pathname} here` });
+			sendJson(response, 404, {
+				error: 'not_found',
+				error_description: `AADSTS90027: no ${request.method ?? ''} ${url.pathname} here`,
+			});
 			return;
 		}
 		const form = parseForm(await readBody(request));
 		// Client credentials come in the body (n8n's Microsoft credential: authentication "body") or Basic auth.
 		const basic = /^Basic\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
-		const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [];
+		const [basicId, basicSecret] = basic
+			? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent)
+			: [];
 		const clientId = form.client_id ?? basicId;
 		const clientSecret = form.client_secret ?? basicSecret;
 		const app = clientId ? this.apps.get(clientId) : undefined;
 		if (!app) {
-			sendJson(response, 400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${clientId ?? ''}' was not found in the directory.` });
+			sendJson(response, 400, {
+				error: 'unauthorized_client',
+				error_description: `AADSTS700016: Application with identifier '${clientId ?? ''}' was not found in the directory.`,
+			});
 			return;
 		}
 		if (app.clientSecret !== clientSecret) {
-			sendJson(response, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+			sendJson(response, 401, {
+				error: 'invalid_client',
+				error_description: 'AADSTS7000215: Invalid client secret provided.',
+			});
 			return;
 		}
 		if (form.grant_type === 'refresh_token') {
 			const owner = this.refreshTokens.get(form.refresh_token ?? '');
 			if (owner !== clientId) {
-				sendJson(response, 400, { error: 'invalid_grant', error_description: 'AADSTS70000: Provided grant is invalid or malformed.' });
+				sendJson(response, 400, {
+					error: 'invalid_grant',
+					error_description: 'AADSTS70000: Provided grant is invalid or malformed.',
+				});
 				return;
 			}
 			// Entra rotates refresh tokens: the old one stays valid here, as it does there for a while.
@@ -174,29 +220,56 @@ export class MicrosoftEmulator {
 			return;
 		}
 		if (form.grant_type === 'client_credentials') {
-			sendJson(response, 200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: this.newAccessToken(TOKEN_LIFETIME_SECONDS) });
+			sendJson(response, 200, {
+				token_type: 'Bearer',
+				expires_in: TOKEN_LIFETIME_SECONDS,
+				ext_expires_in: TOKEN_LIFETIME_SECONDS,
+				access_token: this.newAccessToken(TOKEN_LIFETIME_SECONDS),
+			});
 			return;
 		}
-		sendJson(response, 400, { error: 'unsupported_grant_type', error_description: `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ''}'.` });
+		sendJson(response, 400, {
+			error: 'unsupported_grant_type',
+			error_description: `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ''}'.`,
+		});
 	};
 
 	// -------------------------------------------------------------------------------------------
 	// graph.microsoft.com
 
-	readonly handleGraph = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+	readonly handleGraph = async (
+		request: IncomingMessage,
+		response: ServerResponse,
+	): Promise<void> => {
 		logWhenDone(this.requests, 'graph.microsoft.com', request, response);
 		try {
 			const token = bearerToken(request);
 			if (!token) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
 			const issued = this.accessTokens.get(token);
-			if (!issued) throw new GraphError(401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed.');
-			if (issued.expiresAt < Date.now()) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+			if (!issued)
+				throw new GraphError(
+					401,
+					'InvalidAuthenticationToken',
+					'IDX14100: JWT is not well formed.',
+				);
+			if (issued.expiresAt < Date.now())
+				throw new GraphError(
+					401,
+					'InvalidAuthenticationToken',
+					'Lifetime validation failed, the token is expired.',
+				);
 			const fault = takeFault(this.faults);
 			if (fault) {
 				sendJson(
 					response,
 					429,
-					{ error: { code: 'TooManyRequests', message: 'Too many requests, please retry later.', innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } },
+					{
+						error: {
+							code: 'TooManyRequests',
+							message: 'Too many requests, please retry later.',
+							innerError: { date: new Date().toISOString(), 'request-id': randomUUID() },
+						},
+					},
 					{ 'retry-after': String(fault.retryAfterSeconds ?? 10) },
 				);
 				return;
@@ -208,9 +281,20 @@ export class MicrosoftEmulator {
 			sendJson(response, status, answer);
 		} catch (error) {
 			// Anything but a GraphError is the emulator's own failure, answered as Graph's 500.
-			const graphError = error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', `emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+			const graphError =
+				error instanceof GraphError
+					? error
+					: new GraphError(
+							500,
+							'InternalServerError',
+							`emulator failure: ${error instanceof Error ? error.message : String(error)}`,
+						);
 			sendJson(response, graphError.status, {
-				error: { code: graphError.code, message: graphError.message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } },
+				error: {
+					code: graphError.code,
+					message: graphError.message,
+					innerError: { date: new Date().toISOString(), 'request-id': randomUUID() },
+				},
 			});
 		}
 	};
@@ -221,55 +305,129 @@ export class MicrosoftEmulator {
 		const apiVersion = `/${match[1]}`;
 		const segments = match[2].split('/').filter(Boolean).map(decodeURIComponent);
 		const base = `https://graph.microsoft.com${apiVersion}`;
-		if (method === 'GET' && segments.join('/') === 'me') return [200, { '@odata.context': `${base}/$metadata#users/$entity`, ...GRAPH_USER }];
+		if (method === 'GET' && segments.join('/') === 'me')
+			return [200, { '@odata.context': `${base}/$metadata#users/$entity`, ...GRAPH_USER }];
 		if (method === 'GET' && segments.join('/') === 'me/joinedTeams') {
-			return [200, { '@odata.context': `${base}/$metadata#teams`, value: [...this.teams.values()].map((team) => ({ id: team.id, displayName: team.displayName, description: null })) }];
+			return [
+				200,
+				{
+					'@odata.context': `${base}/$metadata#teams`,
+					value: [...this.teams.values()].map((team) => ({
+						id: team.id,
+						displayName: team.displayName,
+						description: null,
+					})),
+				},
+			];
 		}
 		if (method === 'GET' && segments[0] === 'users' && segments.length === 2) {
 			// The Teams node resolves each mention with GET /v1.0/users/{id or UPN} first.
 			const key = segments[1].toLowerCase();
-			if (key !== GRAPH_USER.id && key !== GRAPH_USER.userPrincipalName) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${segments[1]}' does not exist or one of its queried reference-property objects are not present.`);
+			if (key !== GRAPH_USER.id && key !== GRAPH_USER.userPrincipalName)
+				throw new GraphError(
+					404,
+					'Request_ResourceNotFound',
+					`Resource '${segments[1]}' does not exist or one of its queried reference-property objects are not present.`,
+				);
 			return [200, { '@odata.context': `${base}/$metadata#users/$entity`, ...GRAPH_USER }];
 		}
-		if (segments[0] !== 'teams' || segments.length < 2) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`);
+		if (segments[0] !== 'teams' || segments.length < 2)
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Resource not found for the segment '${segments[0] ?? ''}'.`,
+			);
 		const team = this.teams.get(segments[1]);
 		if (!team) throw new GraphError(404, 'NotFound', `No team found with Group Id ${segments[1]}`);
-		if (segments.length === 2 && method === 'GET') return [200, { id: team.id, displayName: team.displayName }];
-		if (segments[2] !== 'channels') throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[2] ?? ''}'.`);
+		if (segments.length === 2 && method === 'GET')
+			return [200, { id: team.id, displayName: team.displayName }];
+		if (segments[2] !== 'channels')
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Resource not found for the segment '${segments[2] ?? ''}'.`,
+			);
 		if (segments.length === 3 && method === 'GET') {
-			return [200, { '@odata.context': `${base}/$metadata#teams('${team.id}')/channels`, value: [...team.channels.values()].map((channel) => channelView(channel)) }];
+			return [
+				200,
+				{
+					'@odata.context': `${base}/$metadata#teams('${team.id}')/channels`,
+					value: [...team.channels.values()].map((channel) => channelView(channel)),
+				},
+			];
 		}
 		const channel = team.channels.get(segments[3]);
 		if (!channel) throw new GraphError(404, 'NotFound', 'Resource not found');
 		if (segments.length === 4 && method === 'GET') return [200, channelView(channel)];
-		if (segments[4] !== 'messages') throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[4] ?? ''}'.`);
+		if (segments[4] !== 'messages')
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Resource not found for the segment '${segments[4] ?? ''}'.`,
+			);
 		const identity = { teamId: team.id, channelId: channel.id };
 		if (segments.length === 5) {
-			if (method === 'GET') return [200, { value: channel.messages.filter((message) => message.replyToId === null).reverse().map((message) => messageView(message, identity)) }];
-			if (method === 'POST') return [201, messageView(this.post(channel, body, null, apiVersion), identity)];
+			if (method === 'GET')
+				return [
+					200,
+					{
+						value: channel.messages
+							.filter((message) => message.replyToId === null)
+							.reverse()
+							.map((message) => messageView(message, identity)),
+					},
+				];
+			if (method === 'POST')
+				return [201, messageView(this.post(channel, body, null, apiVersion), identity)];
 		}
-		const parent = channel.messages.find((message) => message.id === segments[5] && message.replyToId === null);
+		const parent = channel.messages.find(
+			(message) => message.id === segments[5] && message.replyToId === null,
+		);
 		if (!parent) throw new GraphError(404, 'NotFound', 'Resource not found');
 		if (segments.length === 6 && method === 'GET') return [200, messageView(parent, identity)];
 		if (segments.length === 7 && segments[6] === 'replies') {
-			if (method === 'GET') return [200, { value: channel.messages.filter((message) => message.replyToId === parent.id).reverse().map((message) => messageView(message, identity)) }];
-			if (method === 'POST') return [201, messageView(this.post(channel, body, parent.id, apiVersion), identity)];
+			if (method === 'GET')
+				return [
+					200,
+					{
+						value: channel.messages
+							.filter((message) => message.replyToId === parent.id)
+							.reverse()
+							.map((message) => messageView(message, identity)),
+					},
+				];
+			if (method === 'POST')
+				return [201, messageView(this.post(channel, body, parent.id, apiVersion), identity)];
 		}
 		throw new GraphError(405, 'MethodNotAllowed', `${method} is not allowed on this resource.`);
 	}
 
-	private post(channel: Channel, body: Record<string, unknown>, replyToId: string | null, apiVersion: string): TeamsMessage {
+	private post(
+		channel: Channel,
+		body: Record<string, unknown>,
+		replyToId: string | null,
+		apiVersion: string,
+	): TeamsMessage {
 		const content = isRecord(body.body) ? body.body : undefined;
 		if (!content || typeof content.content !== 'string' || content.content === '') {
 			throw new GraphError(400, 'BadRequest', 'Message body cannot be empty.');
 		}
 		const contentType = content.contentType === undefined ? 'text' : content.contentType;
-		if (contentType !== 'text' && contentType !== 'html') throw new GraphError(400, 'BadRequest', `Invalid contentType '${String(contentType)}'.`);
-		if (contentType === 'text' && /<at\s+id=/i.test(content.content)) throw new GraphError(400, 'BadRequest', 'Mentions are only allowed in Html messages.');
+		if (contentType !== 'text' && contentType !== 'html')
+			throw new GraphError(400, 'BadRequest', `Invalid contentType '${String(contentType)}'.`);
+		if (contentType === 'text' && /<at\s+id=/i.test(content.content))
+			throw new GraphError(400, 'BadRequest', 'Mentions are only allowed in Html messages.');
 		// Teams message ids are the creation time in milliseconds, unique per channel.
 		const id = String(Math.max(Date.now(), this.lastMessageId + 1));
 		this.lastMessageId = Number(id);
-		const message: TeamsMessage = { id, replyToId, createdDateTime: new Date(Number(id)).toISOString(), contentType, content: content.content, apiVersion };
+		const message: TeamsMessage = {
+			id,
+			replyToId,
+			createdDateTime: new Date(Number(id)).toISOString(),
+			contentType,
+			content: content.content,
+			apiVersion,
+		};
 		channel.messages.push(message);
 		return message;
 	}
@@ -279,22 +437,39 @@ export class MicrosoftEmulator {
 			[...team.channels.values()].map((channel) => {
 				const messages = this.messages(team.id, channel.id)
 					.map((message) => {
-						const replies = message.replies.map((reply) => `<div class="msg reply"><span class="muted">${escapeHtml(reply.createdDateTime)}</span>\n${escapeHtml(reply.content)}</div>`).join('');
+						const replies = message.replies
+							.map(
+								(reply) =>
+									`<div class="msg reply"><span class="muted">${escapeHtml(reply.createdDateTime)}</span>\n${escapeHtml(reply.content)}</div>`,
+							)
+							.join('');
 						return `<div class="msg"><span class="muted">${escapeHtml(message.createdDateTime)} (${escapeHtml(message.contentType)})</span>\n${escapeHtml(message.content)}</div>${replies}`;
 					})
 					.join('');
 				return `<h2>${escapeHtml(team.displayName)} › ${escapeHtml(channel.displayName)}</h2><p class="muted">team ${escapeHtml(team.id)}, channel ${escapeHtml(channel.id)}</p>${messages || '<p class="muted">no messages</p>'}`;
 			}),
 		);
-		return htmlPage('Microsoft Teams emulator', [...(sections.length ? sections : ['<p>No teams.</p>']), requestTable(this.requests.list())]);
+		return htmlPage('Microsoft Teams emulator', [
+			...(sections.length ? sections : ['<p>No teams.</p>']),
+			requestTable(this.requests.list()),
+		]);
 	}
 }
 
 function channelView(channel: Channel): Record<string, unknown> {
-	return { id: channel.id, displayName: channel.displayName, description: null, membershipType: 'standard', createdDateTime: '2024-01-01T00:00:00Z' };
+	return {
+		id: channel.id,
+		displayName: channel.displayName,
+		description: null,
+		membershipType: 'standard',
+		createdDateTime: '2024-01-01T00:00:00Z',
+	};
 }
 
-function messageView(message: TeamsMessage, identity: { teamId: string; channelId: string }): Record<string, unknown> {
+function messageView(
+	message: TeamsMessage,
+	identity: { teamId: string; channelId: string },
+): Record<string, unknown> {
 	return {
 		id: message.id,
 		replyToId: message.replyToId,
@@ -308,7 +483,11 @@ function messageView(message: TeamsMessage, identity: { teamId: string; channelI
 		importance: 'normal',
 		locale: 'en-us',
 		webUrl: `https://teams.microsoft.com/l/message/${encodeURIComponent(identity.channelId)}/${message.id}`,
-		from: { application: null, device: null, user: { id: GRAPH_USER.id, displayName: GRAPH_USER.displayName, userIdentityType: 'aadUser' } },
+		from: {
+			application: null,
+			device: null,
+			user: { id: GRAPH_USER.id, displayName: GRAPH_USER.displayName, userIdentityType: 'aadUser' },
+		},
 		body: { contentType: message.contentType, content: message.content },
 		channelIdentity: identity,
 		attachments: [],

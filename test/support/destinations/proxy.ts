@@ -13,7 +13,10 @@ import * as tls from 'node:tls';
 
 import { BodyTooLargeError, logWhenDone, RequestLog, sendJson } from './http';
 
-export type HostHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void;
+export type HostHandler = (
+	request: http.IncomingMessage,
+	response: http.ServerResponse,
+) => Promise<void> | void;
 
 export interface RefusedConnection {
 	at: string;
@@ -51,7 +54,8 @@ export function findTlsFolder(): string {
 	for (let folder = __dirname; ; folder = path.dirname(folder)) {
 		const candidate = path.join(folder, 'test', 'fixtures', 'tls');
 		if (fs.existsSync(path.join(candidate, 'leaf.crt'))) return candidate;
-		if (path.dirname(folder) === folder) throw new Error(`test/fixtures/tls/leaf.crt not found above ${__dirname}`);
+		if (path.dirname(folder) === folder)
+			throw new Error(`test/fixtures/tls/leaf.crt not found above ${__dirname}`);
 	}
 }
 
@@ -59,7 +63,10 @@ export async function startDestinationProxy(options: ProxyOptions): Promise<Dest
 	const tlsFolder = options.tlsFolder ?? findTlsFolder();
 	const secureContext = tls.createSecureContext({
 		// The chain a real server sends: the leaf, then its issuer.
-		cert: Buffer.concat([fs.readFileSync(path.join(tlsFolder, 'leaf.crt')), fs.readFileSync(path.join(tlsFolder, 'ca.crt'))]),
+		cert: Buffer.concat([
+			fs.readFileSync(path.join(tlsFolder, 'leaf.crt')),
+			fs.readFileSync(path.join(tlsFolder, 'ca.crt')),
+		]),
 		key: fs.readFileSync(path.join(tlsFolder, 'leaf.key')),
 	});
 	const refused: RefusedConnection[] = [];
@@ -100,7 +107,9 @@ export async function startDestinationProxy(options: ProxyOptions): Promise<Dest
 		if (!target.startsWith('/')) {
 			// An absolute-form request asks the proxy to forward plain HTTP: never.
 			refuse(target, 'plain HTTP forwarding is never done');
-			sendJson(response, 403, { error: 'this test proxy forwards nothing; only CONNECT to emulated hosts is served' });
+			sendJson(response, 403, {
+				error: 'this test proxy forwards nothing; only CONNECT to emulated hosts is served',
+			});
 			return;
 		}
 		if (!options.pages) {
@@ -119,13 +128,22 @@ export async function startDestinationProxy(options: ProxyOptions): Promise<Dest
 		const host = match ? match[1].toLowerCase() : '';
 		const port = match ? Number(match[2]) : 0;
 		if (!options.hosts.has(host) || port !== 443) {
-			refuse(target, options.hosts.has(host) ? 'only port 443 is emulated' : 'host is not emulated');
-			clientSocket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nhost not emulated; nothing is forwarded\n');
+			refuse(
+				target,
+				options.hosts.has(host) ? 'only port 443 is emulated' : 'host is not emulated',
+			);
+			clientSocket.end(
+				'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nhost not emulated; nothing is forwarded\n',
+			);
 			return;
 		}
 		clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 		if (head.length > 0) clientSocket.unshift(head);
-		const secure = new tls.TLSSocket(clientSocket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+		const secure = new tls.TLSSocket(clientSocket, {
+			isServer: true,
+			secureContext,
+			ALPNProtocols: ['http/1.1'],
+		});
 		secure.on('error', () => secure.destroy());
 		tunnelHost.set(secure, host);
 		track(secure);
@@ -153,7 +171,11 @@ export async function startDestinationProxy(options: ProxyOptions): Promise<Dest
 	};
 }
 
-function dispatch(handler: HostHandler, request: http.IncomingMessage, response: http.ServerResponse): void {
+function dispatch(
+	handler: HostHandler,
+	request: http.IncomingMessage,
+	response: http.ServerResponse,
+): void {
 	Promise.resolve()
 		.then(() => handler(request, response))
 		.catch((error: unknown) => {
@@ -165,6 +187,8 @@ function dispatch(handler: HostHandler, request: http.IncomingMessage, response:
 				sendJson(response, 413, { error: error.message });
 				return;
 			}
-			sendJson(response, 500, { error: `emulator failure: ${error instanceof Error ? error.message : String(error)}` });
+			sendJson(response, 500, {
+				error: `emulator failure: ${error instanceof Error ? error.message : String(error)}`,
+			});
 		});
 }

@@ -87,7 +87,9 @@ export class SlackEmulator {
 			.filter((message) => message.thread_ts === undefined || message.thread_ts === message.ts)
 			.map((message) => ({
 				...message,
-				replies: found.messages.filter((reply) => reply.thread_ts === message.ts && reply.ts !== message.ts),
+				replies: found.messages.filter(
+					(reply) => reply.thread_ts === message.ts && reply.ts !== message.ts,
+				),
 			}));
 	}
 
@@ -96,9 +98,16 @@ export class SlackEmulator {
 	 * only calls naming that channel (as a test of one workflow among several needs).
 	 */
 	rateLimit(options: { requests: number; retryAfterSeconds: number; channel?: string }): void {
-		const channel = options.channel === undefined ? undefined : this.findChannel(options.channel)?.id;
-		if (options.channel !== undefined && !channel) throw new Error(`no Slack channel ${options.channel}`);
-		this.faults.push({ remaining: options.requests, status: 429, retryAfterSeconds: options.retryAfterSeconds, channel });
+		const channel =
+			options.channel === undefined ? undefined : this.findChannel(options.channel)?.id;
+		if (options.channel !== undefined && !channel)
+			throw new Error(`no Slack channel ${options.channel}`);
+		this.faults.push({
+			remaining: options.requests,
+			status: 429,
+			retryAfterSeconds: options.retryAfterSeconds,
+			channel,
+		});
 	}
 
 	readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -120,9 +129,17 @@ export class SlackEmulator {
 		}
 		// Rate limits apply before anything else, as Slack's do.
 		const channel = this.findChannel(String(args.channel ?? ''))?.id;
-		const fault = takeFault(this.faults, (candidate) => candidate.channel === undefined || candidate.channel === channel);
+		const fault = takeFault(
+			this.faults,
+			(candidate) => candidate.channel === undefined || candidate.channel === channel,
+		);
 		if (fault) {
-			sendJson(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds ?? 30) });
+			sendJson(
+				response,
+				429,
+				{ ok: false, error: 'ratelimited' },
+				{ 'retry-after': String(fault.retryAfterSeconds ?? 30) },
+			);
 			return;
 		}
 		if (invalidJson) {
@@ -144,15 +161,39 @@ export class SlackEmulator {
 	private call(method: string, args: Args): [number, Record<string, unknown>] {
 		switch (method) {
 			case 'auth.test':
-				return [200, { ok: true, url: 'https://emulated.slack.com/', team: 'Emulated workspace', user: 'n8n-bot', team_id: SLACK_TEAM_ID, user_id: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID }];
+				return [
+					200,
+					{
+						ok: true,
+						url: 'https://emulated.slack.com/',
+						team: 'Emulated workspace',
+						user: 'n8n-bot',
+						team_id: SLACK_TEAM_ID,
+						user_id: SLACK_BOT_USER_ID,
+						bot_id: SLACK_BOT_ID,
+					},
+				];
 			case 'users.profile.get':
-				return [200, { ok: true, profile: { real_name: 'n8n bot', display_name: 'n8n-bot', bot_id: SLACK_BOT_ID } }];
+				return [
+					200,
+					{
+						ok: true,
+						profile: { real_name: 'n8n bot', display_name: 'n8n-bot', bot_id: SLACK_BOT_ID },
+					},
+				];
 			case 'conversations.list':
 				return [
 					200,
 					{
 						ok: true,
-						channels: [...this.channels.values()].map((channel) => ({ id: channel.id, name: channel.name, is_channel: true, is_private: false, is_archived: false, is_member: channel.isMember })),
+						channels: [...this.channels.values()].map((channel) => ({
+							id: channel.id,
+							name: channel.name,
+							is_channel: true,
+							is_private: false,
+							is_archived: false,
+							is_member: channel.isMember,
+						})),
 						response_metadata: { next_cursor: '' },
 					},
 				];
@@ -161,16 +202,31 @@ export class SlackEmulator {
 				if (!channel) return [200, { ok: false, error: 'channel_not_found' }];
 				const messages = this.messages(channel.id)
 					.reverse()
-					.map(({ replies, ...message }) => ({ type: 'message', ...message, ...(replies.length ? { reply_count: replies.length, latest_reply: replies[replies.length - 1].ts } : {}) }));
+					.map(({ replies, ...message }) => ({
+						type: 'message',
+						...message,
+						...(replies.length
+							? { reply_count: replies.length, latest_reply: replies[replies.length - 1].ts }
+							: {}),
+					}));
 				return [200, { ok: true, messages, has_more: false }];
 			}
 			case 'conversations.replies': {
 				const channel = this.findChannel(String(args.channel ?? ''));
 				if (!channel) return [200, { ok: false, error: 'channel_not_found' }];
-				const parent = this.messages(channel.id).find((message) => message.ts === String(args.ts ?? ''));
+				const parent = this.messages(channel.id).find(
+					(message) => message.ts === String(args.ts ?? ''),
+				);
 				if (!parent) return [200, { ok: false, error: 'thread_not_found' }];
 				const { replies, ...head } = parent;
-				return [200, { ok: true, messages: [head, ...replies].map((message) => ({ type: 'message', ...message })), has_more: false }];
+				return [
+					200,
+					{
+						ok: true,
+						messages: [head, ...replies].map((message) => ({ type: 'message', ...message })),
+						has_more: false,
+					},
+				];
 			}
 			case 'chat.postMessage':
 				return [200, this.postMessage(args)];
@@ -203,14 +259,21 @@ export class SlackEmulator {
 			user: SLACK_BOT_USER_ID,
 			bot_id: SLACK_BOT_ID,
 			...(threadTs ? { thread_ts: threadTs } : {}),
-			...(threadTs && (args.reply_broadcast === true || args.reply_broadcast === 'true') ? { reply_broadcast: true } : {}),
+			...(threadTs && (args.reply_broadcast === true || args.reply_broadcast === 'true')
+				? { reply_broadcast: true }
+				: {}),
 			...(blocks?.length ? { blocks } : {}),
 			...(attachments?.length ? { attachments } : {}),
 			...(typeof args.username === 'string' && args.username ? { username: args.username } : {}),
 		};
 		channel.messages.push(message);
 		const { channel: channelId, ...shown } = message;
-		return { ok: true, channel: channelId, ts: message.ts, message: { type: 'message', team: SLACK_TEAM_ID, ...shown } };
+		return {
+			ok: true,
+			channel: channelId,
+			ts: message.ts,
+			message: { type: 'message', team: SLACK_TEAM_ID, ...shown },
+		};
 	}
 
 	private findChannel(reference: string): Channel | undefined {
@@ -231,13 +294,21 @@ export class SlackEmulator {
 		const sections = [...this.channels.values()].map((channel) => {
 			const messages = this.messages(channel.id)
 				.map((message) => {
-					const replies = message.replies.map((reply) => `<div class="msg reply"><span class="muted">${escapeHtml(reply.ts)}</span>\n${escapeHtml(reply.text)}</div>`).join('');
+					const replies = message.replies
+						.map(
+							(reply) =>
+								`<div class="msg reply"><span class="muted">${escapeHtml(reply.ts)}</span>\n${escapeHtml(reply.text)}</div>`,
+						)
+						.join('');
 					return `<div class="msg"><span class="muted">${escapeHtml(message.ts)}</span>\n${escapeHtml(message.text || JSON.stringify(message.blocks ?? message.attachments ?? ''))}</div>${replies}`;
 				})
 				.join('');
 			return `<h2>#${escapeHtml(channel.name)} <span class="muted">${escapeHtml(channel.id)}</span></h2>${messages || '<p class="muted">no messages</p>'}`;
 		});
-		return htmlPage('Slack emulator', [...(sections.length ? sections : ['<p>No channels.</p>']), requestTable(this.requests.list())]);
+		return htmlPage('Slack emulator', [
+			...(sections.length ? sections : ['<p>No channels.</p>']),
+			requestTable(this.requests.list()),
+		]);
 	}
 }
 

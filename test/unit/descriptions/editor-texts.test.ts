@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeProperties, INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	INodeProperties,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { DatadogDora } from '../../../nodes/DatadogDora/DatadogDora.node';
 import { FireHydrant } from '../../../nodes/FireHydrant/FireHydrant.node';
@@ -40,25 +45,37 @@ function descriptionOf(name: string): INodeTypeDescription {
 
 /** The codex beside a node's class: in the node's own folder, or its vendor's folder for a trigger kept there. */
 function codexAliases(file: string): string[] {
-	const folder = readdirSync(NODES_DIR).find((candidate) => existsSync(path.join(NODES_DIR, candidate, `${file}.node.json`)));
+	const folder = readdirSync(NODES_DIR).find((candidate) =>
+		existsSync(path.join(NODES_DIR, candidate, `${file}.node.json`)),
+	);
 	if (!folder) throw new Error(`no codex ${file}.node.json under nodes/`);
-	const codex = JSON.parse(readFileSync(path.join(NODES_DIR, folder, `${file}.node.json`), 'utf8')) as { alias?: string[] };
+	const codex = JSON.parse(
+		readFileSync(path.join(NODES_DIR, folder, `${file}.node.json`), 'utf8'),
+	) as { alias?: string[] };
 	return codex.alias ?? [];
 }
 
 /** The picker entries n8n merges: [action node, trigger]. */
 function mergedPairs(): Array<[INodeTypeDescription, INodeTypeDescription]> {
 	const pairs: Array<[INodeTypeDescription, INodeTypeDescription]> = [];
-	for (const trigger of NODES.map((node) => node.description).filter((description) => description.group.includes('trigger'))) {
-		const action = NODES.find((node) => node.description.name === trigger.name.replace('Trigger', ''));
+	for (const trigger of NODES.map((node) => node.description).filter((description) =>
+		description.group.includes('trigger'),
+	)) {
+		const action = NODES.find(
+			(node) => node.description.name === trigger.name.replace('Trigger', ''),
+		);
 		if (action) pairs.push([action.description, trigger]);
 	}
 	return pairs;
 }
 
-function operationActions(description: INodeTypeDescription, resource: string): INodePropertyOptions[] {
+function operationActions(
+	description: INodeTypeDescription,
+	resource: string,
+): INodePropertyOptions[] {
 	const picker = description.properties.find(
-		(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource),
+		(property) =>
+			property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource),
 	) as INodeProperties;
 	return picker.options as INodePropertyOptions[];
 }
@@ -79,35 +96,53 @@ describe('node picker entries that merge a node with its trigger', () => {
 
 	// The merged entry shows the trigger's description: it must say what the actions do as well.
 	it.each([
-		['fireHydrantTrigger', /\bread\b.*\bincidents\b.*\bexport rows\b/i, /\bstart a workflow\b.*\bwebhooks?\b/i],
-		['incidentIoTrigger', /\bread\b.*\bincidents\b.*\bfollow-ups\b/i, /\bstart a workflow\b.*\bwebhooks?\b/i],
+		[
+			'fireHydrantTrigger',
+			/\bread\b.*\bincidents\b.*\bexport rows\b/i,
+			/\bstart a workflow\b.*\bwebhooks?\b/i,
+		],
+		[
+			'incidentIoTrigger',
+			/\bread\b.*\bincidents\b.*\bfollow-ups\b/i,
+			/\bstart a workflow\b.*\bwebhooks?\b/i,
+		],
 		['opsLevelTrigger', /\bread\b.*\bdata exports\b/i, /\bstart a workflow\b.*\bexport push\b/i],
-	])('%s: the merged entry describes both the reading actions and the trigger', (name, reads, starts) => {
-		const description = descriptionOf(name).description;
-		expect(description).toMatch(reads);
-		expect(description).toMatch(starts);
-	});
+	])(
+		'%s: the merged entry describes both the reading actions and the trigger',
+		(name, reads, starts) => {
+			const description = descriptionOf(name).description;
+			expect(description).toMatch(reads);
+			expect(description).toMatch(starts);
+		},
+	);
 
-	it.each(['fireHydrant', 'incidentIo', 'opsLevel'])('%s: the action node describes its reading only, no trigger', (name) => {
-		const description = descriptionOf(name).description;
-		expect(description).toMatch(/^Read /);
-		expect(description).not.toMatch(/\b(starts?|trigger|webhook)\b/i);
-	});
+	it.each(['fireHydrant', 'incidentIo', 'opsLevel'])(
+		'%s: the action node describes its reading only, no trigger',
+		(name) => {
+			const description = descriptionOf(name).description;
+			expect(description).toMatch(/^Read /);
+			expect(description).not.toMatch(/\b(starts?|trigger|webhook)\b/i);
+		},
+	);
 
 	it.each([
 		['FireHydrant', 'FireHydrantTrigger'],
 		['IncidentIo', 'IncidentIoTrigger'],
 		['OpsLevel', 'OpsLevelTrigger'],
-	])('%s: the merged entry (searched by the node codex) is found by every alias of the trigger too', (node, trigger) => {
-		const nodeAliases = codexAliases(node);
-		for (const alias of codexAliases(trigger)) expect(nodeAliases).toContain(alias);
-	});
+	])(
+		'%s: the merged entry (searched by the node codex) is found by every alias of the trigger too',
+		(node, trigger) => {
+			const nodeAliases = codexAliases(node);
+			for (const alias of codexAliases(trigger)) expect(nodeAliases).toContain(alias);
+		},
+	);
 });
 
 describe('action texts and headings', () => {
 	it('reads "Get a user", "Get an incident" … with the article the word is spoken with', () => {
 		const incidentIo = descriptionOf('incidentIo');
-		const getAction = (resource: string) => operationActions(incidentIo, resource).find((option) => option.value === 'get')?.action;
+		const getAction = (resource: string) =>
+			operationActions(incidentIo, resource).find((option) => option.value === 'get')?.action;
 		expect(getAction('user')).toBe('Get a user');
 		expect(getAction('incident')).toBe('Get an incident');
 		expect(getAction('action')).toBe('Get an action item');
@@ -122,17 +157,23 @@ describe('action texts and headings', () => {
 			for (const option of resourceOptions(node.description)) {
 				const heading = `${option.name} Actions`.toLowerCase().split(' ');
 				const [last, beforeLast] = [heading[heading.length - 1], heading[heading.length - 2]];
-				expect(`${node.description.name}: ${beforeLast} ${last}`).not.toBe(`${node.description.name}: action actions`);
+				expect(`${node.description.name}: ${beforeLast} ${last}`).not.toBe(
+					`${node.description.name}: action actions`,
+				);
 			}
 		}
 	});
 
 	it('names the incident.io resource "Action Item" while keeping its stored value "action"', () => {
-		const option = resourceOptions(descriptionOf('incidentIo')).find((candidate) => candidate.value === 'action');
-		expect(option?.name).toBe('Action Item');
-		expect(operationActions(descriptionOf('incidentIo'), 'action').find((candidate) => candidate.value === 'getMany')?.action).toBe(
-			'Get many action items',
+		const option = resourceOptions(descriptionOf('incidentIo')).find(
+			(candidate) => candidate.value === 'action',
 		);
+		expect(option?.name).toBe('Action Item');
+		expect(
+			operationActions(descriptionOf('incidentIo'), 'action').find(
+				(candidate) => candidate.value === 'getMany',
+			)?.action,
+		).toBe('Get many action items');
 	});
 });
 
@@ -146,9 +187,12 @@ describe('Datadog DORA required fields', () => {
 				property.displayOptions?.show?.operation?.includes('send'),
 		);
 
-	it.each(['failure', 'deployment'])('marks Started At required for %s → Send, as the send refuses an empty one', (resource) => {
-		expect(field('startedAt', resource)?.required).toBe(true);
-	});
+	it.each(['failure', 'deployment'])(
+		'marks Started At required for %s → Send, as the send refuses an empty one',
+		(resource) => {
+			expect(field('startedAt', resource)?.required).toBe(true);
+		},
+	);
 
 	it('marks Finished At required for deployments only', () => {
 		expect(field('finishedAt', 'deployment')?.required).toBe(true);

@@ -22,15 +22,26 @@ afterAll(async () => {
 	await destinations?.close();
 });
 
-function plainRequest(port: number, method: string, requestPath: string): Promise<{ status: number; text: string; type: string }> {
+function plainRequest(
+	port: number,
+	method: string,
+	requestPath: string,
+): Promise<{ status: number; text: string; type: string }> {
 	return new Promise((resolve, reject) => {
-		const request = http.request({ host: '127.0.0.1', port, method, path: requestPath, timeout: 10_000 }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.once('end', () =>
-				resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(response.headers['content-type']) }),
-			);
-		});
+		const request = http.request(
+			{ host: '127.0.0.1', port, method, path: requestPath, timeout: 10_000 },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.once('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						text: Buffer.concat(chunks).toString('utf8'),
+						type: String(response.headers['content-type']),
+					}),
+				);
+			},
+		);
 		request.once('timeout', () => request.destroy(new Error('timed out')));
 		request.once('error', reject);
 		request.end();
@@ -48,18 +59,26 @@ describe('destination proxy', () => {
 		});
 		expect(response.status).toBe(200);
 		expect(response.json).toMatchObject({ ok: true, team_id: 'T0EMULATED' });
-		expect(destinations.proxy.requests.list().some((entry) => entry.host === 'slack.com' && entry.path === '/api/auth.test')).toBe(true);
+		expect(
+			destinations.proxy.requests
+				.list()
+				.some((entry) => entry.host === 'slack.com' && entry.path === '/api/auth.test'),
+		).toBe(true);
 	});
 
 	it('the certificate is rejected by a client that does not trust the test CA', async () => {
-		await expect(proxiedRequest(destinations.proxy.url, { url: 'https://graph.microsoft.com/v1.0/me' })).rejects.toThrow(
-			/self[- ]signed certificate in certificate chain/,
-		);
+		await expect(
+			proxiedRequest(destinations.proxy.url, { url: 'https://graph.microsoft.com/v1.0/me' }),
+		).rejects.toThrow(/self[- ]signed certificate in certificate chain/);
 	});
 
 	it('refuses CONNECT to a host that is not emulated, and records it', async () => {
-		await expect(openTunnel(destinations.proxy.url, 'example.org:443')).rejects.toThrow('proxy answered CONNECT example.org:443 with 403');
-		await expect(openTunnel(destinations.proxy.url, 'api.slack.com:443')).rejects.toThrow('with 403');
+		await expect(openTunnel(destinations.proxy.url, 'example.org:443')).rejects.toThrow(
+			'proxy answered CONNECT example.org:443 with 403',
+		);
+		await expect(openTunnel(destinations.proxy.url, 'api.slack.com:443')).rejects.toThrow(
+			'with 403',
+		);
 		expect(destinations.proxy.refused()).toEqual(
 			expect.arrayContaining([
 				expect.objectContaining({ target: 'example.org:443', reason: 'host is not emulated' }),
@@ -70,17 +89,27 @@ describe('destination proxy', () => {
 
 	it('refuses an emulated host on another port than 443', async () => {
 		await expect(openTunnel(destinations.proxy.url, 'slack.com:8443')).rejects.toThrow('with 403');
-		expect(destinations.proxy.refused()).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'slack.com:8443', reason: 'only port 443 is emulated' })]));
+		expect(destinations.proxy.refused()).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ target: 'slack.com:8443', reason: 'only port 443 is emulated' }),
+			]),
+		);
 	});
 
 	it('never forwards plain HTTP (absolute-form requests)', async () => {
 		const response = await plainRequest(destinations.proxy.port, 'GET', 'http://example.org/');
 		expect(response.status).toBe(403);
-		expect(destinations.proxy.refused()).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'http://example.org/' })]));
+		expect(destinations.proxy.refused()).toEqual(
+			expect.arrayContaining([expect.objectContaining({ target: 'http://example.org/' })]),
+		);
 	});
 
 	it('answers 421 when the Host header names another host than the tunnel', async () => {
-		const response = await proxiedRequest(destinations.proxy.url, { url: 'https://slack.com/api/auth.test', hostHeader: 'graph.microsoft.com', caFile: CA_FILE });
+		const response = await proxiedRequest(destinations.proxy.url, {
+			url: 'https://slack.com/api/auth.test',
+			hostHeader: 'graph.microsoft.com',
+			caFile: CA_FILE,
+		});
 		expect(response.status).toBe(421);
 	});
 
@@ -91,7 +120,10 @@ describe('destination proxy', () => {
 			method: 'POST',
 			url: 'https://slack.com/api/chat.postMessage',
 			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ channel: '#page-test', text: 'SEV1 <script>alert(1)</script> checkout down' }),
+			body: JSON.stringify({
+				channel: '#page-test',
+				text: 'SEV1 <script>alert(1)</script> checkout down',
+			}),
 			caFile: CA_FILE,
 		});
 		const index = await plainRequest(destinations.proxy.port, 'GET', '/');
@@ -109,17 +141,30 @@ describe('destination proxy', () => {
 	it('the committed CA is the one n8n is told to trust', () => {
 		expect(destinations.caFile).toBe(CA_FILE);
 		expect(fs.readFileSync(destinations.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
-		expect(destinations.n8nEnv()).toMatchObject({ HTTPS_PROXY: destinations.proxy.url, https_proxy: destinations.proxy.url, NODE_EXTRA_CA_CERTS: CA_FILE });
+		expect(destinations.n8nEnv()).toMatchObject({
+			HTTPS_PROXY: destinations.proxy.url,
+			https_proxy: destinations.proxy.url,
+			NODE_EXTRA_CA_CERTS: CA_FILE,
+		});
 		expect(destinations.n8nEnv().npm_config_https_proxy).toBeUndefined();
 		expect('npm_config_https_proxy' in destinations.n8nEnv()).toBe(true);
 	});
 
 	it("n8nEnv() removes npm's and the caller's proxy settings from a child process's environment", () => {
-		const inherited = { ...process.env, npm_config_https_proxy: 'http://npm-proxy.invalid:3128', NO_PROXY: 'slack.com', HTTP_PROXY: 'http://corp.invalid:8080' };
-		const printed = execFileSync(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
-			env: { ...inherited, ...destinations.n8nEnv() },
-			encoding: 'utf8',
-		});
+		const inherited = {
+			...process.env,
+			npm_config_https_proxy: 'http://npm-proxy.invalid:3128',
+			NO_PROXY: 'slack.com',
+			HTTP_PROXY: 'http://corp.invalid:8080',
+		};
+		const printed = execFileSync(
+			process.execPath,
+			['-e', 'process.stdout.write(JSON.stringify(process.env))'],
+			{
+				env: { ...inherited, ...destinations.n8nEnv() },
+				encoding: 'utf8',
+			},
+		);
 		const childEnv = JSON.parse(printed) as Record<string, string>;
 		expect(childEnv.HTTPS_PROXY).toBe(destinations.proxy.url);
 		expect(childEnv.NODE_EXTRA_CA_CERTS).toBe(CA_FILE);

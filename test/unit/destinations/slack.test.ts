@@ -21,7 +21,11 @@ afterAll(async () => {
 	await destinations?.close();
 });
 
-async function slack(method: string, body: Record<string, unknown>, options: { token?: string; form?: boolean } = {}): Promise<ProxiedResponse> {
+async function slack(
+	method: string,
+	body: Record<string, unknown>,
+	options: { token?: string; form?: boolean } = {},
+): Promise<ProxiedResponse> {
 	const headers: Record<string, string> = options.form
 		? { 'content-type': 'application/x-www-form-urlencoded' }
 		: { 'content-type': 'application/json; charset=utf-8' };
@@ -31,7 +35,9 @@ async function slack(method: string, body: Record<string, unknown>, options: { t
 		method: 'POST',
 		url: `https://slack.com/api/${method}`,
 		headers,
-		body: options.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+		body: options.form
+			? new URLSearchParams(body as Record<string, string>).toString()
+			: JSON.stringify(body),
 		caFile: CA_FILE,
 	});
 }
@@ -39,18 +45,43 @@ async function slack(method: string, body: Record<string, unknown>, options: { t
 describe('Slack Web API emulator', () => {
 	it('chat.postMessage posts to a channel by #name and returns the ts; a thread_ts reply joins that thread', async () => {
 		const channelId = destinations.slack.createChannel('incidents');
-		const posted = await slack('chat.postMessage', { channel: '#incidents', text: 'SEV1 FH-101: Checkout latency' });
+		const posted = await slack('chat.postMessage', {
+			channel: '#incidents',
+			text: 'SEV1 FH-101: Checkout latency',
+		});
 		expect(posted.status).toBe(200);
-		const parent = posted.json as { ok: boolean; channel: string; ts: string; message: Record<string, unknown> };
-		expect(parent).toMatchObject({ ok: true, channel: channelId, message: { type: 'message', text: 'SEV1 FH-101: Checkout latency', user: 'U0EMULBOT', bot_id: 'B0EMULBOT' } });
+		const parent = posted.json as {
+			ok: boolean;
+			channel: string;
+			ts: string;
+			message: Record<string, unknown>;
+		};
+		expect(parent).toMatchObject({
+			ok: true,
+			channel: channelId,
+			message: {
+				type: 'message',
+				text: 'SEV1 FH-101: Checkout latency',
+				user: 'U0EMULBOT',
+				bot_id: 'B0EMULBOT',
+			},
+		});
 		expect(parent.ts).toMatch(/^\d{10}\.\d{6}$/);
 
-		const reply = await slack('chat.postMessage', { channel: channelId, text: 'Status: resolved', thread_ts: parent.ts });
+		const reply = await slack('chat.postMessage', {
+			channel: channelId,
+			text: 'Status: resolved',
+			thread_ts: parent.ts,
+		});
 		const replyTs = (reply.json as { ts: string }).ts;
 		expect(reply.json).toMatchObject({ ok: true, message: { thread_ts: parent.ts } });
 		expect(Number(replyTs)).toBeGreaterThan(Number(parent.ts));
 		// A reply to a reply lands in the parent's thread (form-encoded, as older clients send).
-		await slack('chat.postMessage', { channel: 'incidents', text: 'Postmortem scheduled', thread_ts: replyTs }, { form: true });
+		await slack(
+			'chat.postMessage',
+			{ channel: 'incidents', text: 'Postmortem scheduled', thread_ts: replyTs },
+			{ form: true },
+		);
 
 		const messages = destinations.slack.messages('#incidents');
 		expect(messages).toHaveLength(1);
@@ -63,24 +94,48 @@ describe('Slack Web API emulator', () => {
 		const history = await slack('conversations.history', { channel: channelId });
 		expect(history.json).toMatchObject({ ok: true, messages: [{ ts: parent.ts, reply_count: 2 }] });
 		const thread = await slack('conversations.replies', { channel: channelId, ts: parent.ts });
-		expect((thread.json as { messages: Array<{ text: string }> }).messages.map((message) => message.text)).toEqual([
-			'SEV1 FH-101: Checkout latency',
-			'Status: resolved',
-			'Postmortem scheduled',
-		]);
+		expect(
+			(thread.json as { messages: Array<{ text: string }> }).messages.map(
+				(message) => message.text,
+			),
+		).toEqual(['SEV1 FH-101: Checkout latency', 'Status: resolved', 'Postmortem scheduled']);
 	});
 
 	it('answers Slack errors with HTTP 200 and ok: false', async () => {
 		destinations.slack.createChannel('private-ops', { botIsMember: false });
-		expect((await slack('chat.postMessage', { channel: '#nowhere', text: 'x' })).json).toEqual({ ok: false, error: 'channel_not_found' });
-		expect((await slack('chat.postMessage', { channel: '#private-ops', text: 'x' })).json).toEqual({ ok: false, error: 'not_in_channel' });
+		expect((await slack('chat.postMessage', { channel: '#nowhere', text: 'x' })).json).toEqual({
+			ok: false,
+			error: 'channel_not_found',
+		});
+		expect((await slack('chat.postMessage', { channel: '#private-ops', text: 'x' })).json).toEqual({
+			ok: false,
+			error: 'not_in_channel',
+		});
 		destinations.slack.createChannel('empty-text');
-		expect((await slack('chat.postMessage', { channel: '#empty-text', text: '' })).json).toEqual({ ok: false, error: 'no_text' });
-		expect((await slack('chat.postMessage', { channel: '#empty-text', text: 'x', thread_ts: '1700000000.000001' })).json).toEqual({ ok: false, error: 'thread_not_found' });
-		const badToken = await slack('chat.postMessage', { channel: '#empty-text', text: 'x' }, { token: 'xoxb-not-issued' });
+		expect((await slack('chat.postMessage', { channel: '#empty-text', text: '' })).json).toEqual({
+			ok: false,
+			error: 'no_text',
+		});
+		expect(
+			(
+				await slack('chat.postMessage', {
+					channel: '#empty-text',
+					text: 'x',
+					thread_ts: '1700000000.000001',
+				})
+			).json,
+		).toEqual({ ok: false, error: 'thread_not_found' });
+		const badToken = await slack(
+			'chat.postMessage',
+			{ channel: '#empty-text', text: 'x' },
+			{ token: 'xoxb-not-issued' },
+		);
 		expect(badToken.status).toBe(200);
 		expect(badToken.json).toEqual({ ok: false, error: 'invalid_auth' });
-		expect((await slack('auth.test', {}, { token: '' })).json).toEqual({ ok: false, error: 'not_authed' });
+		expect((await slack('auth.test', {}, { token: '' })).json).toEqual({
+			ok: false,
+			error: 'not_authed',
+		});
 		expect(destinations.slack.messages('#empty-text')).toEqual([]);
 	});
 
@@ -94,8 +149,12 @@ describe('Slack Web API emulator', () => {
 			expect(limited.json).toEqual({ ok: false, error: 'ratelimited' });
 		}
 		expect(destinations.slack.messages('#limited')).toEqual([]);
-		expect((await slack('chat.postMessage', { channel: '#limited', text: 'SEV2 FH-102' })).json).toMatchObject({ ok: true });
-		expect(destinations.slack.messages('#limited').map((message) => message.text)).toEqual(['SEV2 FH-102']);
+		expect(
+			(await slack('chat.postMessage', { channel: '#limited', text: 'SEV2 FH-102' })).json,
+		).toMatchObject({ ok: true });
+		expect(destinations.slack.messages('#limited').map((message) => message.text)).toEqual([
+			'SEV2 FH-102',
+		]);
 	});
 
 	it('a rate limit scoped to a channel leaves other channels alone', async () => {

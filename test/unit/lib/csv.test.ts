@@ -1,17 +1,29 @@
 import { Readable } from 'node:stream';
 
-import { CSV_RAGGED_ROW, CsvFormatError, parseCsvBatches, parseCsvRows, uniqueColumnNames, type CsvRow } from '../../../lib/csv';
+import {
+	CSV_RAGGED_ROW,
+	CsvFormatError,
+	parseCsvBatches,
+	parseCsvRows,
+	uniqueColumnNames,
+	type CsvRow,
+} from '../../../lib/csv';
 
 /** A byte stream of `text`, optionally cut into chunks of `chunkSize` bytes (to split quotes, CRLF and UTF-8). */
 function streamOf(text: string, chunkSize?: number): Readable {
 	const bytes = Buffer.from(text, 'utf8');
 	const size = chunkSize ?? bytes.length;
 	const chunks: Buffer[] = [];
-	for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
+	for (let offset = 0; offset < bytes.length; offset += size)
+		chunks.push(bytes.subarray(offset, offset + size));
 	return Readable.from(chunks, { objectMode: false });
 }
 
-async function collect(text: string, chunkSize?: number, onHeader?: (columns: string[]) => void): Promise<CsvRow[]> {
+async function collect(
+	text: string,
+	chunkSize?: number,
+	onHeader?: (columns: string[]) => void,
+): Promise<CsvRow[]> {
 	const rows: CsvRow[] = [];
 	for await (const row of parseCsvRows(streamOf(text, chunkSize), { onHeader })) rows.push(row);
 	return rows;
@@ -57,7 +69,8 @@ describe('parseCsvRows', () => {
 	});
 
 	it('keeps commas, doubled quotes and line breaks inside quoted fields, counting the physical lines', async () => {
-		const text = 'id,title,summary\n1,"Checkout, EU","first line\nsecond line"\n2,"say ""hi""",plain\n';
+		const text =
+			'id,title,summary\n1,"Checkout, EU","first line\nsecond line"\n2,"say ""hi""",plain\n';
 		expect(await collect(text)).toEqual([
 			{ line: 2, record: { id: '1', title: 'Checkout, EU', summary: 'first line\nsecond line' } },
 			{ line: 4, record: { id: '2', title: 'say "hi"', summary: 'plain' } },
@@ -80,7 +93,8 @@ describe('parseCsvRows', () => {
 	});
 
 	it('gives identical rows and line numbers when the bytes arrive one at a time', async () => {
-		const text = '\uFEFFid,title,notes\r\n1,"Café ☕, ""hot""","x\r\ny"\r\n\r\n2,"🔥","a\nb\rc"\r\n3,z,\r\n';
+		const text =
+			'\uFEFFid,title,notes\r\n1,"Café ☕, ""hot""","x\r\ny"\r\n\r\n2,"🔥","a\nb\rc"\r\n3,z,\r\n';
 		const whole = await collect(text);
 		expect(whole.map((row) => row.line)).toEqual([2, 5, 8]);
 		expect(whole[0].record.title).toBe('Café ☕, "hot"');
@@ -91,8 +105,12 @@ describe('parseCsvRows', () => {
 
 	it('yields nothing for header-only input but reports the header', async () => {
 		const headers: string[][] = [];
-		expect(await collect('id,name,updated_at\n', undefined, (columns) => headers.push(columns))).toEqual([]);
-		expect(await collect('id,name,updated_at', undefined, (columns) => headers.push(columns))).toEqual([]);
+		expect(
+			await collect('id,name,updated_at\n', undefined, (columns) => headers.push(columns)),
+		).toEqual([]);
+		expect(
+			await collect('id,name,updated_at', undefined, (columns) => headers.push(columns)),
+		).toEqual([]);
 		expect(headers).toEqual([
 			['id', 'name', 'updated_at'],
 			['id', 'name', 'updated_at'],
@@ -108,7 +126,9 @@ describe('parseCsvRows', () => {
 
 	it('reports the header before yielding the first row', async () => {
 		const events: string[] = [];
-		for await (const row of parseCsvRows(streamOf('a\n1\n'), { onHeader: (columns) => events.push(`header ${columns.join()}`) })) {
+		for await (const row of parseCsvRows(streamOf('a\n1\n'), {
+			onHeader: (columns) => events.push(`header ${columns.join()}`),
+		})) {
 			events.push(`row ${row.line}`);
 		}
 		expect(events).toEqual(['header a', 'row 2']);
@@ -136,7 +156,9 @@ describe('parseCsvRows', () => {
 	it('rejects a short row after a multi-line quoted cell with the line the row starts on', async () => {
 		const text = 'id,title,notes\n1,"multi\nline\ncell",x\n2,only-two\n3,c,d\n';
 		const { rows, error } = await collectUntilError(streamOf(text));
-		expect(rows).toEqual([{ line: 2, record: { id: '1', title: 'multi\nline\ncell', notes: 'x' } }]);
+		expect(rows).toEqual([
+			{ line: 2, record: { id: '1', title: 'multi\nline\ncell', notes: 'x' } },
+		]);
 		expect(error).toBeInstanceOf(CsvFormatError);
 		const formatError = error as CsvFormatError;
 		expect(formatError.line).toBe(5);
@@ -154,7 +176,9 @@ describe('parseCsvRows', () => {
 	});
 
 	it('rejects an unclosed quote, pointing at the row where it opens', async () => {
-		const { rows, error } = await collectUntilError(streamOf('id,notes\n1,ok\n\n2,"never closed\nmore\n'));
+		const { rows, error } = await collectUntilError(
+			streamOf('id,notes\n1,ok\n\n2,"never closed\nmore\n'),
+		);
 		expect(rows).toHaveLength(1);
 		expect(error).toBeInstanceOf(CsvFormatError);
 		expect(error).toMatchObject({ line: 4, code: 'CSV_QUOTE_NOT_CLOSED' });
@@ -200,7 +224,9 @@ describe('parseCsvRows', () => {
 
 	it('rethrows an error of the input stream unchanged, after the rows read before it', async () => {
 		const cut = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-		const { input, firstRowSeen } = inputCutAfterFirstRow('id,name\n1,alpha\n2,be', (stream) => stream.destroy(cut));
+		const { input, firstRowSeen } = inputCutAfterFirstRow('id,name\n1,alpha\n2,be', (stream) =>
+			stream.destroy(cut),
+		);
 		const rows: CsvRow[] = [];
 		let caught: unknown;
 		try {
@@ -216,7 +242,9 @@ describe('parseCsvRows', () => {
 	});
 
 	it('fails instead of ending quietly when the input is destroyed without an error', async () => {
-		const { input, firstRowSeen } = inputCutAfterFirstRow('id\n1\n22', (stream) => stream.destroy());
+		const { input, firstRowSeen } = inputCutAfterFirstRow('id\n1\n22', (stream) =>
+			stream.destroy(),
+		);
 		const iteration = (async () => {
 			for await (const row of parseCsvRows(input)) {
 				expect(row.line).toBe(2);
@@ -255,13 +283,20 @@ describe('parseCsvRows', () => {
 
 describe('parseCsvRows and invalid UTF-8', () => {
 	/** Every (line, columns) the parser reports as holding bytes that are not UTF-8, and the rows. */
-	async function damage(bytes: Buffer, chunkSize = bytes.length): Promise<{ reports: Array<[number, string[]]>; rows: CsvRow[] }> {
+	async function damage(
+		bytes: Buffer,
+		chunkSize = bytes.length,
+	): Promise<{ reports: Array<[number, string[]]>; rows: CsvRow[] }> {
 		const chunks: Buffer[] = [];
-		for (let offset = 0; offset < bytes.length; offset += chunkSize) chunks.push(bytes.subarray(offset, offset + chunkSize));
+		for (let offset = 0; offset < bytes.length; offset += chunkSize)
+			chunks.push(bytes.subarray(offset, offset + chunkSize));
 		const reports: Array<[number, string[]]> = [];
 		const rows: CsvRow[] = [];
 		const input = Readable.from(chunks, { objectMode: false });
-		for await (const row of parseCsvRows(input, { onInvalidUtf8: (line, columns) => reports.push([line, columns]) })) rows.push(row);
+		for await (const row of parseCsvRows(input, {
+			onInvalidUtf8: (line, columns) => reports.push([line, columns]),
+		}))
+			rows.push(row);
 		return { reports, rows };
 	}
 
@@ -290,7 +325,10 @@ describe('parseCsvRows and invalid UTF-8', () => {
 		for (const chunkSize of [bytes.length, 1, 2, 3, 5]) {
 			const { reports, rows } = await damage(bytes, chunkSize);
 			expect(reports).toEqual([]);
-			expect(rows.map((row) => row.record.name)).toEqual(['Zoë 東京 🚒', 'a real \uFFFD in the data']);
+			expect(rows.map((row) => row.record.name)).toEqual([
+				'Zoë 東京 🚒',
+				'a real \uFFFD in the data',
+			]);
 		}
 	});
 
@@ -320,6 +358,12 @@ describe('parseCsvBatches', () => {
 
 describe('uniqueColumnNames', () => {
 	it('never generates a name that the header already uses', () => {
-		expect(uniqueColumnNames(['a', 'a', 'a_2', '', 'column_4'])).toEqual(['a', 'a_3', 'a_2', 'column_4_2', 'column_4']);
+		expect(uniqueColumnNames(['a', 'a', 'a_2', '', 'column_4'])).toEqual([
+			'a',
+			'a_3',
+			'a_2',
+			'column_4_2',
+			'column_4',
+		]);
 	});
 });

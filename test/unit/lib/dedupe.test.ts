@@ -93,9 +93,17 @@ describe('NewestWins groups', () => {
 		newest.offer('1', '2024-02-01T00:00:00Z', 'incident 1 v2', 'incident');
 		newest.offer('2', '2024-01-01T00:00:00Z', 'event 2', 'incident_event');
 		newest.offer('3', '2024-01-01T00:00:00Z', 'plain 3');
-		expect(newest.offer('1', '2023-12-01T00:00:00Z', 'event 1 older', 'incident_event')).toBe(false);
+		expect(newest.offer('1', '2023-12-01T00:00:00Z', 'event 1 older', 'incident_event')).toBe(
+			false,
+		);
 		expect(newest.size).toBe(5);
-		expect([...newest.values()]).toEqual(['incident 1 v2', 'event 1', 'incident 2', 'event 2', 'plain 3']);
+		expect([...newest.values()]).toEqual([
+			'incident 1 v2',
+			'event 1',
+			'incident 2',
+			'event 2',
+			'plain 3',
+		]);
 	});
 
 	it('rolls back offers in several groups, order of first appearance included', () => {

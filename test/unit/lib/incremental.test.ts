@@ -2,12 +2,28 @@ import { positionKey, promotePending, type PositionEntry } from '../../../lib/in
 
 describe('positionKey', () => {
 	it('is the same for the same parameters in any key order, and differs per node and per filter', () => {
-		const a = positionKey('incident.io', { resource: 'incident', filters: { modes: ['test'], severityIds: 'x' } });
-		const b = positionKey('incident.io', { filters: { severityIds: 'x', modes: ['test'] }, resource: 'incident' });
+		const a = positionKey('incident.io', {
+			resource: 'incident',
+			filters: { modes: ['test'], severityIds: 'x' },
+		});
+		const b = positionKey('incident.io', {
+			filters: { severityIds: 'x', modes: ['test'] },
+			resource: 'incident',
+		});
 		expect(a).toBe(b);
 		expect(a.startsWith('incident.io#')).toBe(true);
-		expect(positionKey('incident.io 2', { resource: 'incident', filters: { modes: ['test'], severityIds: 'x' } })).not.toBe(a);
-		expect(positionKey('incident.io', { resource: 'incident', filters: { modes: ['standard'], severityIds: 'x' } })).not.toBe(a);
+		expect(
+			positionKey('incident.io 2', {
+				resource: 'incident',
+				filters: { modes: ['test'], severityIds: 'x' },
+			}),
+		).not.toBe(a);
+		expect(
+			positionKey('incident.io', {
+				resource: 'incident',
+				filters: { modes: ['standard'], severityIds: 'x' },
+			}),
+		).not.toBe(a);
 	});
 });
 
@@ -18,13 +34,24 @@ describe('promotePending', () => {
 		scope: {},
 		committed: { since: 'old' },
 		revision,
-		pending: { executionId: 'e1', value: { since: 'new' }, basedOn, stagedAt: '2024-05-01T11:59:00Z' },
+		pending: {
+			executionId: 'e1',
+			value: { since: 'new' },
+			basedOn,
+			stagedAt: '2024-05-01T11:59:00Z',
+		},
 	});
 
 	it('commits a position staged by this execution on the revision it read', () => {
 		const entry = staged(3, 3);
 		expect(promotePending(entry, 'e1', now)).toBe('committed');
-		expect(entry).toEqual({ node: 'n', scope: {}, committed: { since: 'new' }, committedAt: '2024-05-01T12:00:00.000Z', revision: 4 });
+		expect(entry).toEqual({
+			node: 'n',
+			scope: {},
+			committed: { since: 'new' },
+			committedAt: '2024-05-01T12:00:00.000Z',
+			revision: 4,
+		});
 	});
 
 	it('refuses one based on a revision that has moved on, and keeps the committed position', () => {

@@ -30,7 +30,20 @@ describe('isoDurationToSeconds', () => {
 		expect(isoDurationToSeconds(text)).toBeUndefined();
 	});
 
-	it.each(['', 'P', 'PT', 'P1DT', 'T1H', '1H', 'PT1H30', 'PT-5M', 'P1.5.2D', 'PT5M4H', 'P 1D', 'soon'])('rejects %p', (text) => {
+	it.each([
+		'',
+		'P',
+		'PT',
+		'P1DT',
+		'T1H',
+		'1H',
+		'PT1H30',
+		'PT-5M',
+		'P1.5.2D',
+		'PT5M4H',
+		'P 1D',
+		'soon',
+	])('rejects %p', (text) => {
 		expect(isoDurationToSeconds(text)).toBeUndefined();
 	});
 });

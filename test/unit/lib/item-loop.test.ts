@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow'
 
 import { runForEachItem } from '../../../lib/item-loop';
 
-const node: INode = { id: 'n', name: 'Vendor', type: 'test.vendor', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n',
+	name: 'Vendor',
+	type: 'test.vendor',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 /** Just the parts of n8n's execute context the item loop reads. */
 function context(inputs: INodeExecutionData[], continueOnFail = false): IExecuteFunctions {

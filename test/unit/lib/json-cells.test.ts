@@ -2,7 +2,10 @@ import { JsonCellMemo, parseJsonCell } from '../../../lib/json-cells';
 
 describe('parseJsonCell', () => {
 	it('parses objects, arrays and scalars', () => {
-		expect(parseJsonCell('{"team":"payments","tags":["p1","eu"]}')).toEqual({ ok: true, value: { team: 'payments', tags: ['p1', 'eu'] } });
+		expect(parseJsonCell('{"team":"payments","tags":["p1","eu"]}')).toEqual({
+			ok: true,
+			value: { team: 'payments', tags: ['p1', 'eu'] },
+		});
 		expect(parseJsonCell('[1,2,3]')).toEqual({ ok: true, value: [1, 2, 3] });
 		expect(parseJsonCell('42')).toEqual({ ok: true, value: 42 });
 		expect(parseJsonCell('"text"')).toEqual({ ok: true, value: 'text' });
@@ -46,7 +49,10 @@ describe('JsonCellMemo', () => {
 		const memo = new JsonCellMemo();
 		const first = memo.parse('{"type":"object","properties":{"a":{"type":["string"]}}}');
 		const again = memo.parse('{"type":"object","properties":{"a":{"type":["string"]}}}');
-		expect(first).toEqual({ ok: true, value: { type: 'object', properties: { a: { type: ['string'] } } } });
+		expect(first).toEqual({
+			ok: true,
+			value: { type: 'object', properties: { a: { type: ['string'] } } },
+		});
 		expect(again.ok && first.ok && again.value === first.value).toBe(true);
 		expect(memo.parse('{"type":"array"}')).toEqual({ ok: true, value: { type: 'array' } });
 	});
@@ -56,11 +62,15 @@ describe('JsonCellMemo', () => {
 		expect(memo.parse('{"a":').ok).toBe(false);
 		expect(memo.parse('{"a":').ok).toBe(false);
 		const long = `{"text":"${'x'.repeat(20)}"}`;
-		const longValues = [memo.parse(long), memo.parse(long)].map((result) => (result.ok ? result.value : undefined));
+		const longValues = [memo.parse(long), memo.parse(long)].map((result) =>
+			result.ok ? result.value : undefined,
+		);
 		expect(longValues[0]).toEqual({ text: 'x'.repeat(20) });
 		expect(longValues[0]).not.toBe(longValues[1]);
 		memo.parse('[1]');
-		const pastCount = [memo.parse('[2]'), memo.parse('[2]')].map((result) => (result.ok ? result.value : undefined));
+		const pastCount = [memo.parse('[2]'), memo.parse('[2]')].map((result) =>
+			result.ok ? result.value : undefined,
+		);
 		expect(pastCount[0]).toEqual([2]);
 		expect(pastCount[0]).not.toBe(pastCount[1]);
 	});
@@ -69,8 +79,11 @@ describe('JsonCellMemo', () => {
 describe('JsonCellMemo on a column whose texts do not repeat', () => {
 	it('stops sharing once a sample of 1,000 texts is mostly distinct, and still parses every text', () => {
 		const memo = new JsonCellMemo();
-		for (let index = 0; index < 1000; index++) expect(memo.parse(`{"n":${index}}`)).toEqual({ ok: true, value: { n: index } });
-		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) => (result.ok ? result.value : undefined));
+		for (let index = 0; index < 1000; index++)
+			expect(memo.parse(`{"n":${index}}`)).toEqual({ ok: true, value: { n: index } });
+		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) =>
+			result.ok ? result.value : undefined,
+		);
 		expect(twice[0]).toEqual({ late: true });
 		expect(twice[0]).not.toBe(twice[1]);
 		expect(memo.parse('{"a":').ok).toBe(false);
@@ -78,8 +91,11 @@ describe('JsonCellMemo on a column whose texts do not repeat', () => {
 
 	it('keeps sharing when the sample is mostly repeats', () => {
 		const memo = new JsonCellMemo();
-		for (let index = 0; index < 1000; index++) memo.parse(index % 10 === 0 ? `{"n":${index}}` : '{"schema":1}');
-		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) => (result.ok ? result.value : undefined));
+		for (let index = 0; index < 1000; index++)
+			memo.parse(index % 10 === 0 ? `{"n":${index}}` : '{"schema":1}');
+		const twice = [memo.parse('{"late":true}'), memo.parse('{"late":true}')].map((result) =>
+			result.ok ? result.value : undefined,
+		);
 		expect(twice[0]).toBe(twice[1]);
 	});
 });

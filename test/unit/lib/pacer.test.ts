@@ -38,7 +38,11 @@ function pacerWith(clock: FakeClock, limit: number, intervalMs: number): Request
 }
 
 /** Starts `count` acquires at once and records, per caller, the virtual time it was let through. */
-function startCallers(pacer: RequestPacer, clock: FakeClock, count: number): Array<number | undefined> {
+function startCallers(
+	pacer: RequestPacer,
+	clock: FakeClock,
+	count: number,
+): Array<number | undefined> {
 	const grantedAt: Array<number | undefined> = new Array(count).fill(undefined);
 	for (let index = 0; index < count; index++) {
 		void pacer.acquire().then(() => {
@@ -143,7 +147,13 @@ describe('RequestPacer', () => {
 
 	it('with burst 1 spreads requests evenly: 40 per 10 s start 250 ms apart, never a burst', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer({ limit: 40, intervalMs: 10_000, burst: 1, now: () => clock.now, sleep: clock.sleep });
+		const pacer = new RequestPacer({
+			limit: 40,
+			intervalMs: 10_000,
+			burst: 1,
+			now: () => clock.now,
+			sleep: clock.sleep,
+		});
 		const grantedAt = startCallers(pacer, clock, 80);
 		await clock.advance(20_000);
 		expect(grantedAt).toEqual(Array.from({ length: 80 }, (_, index) => index * 250));
@@ -151,7 +161,13 @@ describe('RequestPacer', () => {
 
 	it('with a burst of 3 lets 3 start at once, then one per token interval, and refills while idle', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer({ limit: 10, intervalMs: 1000, burst: 3, now: () => clock.now, sleep: clock.sleep });
+		const pacer = new RequestPacer({
+			limit: 10,
+			intervalMs: 1000,
+			burst: 3,
+			now: () => clock.now,
+			sleep: clock.sleep,
+		});
 		const first = startCallers(pacer, clock, 5);
 		await clock.advance(1000);
 		expect(first).toEqual([0, 0, 0, 100, 200]);
@@ -165,7 +181,13 @@ describe('RequestPacer', () => {
 
 	it('keeps the sliding window as well: a burst never lets more than limit start within one interval', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer({ limit: 4, intervalMs: 1000, burst: 4, now: () => clock.now, sleep: clock.sleep });
+		const pacer = new RequestPacer({
+			limit: 4,
+			intervalMs: 1000,
+			burst: 4,
+			now: () => clock.now,
+			sleep: clock.sleep,
+		});
 		const grantedAt = startCallers(pacer, clock, 6);
 		await clock.advance(3000);
 		expect(grantedAt).toEqual([0, 0, 0, 0, 1000, 1000]);
@@ -204,13 +226,21 @@ describe("FireHydrant's account pacer", () => {
 	/** The most requests that started within any window of `windowMs` (both ends included). */
 	function busiestWindow(times: number[], windowMs: number): number {
 		let most = 0;
-		for (const start of times) most = Math.max(most, times.filter((time) => time >= start && time <= start + windowMs).length);
+		for (const start of times)
+			most = Math.max(
+				most,
+				times.filter((time) => time >= start && time <= start + windowMs).length,
+			);
 		return most;
 	}
 
 	it('spreads 100 requests evenly: never more than 5 in any second, never more than 41 in any 10 s', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer({ ...ACCOUNT_RATE_LIMIT, now: () => clock.now, sleep: clock.sleep });
+		const pacer = new RequestPacer({
+			...ACCOUNT_RATE_LIMIT,
+			now: () => clock.now,
+			sleep: clock.sleep,
+		});
 		const grantedAt = startCallers(pacer, clock, 100);
 		await clock.advance(60_000);
 		const times = grantedAt.map(Number);
@@ -226,9 +256,15 @@ describe('pacer registry', () => {
 	afterEach(() => pacerRegistry.clear());
 
 	it('returns one shared pacer per key, created with the first options', () => {
-		const first = getPacer('firehydrant:https://api.firehydrant.io', { limit: 45, intervalMs: 10_000 });
+		const first = getPacer('firehydrant:https://api.firehydrant.io', {
+			limit: 45,
+			intervalMs: 10_000,
+		});
 		const again = getPacer('firehydrant:https://api.firehydrant.io', { limit: 1, intervalMs: 1 });
-		const other = getPacer('incident.io:https://api.incident.io', { limit: 1200, intervalMs: 60_000 });
+		const other = getPacer('incident.io:https://api.incident.io', {
+			limit: 1200,
+			intervalMs: 60_000,
+		});
 		expect(again).toBe(first);
 		expect(again.limit).toBe(45);
 		expect(other).not.toBe(first);

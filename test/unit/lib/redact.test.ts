@@ -1,4 +1,10 @@
-import { credentialSecretForms, isSensitiveKey, redactText, redactUrl, redactValue } from '../../../lib/redact';
+import {
+	credentialSecretForms,
+	isSensitiveKey,
+	redactText,
+	redactUrl,
+	redactValue,
+} from '../../../lib/redact';
 
 describe('redactUrl', () => {
 	it('replaces the query of a presigned S3 link and keeps scheme, host, port and path', () => {
@@ -11,17 +17,25 @@ describe('redactUrl', () => {
 
 	it('replaces the query of a signed GCS link', () => {
 		expect(
-			redactUrl('https://storage.googleapis.com/bucket/export.csv?GoogleAccessId=svc%40p.iam&Expires=1700000000&Signature=abc%2B%3D'),
+			redactUrl(
+				'https://storage.googleapis.com/bucket/export.csv?GoogleAccessId=svc%40p.iam&Expires=1700000000&Signature=abc%2B%3D',
+			),
 		).toBe('https://storage.googleapis.com/bucket/export.csv?[redacted]');
 	});
 
 	it('removes user and password and redacts a fragment', () => {
-		expect(redactUrl('https://admin:hunter2@Example.com/a/b#access_token=xyz')).toBe('https://Example.com/a/b#[redacted]');
-		expect(redactUrl('https://token@host.example/x?sig=1#f')).toBe('https://host.example/x?[redacted]#[redacted]');
+		expect(redactUrl('https://admin:hunter2@Example.com/a/b#access_token=xyz')).toBe(
+			'https://Example.com/a/b#[redacted]',
+		);
+		expect(redactUrl('https://token@host.example/x?sig=1#f')).toBe(
+			'https://host.example/x?[redacted]#[redacted]',
+		);
 	});
 
 	it('leaves URLs without query, fragment or user info unchanged, including an empty query', () => {
-		expect(redactUrl('https://api.incident.io/v2/incidents')).toBe('https://api.incident.io/v2/incidents');
+		expect(redactUrl('https://api.incident.io/v2/incidents')).toBe(
+			'https://api.incident.io/v2/incidents',
+		);
 		expect(redactUrl('http://localhost:8080/path?')).toBe('http://localhost:8080/path?');
 	});
 
@@ -42,20 +56,30 @@ describe('redactText', () => {
 			redactText(
 				'GET https://api.firehydrant.io/v1/incidents?page=2&per_page=100 failed (401) with Authorization: Bearer fhb_123.abc-xyz',
 			),
-		).toBe('GET https://api.firehydrant.io/v1/incidents?[redacted] failed (401) with Authorization: Bearer [redacted]');
+		).toBe(
+			'GET https://api.firehydrant.io/v1/incidents?[redacted] failed (401) with Authorization: Bearer [redacted]',
+		);
 	});
 
 	it('redacts Datadog key headers and JSON-encoded headers', () => {
-		expect(redactText('DD-API-KEY: 0123456789abcdef\nDD-APPLICATION-KEY: fedcba9876543210\nAccept: text/csv')).toBe(
-			'DD-API-KEY: [redacted]\nDD-APPLICATION-KEY: [redacted]\nAccept: text/csv',
-		);
-		expect(redactText('{"Authorization":"Bearer abc","dd-api-key":"k123","Accept":"application/json","token_type":"bearer"}')).toBe(
+		expect(
+			redactText(
+				'DD-API-KEY: 0123456789abcdef\nDD-APPLICATION-KEY: fedcba9876543210\nAccept: text/csv',
+			),
+		).toBe('DD-API-KEY: [redacted]\nDD-APPLICATION-KEY: [redacted]\nAccept: text/csv');
+		expect(
+			redactText(
+				'{"Authorization":"Bearer abc","dd-api-key":"k123","Accept":"application/json","token_type":"bearer"}',
+			),
+		).toBe(
 			'{"Authorization":"[redacted]","dd-api-key":"[redacted]","Accept":"application/json","token_type":"bearer"}',
 		);
 	});
 
 	it('redacts JSON that was encoded twice, as in wrapped error descriptions', () => {
-		expect(redactText('{"body":"{\\"token\\":\\"abc\\",\\"id\\":\\"42\\"}"}')).toBe('{"body":"{\\"token\\":\\"[redacted]\\",\\"id\\":\\"42\\"}"}');
+		expect(redactText('{"body":"{\\"token\\":\\"abc\\",\\"id\\":\\"42\\"}"}')).toBe(
+			'{"body":"{\\"token\\":\\"[redacted]\\",\\"id\\":\\"42\\"}"}',
+		);
 	});
 
 	it('keeps the authentication scheme of an unquoted Authorization header', () => {
@@ -65,20 +89,26 @@ describe('redactText', () => {
 	});
 
 	it('redacts key=value pairs but not their neighbours', () => {
-		expect(redactText('api_key=abc&token=def&page=3 password: hunter2, x-amz-security-token=FQo; limit=10')).toBe(
+		expect(
+			redactText(
+				'api_key=abc&token=def&page=3 password: hunter2, x-amz-security-token=FQo; limit=10',
+			),
+		).toBe(
 			'api_key=[redacted]&token=[redacted]&page=3 password: [redacted], x-amz-security-token=[redacted]; limit=10',
 		);
 	});
 
 	it('replaces literal secrets wherever they appear, including URL-encoded, and ignores short or empty ones', () => {
 		const secrets = ['sk_live_abc+def/1', 'abc', '', null, undefined];
-		expect(redactText('key sk_live_abc+def/1 in a path /x/sk_live_abc%2Bdef%2F1/y; abc stays', secrets)).toBe(
-			'key [redacted] in a path /x/[redacted]/y; abc stays',
-		);
+		expect(
+			redactText('key sk_live_abc+def/1 in a path /x/sk_live_abc%2Bdef%2F1/y; abc stays', secrets),
+		).toBe('key [redacted] in a path /x/[redacted]/y; abc stays');
 	});
 
 	it('replaces a longer secret whole when it contains a shorter one', () => {
-		expect(redactText('value: prefix-SECRET-suffix', ['SECRET', 'prefix-SECRET-suffix'])).toBe('value: [redacted]');
+		expect(redactText('value: prefix-SECRET-suffix', ['SECRET', 'prefix-SECRET-suffix'])).toBe(
+			'value: [redacted]',
+		);
 	});
 
 	it('is idempotent on everything it produces', () => {
@@ -99,13 +129,23 @@ describe('redactText', () => {
 });
 
 describe('isSensitiveKey', () => {
-	it.each(['authorization', 'Authorization', 'token', 'apiKey', 'api_key', 'DD-API-KEY', 'DD-APPLICATION-KEY', 'client_secret', 'password', 'x-amz-security-token', 'accessToken'])(
-		'treats %s as sensitive',
-		(key) => expect(isSensitiveKey(key)).toBe(true),
-	);
+	it.each([
+		'authorization',
+		'Authorization',
+		'token',
+		'apiKey',
+		'api_key',
+		'DD-API-KEY',
+		'DD-APPLICATION-KEY',
+		'client_secret',
+		'password',
+		'x-amz-security-token',
+		'accessToken',
+	])('treats %s as sensitive', (key) => expect(isSensitiveKey(key)).toBe(true));
 
-	it.each(['id', 'title', 'token_type', 'tokens_used', 'created_at', 'severity'])('does not treat %s as sensitive', (key) =>
-		expect(isSensitiveKey(key)).toBe(false),
+	it.each(['id', 'title', 'token_type', 'tokens_used', 'created_at', 'severity'])(
+		'does not treat %s as sensitive',
+		(key) => expect(isSensitiveKey(key)).toBe(false),
 	);
 });
 
@@ -123,7 +163,11 @@ describe('redactValue', () => {
 		const copy = redactValue(original, ['mysecretvalue']);
 		expect(copy).toEqual({
 			url: 'https://bucket.s3.amazonaws.com/a.csv?[redacted]',
-			headers: { Authorization: '[redacted]', 'x-amz-security-token': '[redacted]', Accept: 'text/csv' },
+			headers: {
+				Authorization: '[redacted]',
+				'x-amz-security-token': '[redacted]',
+				Accept: 'text/csv',
+			},
 			credentials: '[redacted]',
 			items: [{ id: 1, accessToken: '[redacted]', note: 'uses [redacted]' }],
 			emptyToken: '',
@@ -150,19 +194,27 @@ describe('redactValue', () => {
 		const parsed = JSON.parse('{"__proto__":{"token":"x"}}') as Record<string, unknown>;
 		const copy = redactValue(parsed);
 		expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
-		expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ token: '[redacted]' });
+		expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({
+			token: '[redacted]',
+		});
 	});
 });
 
 describe('credentialSecretForms', () => {
 	it('gives the stored value, the trimmed value and the value sent without a Bearer prefix', () => {
-		expect(credentialSecretForms('  Bearer tok-0123456789 \n')).toEqual(['  Bearer tok-0123456789 \n', 'Bearer tok-0123456789', 'tok-0123456789']);
+		expect(credentialSecretForms('  Bearer tok-0123456789 \n')).toEqual([
+			'  Bearer tok-0123456789 \n',
+			'Bearer tok-0123456789',
+			'tok-0123456789',
+		]);
 		expect(credentialSecretForms('tok-0123456789')).toEqual(['tok-0123456789']);
 		expect(credentialSecretForms(undefined)).toEqual([]);
 	});
 
 	it('lets redactText hide the sent token a vendor quotes back', () => {
 		const message = 'Unauthorized: the API token tok-0123456789 is not valid';
-		expect(redactText(message, credentialSecretForms('Bearer tok-0123456789\t'))).toBe('Unauthorized: the API token [redacted] is not valid');
+		expect(redactText(message, credentialSecretForms('Bearer tok-0123456789\t'))).toBe(
+			'Unauthorized: the API token [redacted] is not valid',
+		);
 	});
 });

@@ -15,11 +15,21 @@ import {
 /** 2024-05-01T12:00:00.000Z */
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
-const POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
+const POLICY: RetryPolicy = {
+	maxAttempts: 6,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+	maxRetryAfterMs: 300_000,
+};
 
 describe('headerValue', () => {
 	it('looks names up case-insensitively and takes the first of repeated values', () => {
-		const headers = { 'Retry-After': '7', 'x-ratelimit-reset': ['3', '9'], 'content-length': 12, empty: undefined };
+		const headers = {
+			'Retry-After': '7',
+			'x-ratelimit-reset': ['3', '9'],
+			'content-length': 12,
+			empty: undefined,
+		};
 		expect(headerValue(headers, 'retry-after')).toBe('7');
 		expect(headerValue(headers, 'X-RateLimit-Reset')).toBe('3');
 		expect(headerValue(headers, 'Content-Length')).toBe('12');
@@ -61,16 +71,24 @@ describe('retryAfterMs', () => {
 
 	it('gives undefined without a usable hint', () => {
 		expect(retryAfterMs({}, NOW)).toBeUndefined();
-		expect(retryAfterMs({ 'retry-after': 'later please', 'x-ratelimit-reset': '' }, NOW)).toBeUndefined();
+		expect(
+			retryAfterMs({ 'retry-after': 'later please', 'x-ratelimit-reset': '' }, NOW),
+		).toBeUndefined();
 		expect(retryAfterMs({ 'retry-after': '1e999' }, NOW)).toBeUndefined();
 	});
 });
 
 describe('backoffMs', () => {
 	it('doubles from the base delay with equal jitter: between half and all of the step', () => {
-		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0))).toEqual([250, 500, 1000, 2000]);
-		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0.5))).toEqual([375, 750, 1500, 3000]);
-		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0.999999))).toEqual([500, 1000, 2000, 4000]);
+		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0))).toEqual([
+			250, 500, 1000, 2000,
+		]);
+		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0.5))).toEqual([
+			375, 750, 1500, 3000,
+		]);
+		expect([1, 2, 3, 4].map((retry) => backoffMs(retry, POLICY, () => 0.999999))).toEqual([
+			500, 1000, 2000, 4000,
+		]);
 	});
 
 	it('caps the step at maxDelayMs, even for absurd retry numbers', () => {
@@ -94,16 +112,25 @@ describe('retryDelayMs', () => {
 	});
 
 	it('never goes below the floor, so Retry-After: 0 does not spin', () => {
-		expect(retryDelayMs(1, POLICY, { 'retry-after': '0' }, NOW, () => 0)).toBe(RETRY_AFTER_FLOOR_MS);
+		expect(retryDelayMs(1, POLICY, { 'retry-after': '0' }, NOW, () => 0)).toBe(
+			RETRY_AFTER_FLOOR_MS,
+		);
 	});
 
 	it('falls back to backoff without a hint', () => {
-		expect(retryDelayMs(3, POLICY, { 'content-type': 'application/json' }, NOW, () => 0)).toBe(1000);
+		expect(retryDelayMs(3, POLICY, { 'content-type': 'application/json' }, NOW, () => 0)).toBe(
+			1000,
+		);
 		expect(retryDelayMs(3, POLICY, undefined, NOW, () => 0)).toBe(1000);
 	});
 
 	it('has a default policy matching its documentation', () => {
-		expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 });
+		expect(DEFAULT_RETRY_POLICY).toEqual({
+			maxAttempts: 6,
+			baseDelayMs: 500,
+			maxDelayMs: 30_000,
+			maxRetryAfterMs: 300_000,
+		});
 	});
 });
 
@@ -112,22 +139,38 @@ describe('isRetryableStatus', () => {
 		expect(isRetryableStatus(status)).toBe(true);
 	});
 
-	it.each([200, 304, 400, 401, 403, 404, 409, 422, 501, 505, 511, 600])('does not retry %i', (status) => {
-		expect(isRetryableStatus(status)).toBe(false);
-	});
+	it.each([200, 304, 400, 401, 403, 404, 409, 422, 501, 505, 511, 600])(
+		'does not retry %i',
+		(status) => {
+			expect(isRetryableStatus(status)).toBe(false);
+		},
+	);
 });
 
 describe('isTransientNetworkError', () => {
 	const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 
-	it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'])(
-		'treats %s as transient',
-		(code) => expect(isTransientNetworkError(withCode(code))).toBe(true),
+	it.each([
+		'ECONNRESET',
+		'ECONNREFUSED',
+		'ETIMEDOUT',
+		'ESOCKETTIMEDOUT',
+		'EPIPE',
+		'EAI_AGAIN',
+		'ECONNABORTED',
+		'ERR_STREAM_PREMATURE_CLOSE',
+		'UND_ERR_SOCKET',
+	])('treats %s as transient', (code) =>
+		expect(isTransientNetworkError(withCode(code))).toBe(true),
 	);
 
 	it('does not retry a host that does not resolve, or other errors', () => {
-		expect(isTransientNetworkError(withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND api.firehydrnat.io'))).toBe(false);
-		expect(isTransientNetworkError(new TypeError('Cannot read properties of undefined'))).toBe(false);
+		expect(
+			isTransientNetworkError(withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND api.firehydrnat.io')),
+		).toBe(false);
+		expect(isTransientNetworkError(new TypeError('Cannot read properties of undefined'))).toBe(
+			false,
+		);
 		expect(isTransientNetworkError(withCode('ERR_INVALID_URL'))).toBe(false);
 		expect(isTransientNetworkError(undefined)).toBe(false);
 		expect(isTransientNetworkError('ECONNRESET')).toBe(false);
@@ -142,27 +185,43 @@ describe('isTransientNetworkError', () => {
 	});
 
 	it('looks through cause chains (undici fetch, axios, n8n wrappers)', () => {
-		const fetchFailed = new TypeError('fetch failed', { cause: withCode('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error') });
+		const fetchFailed = new TypeError('fetch failed', {
+			cause: withCode('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error'),
+		});
 		expect(isTransientNetworkError(fetchFailed)).toBe(true);
-		const deep = new Error('NodeApiError', { cause: new Error('AxiosError', { cause: withCode('ECONNRESET', 'read ECONNRESET') }) });
+		const deep = new Error('NodeApiError', {
+			cause: new Error('AxiosError', { cause: withCode('ECONNRESET', 'read ECONNRESET') }),
+		});
 		expect(isTransientNetworkError(deep)).toBe(true);
 		const plainCause = { message: 'wrapped', cause: { code: 'EPIPE' } };
 		expect(isTransientNetworkError(plainCause)).toBe(true);
 	});
 
 	it('looks into AggregateError lists (connection attempts to several addresses)', () => {
-		const aggregate = new AggregateError([withCode('ECONNREFUSED'), withCode('ETIMEDOUT')], 'connect failed');
+		const aggregate = new AggregateError(
+			[withCode('ECONNREFUSED'), withCode('ETIMEDOUT')],
+			'connect failed',
+		);
 		expect(isTransientNetworkError(aggregate)).toBe(true);
 	});
 
 	it('never retries a cancellation, even when the cause looks transient', () => {
-		const abort = Object.assign(new Error('This operation was aborted'), { name: 'AbortError', cause: withCode('ECONNRESET') });
+		const abort = Object.assign(new Error('This operation was aborted'), {
+			name: 'AbortError',
+			cause: withCode('ECONNRESET'),
+		});
 		expect(isTransientNetworkError(abort)).toBe(false);
-		expect(isTransientNetworkError(new Error('failed', { cause: withCode('ABORT_ERR', 'aborted') }))).toBe(false);
+		expect(
+			isTransientNetworkError(new Error('failed', { cause: withCode('ABORT_ERR', 'aborted') })),
+		).toBe(false);
 	});
 
 	it('treats a DOMException-style TimeoutError as transient', () => {
-		expect(isTransientNetworkError(Object.assign(new Error('The operation timed out'), { name: 'TimeoutError' }))).toBe(true);
+		expect(
+			isTransientNetworkError(
+				Object.assign(new Error('The operation timed out'), { name: 'TimeoutError' }),
+			),
+		).toBe(true);
 	});
 
 	it('terminates on a cyclic cause chain', () => {
@@ -176,24 +235,54 @@ describe('isRequestNotSentError', () => {
 	const withCode = (code: string) => Object.assign(new Error(code), { code });
 
 	it('is true only when the connection was never established', () => {
-		for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
-			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({ code, notSent: true });
+		for (const code of [
+			'ECONNREFUSED',
+			'EHOSTUNREACH',
+			'ENETUNREACH',
+			'EAI_AGAIN',
+			'UND_ERR_CONNECT_TIMEOUT',
+		]) {
+			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({
+				code,
+				notSent: true,
+			});
 		}
-		for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT']) {
-			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({ code, notSent: false });
+		for (const code of [
+			'ECONNRESET',
+			'ETIMEDOUT',
+			'EPIPE',
+			'UND_ERR_SOCKET',
+			'UND_ERR_HEADERS_TIMEOUT',
+		]) {
+			expect({ code, notSent: isRequestNotSentError(withCode(code)) }).toEqual({
+				code,
+				notSent: false,
+			});
 		}
 		expect(isRequestNotSentError(new Error('socket hang up'))).toBe(false);
 	});
 
 	it('looks through cause chains, and never counts a cancellation', () => {
-		expect(isRequestNotSentError(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }))).toBe(true);
-		const aborted = Object.assign(new Error('aborted', { cause: withCode('ECONNREFUSED') }), { name: 'AbortError' });
+		expect(
+			isRequestNotSentError(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') })),
+		).toBe(true);
+		const aborted = Object.assign(new Error('aborted', { cause: withCode('ECONNREFUSED') }), {
+			name: 'AbortError',
+		});
 		expect(isRequestNotSentError(aborted)).toBe(false);
 	});
 });
 
 describe('isRejectedUnprocessedStatus', () => {
 	it('is true for 429 and 425 only', () => {
-		expect([425, 429, 408, 500, 502, 503, 504].map(isRejectedUnprocessedStatus)).toEqual([true, true, false, false, false, false, false]);
+		expect([425, 429, 408, 500, 502, 503, 504].map(isRejectedUnprocessedStatus)).toEqual([
+			true,
+			true,
+			false,
+			false,
+			false,
+			false,
+			false,
+		]);
 	});
 });

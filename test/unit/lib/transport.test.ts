@@ -9,7 +9,14 @@ import { vendorRequest, type RequestContext, type VendorApi } from '../../../lib
 
 type Step = { status: number; body?: unknown } | { error: Error & { code?: string } };
 
-const node: INode = { id: 'n', name: 'Vendor', type: 'test.vendor', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n',
+	name: 'Vendor',
+	type: 'test.vendor',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 const api: VendorApi = {
 	displayName: 'Vendor',
@@ -41,12 +48,20 @@ function scripted(steps: Step[]): { context: RequestContext; calls: () => number
 }
 
 const noWait = async () => undefined;
-const post: IHttpRequestOptions = { method: 'POST', url: 'https://vendor.test/v1/things', body: { a: 1 } };
+const post: IHttpRequestOptions = {
+	method: 'POST',
+	url: 'https://vendor.test/v1/things',
+	body: { a: 1 },
+};
 const get: IHttpRequestOptions = { method: 'GET', url: 'https://vendor.test/v1/things' };
 
 describe('vendorRequest retries only what is safe to send again', () => {
 	it('retries a GET after a 504 and a connection reset', async () => {
-		const { context, calls } = scripted([{ status: 504 }, { error: networkError('ECONNRESET') }, { status: 200 }]);
+		const { context, calls } = scripted([
+			{ status: 504 },
+			{ error: networkError('ECONNRESET') },
+			{ status: 200 },
+		]);
 		const response = await vendorRequest(context, api, get, { sleep: noWait });
 		expect(response.statusCode).toBe(200);
 		expect(calls()).toBe(3);
@@ -54,14 +69,18 @@ describe('vendorRequest retries only what is safe to send again', () => {
 
 	it('sends a non-idempotent POST once when it answers 504: the server may have acted', async () => {
 		const { context, calls } = scripted([{ status: 504 }, { status: 201 }]);
-		await expect(vendorRequest(context, api, post, { sleep: noWait })).rejects.toThrow('Vendor answered 504');
+		await expect(vendorRequest(context, api, post, { sleep: noWait })).rejects.toThrow(
+			'Vendor answered 504',
+		);
 		expect(calls()).toBe(1);
 	});
 
 	it('sends a non-idempotent POST once when the connection resets or times out after connecting', async () => {
 		for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']) {
 			const { context, calls } = scripted([{ error: networkError(code) }, { status: 201 }]);
-			await expect(vendorRequest(context, api, post, { sleep: noWait })).rejects.toThrow('Vendor could not be reached');
+			await expect(vendorRequest(context, api, post, { sleep: noWait })).rejects.toThrow(
+				'Vendor could not be reached',
+			);
 			expect({ code, calls: calls() }).toEqual({ code, calls: 1 });
 		}
 	});
@@ -70,7 +89,11 @@ describe('vendorRequest retries only what is safe to send again', () => {
 		for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN']) {
 			const { context, calls } = scripted([{ error: networkError(code) }, { status: 201 }]);
 			const response = await vendorRequest(context, api, post, { sleep: noWait });
-			expect({ code, status: response.statusCode, calls: calls() }).toEqual({ code, status: 201, calls: 2 });
+			expect({ code, status: response.statusCode, calls: calls() }).toEqual({
+				code,
+				status: 201,
+				calls: 2,
+			});
 		}
 	});
 
@@ -82,7 +105,11 @@ describe('vendorRequest retries only what is safe to send again', () => {
 	});
 
 	it('retries a POST marked idempotent like a GET (504, reset)', async () => {
-		const { context, calls } = scripted([{ status: 504 }, { error: networkError('ECONNRESET') }, { status: 200 }]);
+		const { context, calls } = scripted([
+			{ status: 504 },
+			{ error: networkError('ECONNRESET') },
+			{ status: 200 },
+		]);
 		const response = await vendorRequest(context, api, post, { sleep: noWait, idempotent: true });
 		expect(response.statusCode).toBe(200);
 		expect(calls()).toBe(3);

@@ -49,22 +49,52 @@ describe('DeliveryMemory (the in-process replay memory)', () => {
 });
 
 describe('fetchRecordForDelivery', () => {
-	const node: INode = { id: 'n', name: 'Trigger', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
-	const vendorError = (status: number) => new NodeApiError(node, { message: `status ${status}` }, { httpCode: String(status) });
+	const node: INode = {
+		id: 'n',
+		name: 'Trigger',
+		type: 't',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const vendorError = (status: number) =>
+		new NodeApiError(node, { message: `status ${status}` }, { httpCode: String(status) });
 	const reasons = { notFound: 'gone', forbidden: 'not allowed' };
 
 	it('gives the record when the fetch succeeds', async () => {
-		expect(await fetchRecordForDelivery(node, async () => ({ id: 'r' }), reasons)).toEqual({ record: { id: 'r' } });
+		expect(await fetchRecordForDelivery(node, async () => ({ id: 'r' }), reasons)).toEqual({
+			record: { id: 'r' },
+		});
 	});
 
 	it('gives a null record and the reason on 404 and on 403', async () => {
-		expect(await fetchRecordForDelivery(node, async () => await Promise.reject(vendorError(404)), reasons)).toEqual({ record: null, reason: 'gone' });
-		expect(await fetchRecordForDelivery(node, async () => await Promise.reject(vendorError(403)), reasons)).toEqual({ record: null, reason: 'not allowed' });
+		expect(
+			await fetchRecordForDelivery(
+				node,
+				async () => await Promise.reject(vendorError(404)),
+				reasons,
+			),
+		).toEqual({ record: null, reason: 'gone' });
+		expect(
+			await fetchRecordForDelivery(
+				node,
+				async () => await Promise.reject(vendorError(403)),
+				reasons,
+			),
+		).toEqual({ record: null, reason: 'not allowed' });
 	});
 
 	it('throws anything else, so the vendor retries the delivery', async () => {
 		const serverError = vendorError(500);
-		await expect(fetchRecordForDelivery(node, async () => await Promise.reject(serverError), reasons)).rejects.toBe(serverError);
-		await expect(fetchRecordForDelivery(node, async () => await Promise.reject(new Error('socket hang up')), reasons)).rejects.toThrow(NodeOperationError);
+		await expect(
+			fetchRecordForDelivery(node, async () => await Promise.reject(serverError), reasons),
+		).rejects.toBe(serverError);
+		await expect(
+			fetchRecordForDelivery(
+				node,
+				async () => await Promise.reject(new Error('socket hang up')),
+				reasons,
+			),
+		).rejects.toThrow(NodeOperationError);
 	});
 });

@@ -1,5 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,10 +34,16 @@ function transpileSandbox(outDir: string): string {
 			}
 			if (!entry.name.endsWith('.ts')) continue;
 			const output = ts.transpileModule(readFileSync(source, 'utf8'), {
-				compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+				compilerOptions: {
+					module: ts.ModuleKind.CommonJS,
+					target: ts.ScriptTarget.ES2022,
+					esModuleInterop: true,
+				},
 				fileName: source,
 			}).outputText;
-			const target = path.join(outDir, path.relative(SANDBOX_SOURCES, source)).replace(/\.ts$/, '.js');
+			const target = path
+				.join(outDir, path.relative(SANDBOX_SOURCES, source))
+				.replace(/\.ts$/, '.js');
 			mkdirSync(path.dirname(target), { recursive: true });
 			writeFileSync(target, output);
 		}
@@ -49,7 +63,9 @@ function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
 			lines.close();
 			resolve(line);
 		});
-		child.once('exit', (code) => reject(new Error(`cli exited with ${code} before printing: ${stderr}`)));
+		child.once('exit', (code) =>
+			reject(new Error(`cli exited with ${code} before printing: ${stderr}`)),
+		);
 	});
 }
 
@@ -69,7 +85,20 @@ describe('sandbox CLI', () => {
 		// Spawning is the point here: the CLI is a separate process in the demo and the benchmark.
 		const child = spawn(
 			process.execPath,
-			[cliPath, '--seed', '4', '--incidents', '9', '--events-per-incident=3', '--nights', '2', '--url-lifetime-ms', '60000', '--now', '2025-02-01T12:00:00Z'],
+			[
+				cliPath,
+				'--seed',
+				'4',
+				'--incidents',
+				'9',
+				'--events-per-incident=3',
+				'--nights',
+				'2',
+				'--url-lifetime-ms',
+				'60000',
+				'--now',
+				'2025-02-01T12:00:00Z',
+			],
 			{ stdio: ['pipe', 'pipe', 'pipe'] },
 		);
 		try {
@@ -84,10 +113,17 @@ describe('sandbox CLI', () => {
 				exportRequests: 10,
 				totals: { incidents: 9 },
 			});
-			expect((started.totals as { distinctBySource: Record<string, number> }).distinctBySource.incident_event).toBe(27);
-			const ping = await request(`${started.baseUrl as string}/v1/ping`, { headers: authorized(started.apiToken as string) });
+			expect(
+				(started.totals as { distinctBySource: Record<string, number> }).distinctBySource
+					.incident_event,
+			).toBe(27);
+			const ping = await request(`${started.baseUrl as string}/v1/ping`, {
+				headers: authorized(started.apiToken as string),
+			});
 			expect(ping.status).toBe(200);
-			const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+			const exited = new Promise<number | null>((resolve) =>
+				child.once('exit', (code) => resolve(code)),
+			);
 			child.kill('SIGTERM');
 			expect(await exited).toBe(0);
 		} finally {
@@ -96,21 +132,43 @@ describe('sandbox CLI', () => {
 	});
 
 	it('exits 2 with usage on an unknown flag', async () => {
-		const child = spawn(process.execPath, [cliPath, '--colour', 'blue'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [cliPath, '--colour', 'blue'], {
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+		const code = await new Promise<number | null>((resolve) =>
+			child.once('exit', (exitCode) => resolve(exitCode)),
+		);
 		expect(code).toBe(2);
 		expect(stderr).toContain('unknown argument --colour');
 		expect(stderr).toContain('Usage:');
 	});
 
 	it('parses flags into sandbox options', () => {
-		expect(parseCliArguments(['--port', '4010', '--seed=9', '--incidents', '10000', '--events-per-incident', '10', '--nights', '3'])).toEqual({
+		expect(
+			parseCliArguments([
+				'--port',
+				'4010',
+				'--seed=9',
+				'--incidents',
+				'10000',
+				'--events-per-incident',
+				'10',
+				'--nights',
+				'3',
+			]),
+		).toEqual({
 			host: undefined,
 			port: 4010,
 			seed: 9,
-			fireHydrant: { incidents: 10_000, eventsPerIncident: 10, nights: 3, urlLifetimeMs: undefined, now: undefined },
+			fireHydrant: {
+				incidents: 10_000,
+				eventsPerIncident: 10,
+				nights: 3,
+				urlLifetimeMs: undefined,
+				now: undefined,
+			},
 		});
 		expect(() => parseCliArguments(['--incidents', 'many'])).toThrow(CliUsageError);
 		expect(() => parseCliArguments(['--seed'])).toThrow(/needs a value/);

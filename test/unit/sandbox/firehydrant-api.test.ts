@@ -1,5 +1,11 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { authorized, listAllExports, request, type ExportListJson, type ExportRequestJson } from './http';
+import {
+	authorized,
+	listAllExports,
+	request,
+	type ExportListJson,
+	type ExportRequestJson,
+} from './http';
 
 const LIST = '/v1/integrations/data_export/export_requests';
 const NOW = new Date('2025-03-10T12:00:00.000Z');
@@ -16,7 +22,9 @@ describe('FireHydrant sandbox: API', () => {
 	afterEach(() => sandbox.reset());
 
 	const get = (path: string, token?: string, bearer = true) =>
-		request(`${sandbox.baseUrl}${path}`, { headers: token === undefined ? {} : authorized(token, bearer) });
+		request(`${sandbox.baseUrl}${path}`, {
+			headers: token === undefined ? {} : authorized(token, bearer),
+		});
 
 	describe('auth and ping', () => {
 		it('answers /v1/ping with the bare token and with "Bearer <token>"', async () => {
@@ -25,7 +33,11 @@ describe('FireHydrant sandbox: API', () => {
 			expect(bare.status).toBe(200);
 			expect(bearer.status).toBe(200);
 			expect(bare.json).toEqual(bearer.json);
-			expect(bare.json).toMatchObject({ response: 'pong', actor: { type: 'firehydrant_bot' }, organization: { name: expect.any(String) } });
+			expect(bare.json).toMatchObject({
+				response: 'pong',
+				actor: { type: 'firehydrant_bot' },
+				organization: { name: expect.any(String) },
+			});
 		});
 
 		it('answers /v1/noauth/ping without a token', async () => {
@@ -42,7 +54,12 @@ describe('FireHydrant sandbox: API', () => {
 			const result = await get('/v1/ping', token);
 			expect(result.status).toBe(401);
 			expect(result.headers['content-type']).toMatch(/^application\/json/);
-			expect(result.json).toEqual({ detail: expect.any(String), messages: [expect.any(String)], meta: {}, code: 'unauthorized' });
+			expect(result.json).toEqual({
+				detail: expect.any(String),
+				messages: [expect.any(String)],
+				meta: {},
+				code: 'unauthorized',
+			});
 		});
 
 		it('lets the limited token ping but answers 403 on data-export endpoints', async () => {
@@ -50,7 +67,10 @@ describe('FireHydrant sandbox: API', () => {
 			expect((await get('/v1/ping', limitedToken)).status).toBe(200);
 			const list = await get(LIST, limitedToken);
 			expect(list.status).toBe(403);
-			expect(list.json).toMatchObject({ code: 'forbidden', messages: [expect.stringMatching(/Owner/)] });
+			expect(list.json).toMatchObject({
+				code: 'forbidden',
+				messages: [expect.stringMatching(/Owner/)],
+			});
 			const one = await get(`${LIST}/${sandbox.fireHydrant.exportRequests[0].id}`, limitedToken);
 			expect(one.status).toBe(403);
 		});
@@ -66,14 +86,20 @@ describe('FireHydrant sandbox: API', () => {
 		});
 
 		it('answers 405 for a write method on a read-only endpoint', async () => {
-			const result = await request(`${sandbox.baseUrl}${LIST}`, { method: 'POST', headers: authorized(sandbox.fireHydrant.apiToken) });
+			const result = await request(`${sandbox.baseUrl}${LIST}`, {
+				method: 'POST',
+				headers: authorized(sandbox.fireHydrant.apiToken),
+			});
 			expect(result.status).toBe(405);
 		});
 	});
 
 	describe('export request list', () => {
 		const list = async (query: Record<string, string>) => {
-			const result = await get(`${LIST}?${new URLSearchParams(query)}`, sandbox.fireHydrant.apiToken);
+			const result = await get(
+				`${LIST}?${new URLSearchParams(query)}`,
+				sandbox.fireHydrant.apiToken,
+			);
 			expect(result.status).toBe(200);
 			return result.json as ExportListJson;
 		};
@@ -83,20 +109,45 @@ describe('FireHydrant sandbox: API', () => {
 			expect(expected).toHaveLength(35); // 7 nights × 5 sources
 			const first = await list({});
 			expect(first.data).toHaveLength(20);
-			expect(first.pagination).toEqual({ count: 35, page: 1, items: 20, pages: 2, last: 2, prev: null, next: 2 });
+			expect(first.pagination).toEqual({
+				count: 35,
+				page: 1,
+				items: 20,
+				pages: 2,
+				last: 2,
+				prev: null,
+				next: 2,
+			});
 			const second = await list({ page: '2' });
 			expect(second.data).toHaveLength(15);
-			expect(second.pagination).toEqual({ count: 35, page: 2, items: 15, pages: 2, last: 2, prev: 1, next: null });
+			expect(second.pagination).toEqual({
+				count: 35,
+				page: 2,
+				items: 15,
+				pages: 2,
+				last: 2,
+				prev: 1,
+				next: null,
+			});
 			const ids = [...first.data, ...second.data].map((record) => record.id);
 			expect(ids).toEqual(expected.map((record) => record.id));
-			const createdAt = [...first.data, ...second.data].map((record) => Date.parse(record.created_at));
+			const createdAt = [...first.data, ...second.data].map((record) =>
+				Date.parse(record.created_at),
+			);
 			expect(createdAt).toEqual([...createdAt].sort((a, b) => a - b));
 		});
 
 		it('honours per_page, clamps it to 200, and answers an empty page past the end', async () => {
 			const small = await list({ per_page: '4', page: '3' });
 			expect(small.data).toHaveLength(4);
-			expect(small.pagination).toMatchObject({ page: 3, items: 4, pages: 9, last: 9, prev: 2, next: 4 });
+			expect(small.pagination).toMatchObject({
+				page: 3,
+				items: 4,
+				pages: 9,
+				last: 9,
+				prev: 2,
+				next: 4,
+			});
 			const huge = await list({ per_page: '5000' });
 			expect(huge.data).toHaveLength(35);
 			expect(huge.pagination).toMatchObject({ pages: 1, next: null });
@@ -108,24 +159,46 @@ describe('FireHydrant sandbox: API', () => {
 		it('filters with newer_than strictly on created_at, zone-less values read as UTC', async () => {
 			const records = sandbox.fireHydrant.exportRequests;
 			const pivot = records[12];
-			const newer = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, { newer_than: pivot.createdAt.toISOString() });
-			expect(newer.map((record) => record.id)).toEqual(records.slice(13).map((record) => record.id));
+			const newer = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, {
+				newer_than: pivot.createdAt.toISOString(),
+			});
+			expect(newer.map((record) => record.id)).toEqual(
+				records.slice(13).map((record) => record.id),
+			);
 			// The vendor doc's own example has no zone: 2023-04-01T00:00:00.
 			const lastNight = records[records.length - 1].createdAt;
 			const midnight = `${lastNight.toISOString().slice(0, 10)}T00:00:00`;
-			const tonight = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, { newer_than: midnight });
+			const tonight = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, {
+				newer_than: midnight,
+			});
 			expect(tonight).toHaveLength(5);
-			expect(tonight.every((record) => record.created_at.startsWith(midnight.slice(0, 10)))).toBe(true);
-			expect(await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, { newer_than: lastNight.toISOString() })).toEqual([]);
+			expect(tonight.every((record) => record.created_at.startsWith(midnight.slice(0, 10)))).toBe(
+				true,
+			);
+			expect(
+				await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, {
+					newer_than: lastNight.toISOString(),
+				}),
+			).toEqual([]);
 		});
 
 		it('filters by status', async () => {
-			const pending = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident-20220525', body: '', status: 'pending' });
-			const errored = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident_event-20220525', body: '', status: 'errored' });
+			const pending = sandbox.fireHydrant.addExportRequest({
+				source: 'text/csv+incident-20220525',
+				body: '',
+				status: 'pending',
+			});
+			const errored = sandbox.fireHydrant.addExportRequest({
+				source: 'text/csv+incident_event-20220525',
+				body: '',
+				status: 'errored',
+			});
 			const onlyPending = await list({ status: 'pending' });
 			expect(onlyPending.data.map((record) => record.id)).toEqual([pending.id]);
 			expect(onlyPending.data[0].url).toBeNull();
-			expect((await list({ status: 'errored' })).data.map((record) => record.id)).toEqual([errored.id]);
+			expect((await list({ status: 'errored' })).data.map((record) => record.id)).toEqual([
+				errored.id,
+			]);
 			expect((await list({ status: 'completed', per_page: '200' })).pagination.count).toBe(35);
 			expect((await list({ per_page: '200' })).pagination.count).toBe(37);
 		});
@@ -150,9 +223,17 @@ describe('FireHydrant sandbox: API', () => {
 				window_starts_at: record.windowStartsAt.toISOString(),
 				window_ends_at: record.windowEndsAt.toISOString(),
 			});
-			const missing = await get(`${LIST}/00000000-0000-4000-8000-000000000000`, sandbox.fireHydrant.apiToken);
+			const missing = await get(
+				`${LIST}/00000000-0000-4000-8000-000000000000`,
+				sandbox.fireHydrant.apiToken,
+			);
 			expect(missing.status).toBe(404);
-			expect(missing.json).toEqual({ detail: expect.any(String), messages: [expect.any(String)], meta: {}, code: 'not_found' });
+			expect(missing.json).toEqual({
+				detail: expect.any(String),
+				messages: [expect.any(String)],
+				meta: {},
+				code: 'not_found',
+			});
 		});
 	});
 
@@ -166,11 +247,15 @@ describe('FireHydrant sandbox: API', () => {
 			const id = sandbox.fireHydrant.exportRequests[2].id;
 			const first = await fetchRecord(id);
 			const second = await fetchRecord(id);
-			const listed = (await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken)).find((record) => record.id === id);
+			const listed = (await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken)).find(
+				(record) => record.id === id,
+			);
 			const urls = [first.url, second.url, listed?.url];
 			expect(new Set(urls).size).toBe(3);
 			for (const url of urls) {
-				expect(url).toMatch(/\/storage\/fh-data-export-production\/.+\.csv\?GoogleAccessId=.+&Expires=\d+&Signature=/);
+				expect(url).toMatch(
+					/\/storage\/fh-data-export-production\/.+\.csv\?GoogleAccessId=.+&Expires=\d+&Signature=/,
+				);
 				const download = await request(url as string);
 				expect(download.status).toBe(200);
 				expect(download.headers['content-type']).toBe('text/csv');
@@ -190,7 +275,9 @@ describe('FireHydrant sandbox: API', () => {
 			const refused = await request(stale.url as string);
 			expect(refused.status).toBe(400);
 			expect(refused.headers['content-type']).toMatch(/^application\/xml/);
-			expect(refused.text).toContain('<Error><Code>ExpiredToken</Code><Message>Request has expired</Message>');
+			expect(refused.text).toContain(
+				'<Error><Code>ExpiredToken</Code><Message>Request has expired</Message>',
+			);
 			sandbox.fireHydrant.setUrlLifetime(60_000);
 			const fresh = await fetchRecord(id);
 			expect((await request(fresh.url as string)).status).toBe(200);
@@ -204,7 +291,9 @@ describe('FireHydrant sandbox: API', () => {
 			expect(tampered.status).toBe(403);
 			expect(tampered.text).toContain('<Code>SignatureDoesNotMatch</Code>');
 			// The same signature on another export's object does not open it either.
-			const otherPath = new URL((await fetchRecord(sandbox.fireHydrant.exportRequests[5].id)).url as string).pathname;
+			const otherPath = new URL(
+				(await fetchRecord(sandbox.fireHydrant.exportRequests[5].id)).url as string,
+			).pathname;
 			const moved = new URL(url as string);
 			moved.pathname = otherPath;
 			expect((await request(moved.toString())).status).toBe(403);
@@ -225,7 +314,9 @@ describe('FireHydrant sandbox: API', () => {
 			// Default ground truth leaves expunged exports out.
 			const defaults = sandbox.fireHydrant.totals();
 			sandbox.reset();
-			expect(sandbox.fireHydrant.totals().rowsBySource.retrospective).toBeGreaterThanOrEqual(defaults.rowsBySource.retrospective);
+			expect(sandbox.fireHydrant.totals().rowsBySource.retrospective).toBeGreaterThanOrEqual(
+				defaults.rowsBySource.retrospective,
+			);
 			expect((await request((await fetchRecord(record.id)).url as string)).status).toBe(200);
 		});
 
@@ -248,7 +339,11 @@ describe('FireHydrant sandbox: API', () => {
 				['api', 200],
 				['download', 200],
 			]);
-			expect(sandbox.requests[0]).toMatchObject({ method: 'GET', path: `${LIST}/${sandbox.fireHydrant.exportRequests[0].id}`, query: {} });
+			expect(sandbox.requests[0]).toMatchObject({
+				method: 'GET',
+				path: `${LIST}/${sandbox.fireHydrant.exportRequests[0].id}`,
+				query: {},
+			});
 			expect(sandbox.requests[1].query).toHaveProperty('Signature');
 		});
 	});
@@ -256,22 +351,31 @@ describe('FireHydrant sandbox: API', () => {
 
 describe('FireHydrant sandbox: 30-day expunge', () => {
 	it('answers 404 for exports created more than 30 days before now, and leaves them out of the ground truth', async () => {
-		const sandbox = await startSandbox({ seed: 3, fireHydrant: { now: NOW, nights: 33, incidents: 300, eventsPerIncident: 1 } });
+		const sandbox = await startSandbox({
+			seed: 3,
+			fireHydrant: { now: NOW, nights: 33, incidents: 300, eventsPerIncident: 1 },
+		});
 		try {
 			const records = sandbox.fireHydrant.exportRequests;
 			const cutoff = NOW.getTime() - 30 * 86_400_000;
 			const old = records.filter((record) => record.createdAt.getTime() < cutoff);
 			expect(old.length).toBeGreaterThanOrEqual(5);
-			const listed = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, { per_page: '200' });
+			const listed = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, {
+				per_page: '200',
+			});
 			const oldListed = listed.find((record) => record.id === old[0].id);
 			expect(oldListed?.url).toEqual(expect.any(String));
 			expect((await request(oldListed?.url as string)).status).toBe(404);
 			const recentListed = listed[listed.length - 1];
 			expect((await request(recentListed.url as string)).status).toBe(200);
 			const oldIds = new Set(old.map((record) => record.id));
-			const everything = sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: records.map((record) => record.id) });
+			const everything = sandbox.fireHydrant.expectedRows('incident', {
+				exportRequestIds: records.map((record) => record.id),
+			});
 			const available = sandbox.fireHydrant.expectedRows('incident', {
-				exportRequestIds: records.filter((record) => !oldIds.has(record.id)).map((record) => record.id),
+				exportRequestIds: records
+					.filter((record) => !oldIds.has(record.id))
+					.map((record) => record.id),
 			});
 			expect(sandbox.fireHydrant.expectedRows('incident')).toEqual(available);
 			expect(everything.length).toBeGreaterThan(available.length);

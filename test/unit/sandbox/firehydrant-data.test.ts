@@ -2,7 +2,14 @@ import { parse } from 'csv-parse/sync';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { generateAccount, isoDuration } from '../../sandbox/firehydrant/data';
-import { COLUMNS, EVENT_DETAILS_SCHEMAS, EVENT_TYPES, SHORT_SOURCES, shortSourceOf, type EventType } from '../../sandbox/firehydrant/sources';
+import {
+	COLUMNS,
+	EVENT_DETAILS_SCHEMAS,
+	EVENT_TYPES,
+	SHORT_SOURCES,
+	shortSourceOf,
+	type EventType,
+} from '../../sandbox/firehydrant/sources';
 import { SchemaValidator } from '../../sandbox/spec';
 import { authorized, listAllExports, request } from './http';
 
@@ -22,7 +29,8 @@ function dedupeNewest(bodies: Buffer[]): Map<string, Record<string, string>> {
 		for (const cells of rows) {
 			const row = Object.fromEntries(header.map((column, index) => [column, cells[index]]));
 			const held = newest.get(row.id);
-			if (!held || Date.parse(row.updated_at) >= Date.parse(held.updated_at)) newest.set(row.id, row);
+			if (!held || Date.parse(row.updated_at) >= Date.parse(held.updated_at))
+				newest.set(row.id, row);
 		}
 	}
 	return newest;
@@ -32,19 +40,25 @@ describe('FireHydrant sandbox: data', () => {
 	let sandbox: Sandbox;
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ seed: 42, fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 } });
+		sandbox = await startSandbox({
+			seed: 42,
+			fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 },
+		});
 	});
 	afterAll(async () => {
 		await sandbox.close();
 	});
 	afterEach(() => sandbox.reset());
 
-	const exportsOf = (short: string) => sandbox.fireHydrant.exportRequests.filter((record) => shortSourceOf(record.source) === short);
+	const exportsOf = (short: string) =>
+		sandbox.fireHydrant.exportRequests.filter((record) => shortSourceOf(record.source) === short);
 
 	it('cuts one export per source per night, created shortly after 02:00 UTC, with 30 h windows 24 h apart', () => {
 		const records = sandbox.fireHydrant.exportRequests;
 		expect(records).toHaveLength(7 * 5);
-		expect(records.slice(0, 5).map((record) => record.source)).toEqual(SHORT_SOURCES.map((short) => `text/csv+${short}-20220525`));
+		expect(records.slice(0, 5).map((record) => record.source)).toEqual(
+			SHORT_SOURCES.map((short) => `text/csv+${short}-20220525`),
+		);
 		for (const record of records) {
 			expect(record.createdAt.getUTCHours()).toBe(2);
 			expect(record.createdAt.getTime()).toBeLessThan(NOW.getTime());
@@ -55,7 +69,9 @@ describe('FireHydrant sandbox: data', () => {
 		for (let night = 1; night < incidentExports.length; night++) {
 			const previous = incidentExports[night - 1];
 			const current = incidentExports[night];
-			expect(current.windowStartsAt.getTime() - previous.windowStartsAt.getTime()).toBe(24 * 3_600_000);
+			expect(current.windowStartsAt.getTime() - previous.windowStartsAt.getTime()).toBe(
+				24 * 3_600_000,
+			);
 			expect(current.windowStartsAt.getTime()).toBeLessThan(previous.windowEndsAt.getTime()); // overlap
 		}
 		expect(incidentExports[6].createdAt.toISOString().slice(0, 10)).toBe('2025-03-10');
@@ -86,17 +102,27 @@ describe('FireHydrant sandbox: data', () => {
 		const incidents = sandbox.fireHydrant.expectedRows('incident');
 		expect(incidents).toHaveLength(60);
 		for (const incident of incidents) {
-			expect(incident.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+			expect(incident.id).toMatch(
+				/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+			);
 			expect(incident.created_at).toMatch(ISO_MS);
 			expect(incident.updated_at).toMatch(ISO_MS);
 			expect(incident.started_at).toMatch(ISO_MS);
 			expect(incident.severity).toMatch(/^SEV[1-5]$/);
 			expect(incident.number).toMatch(/^\d+$/);
 			expect(incident.active_duration).toMatch(ISO_DURATION);
-			for (const column of ['detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'retrospective_completed_at']) {
+			for (const column of [
+				'detected_at',
+				'acknowledged_at',
+				'mitigated_at',
+				'resolved_at',
+				'retrospective_completed_at',
+			]) {
 				expect(incident[column]).toMatch(incident[column] === '' ? /^$/ : ISO_MS);
 			}
-			expect(Date.parse(incident.updated_at)).toBeGreaterThanOrEqual(Date.parse(incident.created_at));
+			expect(Date.parse(incident.updated_at)).toBeGreaterThanOrEqual(
+				Date.parse(incident.created_at),
+			);
 		}
 		// Some incidents are still open at their last export: empty milestone cells exist.
 		expect(incidents.some((incident) => incident.retrospective_completed_at === '')).toBe(true);
@@ -109,13 +135,21 @@ describe('FireHydrant sandbox: data', () => {
 			const questions = JSON.parse(retrospective.questions) as Array<Record<string, unknown>>;
 			expect(questions.length).toBeGreaterThan(0);
 			for (const question of questions) {
-				expect(question).toEqual({ title: expect.any(String), body: expect.any(String), question_type_id: expect.any(String) });
+				expect(question).toEqual({
+					title: expect.any(String),
+					body: expect.any(String),
+					question_type_id: expect.any(String),
+				});
 			}
 		}
 		const assignments = sandbox.fireHydrant.expectedRows('incident_role_assignment');
-		expect(new Set(assignments.map((assignment) => assignment.status))).toEqual(new Set(['active', 'inactive']));
+		expect(new Set(assignments.map((assignment) => assignment.status))).toEqual(
+			new Set(['active', 'inactive']),
+		);
 		const impacts = sandbox.fireHydrant.expectedRows('incident_impact');
-		expect(new Set(impacts.map((impact) => impact.impacted_type))).toEqual(new Set(['service', 'functionality', 'environment']));
+		expect(new Set(impacts.map((impact) => impact.impacted_type))).toEqual(
+			new Set(['service', 'functionality', 'environment']),
+		);
 	});
 
 	it('formats ISO 8601 durations', () => {
@@ -135,7 +169,9 @@ describe('FireHydrant sandbox: data', () => {
 			expect(schema).toEqual(EVENT_DETAILS_SCHEMAS[event.type as EventType]);
 			const details = JSON.parse(event.event_details) as Record<string, unknown>;
 			validator.assertValid(schema, details);
-			expect(Object.keys(details).sort()).toEqual(Object.keys(EVENT_DETAILS_SCHEMAS[event.type as EventType].properties).sort());
+			expect(Object.keys(details).sort()).toEqual(
+				Object.keys(EVENT_DETAILS_SCHEMAS[event.type as EventType].properties).sort(),
+			);
 		}
 	});
 
@@ -176,39 +212,73 @@ describe('FireHydrant sandbox: data', () => {
 	it('computes expectedRows over chosen exports only', () => {
 		const incidentExports = exportsOf('incident');
 		const lastTwo = incidentExports.slice(-2).map((record) => record.id);
-		const expected = sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: [...lastTwo, exportsOf('incident_event')[0].id] });
+		const expected = sandbox.fireHydrant.expectedRows('incident', {
+			exportRequestIds: [...lastTwo, exportsOf('incident_event')[0].id],
+		});
 		const independent = dedupeNewest(lastTwo.map((id) => sandbox.fireHydrant.rawCsv(id)));
 		expect(expected).toEqual([...independent.keys()].sort().map((id) => independent.get(id)));
-		expect(sandbox.fireHydrant.expectedRows('text/csv+incident-20220525')).toEqual(sandbox.fireHydrant.expectedRows('incident'));
-		expect(() => sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: ['nope'] })).toThrow(/unknown export/);
+		expect(sandbox.fireHydrant.expectedRows('text/csv+incident-20220525')).toEqual(
+			sandbox.fireHydrant.expectedRows('incident'),
+		);
+		expect(() =>
+			sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: ['nope'] }),
+		).toThrow(/unknown export/);
 	});
 
 	it('serves custom bodies byte for byte and takes the parseable ones into the ground truth', async () => {
 		const bom = '\ufeff';
 		const known = sandbox.fireHydrant.expectedRows('incident')[0];
-		const newer = { ...known, updated_at: '2099-01-01T00:00:00.000Z', name: 'Renamed, "again"\nsecond line' };
+		const newer = {
+			...known,
+			updated_at: '2099-01-01T00:00:00.000Z',
+			name: 'Renamed, "again"\nsecond line',
+		};
 		const columns = COLUMNS.incident;
-		const line = (row: Record<string, string>) => columns.map((column) => `"${row[column].replace(/"/g, '""')}"`).join(',');
+		const line = (row: Record<string, string>) =>
+			columns.map((column) => `"${row[column].replace(/"/g, '""')}"`).join(',');
 		const body = `${bom}${columns.join(',')}\r\n${line(newer)}\r\n`;
-		const custom = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident-20250301', body });
-		const ragged = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident-20220525', body: 'id,updated_at\n1,2,3\n' });
-		const headerOnly = sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident_event-20220525', body: `${COLUMNS.incident_event.join(',')}\n` });
+		const custom = sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident-20250301',
+			body,
+		});
+		const ragged = sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident-20220525',
+			body: 'id,updated_at\n1,2,3\n',
+		});
+		const headerOnly = sandbox.fireHydrant.addExportRequest({
+			source: 'text/csv+incident_event-20220525',
+			body: `${COLUMNS.incident_event.join(',')}\n`,
+		});
 
 		const records = sandbox.fireHydrant.exportRequests;
-		expect(records.slice(-3).map((record) => record.id)).toEqual([custom.id, ragged.id, headerOnly.id]);
+		expect(records.slice(-3).map((record) => record.id)).toEqual([
+			custom.id,
+			ragged.id,
+			headerOnly.id,
+		]);
 		expect(custom.createdAt.getTime()).toBeGreaterThanOrEqual(NOW.getTime());
 		expect(ragged.createdAt.getTime()).toBe(custom.createdAt.getTime() + 1000);
 
-		const listed = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, { newer_than: records[34].createdAt.toISOString() });
-		expect(listed.map((record) => record.source)).toEqual(['text/csv+incident-20250301', 'text/csv+incident-20220525', 'text/csv+incident_event-20220525']);
+		const listed = await listAllExports(sandbox.baseUrl, sandbox.fireHydrant.apiToken, {
+			newer_than: records[34].createdAt.toISOString(),
+		});
+		expect(listed.map((record) => record.source)).toEqual([
+			'text/csv+incident-20250301',
+			'text/csv+incident-20220525',
+			'text/csv+incident_event-20220525',
+		]);
 		const download = await request(listed[0].url as string);
 		expect(download.body.equals(Buffer.from(body, 'utf8'))).toBe(true);
 
 		const incidents = sandbox.fireHydrant.expectedRows('incident');
 		expect(incidents.find((row) => row.id === known.id)).toEqual(newer);
 		expect(incidents).toHaveLength(60);
-		expect(() => sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: [ragged.id] })).toThrow(/not CSV/);
-		expect(sandbox.fireHydrant.expectedRows('incident_event', { exportRequestIds: [headerOnly.id] })).toEqual([]);
+		expect(() =>
+			sandbox.fireHydrant.expectedRows('incident', { exportRequestIds: [ragged.id] }),
+		).toThrow(/not CSV/);
+		expect(
+			sandbox.fireHydrant.expectedRows('incident_event', { exportRequestIds: [headerOnly.id] }),
+		).toEqual([]);
 
 		sandbox.reset();
 		expect(sandbox.fireHydrant.exportRequests).toHaveLength(35);
@@ -217,17 +287,27 @@ describe('FireHydrant sandbox: data', () => {
 	});
 
 	it('is deterministic: same seed and now give identical bytes; another seed does not', async () => {
-		const again = await startSandbox({ seed: 42, fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 } });
-		const other = await startSandbox({ seed: 43, fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 } });
+		const again = await startSandbox({
+			seed: 42,
+			fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 },
+		});
+		const other = await startSandbox({
+			seed: 43,
+			fireHydrant: { now: NOW, incidents: 60, eventsPerIncident: 8 },
+		});
 		try {
 			expect(again.fireHydrant.apiToken).toBe(sandbox.fireHydrant.apiToken);
 			expect(again.fireHydrant.exportRequests).toEqual(sandbox.fireHydrant.exportRequests);
 			for (const record of sandbox.fireHydrant.exportRequests) {
-				expect(again.fireHydrant.rawCsv(record.id).equals(sandbox.fireHydrant.rawCsv(record.id))).toBe(true);
+				expect(
+					again.fireHydrant.rawCsv(record.id).equals(sandbox.fireHydrant.rawCsv(record.id)),
+				).toBe(true);
 			}
 			expect(other.fireHydrant.apiToken).not.toBe(sandbox.fireHydrant.apiToken);
 			const otherBody = other.fireHydrant.rawCsv(other.fireHydrant.exportRequests[2].id);
-			expect(otherBody.equals(sandbox.fireHydrant.rawCsv(sandbox.fireHydrant.exportRequests[2].id))).toBe(false);
+			expect(
+				otherBody.equals(sandbox.fireHydrant.rawCsv(sandbox.fireHydrant.exportRequests[2].id)),
+			).toBe(false);
 			// Over the wire too.
 			const [mine, theirs] = await Promise.all(
 				[sandbox, again].map(async (instance) => {
@@ -248,7 +328,8 @@ describe('FireHydrant sandbox: data', () => {
 		expect(account.eventCount).toBe(10_000);
 		const eventRows = account.exports.filter((generated) => generated.short === 'incident_event');
 		const distinct = new Set<number>();
-		for (const generated of eventRows) for (const recordIndex of generated.recordIndexes) distinct.add(recordIndex);
+		for (const generated of eventRows)
+			for (const recordIndex of generated.recordIndexes) distinct.add(recordIndex);
 		expect(distinct.size).toBe(10_000);
 	});
 });

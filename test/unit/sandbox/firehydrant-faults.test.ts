@@ -6,7 +6,9 @@ import { authorized, request, type ExportRequestJson } from './http';
 const LIST = '/v1/integrations/data_export/export_requests';
 
 /** Downloads until the connection closes, however it closes, and says what arrived. */
-function downloadUntilClosed(url: string): Promise<{ status: number; contentLength: number; received: Buffer; complete: boolean }> {
+function downloadUntilClosed(
+	url: string,
+): Promise<{ status: number; contentLength: number; received: Buffer; complete: boolean }> {
 	return new Promise((resolve, reject) => {
 		http
 			.get(url, { agent: false }, (response) => {
@@ -31,16 +33,22 @@ describe('FireHydrant sandbox: faults', () => {
 	let sandbox: Sandbox;
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ seed: 5, fireHydrant: { now: new Date('2025-06-01T08:00:00Z') } });
+		sandbox = await startSandbox({
+			seed: 5,
+			fireHydrant: { now: new Date('2025-06-01T08:00:00Z') },
+		});
 	});
 	afterAll(async () => {
 		await sandbox.close();
 	});
 	afterEach(() => sandbox.reset());
 
-	const ping = () => request(`${sandbox.baseUrl}/v1/ping`, { headers: authorized(sandbox.fireHydrant.apiToken) });
+	const ping = () =>
+		request(`${sandbox.baseUrl}/v1/ping`, { headers: authorized(sandbox.fireHydrant.apiToken) });
 	const signedUrl = async (id: string): Promise<string> => {
-		const result = await request(`${sandbox.baseUrl}${LIST}/${id}`, { headers: authorized(sandbox.fireHydrant.apiToken) });
+		const result = await request(`${sandbox.baseUrl}${LIST}/${id}`, {
+			headers: authorized(sandbox.fireHydrant.apiToken),
+		});
 		return (result.json as ExportRequestJson).url as string;
 	};
 
@@ -56,7 +64,9 @@ describe('FireHydrant sandbox: faults', () => {
 			expect(limited.json).toEqual({ error: 'rate limit exceeded' });
 			expect(limited.headers[lowerCase]).toBe('7');
 			expect(limited.headers['ratelimit-limit']).toBe('50');
-			for (const other of ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'].filter((name) => name !== lowerCase)) {
+			for (const other of ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'].filter(
+				(name) => name !== lowerCase,
+			)) {
 				expect(limited.headers).not.toHaveProperty(other);
 			}
 		}
@@ -64,7 +74,11 @@ describe('FireHydrant sandbox: faults', () => {
 	});
 
 	it('can state a reset header as an epoch time', async () => {
-		sandbox.fireHydrant.faults.rateLimit(1, { retryAfterSeconds: 30, header: 'X-RateLimit-Reset', resetAs: 'epochSeconds' });
+		sandbox.fireHydrant.faults.rateLimit(1, {
+			retryAfterSeconds: 30,
+			header: 'X-RateLimit-Reset',
+			resetAs: 'epochSeconds',
+		});
 		const limited = await ping();
 		const reset = Number(limited.headers['x-ratelimit-reset']);
 		expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 29);
@@ -86,7 +100,12 @@ describe('FireHydrant sandbox: faults', () => {
 		expect([first.status, second.status, third.status]).toEqual([503, 503, 500]);
 		expect(first.headers['content-type']).toMatch(/^text\/html/);
 		expect(first.text).toContain('503 Service Unavailable');
-		expect(third.json).toEqual({ detail: 'Internal Server Error', messages: ['Internal Server Error'], meta: {}, code: 'internal_server_error' });
+		expect(third.json).toEqual({
+			detail: 'Internal Server Error',
+			messages: ['Internal Server Error'],
+			meta: {},
+			code: 'internal_server_error',
+		});
 		expect((await ping()).status).toBe(200);
 	});
 
@@ -111,7 +130,9 @@ describe('FireHydrant sandbox: faults', () => {
 	});
 
 	it('cuts the next downloads of one export after some bytes, so the client sees a premature close', async () => {
-		const [target, other] = sandbox.fireHydrant.exportRequests.filter((record) => sandbox.fireHydrant.rawCsv(record.id).length > 600);
+		const [target, other] = sandbox.fireHydrant.exportRequests.filter(
+			(record) => sandbox.fireHydrant.rawCsv(record.id).length > 600,
+		);
 		const raw = sandbox.fireHydrant.rawCsv(target.id);
 		sandbox.fireHydrant.faults.cutDownload(target.id, { times: 2, afterBytes: 500 });
 		for (let attempt = 0; attempt < 2; attempt++) {
@@ -147,7 +168,11 @@ describe('FireHydrant sandbox: faults', () => {
 
 	it('circularPagination: the last page of every list points back to page 1, until reset', async () => {
 		const list = async (path: string) =>
-			(await request(`${sandbox.baseUrl}${path}`, { headers: authorized(sandbox.fireHydrant.apiToken) })).json as { pagination: { page: number; pages: number; next: number | null } };
+			(
+				await request(`${sandbox.baseUrl}${path}`, {
+					headers: authorized(sandbox.fireHydrant.apiToken),
+				})
+			).json as { pagination: { page: number; pages: number; next: number | null } };
 		sandbox.fireHydrant.faults.circularPagination();
 		const exportsPage = await list(`${LIST}?per_page=200`);
 		expect(exportsPage.pagination).toMatchObject({ page: 1, pages: 1, next: 1 });
@@ -161,9 +186,13 @@ describe('FireHydrant sandbox: faults', () => {
 
 	it('duplicateListEntries: every REST list page carries each record twice, until reset', async () => {
 		const ids = async () =>
-			((await request(`${sandbox.baseUrl}/v1/incidents?per_page=5`, { headers: authorized(sandbox.fireHydrant.apiToken) })).json as { data: Array<{ id: string }> }).data.map(
-				(incident) => incident.id,
-			);
+			(
+				(
+					await request(`${sandbox.baseUrl}/v1/incidents?per_page=5`, {
+						headers: authorized(sandbox.fireHydrant.apiToken),
+					})
+				).json as { data: Array<{ id: string }> }
+			).data.map((incident) => incident.id);
 		const clean = await ids();
 		sandbox.fireHydrant.faults.duplicateListEntries();
 		expect(await ids()).toEqual(clean.flatMap((id) => [id, id]));
@@ -174,6 +203,8 @@ describe('FireHydrant sandbox: faults', () => {
 	it('rejects nonsense fault arguments', () => {
 		expect(() => sandbox.fireHydrant.faults.rateLimit(-1)).toThrow();
 		expect(() => sandbox.fireHydrant.faults.serverErrors(1, 404)).toThrow(/5xx/);
-		expect(() => sandbox.fireHydrant.faults.cutDownload('no-such-export')).toThrow(/unknown export/);
+		expect(() => sandbox.fireHydrant.faults.cutDownload('no-such-export')).toThrow(
+			/unknown export/,
+		);
 	});
 });

@@ -8,14 +8,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { loadOpenApi, validateResponse, vendorSpecPath, type OpenApiDocument } from '../../sandbox/spec';
+import {
+	loadOpenApi,
+	validateResponse,
+	vendorSpecPath,
+	type OpenApiDocument,
+} from '../../sandbox/spec';
 import { authorized, postJson, request } from './http';
 
 let sandbox: Sandbox;
 let spec: OpenApiDocument;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 3, fireHydrant: { incidents: 45, nights: 3, eventsPerIncident: 4 } });
+	sandbox = await startSandbox({
+		seed: 3,
+		fireHydrant: { incidents: 45, nights: 3, eventsPerIncident: 4 },
+	});
 	spec = loadOpenApi(vendorSpecPath('firehydrant-openapi.yaml'));
 });
 
@@ -26,7 +34,8 @@ afterAll(async () => {
 
 afterEach(() => sandbox.reset());
 
-const get = (path: string, token = sandbox.fireHydrant.apiToken) => request(`${sandbox.baseUrl}${path}`, { headers: authorized(token) });
+const get = (path: string, token = sandbox.fireHydrant.apiToken) =>
+	request(`${sandbox.baseUrl}${path}`, { headers: authorized(token) });
 
 interface Page {
 	data: Array<Record<string, unknown>>;
@@ -49,7 +58,10 @@ describe('sandbox FireHydrant REST: incidents', () => {
 		const last = (await get('/v1/incidents?per_page=20&page=3')).json as Page;
 		expect(last.pagination.next).toBeNull();
 		expect(last.data).toHaveLength(5);
-		const exportIds = sandbox.fireHydrant.expectedRows('incident').map((row) => row.id).sort();
+		const exportIds = sandbox.fireHydrant
+			.expectedRows('incident')
+			.map((row) => row.id)
+			.sort();
 		expect(sandbox.fireHydrant.rest.incidentIds().slice().sort()).toEqual(exportIds);
 	});
 
@@ -65,8 +77,16 @@ describe('sandbox FireHydrant REST: incidents', () => {
 		const after = (await get(`/v1/incidents?per_page=200&updated_after=${at}`)).json as Page;
 		expect(after.data.map((incident) => incident.id)).not.toContain(id);
 		const justBefore = new Date(updated - 1).toISOString();
-		expect(((await get(`/v1/incidents?per_page=200&updated_after=${justBefore}`)).json as Page).data.map((i) => i.id)).toContain(id);
-		expect(((await get(`/v1/incidents?per_page=200&updated_before=${at}`)).json as Page).data.map((i) => i.id)).not.toContain(id);
+		expect(
+			((await get(`/v1/incidents?per_page=200&updated_after=${justBefore}`)).json as Page).data.map(
+				(i) => i.id,
+			),
+		).toContain(id);
+		expect(
+			((await get(`/v1/incidents?per_page=200&updated_before=${at}`)).json as Page).data.map(
+				(i) => i.id,
+			),
+		).not.toContain(id);
 
 		const now = new Date().toISOString();
 		expect(((await get(`/v1/incidents?updated_after=${now}`)).json as Page).data).toHaveLength(0);
@@ -91,17 +111,26 @@ describe('sandbox FireHydrant REST: incidents', () => {
 		expectSpec('/v1/incidents/{incident_id}/events', 'GET', 200, events.json);
 		const services = await get(`/v1/incidents/${id}/impact/services`);
 		expectSpec('/v1/incidents/{incident_id}/impact/{type}', 'GET', 200, services.json);
-		const expectedEvents = sandbox.fireHydrant.expectedRows('incident_event').filter((row) => row.incident_id === id);
-		expect((events.json as Page).data.map((event) => event.id).sort()).toEqual(expectedEvents.map((row) => row.id).sort());
-		const expectedRoles = sandbox.fireHydrant.expectedRows('incident_role_assignment').filter((row) => row.incident_id === id);
-		expect((roles.json as Page).data.map((role) => [role.id, role.status]).sort()).toEqual(expectedRoles.map((row) => [row.id, row.status]).sort());
+		const expectedEvents = sandbox.fireHydrant
+			.expectedRows('incident_event')
+			.filter((row) => row.incident_id === id);
+		expect((events.json as Page).data.map((event) => event.id).sort()).toEqual(
+			expectedEvents.map((row) => row.id).sort(),
+		);
+		const expectedRoles = sandbox.fireHydrant
+			.expectedRows('incident_role_assignment')
+			.filter((row) => row.incident_id === id);
+		expect((roles.json as Page).data.map((role) => [role.id, role.status]).sort()).toEqual(
+			expectedRoles.map((row) => [row.id, row.status]).sort(),
+		);
 	});
 
 	it('lists post-mortem reports with updated_since (strict)', async () => {
 		const all = (await get('/v1/post_mortems/reports?per_page=200')).json as Page;
 		expect(all.data.length).toBe(sandbox.fireHydrant.expectedRows('retrospective').length);
 		const newest = all.data[0];
-		const since = (await get(`/v1/post_mortems/reports?updated_since=${String(newest.updated_at)}`)).json as Page;
+		const since = (await get(`/v1/post_mortems/reports?updated_since=${String(newest.updated_at)}`))
+			.json as Page;
 		expect(since.data.map((report) => report.id)).not.toContain(newest.id);
 	});
 
@@ -122,14 +151,21 @@ describe('sandbox FireHydrant REST: incidents', () => {
 
 describe('sandbox FireHydrant REST: rate limit', () => {
 	it('is off by default', async () => {
-		const statuses = await Promise.all(Array.from({ length: 60 }, () => get('/v1/incidents?per_page=1').then((r) => r.status)));
+		const statuses = await Promise.all(
+			Array.from({ length: 60 }, () => get('/v1/incidents?per_page=1').then((r) => r.status)),
+		);
 		expect(statuses.every((status) => status === 200)).toBe(true);
 	});
 
 	it('when on, answers 429 with Retry-After past the limit, and frees up after the window', async () => {
-		await postJson(`${sandbox.baseUrl}/__sandbox/firehydrant/rest/rate-limit`, { enabled: true, limit: 5, windowMs: 300 });
+		await postJson(`${sandbox.baseUrl}/__sandbox/firehydrant/rest/rate-limit`, {
+			enabled: true,
+			limit: 5,
+			windowMs: 300,
+		});
 		const statuses: number[] = [];
-		for (let index = 0; index < 7; index++) statuses.push((await get('/v1/incidents?per_page=1')).status);
+		for (let index = 0; index < 7; index++)
+			statuses.push((await get('/v1/incidents?per_page=1')).status);
 		expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
 		const limited = await get('/v1/incidents?per_page=1');
 		expect(limited.headers['retry-after']).toBe('1');
@@ -142,16 +178,28 @@ describe('sandbox FireHydrant REST: rate limit', () => {
 
 describe('sandbox FireHydrant REST: webhooks', () => {
 	it('creates, lists, reads and deletes webhooks per the spec; the limited token gets 403', async () => {
-		const headers = { ...authorized(sandbox.fireHydrant.apiToken), 'Content-Type': 'application/json' };
-		const created = await request(`${sandbox.baseUrl}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: 'https://example.test/hook', secret: 's3cret' }) });
+		const headers = {
+			...authorized(sandbox.fireHydrant.apiToken),
+			'Content-Type': 'application/json',
+		};
+		const created = await request(`${sandbox.baseUrl}/v1/webhooks`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ url: 'https://example.test/hook', secret: 's3cret' }),
+		});
 		expect(created.status).toBe(201);
 		const webhook = created.json as { id: string; url: string };
 		expectSpec('/v1/webhooks', 'POST', 201, webhook);
 		const one = await get(`/v1/webhooks/${webhook.id}`);
 		expectSpec('/v1/webhooks/{webhook_id}', 'GET', 200, one.json);
-		expect((await get('/v1/webhooks')).json).toMatchObject({ data: [{ id: webhook.id, url: 'https://example.test/hook' }] });
+		expect((await get('/v1/webhooks')).json).toMatchObject({
+			data: [{ id: webhook.id, url: 'https://example.test/hook' }],
+		});
 		expect((await get('/v1/webhooks', sandbox.fireHydrant.limitedToken)).status).toBe(403);
-		const deleted = await request(`${sandbox.baseUrl}/v1/webhooks/${webhook.id}`, { method: 'DELETE', headers });
+		const deleted = await request(`${sandbox.baseUrl}/v1/webhooks/${webhook.id}`, {
+			method: 'DELETE',
+			headers,
+		});
 		expect(deleted.status).toBe(204);
 		expect((await get(`/v1/webhooks/${webhook.id}`)).status).toBe(404);
 	});
@@ -169,21 +217,40 @@ describe('sandbox FireHydrant REST: webhooks', () => {
 		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 		try {
 			const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-			const headers = { ...authorized(sandbox.fireHydrant.apiToken), 'Content-Type': 'application/json' };
-			await request(`${sandbox.baseUrl}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url, secret: 'k3y' }) });
+			const headers = {
+				...authorized(sandbox.fireHydrant.apiToken),
+				'Content-Type': 'application/json',
+			};
+			await request(`${sandbox.baseUrl}/v1/webhooks`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ url, secret: 'k3y' }),
+			});
 			const incidentId = sandbox.fireHydrant.rest.incidentIds()[0];
-			const results = (await postJson(`${sandbox.baseUrl}/__sandbox/firehydrant/rest/deliver`, { incidentId, operation: 'created' })).json as Array<{ status: number }>;
+			const results = (
+				await postJson(`${sandbox.baseUrl}/__sandbox/firehydrant/rest/deliver`, {
+					incidentId,
+					operation: 'created',
+				})
+			).json as Array<{ status: number }>;
 			expect(results.map((result) => result.status)).toEqual([200]);
 			const [delivery] = received;
-			expect(delivery.headers['fh-signature']).toBe(createHmac('sha256', 'k3y').update(delivery.body).digest('hex'));
-			const payload = JSON.parse(delivery.body) as { data: { incident: { id: string; created_at: string } }; event: unknown };
+			expect(delivery.headers['fh-signature']).toBe(
+				createHmac('sha256', 'k3y').update(delivery.body).digest('hex'),
+			);
+			const payload = JSON.parse(delivery.body) as {
+				data: { incident: { id: string; created_at: string } };
+				event: unknown;
+			};
 			expect(payload.event).toEqual({ operation: 'created', resource_type: 'incidents' });
 			expect(payload.data.incident.id).toBe(incidentId);
 			expect(payload.data.incident.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
 
 			await sandbox.fireHydrant.deliverWebhook({ incidentId, tamper: true });
 			const tampered = received[1];
-			expect(tampered.headers['fh-signature']).not.toBe(createHmac('sha256', 'k3y').update(tampered.body).digest('hex'));
+			expect(tampered.headers['fh-signature']).not.toBe(
+				createHmac('sha256', 'k3y').update(tampered.body).digest('hex'),
+			);
 		} finally {
 			await new Promise((resolve) => receiver.close(resolve));
 		}

@@ -17,8 +17,12 @@ const SPEC_SUITES = [
 
 describe('vendor specs for the sandbox suites', () => {
 	it('reads the vendor specs from test/fixtures/specs inside the repository, not from a folder beside it', () => {
-		expect(vendorSpecPath('firehydrant-openapi.yaml')).toBe(path.join(REPO_ROOT, 'test/fixtures/specs/firehydrant-openapi.yaml'));
-		expect(vendorSpecPath('incident-io-openapi.json')).toBe(path.join(REPO_ROOT, 'test/fixtures/specs/incident-io-openapi.json'));
+		expect(vendorSpecPath('firehydrant-openapi.yaml')).toBe(
+			path.join(REPO_ROOT, 'test/fixtures/specs/firehydrant-openapi.yaml'),
+		);
+		expect(vendorSpecPath('incident-io-openapi.json')).toBe(
+			path.join(REPO_ROOT, 'test/fixtures/specs/incident-io-openapi.json'),
+		);
 	});
 
 	it('names the source and sha256 of every spec fixture in its README', () => {
@@ -29,7 +33,9 @@ describe('vendor specs for the sandbox suites', () => {
 			const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
 			expect(row).toBeDefined();
 			expect(row).toMatch(/https:\/\//);
-			const sha = spawnSync('sha256sum', [path.join(FIXTURES, name)], { encoding: 'utf8' }).stdout.split(' ')[0];
+			const sha = spawnSync('sha256sum', [path.join(FIXTURES, name)], {
+				encoding: 'utf8',
+			}).stdout.split(' ')[0];
 			expect(row).toContain(sha);
 		}
 		expect(readme).toMatch(/\*\*Licence\.\*\*/);
@@ -40,7 +46,15 @@ describe('vendor specs for the sandbox suites', () => {
 		try {
 			const result = spawnSync(
 				process.execPath,
-				[require.resolve('jest/bin/jest'), '--selectProjects', 'unit', '--runInBand', '--ci', '--runTestsByPath', ...SPEC_SUITES],
+				[
+					require.resolve('jest/bin/jest'),
+					'--selectProjects',
+					'unit',
+					'--runInBand',
+					'--ci',
+					'--runTestsByPath',
+					...SPEC_SUITES,
+				],
 				{
 					cwd: REPO_ROOT,
 					encoding: 'utf8',

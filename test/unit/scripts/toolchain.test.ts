@@ -66,7 +66,7 @@ describe('toolchain progress during long provisioning steps', () => {
 			phase: 'n8n 2.41.1: npm install (step 1 of 2)',
 			intervalMs: 20,
 			// Each reading of the clock is 10 s later: the elapsed texts are then known exactly.
-			now: () => (clock++) * 10_000,
+			now: () => clock++ * 10_000,
 			detail: () => '812 packages in node_modules so far',
 			onTick: () => heartbeats++,
 			write: (line) => {
@@ -83,22 +83,34 @@ describe('toolchain progress during long provisioning steps', () => {
 			'n8n 2.41.1: npm install (step 1 of 2): 30s elapsed, 812 packages in node_modules so far',
 		]);
 		const ticks = lines.slice(1, -1);
-		for (const line of ticks) expect(line).toMatch(/^n8n 2\.41\.1: npm install \(step 1 of 2\): (\d+s|\d+m \d\ds) elapsed, 812 packages in node_modules so far$/);
-		expect(lines[lines.length - 1]).toMatch(/^n8n 2\.41\.1: npm install \(step 1 of 2\): done in (\d+s|\d+m \d\ds)$/);
+		for (const line of ticks)
+			expect(line).toMatch(
+				/^n8n 2\.41\.1: npm install \(step 1 of 2\): (\d+s|\d+m \d\ds) elapsed, 812 packages in node_modules so far$/,
+			);
+		expect(lines[lines.length - 1]).toMatch(
+			/^n8n 2\.41\.1: npm install \(step 1 of 2\): done in (\d+s|\d+m \d\ds)$/,
+		);
 		expect(heartbeats).toBe(ticks.length);
 	});
 
 	it('fails naming the phase and the exit status when the step fails', async () => {
 		const lines: string[] = [];
 		await expect(
-			runWithProgress(process.execPath, ['-e', 'process.exit(5)'], { phase: 'dependencies: npm ci (step 1 of 2)', write: (line) => lines.push(line) }),
+			runWithProgress(process.execPath, ['-e', 'process.exit(5)'], {
+				phase: 'dependencies: npm ci (step 1 of 2)',
+				write: (line) => lines.push(line),
+			}),
 		).rejects.toThrow(/^dependencies: npm ci \(step 1 of 2\): .* exited with 5 after \d+s$/);
 	});
 
 	it('stops a step that outlives its time limit and says so', async () => {
 		const goFile = path.join(folder, 'never');
 		await expect(
-			runWithProgress(process.execPath, ['-e', waitForFileScript(goFile)], { phase: 'Node 24: downloading', timeoutMs: 50, write: () => {} }),
+			runWithProgress(process.execPath, ['-e', waitForFileScript(goFile)], {
+				phase: 'Node 24: downloading',
+				timeoutMs: 50,
+				write: () => {},
+			}),
 		).rejects.toThrow(/^Node 24: downloading: stopped after \d+s \(limit 0s\)/);
 	});
 
@@ -122,15 +134,19 @@ describe('toolchain progress during long provisioning steps', () => {
 	it('prints progress lines on stderr while `--n8n` provisions n8n with a slow npm, and then finishes', async () => {
 		const { bin, goFile } = writeSlowNpm(folder);
 		const cache = path.join(folder, 'cache');
-		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'], {
-			env: {
-				...process.env,
-				PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-				INCIDENT_DATA_CACHE: cache,
-				INCIDENT_DATA_PROGRESS_INTERVAL_MS: '30',
+		const child = spawn(
+			process.execPath,
+			[path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'],
+			{
+				env: {
+					...process.env,
+					PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+					INCIDENT_DATA_CACHE: cache,
+					INCIDENT_DATA_PROGRESS_INTERVAL_MS: '30',
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
 			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		);
 		let stderr = '';
 		let stdout = '';
 		child.stdout.on('data', (chunk: Buffer) => {
@@ -138,23 +154,37 @@ describe('toolchain progress during long provisioning steps', () => {
 		});
 		child.stderr.on('data', (chunk: Buffer) => {
 			stderr += chunk.toString();
-			const progress = stderr.split('\n').filter((line) => /npm install \(step 1 of 2\): \d+s elapsed/.test(line));
-			const sawPackages = progress.some((line) => line.endsWith('3 packages in node_modules so far'));
+			const progress = stderr
+				.split('\n')
+				.filter((line) => /npm install \(step 1 of 2\): \d+s elapsed/.test(line));
+			const sawPackages = progress.some((line) =>
+				line.endsWith('3 packages in node_modules so far'),
+			);
 			if (progress.length >= 2 && sawPackages && !existsSync(goFile)) writeFileSync(goFile, '');
 		});
-		const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+		const status = await new Promise<number | null>((resolve) =>
+			child.once('close', (code) => resolve(code)),
+		);
 		// stderr shown only when the run failed, to say why.
 		expect({ status, stderr: status === 0 ? '' : stderr }).toEqual({ status: 0, stderr: '' });
 		const lines = stderr.split('\n');
-		const progress = lines.filter((line) => line.startsWith('[toolchain] n8n 2.41.1: npm install (step 1 of 2): ') && line.includes('elapsed'));
+		const progress = lines.filter(
+			(line) =>
+				line.startsWith('[toolchain] n8n 2.41.1: npm install (step 1 of 2): ') &&
+				line.includes('elapsed'),
+		);
 		expect(progress.length).toBeGreaterThanOrEqual(2);
 		// Before the stand-in npm has written anything the line says so; then it counts packages (on
 		// a loaded machine a line can fall between the folder's creation and the packages in it).
 		for (const line of progress) {
-			expect(line).toMatch(/^\[toolchain\] n8n 2\.41\.1: npm install \(step 1 of 2\): \d+s elapsed, (resolving the dependency tree|[0-3] packages in node_modules so far)$/);
+			expect(line).toMatch(
+				/^\[toolchain\] n8n 2\.41\.1: npm install \(step 1 of 2\): \d+s elapsed, (resolving the dependency tree|[0-3] packages in node_modules so far)$/,
+			);
 		}
 		expect(progress[progress.length - 1]).toMatch(/3 packages in node_modules so far$/);
-		expect(lines).toContain('[toolchain] n8n 2.41.1: building sqlite3 and isolated-vm (step 2 of 2): started');
+		expect(lines).toContain(
+			'[toolchain] n8n 2.41.1: building sqlite3 and isolated-vm (step 2 of 2): started',
+		);
 		expect(JSON.parse(stdout)).toMatchObject({ n8nHome: path.join(cache, 'n8n-2.41.1') });
 		expect(existsSync(path.join(cache, 'n8n-2.41.1', '.complete'))).toBe(true);
 		expect(existsSync(path.join(cache, 'n8n-2.41.1.lock'))).toBe(false);
@@ -163,15 +193,19 @@ describe('toolchain progress during long provisioning steps', () => {
 	it('releases the n8n lock at once when stopped mid-install, so the next run need not wait', async () => {
 		const { bin, goFile } = writeSlowNpm(folder);
 		const cache = path.join(folder, 'cache');
-		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'], {
-			env: {
-				...process.env,
-				PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-				INCIDENT_DATA_CACHE: cache,
-				INCIDENT_DATA_PROGRESS_INTERVAL_MS: '30',
+		const child = spawn(
+			process.execPath,
+			[path.join(REPO_ROOT, 'scripts', 'toolchain.js'), '--n8n', '--print'],
+			{
+				env: {
+					...process.env,
+					PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+					INCIDENT_DATA_CACHE: cache,
+					INCIDENT_DATA_PROGRESS_INTERVAL_MS: '30',
+				},
+				stdio: ['ignore', 'ignore', 'pipe'],
 			},
-			stdio: ['ignore', 'ignore', 'pipe'],
-		});
+		);
 		let stderr = '';
 		let signalled = false;
 		child.stderr.on('data', (chunk: Buffer) => {
@@ -182,12 +216,16 @@ describe('toolchain progress during long provisioning steps', () => {
 			}
 		});
 		const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-		const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const status = await new Promise<number | null>((resolve) =>
+			child.once('exit', (code) => resolve(code)),
+		);
 		// The stand-in npm left behind by the stopped toolchain holds its stderr open: end it too.
 		writeFileSync(goFile, '');
 		await closed;
 		expect(status).toBe(130);
-		expect(stderr).toContain('[toolchain] n8n 2.41.1: stopped by SIGTERM; the next run starts it over');
+		expect(stderr).toContain(
+			'[toolchain] n8n 2.41.1: stopped by SIGTERM; the next run starts it over',
+		);
 		expect(existsSync(path.join(cache, 'n8n-2.41.1.lock'))).toBe(false);
 		expect(existsSync(path.join(cache, 'n8n-2.41.1', '.complete'))).toBe(false);
 	});
@@ -203,17 +241,32 @@ describe('toolchain dependency install', () => {
 
 	it('uses npm ci, exactly the committed lock, when package-lock.json is present', () => {
 		writeFileSync(path.join(folder, 'package-lock.json'), '{}');
-		expect(dependencyInstallArgs(folder)).toEqual(['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+		expect(dependencyInstallArgs(folder)).toEqual([
+			'ci',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+		]);
 	});
 
 	it('uses npm install when there is no lock file', () => {
-		expect(dependencyInstallArgs(folder)).toEqual(['install', '--ignore-scripts', '--no-audit', '--no-fund']);
+		expect(dependencyInstallArgs(folder)).toEqual([
+			'install',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+		]);
 	});
 
-	it('never runs npm ci through a node_modules that links to another checkout\'s install', () => {
+	it("never runs npm ci through a node_modules that links to another checkout's install", () => {
 		writeFileSync(path.join(folder, 'package-lock.json'), '{}');
 		mkdirSync(path.join(folder, 'elsewhere'));
 		symlinkSync(path.join(folder, 'elsewhere'), path.join(folder, 'node_modules'));
-		expect(dependencyInstallArgs(folder)).toEqual(['install', '--ignore-scripts', '--no-audit', '--no-fund']);
+		expect(dependencyInstallArgs(folder)).toEqual([
+			'install',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+		]);
 	});
 });

@@ -20,9 +20,18 @@ test('a real server: tables, a refused connection while paused, data kept across
 	server = await startPostgres({ database: 'warehouse' });
 	expect(server.host).toBe('127.0.0.1');
 	await server.query('CREATE TABLE incidents (incident_key text PRIMARY KEY, title text)');
-	await server.query('INSERT INTO incidents VALUES ($1, $2), ($3, $4)', ['firehydrant:1', 'DB down', 'incident_io:2', 'API slow']);
-	await server.query("INSERT INTO incidents VALUES ('firehydrant:1', 'again') ON CONFLICT (incident_key) DO UPDATE SET title = excluded.title");
-	expect(await server.query('SELECT incident_key, title FROM incidents ORDER BY incident_key')).toEqual([
+	await server.query('INSERT INTO incidents VALUES ($1, $2), ($3, $4)', [
+		'firehydrant:1',
+		'DB down',
+		'incident_io:2',
+		'API slow',
+	]);
+	await server.query(
+		"INSERT INTO incidents VALUES ('firehydrant:1', 'again') ON CONFLICT (incident_key) DO UPDATE SET title = excluded.title",
+	);
+	expect(
+		await server.query('SELECT incident_key, title FROM incidents ORDER BY incident_key'),
+	).toEqual([
 		{ incident_key: 'firehydrant:1', title: 'again' },
 		{ incident_key: 'incident_io:2', title: 'API slow' },
 	]);
@@ -37,9 +46,13 @@ test('a real server: tables, a refused connection while paused, data kept across
 });
 
 test('stop removes the cluster folder', async () => {
-	const before = new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('incident-data-pg-')));
+	const before = new Set(
+		fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('incident-data-pg-')),
+	);
 	const other = await startPostgres();
-	const created = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('incident-data-pg-') && !before.has(name));
+	const created = fs
+		.readdirSync(os.tmpdir())
+		.filter((name) => name.startsWith('incident-data-pg-') && !before.has(name));
 	expect(created).toHaveLength(1);
 	expect(await other.query('SELECT current_database() AS db')).toEqual([{ db: 'incidents' }]);
 	await other.stop();

@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../../../lib/errors';
-import { DEFAULT_PAGE_SIZE, DORA_PATHS, ERROR_MESSAGES, LIST_REQUEST_TYPES, MAX_PAGE_SIZE, type DoraResource } from '../../constants';
+import {
+	DEFAULT_PAGE_SIZE,
+	DORA_PATHS,
+	ERROR_MESSAGES,
+	LIST_REQUEST_TYPES,
+	MAX_PAGE_SIZE,
+	type DoraResource,
+} from '../../constants';
 import { resourceLabel, shapeEvent, type DoraEventData } from '../../events';
 import { walkWindow, WindowWalkError, type SortOrder } from '../../list';
 import { DatadogDoraClient } from '../../transport';
@@ -15,7 +22,8 @@ export const simplifyProperty: INodeProperties = {
 	name: 'simplify',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to return the ID, type and attributes in one flat object instead of Datadog\'s nested form',
+	description:
+		"Whether to return the ID, type and attributes in one flat object instead of Datadog's nested form",
 };
 
 /** The Event ID field of Get and Delete, worded for the resource and what the operation does with it. */
@@ -29,7 +37,10 @@ export const eventIdProperty = (resource: DoraResource, description: string): IN
 });
 
 export const getProperties = (resource: DoraResource): INodeProperties[] => [
-	eventIdProperty(resource, 'The ID of the {event}, as returned by Send (or derived from your own ID)'),
+	eventIdProperty(
+		resource,
+		'The ID of the {event}, as returned by Send (or derived from your own ID)',
+	),
 	simplifyProperty,
 ];
 
@@ -92,41 +103,92 @@ export const listProperties = (resource: DoraResource): INodeProperties[] => [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
 				default: DEFAULT_PAGE_SIZE,
-				description: 'Events asked for per request. The list has no cursor: the node moves the time window from page to page.',
+				description:
+					'Events asked for per request. The list has no cursor: the node moves the time window from page to page.',
 			},
 		],
 	},
 	simplifyProperty,
 ];
 
-function requireAppKey(context: IExecuteFunctions, client: DatadogDoraClient, itemIndex: number): void {
+function requireAppKey(
+	context: IExecuteFunctions,
+	client: DatadogDoraClient,
+	itemIndex: number,
+): void {
 	if (!client.hasAppKey) fail(context, itemIndex, ERROR_MESSAGES.noAppKey, ERROR_MESSAGES.noAppKey);
 }
 
-function requireDoraSite(context: IExecuteFunctions, client: DatadogDoraClient, itemIndex: number): void {
-	if (client.site === 'ddog-gov.com') fail(context, itemIndex, ERROR_MESSAGES.gov, 'Choose the site your organisation uses in the Datadog DORA credential.');
+function requireDoraSite(
+	context: IExecuteFunctions,
+	client: DatadogDoraClient,
+	itemIndex: number,
+): void {
+	if (client.site === 'ddog-gov.com')
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.gov,
+			'Choose the site your organisation uses in the Datadog DORA credential.',
+		);
 }
 
-export async function doraClient(context: IExecuteFunctions, itemIndex: number, needsAppKey: boolean): Promise<DatadogDoraClient> {
+export async function doraClient(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	needsAppKey: boolean,
+): Promise<DatadogDoraClient> {
 	const client = await DatadogDoraClient.create(context, itemIndex);
 	requireDoraSite(context, client, itemIndex);
 	if (needsAppKey) requireAppKey(context, client, itemIndex);
 	return client;
 }
 
-export async function getEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
+export async function getEvent(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: DoraResource,
+): Promise<INodeExecutionData[]> {
 	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const client = await doraClient(context, itemIndex, true);
-	const response = await client.request<{ data?: DoraEventData }>('GET', `${DORA_PATHS[resource].item}/${encodeURIComponent(id)}`);
+	const response = await client.request<{ data?: DoraEventData }>(
+		'GET',
+		`${DORA_PATHS[resource].item}/${encodeURIComponent(id)}`,
+	);
 	return [{ json: shapeEvent(response.body?.data ?? {}, simplify) }];
 }
 
-export async function listEvents(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
-	const fromNanos = readTime(context, context.getNodeParameter('from', itemIndex, ''), itemIndex, 'From', true) as bigint;
-	const toNanos = readTime(context, context.getNodeParameter('to', itemIndex, ''), itemIndex, 'To', true) as bigint;
-	if (toNanos <= fromNanos) fail(context, itemIndex, ERROR_MESSAGES.windowOrder(itemIndex), 'Set "From" to a time before "To".');
-	const filters = context.getNodeParameter('filters', itemIndex, {}) as { query?: string; sort?: SortOrder };
+export async function listEvents(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: DoraResource,
+): Promise<INodeExecutionData[]> {
+	const fromNanos = readTime(
+		context,
+		context.getNodeParameter('from', itemIndex, ''),
+		itemIndex,
+		'From',
+		true,
+	) as bigint;
+	const toNanos = readTime(
+		context,
+		context.getNodeParameter('to', itemIndex, ''),
+		itemIndex,
+		'To',
+		true,
+	) as bigint;
+	if (toNanos <= fromNanos)
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.windowOrder(itemIndex),
+			'Set "From" to a time before "To".',
+		);
+	const filters = context.getNodeParameter('filters', itemIndex, {}) as {
+		query?: string;
+		sort?: SortOrder;
+	};
 	const options = context.getNodeParameter('options', itemIndex, {}) as { pageSize?: number };
 	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const query = String(filters.query ?? '').trim();
@@ -135,11 +197,19 @@ export async function listEvents(context: IExecuteFunctions, itemIndex: number, 
 		const { events } = await walkWindow({
 			fromMs: Number(fromNanos / 1_000_000n),
 			toMs: Number(toNanos / 1_000_000n),
-			pageSize: Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE))),
+			pageSize: Math.min(
+				MAX_PAGE_SIZE,
+				Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)),
+			),
 			limit: readLimit(context, itemIndex),
 			sort: filters.sort ?? 'started_at',
 			fetchPage: async (page) => {
-				const attributes: Record<string, unknown> = { from: page.from, to: page.to, limit: page.limit, sort: page.sort };
+				const attributes: Record<string, unknown> = {
+					from: page.from,
+					to: page.to,
+					limit: page.limit,
+					sort: page.sort,
+				};
 				if (query) attributes.query = query;
 				// A search sent as POST: reading twice changes nothing, so it is retried like a GET.
 				const response = await client.request<{ data?: DoraEventData[] }>(
@@ -154,7 +224,10 @@ export async function listEvents(context: IExecuteFunctions, itemIndex: number, 
 		return events.map((event) => ({ json: shapeEvent(event, simplify) }));
 	} catch (error) {
 		if (error instanceof WindowWalkError) {
-			throw new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.message });
+			throw new NodeOperationError(context.getNode(), error.message, {
+				itemIndex,
+				description: error.message,
+			});
 		}
 		throw toNodeError(context.getNode(), error, itemIndex);
 	}

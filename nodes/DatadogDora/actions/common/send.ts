@@ -1,6 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, DORA_PATHS, ERROR_MESSAGES, EVENT_TYPES, MAX_CONCURRENCY, type DoraResource } from '../../constants';
+import {
+	DEFAULT_CONCURRENCY,
+	DORA_PATHS,
+	ERROR_MESSAGES,
+	EVENT_TYPES,
+	MAX_CONCURRENCY,
+	type DoraResource,
+} from '../../constants';
 import { invalidTags, nanosForJson, tagList, textList, tooManyTags } from '../../events';
 import { eventIdFor, fail, readTime } from '../validation';
 import { doraClient } from './read';
@@ -24,7 +36,8 @@ export const timeProperties = (finishedRequired: boolean): INodeProperties[] => 
 		default: '',
 		required: true,
 		placeholder: '2024-05-01T12:00:00Z',
-		description: 'ISO 8601 date-time, or Unix seconds, milliseconds or nanoseconds (told apart by size)',
+		description:
+			'ISO 8601 date-time, or Unix seconds, milliseconds or nanoseconds (told apart by size)',
 	},
 	{
 		displayName: 'Finished At',
@@ -38,7 +51,13 @@ export const timeProperties = (finishedRequired: boolean): INodeProperties[] => 
 ];
 
 const gitAndTags: INodeProperties[] = [
-	{ displayName: 'Environment', name: 'env', type: 'string', default: '', placeholder: 'production' },
+	{
+		displayName: 'Environment',
+		name: 'env',
+		type: 'string',
+		default: '',
+		placeholder: 'production',
+	},
 	{
 		displayName: 'Git Commit SHA',
 		name: 'gitCommitSha',
@@ -73,13 +92,25 @@ const gitAndTags: INodeProperties[] = [
 
 export const failureAdditionalFields: INodeProperties[] = [
 	...gitAndTags,
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Database outage' },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		placeholder: 'Database outage',
+	},
 	{ displayName: 'Severity', name: 'severity', type: 'string', default: '', placeholder: 'SEV-1' },
 ];
 
 export const deploymentAdditionalFields: INodeProperties[] = [
 	...gitAndTags,
-	{ displayName: 'Team', name: 'team', type: 'string', default: '', description: 'Team owning the service' },
+	{
+		displayName: 'Team',
+		name: 'team',
+		type: 'string',
+		default: '',
+		description: 'Team owning the service',
+	},
 ];
 
 export const sendOptions: INodeProperties = {
@@ -95,7 +126,8 @@ export const sendOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
-			description: 'How many items are sent at the same time. Datadog rate-limits per organisation; the node waits when told to.',
+			description:
+				'How many items are sent at the same time. Datadog rate-limits per organisation; the node waits when told to.',
 		},
 		{
 			displayName: 'Derive Event ID',
@@ -127,30 +159,71 @@ function text(value: unknown): string {
  * The `attributes` of a send request for item `itemIndex`, after every check; times as Unix
  * nanoseconds, the unit of Datadog's own clients.
  */
-function buildSendAttributes(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): IDataObject {
-	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
+function buildSendAttributes(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: DoraResource,
+): IDataObject {
+	const additional = context.getNodeParameter(
+		'additionalFields',
+		itemIndex,
+		{},
+	) as AdditionalFields;
 	const options = context.getNodeParameter('options', itemIndex, {}) as { deriveEventId?: boolean };
-	const startedAt = readTime(context, context.getNodeParameter('startedAt', itemIndex, ''), itemIndex, 'Started At', true) as bigint;
-	const finishedAt = readTime(context, context.getNodeParameter('finishedAt', itemIndex, ''), itemIndex, 'Finished At', resource === 'deployment');
+	const startedAt = readTime(
+		context,
+		context.getNodeParameter('startedAt', itemIndex, ''),
+		itemIndex,
+		'Started At',
+		true,
+	) as bigint;
+	const finishedAt = readTime(
+		context,
+		context.getNodeParameter('finishedAt', itemIndex, ''),
+		itemIndex,
+		'Finished At',
+		resource === 'deployment',
+	);
 	if (finishedAt !== undefined && finishedAt < startedAt) {
-		fail(context, itemIndex, ERROR_MESSAGES.finishedBeforeStarted(itemIndex), 'Fix "Finished At" or "Started At": an event cannot end before it starts.');
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.finishedBeforeStarted(itemIndex),
+			'Fix "Finished At" or "Started At": an event cannot end before it starts.',
+		);
 	}
 
 	const attributes: IDataObject = {};
-	const id = eventIdFor(context, itemIndex, context.getNodeParameter('eventId', itemIndex, ''), options.deriveEventId === true);
+	const id = eventIdFor(
+		context,
+		itemIndex,
+		context.getNodeParameter('eventId', itemIndex, ''),
+		options.deriveEventId === true,
+	);
 	if (id !== undefined) attributes.id = id;
 
 	if (resource === 'failure') {
 		const services = textList(context.getNodeParameter('services', itemIndex, ''));
 		const team = text(context.getNodeParameter('team', itemIndex, ''));
 		if (services.length === 0 && !team) {
-			fail(context, itemIndex, ERROR_MESSAGES.noServicesOrTeam(itemIndex), 'Datadog needs "Services" or "Team" (or both) to attribute a failure.');
+			fail(
+				context,
+				itemIndex,
+				ERROR_MESSAGES.noServicesOrTeam(itemIndex),
+				'Datadog needs "Services" or "Team" (or both) to attribute a failure.',
+			);
 		}
 		if (services.length > 0) attributes.services = services;
 		if (team) attributes.team = team;
 	} else {
 		const service = text(context.getNodeParameter('service', itemIndex, ''));
-		if (!service) fail(context, itemIndex, ERROR_MESSAGES.missingField('Service', itemIndex), 'Enter the service that was deployed.');
+		if (!service)
+			fail(
+				context,
+				itemIndex,
+				ERROR_MESSAGES.missingField('Service', itemIndex),
+				'Enter the service that was deployed.',
+			);
 		attributes.service = service;
 		const team = text(additional.team);
 		if (team) attributes.team = team;
@@ -160,20 +233,38 @@ function buildSendAttributes(context: IExecuteFunctions, itemIndex: number, reso
 	if (finishedAt !== undefined) attributes.finished_at = nanosForJson(finishedAt);
 	for (const field of ['env', 'name', 'severity', 'version'] as const) {
 		const value = text(additional[field]);
-		if (value && (resource === 'failure' || (field !== 'name' && field !== 'severity'))) attributes[field] = value;
+		if (value && (resource === 'failure' || (field !== 'name' && field !== 'severity')))
+			attributes[field] = value;
 	}
 
 	const sha = text(additional.gitCommitSha);
 	const repository = text(additional.gitRepositoryUrl);
 	if (Boolean(sha) !== Boolean(repository)) {
-		fail(context, itemIndex, ERROR_MESSAGES.gitIncomplete(itemIndex), 'Datadog needs both "Git Commit SHA" and "Git Repository URL", or neither.');
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.gitIncomplete(itemIndex),
+			'Datadog needs both "Git Commit SHA" and "Git Repository URL", or neither.',
+		);
 	}
 	if (sha) attributes.git = { commit_sha: sha, repository_url: repository };
 
 	const tags = tagList(additional.customTags);
 	const bad = invalidTags(tags);
-	if (bad.length > 0) fail(context, itemIndex, ERROR_MESSAGES.badTag(itemIndex, bad[0]), 'Write each custom tag as key:value, e.g. department:engineering.');
-	if (tooManyTags(tags)) fail(context, itemIndex, ERROR_MESSAGES.tooManyTags(itemIndex, tags.length), 'Remove custom tags until at most 100 are left.');
+	if (bad.length > 0)
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.badTag(itemIndex, bad[0]),
+			'Write each custom tag as key:value, e.g. department:engineering.',
+		);
+	if (tooManyTags(tags))
+		fail(
+			context,
+			itemIndex,
+			ERROR_MESSAGES.tooManyTags(itemIndex, tags.length),
+			'Remove custom tags until at most 100 are left.',
+		);
 	if (tags.length > 0) attributes.custom_tags = tags;
 	return attributes;
 }
@@ -182,7 +273,11 @@ interface SendResponse {
 	data?: { id?: string; type?: string } | null;
 }
 
-export async function sendEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
+export async function sendEvent(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: DoraResource,
+): Promise<INodeExecutionData[]> {
 	const attributes = buildSendAttributes(context, itemIndex, resource);
 	const client = await doraClient(context, itemIndex, false);
 	// With an id, Datadog updates the event a second send would add: only then may a send that

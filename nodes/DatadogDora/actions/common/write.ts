@@ -9,7 +9,11 @@ export const deleteProperties = (resource: DoraResource): INodeProperties[] => [
 	eventIdProperty(resource, 'The ID of the {event} to delete'),
 ];
 
-export async function deleteEvent(context: IExecuteFunctions, itemIndex: number, resource: DoraResource): Promise<INodeExecutionData[]> {
+export async function deleteEvent(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: DoraResource,
+): Promise<INodeExecutionData[]> {
 	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const client = await doraClient(context, itemIndex, true);
 	await client.request('DELETE', `${DORA_PATHS[resource].remove}/${encodeURIComponent(id)}`);
@@ -22,12 +26,21 @@ export interface Remediation {
 }
 
 /** Marks a deployment as a change failure (or not), with the deployment that remediated it. */
-export async function patchDeployment(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function patchDeployment(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const changeFailure = context.getNodeParameter('changeFailure', itemIndex, true) as boolean;
-	const remediationId = String(context.getNodeParameter('remediationId', itemIndex, '') ?? '').trim();
-	const remediationType = String(context.getNodeParameter('remediationType', itemIndex, 'rollback'));
-	const attributes: { change_failure: boolean; remediation?: Remediation } = { change_failure: changeFailure };
+	const remediationId = String(
+		context.getNodeParameter('remediationId', itemIndex, '') ?? '',
+	).trim();
+	const remediationType = String(
+		context.getNodeParameter('remediationType', itemIndex, 'rollback'),
+	);
+	const attributes: { change_failure: boolean; remediation?: Remediation } = {
+		change_failure: changeFailure,
+	};
 	if (remediationId) attributes.remediation = { id: remediationId, type: remediationType };
 	const client = await doraClient(context, itemIndex, true);
 	// The PATCH sets absolute values, so sending it twice changes nothing: retried like a read.

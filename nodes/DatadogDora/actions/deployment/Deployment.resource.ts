@@ -16,9 +16,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['deployment'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', description: 'Delete a deployment event', action: 'Delete a deployment event' },
-			{ name: 'Get', value: 'get', description: 'Get a deployment event', action: 'Get a deployment event' },
-			{ name: 'Get Many', value: 'getMany', description: 'List deployment events in a time window', action: 'Get many deployment events' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a deployment event',
+				action: 'Delete a deployment event',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a deployment event',
+				action: 'Get a deployment event',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List deployment events in a time window',
+				action: 'Get many deployment events',
+			},
 			{
 				name: 'Mark Change Failure',
 				value: 'markChangeFailure',

@@ -7,6 +7,9 @@ const displayOptions = { show: { resource: ['deployment'], operation: ['get'] } 
 
 export const description = updateDisplayOptions(displayOptions, getProperties('deployment'));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await getEvent(this, itemIndex, 'deployment');
 }

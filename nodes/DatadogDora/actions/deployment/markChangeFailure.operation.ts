@@ -44,6 +44,9 @@ const displayOptions = { show: { resource: ['deployment'], operation: ['markChan
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await patchDeployment(this, itemIndex);
 }

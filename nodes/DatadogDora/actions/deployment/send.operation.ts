@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deploymentAdditionalFields, eventIdProperty, sendEvent, sendOptions, timeProperties } from '../common/send';
+import {
+	deploymentAdditionalFields,
+	eventIdProperty,
+	sendEvent,
+	sendOptions,
+	timeProperties,
+} from '../common/send';
 
 const properties: INodeProperties[] = [
 	eventIdProperty,
@@ -30,6 +36,9 @@ const displayOptions = { show: { resource: ['deployment'], operation: ['send'] }
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await sendEvent(this, itemIndex, 'deployment');
 }

@@ -15,9 +15,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['failure'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', description: 'Delete a failure event', action: 'Delete a failure event' },
-			{ name: 'Get', value: 'get', description: 'Get a failure event', action: 'Get a failure event' },
-			{ name: 'Get Many', value: 'getMany', description: 'List failure events in a time window', action: 'Get many failure events' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a failure event',
+				action: 'Delete a failure event',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a failure event',
+				action: 'Get a failure event',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List failure events in a time window',
+				action: 'Get many failure events',
+			},
 			{
 				name: 'Send',
 				value: 'send',

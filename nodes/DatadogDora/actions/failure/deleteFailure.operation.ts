@@ -7,6 +7,9 @@ const displayOptions = { show: { resource: ['failure'], operation: ['delete'] } 
 
 export const description = updateDisplayOptions(displayOptions, deleteProperties('failure'));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await deleteEvent(this, itemIndex, 'failure');
 }

@@ -7,6 +7,9 @@ const displayOptions = { show: { resource: ['failure'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, getProperties('failure'));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await getEvent(this, itemIndex, 'failure');
 }

@@ -7,6 +7,9 @@ const displayOptions = { show: { resource: ['failure'], operation: ['getMany'] }
 
 export const description = updateDisplayOptions(displayOptions, listProperties('failure'));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await listEvents(this, itemIndex, 'failure');
 }

@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eventIdProperty, failureAdditionalFields, sendEvent, sendOptions, timeProperties } from '../common/send';
+import {
+	eventIdProperty,
+	failureAdditionalFields,
+	sendEvent,
+	sendOptions,
+	timeProperties,
+} from '../common/send';
 
 const properties: INodeProperties[] = [
 	eventIdProperty,
@@ -12,7 +18,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'shopist, checkout',
-		description: 'Services impacted, separated by commas (or an array). Services or Team is required.',
+		description:
+			'Services impacted, separated by commas (or an array). Services or Team is required.',
 	},
 	{
 		displayName: 'Team',
@@ -36,6 +43,9 @@ const displayOptions = { show: { resource: ['failure'], operation: ['send'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	return await sendEvent(this, itemIndex, 'failure');
 }

@@ -39,10 +39,19 @@ export function readIncrementalWindow(
 	if (!options.incremental) return undefined;
 	const overlap = options.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES;
 	if (!(typeof overlap === 'number' && overlap >= 0)) {
-		throw new NodeOperationError(context.getNode(), `"Overlap (Minutes)" must be 0 or more; got ${JSON.stringify(overlap)}`, {
-			itemIndex,
-			description: ERROR_MESSAGES.noCursorOverlap,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`"Overlap (Minutes)" must be 0 or more; got ${JSON.stringify(overlap)}`,
+			{
+				itemIndex,
+				description: ERROR_MESSAGES.noCursorOverlap,
+			},
+		);
 	}
-	return new IncrementalWindow(context, { scope, legacyKey, overlapMinutes: overlap, advance: options.advancePosition });
+	return new IncrementalWindow(context, {
+		scope,
+		legacyKey,
+		overlapMinutes: overlap,
+		advance: options.advancePosition,
+	});
 }

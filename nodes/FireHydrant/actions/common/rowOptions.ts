@@ -15,13 +15,26 @@ const SOURCE_OPTIONS = [
 		value: 'incident_role_assignment',
 		description: KNOWN_EXPORT_SOURCES.incident_role_assignment,
 	},
-	{ name: 'Incident Events', value: 'incident_event', description: KNOWN_EXPORT_SOURCES.incident_event },
-	{ name: 'Incident Impacts', value: 'incident_impact', description: KNOWN_EXPORT_SOURCES.incident_impact },
-	{ name: 'Retrospectives', value: 'retrospective', description: KNOWN_EXPORT_SOURCES.retrospective },
+	{
+		name: 'Incident Events',
+		value: 'incident_event',
+		description: KNOWN_EXPORT_SOURCES.incident_event,
+	},
+	{
+		name: 'Incident Impacts',
+		value: 'incident_impact',
+		description: KNOWN_EXPORT_SOURCES.incident_impact,
+	},
+	{
+		name: 'Retrospectives',
+		value: 'retrospective',
+		description: KNOWN_EXPORT_SOURCES.retrospective,
+	},
 	{
 		name: 'Other (Newer or Unknown) Sources',
 		value: OTHER_SOURCES,
-		description: 'Sources this node does not know yet, read as generic CSV and tagged with their source string',
+		description:
+			'Sources this node does not know yet, read as generic CSV and tagged with their source string',
 	},
 ];
 
@@ -32,7 +45,14 @@ export const sourcesProperty: INodeProperties = {
 	type: 'multiOptions',
 	options: SOURCE_OPTIONS,
 	// Literal on purpose: the editor and the linter read the default from the description.
-	default: ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective', 'other'],
+	default: [
+		'incident',
+		'incident_role_assignment',
+		'incident_event',
+		'incident_impact',
+		'retrospective',
+		'other',
+	],
 	description: 'Which CSV reports to read',
 };
 
@@ -85,7 +105,7 @@ export const rowOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether event_details_schema becomes an object instead of its JSON text. Off by default: it is one of a few fixed schemas per event type, and as an object it makes every event item about a third larger in n8n\'s memory and stored executions.',
+			"Whether event_details_schema becomes an object instead of its JSON text. Off by default: it is one of a few fixed schemas per event type, and as an object it makes every event item about a third larger in n8n's memory and stored executions.",
 	},
 ];
 
@@ -105,7 +125,8 @@ export function resolveRowOptions(values: RowOptionValues) {
 		durationToSeconds: values.durationToSeconds ?? DEFAULT_ROW_SHAPE.durationToSeconds,
 		emptyAsNull: values.emptyAsNull ?? DEFAULT_ROW_SHAPE.emptyAsNull,
 		parseJsonColumns: values.parseJsonColumns ?? DEFAULT_ROW_SHAPE.parseJsonColumns,
-		parseEventDetailsSchema: values.parseEventDetailsSchema ?? DEFAULT_ROW_SHAPE.parseEventDetailsSchema,
+		parseEventDetailsSchema:
+			values.parseEventDetailsSchema ?? DEFAULT_ROW_SHAPE.parseEventDetailsSchema,
 		onExpunged: values.onExpunged ?? ('skip' as ExpungedPolicy),
 	};
 }

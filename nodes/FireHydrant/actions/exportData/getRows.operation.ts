@@ -26,7 +26,8 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Data Export',
 				value: 'export',
-				description: 'The nightly CSV reports (Enterprise accounts with the Data Export integration; deprecated by FireHydrant)',
+				description:
+					'The nightly CSV reports (Enterprise accounts with the Data Export integration; deprecated by FireHydrant)',
 			},
 			{
 				name: 'REST API',
@@ -66,7 +67,10 @@ const displayOptions = { show: { resource: ['exportData'], operation: ['getRows'
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'export') as string;
 	const sources = this.getNodeParameter('sources', itemIndex, ALL_SOURCE_CHOICES) as string[];
 	if (dataSource === 'rest') return await restRows.execute(this, itemIndex, sources);
@@ -74,8 +78,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const requests = await exportRequestSelection.selectExportRequests(this, client, itemIndex);
 	if (output === 'files') {
-		const { items, hints } = await exportFiles.execute(this, itemIndex, { client, requests, sources });
-		if (hints.length) this.addExecutionHints(...hints.map((message) => ({ message, location: 'outputPane' as const })));
+		const { items, hints } = await exportFiles.execute(this, itemIndex, {
+			client,
+			requests,
+			sources,
+		});
+		if (hints.length)
+			this.addExecutionHints(
+				...hints.map((message) => ({ message, location: 'outputPane' as const })),
+			);
 		return items;
 	}
 	return await exportRows.execute(this, itemIndex, { client, requests, sources });

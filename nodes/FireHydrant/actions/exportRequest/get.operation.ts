@@ -13,7 +13,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'a9fc8336-b3d0-4bc0-8d74-29f3c7508576',
-		description: 'The ID of the export request. Each read returns a fresh download URL, valid for 5 minutes.',
+		description:
+			'The ID of the export request. Each read returns a fresh download URL, valid for 5 minutes.',
 	},
 ];
 
@@ -21,7 +22,10 @@ const displayOptions = { show: { resource: ['exportRequest'], operation: ['get']
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const id = requireText(this, 'exportRequestId', itemIndex, 'Export Request ID');
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const exportRequest = await getExportRequest(client, id);

@@ -45,9 +45,15 @@ const displayOptions = { show: { resource: ['exportRequest'], operation: ['getMa
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const limit = readLimit(this, itemIndex);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as { newerThan?: string; status?: string };
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as {
+		newerThan?: string;
+		status?: string;
+	};
 	const status = filters.status ?? 'completed';
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const exportRequests = await listExportRequests(client, {

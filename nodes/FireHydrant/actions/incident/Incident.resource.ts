@@ -13,7 +13,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['incident'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get one incident by ID', action: 'Get an incident' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one incident by ID',
+				action: 'Get an incident',
+			},
 			{
 				name: 'Get Many',
 				value: 'getMany',

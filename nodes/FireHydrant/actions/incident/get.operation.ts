@@ -25,7 +25,10 @@ const displayOptions = { show: { resource: ['incident'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const id = requireText(this, 'incidentId', itemIndex, 'Incident ID');
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const client = await FireHydrantClient.create(this, itemIndex);

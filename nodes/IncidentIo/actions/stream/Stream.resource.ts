@@ -19,38 +19,36 @@ function indefiniteArticle(phrase: string): 'a' | 'an' {
 
 /** One Operation picker per resource, so every action text names its record. */
 export const description: INodeProperties[] = [
-	...RESOURCE_NAMES.map(
-		(resource): INodeProperties => {
-			const stream = STREAMS[resource];
-			const options = [
-				...(stream.showPath
-					? [
-							{
-								name: 'Get',
-								value: 'get',
-								description: `Get one ${stream.label.toLowerCase()} by ID`,
-								action: `Get ${indefiniteArticle(stream.label)} ${stream.label.toLowerCase()}`,
-							},
-						]
-					: []),
-				{
-					name: 'Get Many',
-					value: 'getMany',
-					description: `List ${stream.plural.toLowerCase()}`,
-					action: `Get many ${stream.plural.toLowerCase()}`,
-				},
-			];
-			return {
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: [resource] } },
-				options,
-				default: 'getMany',
-			};
-		},
-	),
+	...RESOURCE_NAMES.map((resource): INodeProperties => {
+		const stream = STREAMS[resource];
+		const options = [
+			...(stream.showPath
+				? [
+						{
+							name: 'Get',
+							value: 'get',
+							description: `Get one ${stream.label.toLowerCase()} by ID`,
+							action: `Get ${indefiniteArticle(stream.label)} ${stream.label.toLowerCase()}`,
+						},
+					]
+				: []),
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: `List ${stream.plural.toLowerCase()}`,
+				action: `Get many ${stream.plural.toLowerCase()}`,
+			},
+		];
+		return {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			options,
+			default: 'getMany',
+		};
+	}),
 	...get.description,
 	...getMany.description,
 ];

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ERROR_MESSAGES } from '../../constants';
@@ -29,7 +34,10 @@ export const description: INodeProperties[] = [
 	...flattenProperties(operation),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const resource = this.getNodeParameter('resource', itemIndex) as ResourceName;
 	const stream = STREAMS[resource];
 	const id = requireText(this, 'id', itemIndex, 'ID', ERROR_MESSAGES.missingId(stream.label));

@@ -1,12 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
 import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
-import { readChoices, readInstant, readNumberInRange, requireText } from '../../../../lib/validation';
+import {
+	readChoices,
+	readInstant,
+	readNumberInRange,
+	requireText,
+} from '../../../../lib/validation';
 import { DEFAULT_OVERLAP_MINUTES, ERROR_MESSAGES } from '../../constants';
 import { flattenIncident, type IncidentRecord } from '../../flatten';
-import { isIncrementalCursor, selectChanges, syncWindow, type IncrementalCursor } from '../../incremental';
+import {
+	isIncrementalCursor,
+	selectChanges,
+	syncWindow,
+	type IncrementalCursor,
+} from '../../incremental';
 import {
 	INCREMENTAL_RESOURCES,
 	RESOURCE_NAMES,
@@ -25,11 +40,16 @@ import { addFlattenHints, flattenProperties } from './shared';
 
 const operation = 'getMany';
 
-const forStreams = (resources: ResourceName[]) => ({ show: { resource: resources, operation: [operation] } });
+const forStreams = (resources: ResourceName[]) => ({
+	show: { resource: resources, operation: [operation] },
+});
 
 /** Each stream's own parameters, shown for that stream only. */
 const streamParameters: INodeProperties[] = RESOURCE_NAMES.flatMap((resource) =>
-	(STREAMS[resource].parameters ?? []).map((property) => ({ ...property, displayOptions: forStreams([resource]) })),
+	(STREAMS[resource].parameters ?? []).map((property) => ({
+		...property,
+		displayOptions: forStreams([resource]),
+	})),
 );
 
 /**
@@ -40,7 +60,8 @@ function filterCollections(): INodeProperties[] {
 	const streamsByFilters = new Map<INodeProperties[], ResourceName[]>();
 	for (const resource of RESOURCE_NAMES) {
 		const filters = STREAMS[resource].filters;
-		if (filters) streamsByFilters.set(filters, [...(streamsByFilters.get(filters) ?? []), resource]);
+		if (filters)
+			streamsByFilters.set(filters, [...(streamsByFilters.get(filters) ?? []), resource]);
 	}
 	return [...streamsByFilters].map(([options, resources]) => ({
 		displayName: 'Filters',
@@ -76,14 +97,16 @@ const incrementalOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 1440 },
 			default: DEFAULT_OVERLAP_MINUTES,
-			description: 'How far before the last run to look again, for writes incident.io commits late; repeats are dropped',
+			description:
+				'How far before the last run to look again, for writes incident.io commits late; repeats are dropped',
 		},
 		{
 			displayName: 'Start Date',
 			name: 'startDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Where the first incremental run starts; empty returns every record on the first run',
+			description:
+				'Where the first incremental run starts; empty returns every record on the first run',
 		},
 	],
 };
@@ -99,20 +122,33 @@ export const description: INodeProperties[] = [
 function fieldName(properties: INodeProperties[] | undefined, name: string): string {
 	const property = properties?.find((candidate) => candidate.name === name);
 	// A builder naming a parameter its entry does not show is a mistake in the table, not in the input.
-	if (!property) throw new Error(`The stream table names "${name}", which the stream does not show`);
+	if (!property)
+		throw new Error(`The stream table names "${name}", which the stream does not show`);
 	return property.displayName;
 }
 
 /** The queries of one item's request series, every value checked through lib/validation. */
-function queriesOf(context: IExecuteFunctions, itemIndex: number, stream: StreamDefinition, dateRange?: string): Query[] {
+function queriesOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	stream: StreamDefinition,
+	dateRange?: string,
+): Query[] {
 	if (!stream.query) return [{}];
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const input: StreamQueryInput = {
 		filters,
 		dateRange,
-		required: (name, fix) => requireText(context, name, itemIndex, fieldName(stream.parameters, name), fix),
+		required: (name, fix) =>
+			requireText(context, name, itemIndex, fieldName(stream.parameters, name), fix),
 		choices: (name, allowed) => {
-			const chosen = readChoices(context, itemIndex, fieldName(stream.filters, name), filters[name] ?? [...allowed], allowed);
+			const chosen = readChoices(
+				context,
+				itemIndex,
+				fieldName(stream.filters, name),
+				filters[name] ?? [...allowed],
+				allowed,
+			);
 			return chosen.length ? chosen : [...allowed];
 		},
 	};
@@ -121,7 +157,9 @@ function queriesOf(context: IExecuteFunctions, itemIndex: number, stream: Stream
 
 /** Drops the date filter a fallback list does not know; the window is applied to its records here. */
 function withoutDateFilters(query: Query): Query {
-	return Object.fromEntries(Object.entries(query).filter(([key]) => !key.startsWith('updated_at[')));
+	return Object.fromEntries(
+		Object.entries(query).filter(([key]) => !key.startsWith('updated_at[')),
+	);
 }
 
 /**
@@ -143,13 +181,22 @@ async function readStream(
 		if (remaining !== undefined && remaining <= 0) break;
 		if (stream.pagedList && !pagedListMissing) {
 			const { path, pageSize } = stream.pagedList;
-			const page = await client.listIfAvailable<IDataObject>({ path, listKey: stream.listKey, pageSize, query, limit: remaining });
+			const page = await client.listIfAvailable<IDataObject>({
+				path,
+				listKey: stream.listKey,
+				pageSize,
+				query,
+				limit: remaining,
+			});
 			if (page !== undefined) {
 				records = records.concat(page);
 				continue;
 			}
 			pagedListMissing = true;
-			context.addExecutionHints({ message: ERROR_MESSAGES.pagedListMissing(path, stream.listPath), location: 'outputPane' });
+			context.addExecutionHints({
+				message: ERROR_MESSAGES.pagedListMissing(path, stream.listPath),
+				location: 'outputPane',
+			});
 		}
 		records = records.concat(
 			await client.list<IDataObject>({
@@ -164,8 +211,16 @@ async function readStream(
 	return records;
 }
 
-function shape(context: IExecuteFunctions, itemIndex: number, resource: ResourceName, records: IDataObject[]): INodeExecutionData[] {
-	if (resource !== 'incident' || !(context.getNodeParameter('flatten', itemIndex, false) as boolean)) {
+function shape(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	resource: ResourceName,
+	records: IDataObject[],
+): INodeExecutionData[] {
+	if (
+		resource !== 'incident' ||
+		!(context.getNodeParameter('flatten', itemIndex, false) as boolean)
+	) {
 		return records.map((json) => ({ json }));
 	}
 	const warnings = [];
@@ -179,22 +234,40 @@ function shape(context: IExecuteFunctions, itemIndex: number, resource: Resource
 	return items;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const resource = this.getNodeParameter('resource', itemIndex) as ResourceName;
 	const stream = STREAMS[resource];
-	const options = stream.incremental ? (this.getNodeParameter('options', itemIndex, {}) as IDataObject) : {};
+	const options = stream.incremental
+		? (this.getNodeParameter('options', itemIndex, {}) as IDataObject)
+		: {};
 	const client = await IncidentIoClient.create(this, itemIndex);
 
 	if (!options.incremental) {
-		const records = await readStream(this, client, stream, queriesOf(this, itemIndex, stream), readLimit(this, itemIndex));
+		const records = await readStream(
+			this,
+			client,
+			stream,
+			queriesOf(this, itemIndex, stream),
+			readLimit(this, itemIndex),
+		);
 		return shape(this, itemIndex, resource, records);
 	}
 
 	// Created before the first request: its start time is the position the next run reads from, so
 	// a record changed while this run reads is caught next time.
 	const sync = new SyncRun<IncrementalCursor>(this, {
-		scope: { resource, operation, filters: this.getNodeParameter('filters', itemIndex, {}) as IDataObject },
-		legacy: { key: `incremental:${resource}`, convert: (stored) => (isIncrementalCursor(stored) ? stored : undefined) },
+		scope: {
+			resource,
+			operation,
+			filters: this.getNodeParameter('filters', itemIndex, {}) as IDataObject,
+		},
+		legacy: {
+			key: `incremental:${resource}`,
+			convert: (stored) => (isIncrementalCursor(stored) ? stored : undefined),
+		},
 		advance: options.advancePosition as AdvancePosition | undefined,
 	});
 	const runStartMs = sync.startedAt.getTime();
@@ -205,18 +278,39 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fallback: DEFAULT_OVERLAP_MINUTES,
 		fix: ERROR_MESSAGES.overlapRange,
 	});
-	const startDateMs = readInstant(this, itemIndex, options.startDate, 'Start Date', ERROR_MESSAGES.invalidStartDate(options.startDate));
+	const startDateMs = readInstant(
+		this,
+		itemIndex,
+		options.startDate,
+		'Start Date',
+		ERROR_MESSAGES.invalidStartDate(options.startDate),
+	);
 	const previous = sync.read();
 	const window = syncWindow(previous, startDateMs, overlap, runStartMs);
 	// One day-granular updated_at[date_range] per request (gte with lte is refused); the exact
 	// instant, the overlap and repeats are then applied by selectChanges. Should the v3 lists of
 	// actions and follow-ups be missing, their v2 fallback is read whole and narrowed the same way.
-	const records = await readStream(this, client, stream, queriesOf(this, itemIndex, stream, window.dateRange));
-	const { changes, next, unreadable } = selectChanges(records, window, previous, runStartMs, overlap);
+	const records = await readStream(
+		this,
+		client,
+		stream,
+		queriesOf(this, itemIndex, stream, window.dateRange),
+	);
+	const { changes, next, unreadable } = selectChanges(
+		records,
+		window,
+		previous,
+		runStartMs,
+		overlap,
+	);
 	if (unreadable > 0) {
-		this.addExecutionHints({ message: ERROR_MESSAGES.unreadableUpdatedAt(unreadable, resource), location: 'outputPane' });
+		this.addExecutionHints({
+			message: ERROR_MESSAGES.unreadableUpdatedAt(unreadable, resource),
+			location: 'outputPane',
+		});
 	}
-	if (!(this.getNodeParameter('returnAll', itemIndex, false) as boolean)) sync.limitIgnored(readLimit(this, itemIndex));
+	if (!(this.getNodeParameter('returnAll', itemIndex, false) as boolean))
+		sync.limitIgnored(readLimit(this, itemIndex));
 	const items = shape(this, itemIndex, resource, changes);
 	// Reached only when every request succeeded: a failed run leaves the position where it was.
 	sync.advance(next, items.length);

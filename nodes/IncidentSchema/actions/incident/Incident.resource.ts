@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Compute Metrics',
 				value: 'computeMetrics',
-				description: 'Counts, time-to medians and p90s, open incidents and change failure rate per group and window',
+				description:
+					'Counts, time-to medians and p90s, open incidents and change failure rate per group and window',
 				action: 'Compute incident metrics',
 			},
 			{
@@ -28,7 +29,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'To DORA Failure',
 				value: 'toDoraFailure',
-				description: 'Shape normalized incidents for the Datadog DORA Metrics node\'s Failure → Send',
+				description:
+					"Shape normalized incidents for the Datadog DORA Metrics node's Failure → Send",
 				action: 'Shape incidents as DORA failures',
 			},
 		],

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { normalizeItems, type SourceChoice } from '../../schema/normalize';
@@ -10,13 +15,30 @@ const properties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'Detect per Item', value: 'detect', description: 'Tell each item\'s tool from its fields' },
-			{ name: 'Datadog DORA Metrics', value: 'datadog', description: 'Failure events from Get / Get Many' },
-			{ name: 'FireHydrant', value: 'firehydrant', description: 'Export Data rows, Incident items, or FireHydrant Trigger deliveries' },
-			{ name: 'Incident.io', value: 'incident_io', description: 'Incidents (raw or flattened) or incident.io Trigger deliveries' },
+			{
+				name: 'Detect per Item',
+				value: 'detect',
+				description: "Tell each item's tool from its fields",
+			},
+			{
+				name: 'Datadog DORA Metrics',
+				value: 'datadog',
+				description: 'Failure events from Get / Get Many',
+			},
+			{
+				name: 'FireHydrant',
+				value: 'firehydrant',
+				description: 'Export Data rows, Incident items, or FireHydrant Trigger deliveries',
+			},
+			{
+				name: 'Incident.io',
+				value: 'incident_io',
+				description: 'Incidents (raw or flattened) or incident.io Trigger deliveries',
+			},
 		],
 		default: 'detect',
-		description: 'Which tool the items come from. With a fixed source, an item of another tool fails.',
+		description:
+			'Which tool the items come from. With a fixed source, an item of another tool fails.',
 	},
 	{
 		displayName: 'Options',
@@ -39,7 +61,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'Critical, Major, Minor',
 				description:
-					'Severity names, most severe first, separated by commas: sets severity_rank for every source. Empty: incident.io\'s own ranks, and SEV1, SEV2… by their number.',
+					"Severity names, most severe first, separated by commas: sets severity_rank for every source. Empty: incident.io's own ranks, and SEV1, SEV2… by their number.",
 			},
 		],
 	},
@@ -51,7 +73,10 @@ export const description = updateDisplayOptions({ show: { operation: ['normalize
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [];
-	const options = this.getNodeParameter('options', 0, {}) as { includeRaw?: boolean; severityOrder?: string };
+	const options = this.getNodeParameter('options', 0, {}) as {
+		includeRaw?: boolean;
+		severityOrder?: string;
+	};
 	const result = normalizeItems(
 		items.map((item) => item.json),
 		{
@@ -67,7 +92,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		json: item.json as unknown as IDataObject,
 		pairedItem: item.itemIndexes.map((index) => ({ item: index })),
 	}));
-	const errors = rejectOrPassThrough(this, items, result.rejected, (rejected) => new NodeOperationError(this.getNode(), rejected.message, { itemIndex: rejected.itemIndex, description: rejected.description }));
+	const errors = rejectOrPassThrough(
+		this,
+		items,
+		result.rejected,
+		(rejected) =>
+			new NodeOperationError(this.getNode(), rejected.message, {
+				itemIndex: rejected.itemIndex,
+				description: rejected.description,
+			}),
+	);
 	addHints(this, result.hints);
 	return output.concat(errors);
 }

@@ -17,12 +17,17 @@ export const description: INodeProperties[] = [
 ];
 
 /** Per item (the shared item loop pairs and handles Continue On Fail); skipped incidents are counted for a hint. */
-export function executeItem(this: IExecuteFunctions, itemIndex: number, skipped: Record<DoraSkipReason, number>): INodeExecutionData[] {
+export function executeItem(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	skipped: Record<DoraSkipReason, number>,
+): INodeExecutionData[] {
 	const json = this.getInputData()[itemIndex].json;
 	if (!isIncidentRow(json)) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex} is not a normalized incident`, {
 			itemIndex,
-			description: 'To DORA Failure reads the output of "Normalize Incidents" (fields incident_key, started_at, services, teams). Put Normalize Incidents before this node.',
+			description:
+				'To DORA Failure reads the output of "Normalize Incidents" (fields incident_key, started_at, services, teams). Put Normalize Incidents before this node.',
 		});
 	}
 	const result = toDoraFailure(json as unknown as IncidentRow);

@@ -41,9 +41,14 @@ export const startFromProperty: INodeProperties = {
 		{
 			name: 'Latest Full Push',
 			value: 'latestFull',
-			description: 'The first run emits the latest full push (marked full) and every incremental after it',
+			description:
+				'The first run emits the latest full push (marked full) and every incremental after it',
 		},
-		{ name: 'Now', value: 'now', description: 'The first run emits nothing; later runs emit pushes that arrive after it' },
+		{
+			name: 'Now',
+			value: 'now',
+			description: 'The first run emits nothing; later runs emit pushes that arrive after it',
+		},
 	],
 	default: 'latestFull',
 };
@@ -82,7 +87,11 @@ export const settleOption: INodeProperties = {
 };
 
 /** The settle time in minutes; an expression that yields something else names the field. */
-export function readSettleMinutes(context: NodeContext, itemIndex: number | undefined, value: unknown): number {
+export function readSettleMinutes(
+	context: NodeContext,
+	itemIndex: number | undefined,
+	value: unknown,
+): number {
 	return readNumberInRange(context, itemIndex, value, {
 		field: 'Settle Time (Minutes)',
 		min: 0,

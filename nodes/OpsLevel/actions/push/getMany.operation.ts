@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PUSH_TYPES, type PushType } from '../../constants';
@@ -43,10 +48,21 @@ const displayOptions = { show: { resource: ['push'], operation: ['getMany'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+): Promise<INodeExecutionData[]> {
 	const pushType = this.getNodeParameter('pushType', itemIndex, 'all') as PushType | 'all';
-	const tables = (this.getNodeParameter('tables', itemIndex, []) as string[]).map((table) => table.trim()).filter(Boolean);
-	const since = optionalSince(this, itemIndex, this.getNodeParameter('since', itemIndex, ''), 'Pushed Since');
+	const tables = (this.getNodeParameter('tables', itemIndex, []) as string[])
+		.map((table) => table.trim())
+		.filter(Boolean);
+	const since = optionalSince(
+		this,
+		itemIndex,
+		this.getNodeParameter('since', itemIndex, ''),
+		'Pushed Since',
+	);
 	const limit = readLimit(this, itemIndex);
 	const results: INodeExecutionData[] = [];
 	for await (const drop of listDrops(bucket, {

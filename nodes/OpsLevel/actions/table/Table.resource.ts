@@ -29,7 +29,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Rows',
 				value: 'getRows',
-				description: 'The rows of one push: the latest full, the latest incremental, or a given file',
+				description:
+					'The rows of one push: the latest full, the latest incremental, or a given file',
 				action: 'Get rows of a table push',
 			},
 		],

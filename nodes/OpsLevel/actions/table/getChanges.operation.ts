@@ -4,10 +4,21 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { advancePositionOption, SyncRun, type AdvancePosition } from '../../../../lib/incremental';
 import { readIdList } from '../../../../lib/validation';
 import { ERROR_MESSAGES } from '../../constants';
-import { collectChanges, isChangeCursor, type ChangeCursorState, type StartFrom } from '../../drops/pushes';
+import {
+	collectChanges,
+	isChangeCursor,
+	type ChangeCursorState,
+	type StartFrom,
+} from '../../drops/pushes';
 import { rowShape, type RowOptionValues } from '../../drops/rows';
 import type { OpsLevelBucket } from '../../transport';
-import { readSettleMinutes, rowOptions, settleOption, startFromProperty, tablesProperty } from '../common/properties';
+import {
+	readSettleMinutes,
+	rowOptions,
+	settleOption,
+	startFromProperty,
+	tablesProperty,
+} from '../common/properties';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
@@ -28,7 +39,9 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [advancePositionOption, ...rowOptions, settleOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [advancePositionOption, ...rowOptions, settleOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	},
 ];
 
@@ -36,7 +49,11 @@ const displayOptions = { show: { resource: ['table'], operation: ['getChanges'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+): Promise<INodeExecutionData[]> {
 	const tables = readIdList(this.getNodeParameter('tables', itemIndex, []), { unique: true });
 	if (tables.length === 0) {
 		throw new NodeOperationError(this.getNode(), `"Tables" is empty in item ${itemIndex}`, {
@@ -46,10 +63,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, bucket
 	}
 	const startFrom = this.getNodeParameter('startFrom', itemIndex, 'latestFull') as StartFrom;
 	const shape = rowShape(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { advancePosition?: AdvancePosition; settleMinutes?: number };
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		advancePosition?: AdvancePosition;
+		settleMinutes?: number;
+	};
 	const sync = new SyncRun<ChangeCursorState>(this, {
 		scope: { resource: 'table', operation: 'getChanges', tables },
-		legacy: { key: CHANGES_CURSOR_KEY, convert: (stored) => (isChangeCursor(stored) ? stored : undefined) },
+		legacy: {
+			key: CHANGES_CURSOR_KEY,
+			convert: (stored) => (isChangeCursor(stored) ? stored : undefined),
+		},
 		advance: options.advancePosition,
 	});
 	const settleMinutes = readSettleMinutes(this, itemIndex, options.settleMinutes);

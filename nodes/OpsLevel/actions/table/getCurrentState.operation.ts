@@ -25,7 +25,11 @@ const displayOptions = { show: { resource: ['table'], operation: ['getCurrentSta
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+): Promise<INodeExecutionData[]> {
 	const table = readTable(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as RowOptionValues;
 	const limit = readLimit(this, itemIndex);

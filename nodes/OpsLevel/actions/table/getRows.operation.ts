@@ -17,7 +17,11 @@ const properties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'Latest Full Push', value: 'latestFull', description: 'The newest weekly full export of the table' },
+			{
+				name: 'Latest Full Push',
+				value: 'latestFull',
+				description: 'The newest weekly full export of the table',
+			},
 			{
 				name: 'Latest Incremental Push',
 				value: 'latestIncremental',
@@ -53,10 +57,20 @@ const displayOptions = { show: { resource: ['table'], operation: ['getRows'] } }
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-async function selectPush(context: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<Push> {
-	const source = context.getNodeParameter('source', itemIndex, 'latestFull') as 'latestFull' | 'latestIncremental' | 'key';
+async function selectPush(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+): Promise<Push> {
+	const source = context.getNodeParameter('source', itemIndex, 'latestFull') as
+		| 'latestFull'
+		| 'latestIncremental'
+		| 'key';
 	if (source === 'key') {
-		const key = requireText(context, 'key', itemIndex, 'Key', ERROR_MESSAGES.noKey).replace(/^\/+(?=v1\/)/, '');
+		const key = requireText(context, 'key', itemIndex, 'Key', ERROR_MESSAGES.noKey).replace(
+			/^\/+(?=v1\/)/,
+			'',
+		);
 		const drop = parseDropKey(key, bucket.rootPrefix);
 		if (!drop) {
 			throw new NodeOperationError(context.getNode(), ERROR_MESSAGES.notADrop(key), { itemIndex });
@@ -68,13 +82,20 @@ async function selectPush(context: IExecuteFunctions, itemIndex: number, bucket:
 	const pushes = await listPushes(bucket, table, pushType, { itemIndex });
 	const latest = pushes[pushes.length - 1];
 	if (!latest) {
-		const message = pushType === 'full' ? ERROR_MESSAGES.noFullPush(table) : ERROR_MESSAGES.noIncrementalPush(table);
+		const message =
+			pushType === 'full'
+				? ERROR_MESSAGES.noFullPush(table)
+				: ERROR_MESSAGES.noIncrementalPush(table);
 		throw new NodeOperationError(context.getNode(), message, { itemIndex });
 	}
 	return latest;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, bucket: OpsLevelBucket): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bucket: OpsLevelBucket,
+): Promise<INodeExecutionData[]> {
 	const push = await selectPush(this, itemIndex, bucket);
 	const shape = rowShape(this.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
 	const limit = readLimit(this, itemIndex);

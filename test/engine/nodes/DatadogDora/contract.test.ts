@@ -32,7 +32,12 @@ beforeAll(async () => {
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
 			const text = Buffer.concat(chunks).toString('utf8');
-			received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: text ? (JSON.parse(text) as unknown) : undefined });
+			received.push({
+				method: request.method ?? '',
+				path: request.url ?? '',
+				headers: request.headers,
+				body: text ? (JSON.parse(text) as unknown) : undefined,
+			});
 			if (!answer) {
 				response.writeHead(500).end();
 				return;
@@ -54,7 +59,10 @@ beforeEach(() => {
 	answer = undefined;
 });
 
-async function replay(exchange: RecordedExchange, parameters: INodeParameters): Promise<EngineRunResult> {
+async function replay(
+	exchange: RecordedExchange,
+	parameters: INodeParameters,
+): Promise<EngineRunResult> {
 	answer = exchange;
 	const workflow = chain({
 		name: NODE_NAME,
@@ -66,7 +74,17 @@ async function replay(exchange: RecordedExchange, parameters: INodeParameters): 
 		nodeTypes,
 		credentialTypes,
 		credentials: [
-			{ id: 'dd-replay', name: 'Datadog replay', type: 'datadogDoraApi', data: { site: 'custom', baseUrl, apiKey: 'replay-api-key-000000', applicationKeySecret: 'replay-app-key-000000' } },
+			{
+				id: 'dd-replay',
+				name: 'Datadog replay',
+				type: 'datadogDoraApi',
+				data: {
+					site: 'custom',
+					baseUrl,
+					apiKey: 'replay-api-key-000000',
+					applicationKeySecret: 'replay-app-key-000000',
+				},
+			},
 		],
 		workflow,
 	});
@@ -87,7 +105,12 @@ describe('request bodies have the recorded shapes', () => {
 			finishedAt: '2024-02-13T16:49:04.600Z',
 			services: 'shopist',
 			team: 'backend',
-			additionalFields: { name: 'Webserver is down failing all requests', severity: 'High', version: 'v1.12.07', ...GIT },
+			additionalFields: {
+				name: 'Webserver is down failing all requests',
+				severity: 'High',
+				version: 'v1.12.07',
+				...GIT,
+			},
 		});
 		expect(received).toHaveLength(1);
 		// The recording used the deprecated alias /dora/incident; the node uses its successor.
@@ -95,7 +118,14 @@ describe('request bodies have the recorded shapes', () => {
 		expect(received[0]).toMatchObject({ method: 'POST', path: '/api/v2/dora/failure' });
 		expect(received[0].body).toEqual(exchange.request.body);
 		expect(received[0].headers['dd-api-key']).toBe('replay-api-key-000000');
-		expect(jsonOf(result)).toEqual([{ id: '2775a2d3-6c28-4934-ae60-0ef9ce3720ee', type: 'dora_failure', statusCode: 200, delayed: false }]);
+		expect(jsonOf(result)).toEqual([
+			{
+				id: '2775a2d3-6c28-4934-ae60-0ef9ce3720ee',
+				type: 'dora_failure',
+				statusCode: 200,
+				delayed: false,
+			},
+		]);
 	});
 
 	it('Send deployment, without and with an id', async () => {
@@ -139,7 +169,11 @@ describe('request bodies have the recorded shapes', () => {
 		expect(received[0]).toMatchObject({ method: 'PATCH', path: recordedPath(exchange) });
 		expect(received[0].body).toEqual(exchange.request.body);
 		expect(received[0].headers['dd-application-key']).toBe('replay-app-key-000000');
-		expect(jsonOf(result)[0]).toMatchObject({ id: '08a3dbc57bb781a5', statusCode: 202, delayed: true });
+		expect(jsonOf(result)[0]).toMatchObject({
+			id: '08a3dbc57bb781a5',
+			statusCode: 202,
+			delayed: true,
+		});
 	});
 
 	it('List failures: type, window and limit as recorded (plus the sort the walk relies on)', async () => {
@@ -156,14 +190,21 @@ describe('request bodies have the recorded shapes', () => {
 		});
 		expect(received[0]).toMatchObject({ method: 'POST', path: recordedPath(exchange) });
 		const recordedBody = exchange.request.body as { data: { type: string; attributes: object } };
-		expect(received[0].body).toEqual({ data: { type: recordedBody.data.type, attributes: { ...recordedBody.data.attributes, sort: 'started_at' } } });
+		expect(received[0].body).toEqual({
+			data: {
+				type: recordedBody.data.type,
+				attributes: { ...recordedBody.data.attributes, sort: 'started_at' },
+			},
+		});
 		expect(result.output(NODE_NAME)).toEqual([]);
 	});
 });
 
 describe('recorded responses parse', () => {
 	it('a deployment list with date-time timestamps becomes ISO 8601 items', async () => {
-		const exchange = recorded('Get a list of deployment events returns deployments with date-time timestamps');
+		const exchange = recorded(
+			'Get a list of deployment events returns deployments with date-time timestamps',
+		);
 		const result = await replay(exchange, {
 			resource: 'deployment',
 			operation: 'getMany',
@@ -171,9 +212,14 @@ describe('recorded responses parse', () => {
 			to: '2023-09-01T00:00:00Z',
 			returnAll: true,
 		});
-		const body = received[0].body as { data: { type: string; attributes: Record<string, unknown> } };
+		const body = received[0].body as {
+			data: { type: string; attributes: Record<string, unknown> };
+		};
 		expect(body.data.type).toBe('dora_deployments_list_request');
-		expect(body.data.attributes).toMatchObject({ from: '2023-08-31T00:00:00Z', to: '2023-09-01T00:00:00Z' });
+		expect(body.data.attributes).toMatchObject({
+			from: '2023-08-31T00:00:00Z',
+			to: '2023-09-01T00:00:00Z',
+		});
 		expect(jsonOf(result)).toEqual([
 			{
 				id: 'abc-123',
@@ -188,13 +234,20 @@ describe('recorded responses parse', () => {
 		]);
 	});
 
-	it('the 400 for a list without type surfaces Datadog\'s own detail', async () => {
+	it("the 400 for a list without type surfaces Datadog's own detail", async () => {
 		// UNVERIFIED (vendor notes): whether events that started over an hour ago are still refused.
 		// Assumed: possibly; whatever 400 Datadog sends is shown with its own detail, as here.
 		const exchange = recorded('Get a list of failure events returns Bad Request response');
-		const result = await replay(exchange, { resource: 'failure', operation: 'getMany', from: '2025-03-23T00:00:00Z', to: '2025-03-24T00:00:00Z' });
+		const result = await replay(exchange, {
+			resource: 'failure',
+			operation: 'getMany',
+			from: '2025-03-23T00:00:00Z',
+			to: '2025-03-24T00:00:00Z',
+		});
 		expect(result.status).toBe('error');
-		expect(errorText(result)).toContain('Datadog answered 400: Bad Request: got type "" expected one of "dora_failures_list_request"');
+		expect(errorText(result)).toContain(
+			'Datadog answered 400: Bad Request: got type "" expected one of "dora_failures_list_request"',
+		);
 		expect(errorText(result)).not.toContain('replay-api-key');
 	});
 });

@@ -37,7 +37,11 @@ export function doraCredential(sandbox: Sandbox, data: CredentialData = {}) {
 export async function runDora(
 	sandbox: Sandbox,
 	parameters: INodeParameters,
-	options: { credential?: CredentialData; node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }> } = {},
+	options: {
+		credential?: CredentialData;
+		node?: Partial<INode>;
+		inputItems?: Array<{ json: IDataObject }>;
+	} = {},
 ): Promise<EngineRunResult> {
 	const workflow = chain({
 		name: NODE_NAME,
@@ -61,7 +65,9 @@ export function jsonOf(result: EngineRunResult): IDataObject[] {
 
 /** The error a node run ended with, as the user sees it: message and description. */
 export function errorText(result: EngineRunResult): string {
-	const error = (result.nodeError(NODE_NAME) ?? result.error) as { message?: string; description?: string } | undefined;
+	const error = (result.nodeError(NODE_NAME) ?? result.error) as
+		| { message?: string; description?: string }
+		| undefined;
 	return `${error?.message ?? ''} | ${error?.description ?? ''}`;
 }
 

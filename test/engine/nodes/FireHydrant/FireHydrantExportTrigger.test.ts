@@ -13,7 +13,10 @@ jest.setTimeout(60_000);
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 12, nights: 3, eventsPerIncident: 3 } });
+	sandbox = await startSandbox({
+		seed: 11,
+		fireHydrant: { incidents: 12, nights: 3, eventsPerIncident: 3 },
+	});
 });
 
 afterEach(async () => {
@@ -25,8 +28,14 @@ const INCIDENT_HEADER =
 
 function incidentCsv(rows: Array<Record<string, string>>): string {
 	const columns = INCIDENT_HEADER.split(',');
-	const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-	return [INCIDENT_HEADER, ...rows.map((row) => columns.map((column) => cell(row[column] ?? '')).join(','))].join('\n') + '\n';
+	const cell = (value: string) =>
+		/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+	return (
+		[
+			INCIDENT_HEADER,
+			...rows.map((row) => columns.map((column) => cell(row[column] ?? '')).join(',')),
+		].join('\n') + '\n'
+	);
 }
 
 function jsonOf(items: Array<Array<{ json: IDataObject }>> | null): IDataObject[] {
@@ -35,12 +44,19 @@ function jsonOf(items: Array<Array<{ json: IDataObject }>> | null): IDataObject[
 
 describe('FireHydrant Export Trigger', () => {
 	it('emits everything still available once, then only what changed', async () => {
-		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		const first = await pollExportTrigger(sandbox, {
+			startFrom: 'available',
+			sources: ['incident'],
+		});
 		expect(first.error).toBeUndefined();
 		const firstRows = jsonOf(first.items);
 		expect(firstRows).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
 
-		const idle = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: first.staticData });
+		const idle = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'available', sources: ['incident'] },
+			{ staticData: first.staticData },
+		);
 		expect(idle.items).toBeNull();
 
 		// The next nightly report overlaps: one record unchanged, one updated, one new.
@@ -51,24 +67,48 @@ describe('FireHydrant Export Trigger', () => {
 			body: incidentCsv([
 				unchanged,
 				{ ...updated, updated_at: new Date().toISOString(), severity: 'SEV1' },
-				{ id: 'inc-brand-new', created_at: new Date().toISOString(), updated_at: new Date().toISOString(), name: 'New one' },
+				{
+					id: 'inc-brand-new',
+					created_at: new Date().toISOString(),
+					updated_at: new Date().toISOString(),
+					name: 'New one',
+				},
 			]),
 		});
-		const next = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: idle.staticData });
+		const next = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'available', sources: ['incident'] },
+			{ staticData: idle.staticData },
+		);
 		expect(next.error).toBeUndefined();
-		expect(jsonOf(next.items).map((row) => row.id).sort()).toEqual([updated.id, 'inc-brand-new'].sort());
+		expect(
+			jsonOf(next.items)
+				.map((row) => row.id)
+				.sort(),
+		).toEqual([updated.id, 'inc-brand-new'].sort());
 	});
 
 	it('leaves event_details_schema as text by default, like Get Rows, and parses it with Parse Event Details Schema', async () => {
-		const asText = jsonOf((await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident_event'] })).items);
+		const asText = jsonOf(
+			(await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident_event'] }))
+				.items,
+		);
 		const parsed = jsonOf(
-			(await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident_event'], options: { parseEventDetailsSchema: true } })).items,
+			(
+				await pollExportTrigger(sandbox, {
+					startFrom: 'available',
+					sources: ['incident_event'],
+					options: { parseEventDetailsSchema: true },
+				})
+			).items,
 		);
 		expect(asText.length).toBeGreaterThan(0);
 		expect(parsed.map((row) => row.id)).toEqual(asText.map((row) => row.id));
 		for (const [index, row] of asText.entries()) {
 			expect(typeof row.event_details_schema).toBe('string');
-			expect(parsed[index].event_details_schema).toEqual(JSON.parse(String(row.event_details_schema)));
+			expect(parsed[index].event_details_schema).toEqual(
+				JSON.parse(String(row.event_details_schema)),
+			);
 		}
 	});
 
@@ -78,9 +118,15 @@ describe('FireHydrant Export Trigger', () => {
 		sandbox.fireHydrant.addExportRequest({
 			source: 'text/csv+incident-20220525',
 			createdAt: new Date(Date.now() + 1000),
-			body: incidentCsv([{ id: 'inc-after', updated_at: new Date().toISOString(), name: 'After activation' }]),
+			body: incidentCsv([
+				{ id: 'inc-after', updated_at: new Date().toISOString(), name: 'After activation' },
+			]),
 		});
-		const second = await pollExportTrigger(sandbox, { startFrom: 'now', sources: ['incident'] }, { staticData: first.staticData });
+		const second = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'now', sources: ['incident'] },
+			{ staticData: first.staticData },
+		);
 		expect(jsonOf(second.items).map((row) => row.id)).toEqual(['inc-after']);
 	});
 
@@ -89,28 +135,46 @@ describe('FireHydrant Export Trigger', () => {
 		expect(jsonOf(sample.items).length).toBeGreaterThan(0);
 		expect(jsonOf(sample.items).length).toBeLessThanOrEqual(20);
 		expect(sample.staticData).toEqual({});
-		const real = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: sample.staticData });
+		const real = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'available', sources: ['incident'] },
+			{ staticData: sample.staticData },
+		);
 		expect(jsonOf(real.items)).toHaveLength(sandbox.fireHydrant.expectedRows('incident').length);
 	});
 
 	it('a failed poll does not advance the cursor, so the next poll loses nothing', async () => {
-		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		const first = await pollExportTrigger(sandbox, {
+			startFrom: 'available',
+			sources: ['incident'],
+		});
 		sandbox.fireHydrant.addExportRequest({
 			source: 'text/csv+incident-20220525',
 			createdAt: new Date(Date.now() + 1000),
 			body: incidentCsv([{ id: 'inc-late', updated_at: new Date().toISOString(), name: 'Late' }]),
 		});
 		sandbox.fireHydrant.faults.rateLimit(1000, { retryAfterSeconds: 0 });
-		const failed = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: first.staticData });
+		const failed = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'available', sources: ['incident'] },
+			{ staticData: first.staticData },
+		);
 		expect(failed.error).toBeDefined();
 		expect(failed.staticData).toEqual(first.staticData);
 		sandbox.fireHydrant.faults.reset();
-		const retried = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: failed.staticData });
+		const retried = await pollExportTrigger(
+			sandbox,
+			{ startFrom: 'available', sources: ['incident'] },
+			{ staticData: failed.staticData },
+		);
 		expect(jsonOf(retried.items).map((row) => row.id)).toEqual(['inc-late']);
 	});
 
 	it('skips a malformed report with a warning naming its export request, and reads the others', async () => {
-		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		const first = await pollExportTrigger(sandbox, {
+			startFrom: 'available',
+			sources: ['incident'],
+		});
 		const malformed = sandbox.fireHydrant.addExportRequest({
 			source: 'text/csv+incident-20220525',
 			createdAt: new Date(Date.now() + 1000),
@@ -124,14 +188,22 @@ describe('FireHydrant Export Trigger', () => {
 		});
 		const warn = jest.spyOn(n8nLogger(), 'warn');
 		try {
-			const next = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: first.staticData });
+			const next = await pollExportTrigger(
+				sandbox,
+				{ startFrom: 'available', sources: ['incident'] },
+				{ staticData: first.staticData },
+			);
 			expect(next.error).toBeUndefined();
 			expect(jsonOf(next.items).map((row) => row.id)).toEqual(['inc-good']);
 			const warnings = warn.mock.calls.map(([message]) => String(message)).join('\n');
 			expect(warnings).toContain(malformed.id);
 			expect(warnings).toContain('It was skipped');
 			// Done with: the next poll neither fails on it nor emits anything again.
-			const after = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData: next.staticData });
+			const after = await pollExportTrigger(
+				sandbox,
+				{ startFrom: 'available', sources: ['incident'] },
+				{ staticData: next.staticData },
+			);
 			expect(after.error).toBeUndefined();
 			expect(after.items).toBeNull();
 		} finally {
@@ -140,7 +212,10 @@ describe('FireHydrant Export Trigger', () => {
 	});
 
 	it('fails the poll on a malformed report when told to', async () => {
-		const first = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] });
+		const first = await pollExportTrigger(sandbox, {
+			startFrom: 'available',
+			sources: ['incident'],
+		});
 		sandbox.fireHydrant.addExportRequest({
 			source: 'text/csv+incident-20220525',
 			createdAt: new Date(Date.now() + 1000),
@@ -151,12 +226,16 @@ describe('FireHydrant Export Trigger', () => {
 			{ startFrom: 'available', sources: ['incident'], options: { onMalformed: 'fail' } },
 			{ staticData: first.staticData },
 		);
-		expect(String((failed.error as Error | undefined)?.message)).toContain('is malformed at line 2');
+		expect(String((failed.error as Error | undefined)?.message)).toContain(
+			'is malformed at line 2',
+		);
 		expect(failed.staticData).toEqual(first.staticData);
 	});
 
 	it('never emits an overlapping row again over many nightly polls, with a memory bounded by the overlap', async () => {
-		let staticData = (await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] })).staticData;
+		let staticData = (
+			await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] })
+		).staticData;
 		const NIGHTS = 14;
 		const base = Date.now() + 60 * 60_000;
 		const memorySizes: number[] = [];
@@ -165,14 +244,29 @@ describe('FireHydrant Export Trigger', () => {
 			// Each nightly report repeats the previous night's record unchanged (the 6 h overlap) and adds one.
 			const rows = [night - 1, night]
 				.filter((index) => index >= 0)
-				.map((index) => ({ id: `inc-night-${index}`, name: `Night ${index}`, updated_at: new Date(base + index * DAY - 60 * 60_000).toISOString() }));
-			sandbox.fireHydrant.addExportRequest({ source: 'text/csv+incident-20220525', createdAt: new Date(createdAt), body: incidentCsv(rows) });
-			const poll = await pollExportTrigger(sandbox, { startFrom: 'available', sources: ['incident'] }, { staticData });
+				.map((index) => ({
+					id: `inc-night-${index}`,
+					name: `Night ${index}`,
+					updated_at: new Date(base + index * DAY - 60 * 60_000).toISOString(),
+				}));
+			sandbox.fireHydrant.addExportRequest({
+				source: 'text/csv+incident-20220525',
+				createdAt: new Date(createdAt),
+				body: incidentCsv(rows),
+			});
+			const poll = await pollExportTrigger(
+				sandbox,
+				{ startFrom: 'available', sources: ['incident'] },
+				{ staticData },
+			);
 			expect(poll.error).toBeUndefined();
 			expect(jsonOf(poll.items).map((row) => row.id)).toEqual([`inc-night-${night}`]);
 			staticData = poll.staticData;
-			const memory = (staticData['node:FireHydrant Export Trigger'] as IDataObject).exportCursor as { emittedRows: Record<string, string[]> };
-			memorySizes.push(Object.values(memory.emittedRows).reduce((sum, keys) => sum + keys.length, 0));
+			const memory = (staticData['node:FireHydrant Export Trigger'] as IDataObject)
+				.exportCursor as { emittedRows: Record<string, string[]> };
+			memorySizes.push(
+				Object.values(memory.emittedRows).reduce((sum, keys) => sum + keys.length, 0),
+			);
 		}
 		// One new row a night; the memory holds only the nights a report still to be read can cover.
 		expect(Math.max(...memorySizes.slice(7))).toBeLessThanOrEqual(6);
@@ -189,8 +283,12 @@ const DAY = 24 * 60 * 60_000;
 function n8nLogger(): { warn: (message: string) => void } {
 	const fromCore = { paths: [require.resolve('n8n-core')] };
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Container } = require(require.resolve('@n8n/di', fromCore)) as { Container: { get<T>(type: unknown): T } };
+	const { Container } = require(require.resolve('@n8n/di', fromCore)) as {
+		Container: { get<T>(type: unknown): T };
+	};
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Logger } = require(require.resolve('@n8n/backend-common', fromCore)) as { Logger: unknown };
+	const { Logger } = require(require.resolve('@n8n/backend-common', fromCore)) as {
+		Logger: unknown;
+	};
 	return Container.get<{ warn: (message: string) => void }>(Logger);
 }

@@ -26,7 +26,10 @@ const PRODUCTION_URL = `http://localhost:5678/webhook/${WEBHOOK_ID}/webhook`;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 11, fireHydrant: { incidents: 2, nights: 1, eventsPerIncident: 1 } });
+	sandbox = await startSandbox({
+		seed: 11,
+		fireHydrant: { incidents: 2, nights: 1, eventsPerIncident: 1 },
+	});
 });
 
 afterAll(async () => {
@@ -52,13 +55,24 @@ function triggerNode(secret = SECRET): INode {
 
 async function hook(
 	method: HookMethod,
-	options: { staticData?: IDataObject; token?: string; mode?: 'manual'; secret?: string; credentialSecret?: string } = {},
+	options: {
+		staticData?: IDataObject;
+		token?: string;
+		mode?: 'manual';
+		secret?: string;
+		credentialSecret?: string;
+	} = {},
 ): Promise<EngineHookResult> {
 	const credential = fireHydrantCredential(sandbox, options.token);
 	return await runHook({
 		nodeTypes: { [TRIGGER_TYPE]: new FireHydrantTrigger() },
 		credentialTypes: [new FireHydrantApi()],
-		credentials: [{ ...credential, data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' } }],
+		credentials: [
+			{
+				...credential,
+				data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' },
+			},
+		],
 		node: triggerNode(options.secret),
 		method,
 		staticData: options.staticData,
@@ -73,7 +87,10 @@ function storedId(result: EngineHookResult): unknown {
 }
 
 /** Publishes as n8n does: checkExists, then create when it answered false. */
-async function publish(staticData?: IDataObject, secrets: { secret?: string; credentialSecret?: string } = {}): Promise<EngineHookResult> {
+async function publish(
+	staticData?: IDataObject,
+	secrets: { secret?: string; credentialSecret?: string } = {},
+): Promise<EngineHookResult> {
 	const check = await hook('checkExists', { staticData, ...secrets });
 	expect(check.error).toBeUndefined();
 	if (check.returned === true) return check;
@@ -121,7 +138,9 @@ describe('FireHydrant Trigger webhook registration', () => {
 	});
 
 	const registrationsReceived = () =>
-		sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/v1/webhooks').length;
+		sandbox.requests.filter(
+			(request) => request.method === 'POST' && request.path === '/v1/webhooks',
+		).length;
 
 	it('does not retry POST /v1/webhooks after a 502 or a reset: a retry could leave a second webhook', async () => {
 		for (const fault of ['502', 'reset'] as const) {
@@ -129,7 +148,10 @@ describe('FireHydrant Trigger webhook registration', () => {
 			if (fault === '502') sandbox.fireHydrant.faults.serverErrors(1, 502);
 			else sandbox.fireHydrant.faults.resetConnections(1);
 			const result = await hook('create');
-			expect({ fault, failed: result.error instanceof NodeApiError }).toEqual({ fault, failed: true });
+			expect({ fault, failed: result.error instanceof NodeApiError }).toEqual({
+				fault,
+				failed: true,
+			});
 			expect({ fault, sent: registrationsReceived() }).toEqual({ fault, sent: 1 });
 		}
 	});
@@ -215,7 +237,9 @@ describe('FireHydrant Trigger webhook registration', () => {
 		});
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect((result.error as NodeOperationError).description).toMatch(/"Webhook Secret"/);
-		expect((result.error as NodeOperationError).description).toMatch(/"Webhook Signing Secret" of the FireHydrant credential/);
+		expect((result.error as NodeOperationError).description).toMatch(
+			/"Webhook Signing Secret" of the FireHydrant credential/,
+		);
 		expect(sandbox.fireHydrant.rest.webhooks.size).toBe(0);
 		expect(storedId(result)).toBeUndefined();
 	});
@@ -238,7 +262,10 @@ describe('FireHydrant Trigger webhook registration', () => {
 
 		it('401 on checkExists: NodeApiError, and the stored id is kept (the webhook may still exist)', async () => {
 			const created = await publish();
-			const result = await hook('checkExists', { staticData: created.staticData, token: WRONG_TOKEN });
+			const result = await hook('checkExists', {
+				staticData: created.staticData,
+				token: WRONG_TOKEN,
+			});
 			const error = apiError(result);
 			expect(error.httpCode).toBe('401');
 			expect(error.description).toMatch(/Check the API token in the FireHydrant credential/);
@@ -291,7 +318,10 @@ describe('FireHydrant Trigger webhook registration', () => {
 			const created = await publish();
 			const oldId = storedId(created);
 
-			const check = await hook('checkExists', { staticData: created.staticData, secret: NEW_SECRET });
+			const check = await hook('checkExists', {
+				staticData: created.staticData,
+				secret: NEW_SECRET,
+			});
 			expect(check.error).toBeUndefined();
 			expect(check.returned).toBe(false);
 			const recreated = await hook('create', { staticData: check.staticData, secret: NEW_SECRET });
@@ -303,7 +333,10 @@ describe('FireHydrant Trigger webhook registration', () => {
 			expect(registered[0].id).not.toBe(oldId);
 			expect(storedId(recreated)).toBe(registered[0].id);
 			// Published again with the new secret: nothing more to do.
-			const again = await hook('checkExists', { staticData: recreated.staticData, secret: NEW_SECRET });
+			const again = await hook('checkExists', {
+				staticData: recreated.staticData,
+				secret: NEW_SECRET,
+			});
 			expect(again.returned).toBe(true);
 		});
 
@@ -319,26 +352,37 @@ describe('FireHydrant Trigger webhook registration', () => {
 			const legacy = { [STATIC_KEY]: { webhookId: storedId(created) } };
 			const republished = await publish(legacy);
 			expect(storedId(republished)).not.toBe(storedId(created));
-			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([SECRET]);
+			expect(
+				[...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret),
+			).toEqual([SECRET]);
 			const check = await hook('checkExists', { staticData: republished.staticData });
 			expect(check.returned).toBe(true);
 		});
 
-		it('registers the credential\'s Webhook Signing Secret when the node\'s Webhook Secret is empty', async () => {
+		it("registers the credential's Webhook Signing Secret when the node's Webhook Secret is empty", async () => {
 			const credentialSecret = 'cred-whs-5a4b3c2d1e0f9a8b7c6d';
 			const created = await publish(undefined, { secret: '', credentialSecret });
-			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([credentialSecret]);
+			expect(
+				[...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret),
+			).toEqual([credentialSecret]);
 
 			// Changing it in the credential and publishing again re-registers too.
 			const changed = 'cred-whs-changed-0f1e2d3c4b5a6978';
-			const republished = await publish(created.staticData, { secret: '', credentialSecret: changed });
+			const republished = await publish(created.staticData, {
+				secret: '',
+				credentialSecret: changed,
+			});
 			expect(storedId(republished)).not.toBe(storedId(created));
-			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([changed]);
+			expect(
+				[...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret),
+			).toEqual([changed]);
 		});
 
-		it('the node\'s Webhook Secret, when set, is registered instead of the credential\'s', async () => {
+		it("the node's Webhook Secret, when set, is registered instead of the credential's", async () => {
 			await publish(undefined, { credentialSecret: 'cred-whs-not-used-123456789' });
-			expect([...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret)).toEqual([SECRET]);
+			expect(
+				[...sandbox.fireHydrant.rest.webhooks.values()].map((webhook) => webhook.secret),
+			).toEqual([SECRET]);
 		});
 	});
 });

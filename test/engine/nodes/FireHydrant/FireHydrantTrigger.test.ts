@@ -20,7 +20,10 @@ const SECRET = 'whs-3f9a8c7e1d2b4a6f8e0c1b2a3d4e5f60';
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 5, fireHydrant: { incidents: 6, nights: 2, eventsPerIncident: 2 } });
+	sandbox = await startSandbox({
+		seed: 5,
+		fireHydrant: { incidents: 6, nights: 2, eventsPerIncident: 2 },
+	});
 });
 
 afterAll(async () => {
@@ -35,7 +38,12 @@ function triggerNode(parameters: IDataObject = {}): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: 'f1a2b3c4-0000-4000-8000-000000000001',
-		parameters: { webhookSecret: SECRET, resourceTypes: 'incidents', operations: '', ...parameters } as INode['parameters'],
+		parameters: {
+			webhookSecret: SECRET,
+			resourceTypes: 'incidents',
+			operations: '',
+			...parameters,
+		} as INode['parameters'],
 		credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
 	};
 }
@@ -65,12 +73,21 @@ async function deliver(
 	return await runWebhook({
 		nodeTypes: { [TRIGGER_TYPE]: new FireHydrantTrigger() },
 		credentialTypes: [new FireHydrantApi()],
-		credentials: [{ ...credential, data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' } }],
+		credentials: [
+			{
+				...credential,
+				data: { ...credential.data, webhookSigningSecret: options.credentialSecret ?? '' },
+			},
+		],
 		node: triggerNode(options.parameters),
 		staticData: options.staticData,
 		workflowId: options.workflowId ?? String(expect.getState().currentTestName),
 		mode: options.mode,
-		request: { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, rawBody },
+		request: {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			rawBody,
+		},
 	});
 }
 
@@ -94,7 +111,9 @@ describe('FireHydrant Trigger', () => {
 		expect(incident.id).toBe(incidentId());
 		// FireHydrant writes `2023-07-25 13:34:49 UTC`; the original stays, `_iso` is added.
 		expect(String(incident.created_at)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
-		expect(incident.created_at_iso).toBe(new Date(String(incident.created_at).replace(' UTC', 'Z').replace(' ', 'T')).toISOString());
+		expect(incident.created_at_iso).toBe(
+			new Date(String(incident.created_at).replace(' UTC', 'Z').replace(' ', 'T')).toISOString(),
+		);
 	});
 
 	it.each([
@@ -103,7 +122,8 @@ describe('FireHydrant Trigger', () => {
 		['not hex', 'zz'],
 	])('answers 401 and emits nothing when the signature is %s', async (_name, secret) => {
 		const raw = body();
-		const headers: Record<string, string> = secret === undefined ? {} : { 'fh-signature': secret === 'zz' ? 'zz' : sign(raw, secret) };
+		const headers: Record<string, string> =
+			secret === undefined ? {} : { 'fh-signature': secret === 'zz' ? 'zz' : sign(raw, secret) };
 		const result = await deliver(raw, headers);
 		expect(result.responseStatus).toBe(401);
 		expect(result.response?.workflowData).toBeUndefined();
@@ -128,7 +148,10 @@ describe('FireHydrant Trigger', () => {
 		expect(empty.responseStatus).toBe(400);
 		expect(empty.responseBody).toEqual({ message: 'The delivery has an empty body.' });
 		const text = 'incident updated';
-		const nonJson = await deliver(text, { 'fh-signature': sign(text), 'content-type': 'text/plain' });
+		const nonJson = await deliver(text, {
+			'fh-signature': sign(text),
+			'content-type': 'text/plain',
+		});
 		expect(nonJson.responseStatus).toBe(400);
 		expect(nonJson.responseBody).toEqual({ message: 'The delivery body is not JSON.' });
 		expect(nonJson.response?.workflowData).toBeUndefined();
@@ -138,7 +161,11 @@ describe('FireHydrant Trigger', () => {
 		const raw = body('created');
 		const first = await deliver(raw, { 'fh-signature': sign(raw) });
 		expect(emitted(first)).toHaveLength(1);
-		const replay = await deliver(raw, { 'fh-signature': sign(raw) }, { staticData: first.staticData });
+		const replay = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ staticData: first.staticData },
+		);
 		expect(replay.responseStatus).toBe(200);
 		expect(replay.response?.workflowData).toBeUndefined();
 		expect(replay.staticDataPersisted).toBe(false);
@@ -150,15 +177,27 @@ describe('FireHydrant Trigger', () => {
 		expect(filtered.responseStatus).toBe(200);
 		expect(filtered.response?.workflowData).toBeUndefined();
 		const onlyResolved = body('updated');
-		const result = await deliver(onlyResolved, { 'fh-signature': sign(onlyResolved) }, { parameters: { operations: 'resolved' } });
+		const result = await deliver(
+			onlyResolved,
+			{ 'fh-signature': sign(onlyResolved) },
+			{ parameters: { operations: 'resolved' } },
+		);
 		expect(result.response?.workflowData).toBeUndefined();
-		const all = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { resourceTypes: '' } });
+		const all = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ parameters: { resourceTypes: '' } },
+		);
 		expect(emitted(all)).toHaveLength(1);
 	});
 
 	it('fetches the full incident through the API when asked, and survives a deleted one', async () => {
 		const raw = body();
-		const result = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } } });
+		const result = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ parameters: { options: { fetchIncident: true } } },
+		);
 		const [item] = emitted(result);
 		const incident = item.incident as IDataObject;
 		expect(incident.id).toBe(incidentId());
@@ -166,7 +205,11 @@ describe('FireHydrant Trigger', () => {
 
 		sandbox.fireHydrant.rest.vanishIncident(incidentId());
 		const again = body('deleted');
-		const gone = await deliver(again, { 'fh-signature': sign(again) }, { parameters: { options: { fetchIncident: true } } });
+		const gone = await deliver(
+			again,
+			{ 'fh-signature': sign(again) },
+			{ parameters: { options: { fetchIncident: true } } },
+		);
 		const [goneItem] = emitted(gone);
 		expect(goneItem.incident).toBeNull();
 		expect(String(goneItem.incidentError)).toContain('no longer exists');
@@ -176,7 +219,10 @@ describe('FireHydrant Trigger', () => {
 	it('two identical deliveries arriving together start the workflow once', async () => {
 		const raw = body('created');
 		// Each request loads the static data as saved before either began, as n8n does.
-		const results = await Promise.all([deliver(raw, { 'fh-signature': sign(raw) }), deliver(raw, { 'fh-signature': sign(raw) })]);
+		const results = await Promise.all([
+			deliver(raw, { 'fh-signature': sign(raw) }),
+			deliver(raw, { 'fh-signature': sign(raw) }),
+		]);
 		expect(results.map((result) => emitted(result).length).sort()).toEqual([0, 1]);
 		const duplicate = results.find((result) => emitted(result).length === 0);
 		expect(duplicate?.responseBody).toMatchObject({ duplicate: true });
@@ -187,7 +233,11 @@ describe('FireHydrant Trigger', () => {
 		const raw = body('created');
 		const first = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'restart-wf' });
 		expect(emitted(first)).toHaveLength(1);
-		const resend = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'restart-wf-after-restart', staticData: first.staticData });
+		const resend = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ workflowId: 'restart-wf-after-restart', staticData: first.staticData },
+		);
 		expect(resend.responseStatus).toBe(200);
 		expect(resend.responseBody).toMatchObject({ duplicate: true });
 		expect(emitted(resend)).toHaveLength(0);
@@ -199,20 +249,32 @@ describe('FireHydrant Trigger', () => {
 		const first = await deliver(raw, { 'fh-signature': sign(raw) }, { workflowId: 'rotate-wf' });
 		expect(emitted(first)).toHaveLength(1);
 		const newSecret = 'whs-rotated-0a1b2c3d4e5f6a7b8c9d';
-		const resent = await deliver(raw, { 'fh-signature': sign(raw, newSecret) }, {
-			workflowId: 'rotate-wf-after-restart',
-			staticData: first.staticData,
-			parameters: { webhookSecret: newSecret },
-		});
+		const resent = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, newSecret) },
+			{
+				workflowId: 'rotate-wf-after-restart',
+				staticData: first.staticData,
+				parameters: { webhookSecret: newSecret },
+			},
+		);
 		expect(resent.responseBody).toMatchObject({ duplicate: true });
 		expect(emitted(resent)).toHaveLength(0);
 	});
 
 	it('a delivery that failed (the incident could not be fetched) runs when FireHydrant sends it again', async () => {
 		const raw = body('updated');
-		const failed = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } }, token: 'fhb-wrong-token-4d3c2b1a' });
+		const failed = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ parameters: { options: { fetchIncident: true } }, token: 'fhb-wrong-token-4d3c2b1a' },
+		);
 		expect(failed.error).toBeDefined();
-		const retried = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } }, staticData: failed.staticData });
+		const retried = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ parameters: { options: { fetchIncident: true } }, staticData: failed.staticData },
+		);
 		expect(retried.error).toBeUndefined();
 		expect(emitted(retried)).toHaveLength(1);
 	});
@@ -222,30 +284,54 @@ describe('FireHydrant Trigger', () => {
 		const filtered = await deliver(raw, { 'fh-signature': sign(raw) });
 		expect(filtered.responseBody).toMatchObject({ ignored: 'change_events created' });
 		expect(filtered.staticDataPersisted).toBe(false);
-		const resent = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { resourceTypes: '' }, staticData: filtered.staticData });
+		const resent = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ parameters: { resourceTypes: '' }, staticData: filtered.staticData },
+		);
 		expect(emitted(resent)).toHaveLength(1);
 	});
 
-	it('verifies with the credential\'s Webhook Signing Secret when the node\'s Webhook Secret is empty', async () => {
+	it("verifies with the credential's Webhook Signing Secret when the node's Webhook Secret is empty", async () => {
 		const credentialSecret = 'cred-secret-7f6e5d4c3b2a1908';
 		const raw = body('updated');
-		const accepted = await deliver(raw, { 'fh-signature': sign(raw, credentialSecret) }, { parameters: { webhookSecret: '' }, credentialSecret });
+		const accepted = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, credentialSecret) },
+			{ parameters: { webhookSecret: '' }, credentialSecret },
+		);
 		expect(emitted(accepted)).toHaveLength(1);
-		const refused = await deliver(raw, { 'fh-signature': sign(raw, SECRET) }, { parameters: { webhookSecret: '' }, credentialSecret, workflowId: 'other-wf' });
+		const refused = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, SECRET) },
+			{ parameters: { webhookSecret: '' }, credentialSecret, workflowId: 'other-wf' },
+		);
 		expect(refused.responseStatus).toBe(401);
 	});
 
-	it('the node\'s Webhook Secret, when set, wins over the credential\'s', async () => {
+	it("the node's Webhook Secret, when set, wins over the credential's", async () => {
 		const raw = body('updated');
-		const accepted = await deliver(raw, { 'fh-signature': sign(raw, SECRET) }, { credentialSecret: 'cred-secret-unused-1234567890' });
+		const accepted = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, SECRET) },
+			{ credentialSecret: 'cred-secret-unused-1234567890' },
+		);
 		expect(emitted(accepted)).toHaveLength(1);
-		const refused = await deliver(raw, { 'fh-signature': sign(raw, 'cred-secret-unused-1234567890') }, { credentialSecret: 'cred-secret-unused-1234567890', workflowId: 'other-wf-2' });
+		const refused = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, 'cred-secret-unused-1234567890') },
+			{ credentialSecret: 'cred-secret-unused-1234567890', workflowId: 'other-wf-2' },
+		);
 		expect(refused.responseStatus).toBe(401);
 	});
 
 	it('answers 401 when neither the node nor the credential has a secret', async () => {
 		const raw = body('updated');
-		const result = await deliver(raw, { 'fh-signature': sign(raw, '') }, { parameters: { webhookSecret: '' } });
+		const result = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw, '') },
+			{ parameters: { webhookSecret: '' } },
+		);
 		expect(result.responseStatus).toBe(401);
 		expect(emitted(result)).toHaveLength(0);
 	});
@@ -254,7 +340,11 @@ describe('FireHydrant Trigger', () => {
 		const raw = body('updated');
 		sandbox.fireHydrant.rest.deny('^/v1/incidents/');
 		try {
-			const result = await deliver(raw, { 'fh-signature': sign(raw) }, { parameters: { options: { fetchIncident: true } } });
+			const result = await deliver(
+				raw,
+				{ 'fh-signature': sign(raw) },
+				{ parameters: { options: { fetchIncident: true } } },
+			);
 			expect(result.error).toBeUndefined();
 			const [item] = emitted(result);
 			expect(item.incident).toBeNull();
@@ -265,14 +355,22 @@ describe('FireHydrant Trigger', () => {
 		}
 	});
 
-	it('the same delivery to the editor\'s test URL and to the production URL runs at both', async () => {
+	it("the same delivery to the editor's test URL and to the production URL runs at both", async () => {
 		// While a user listens for a test event of a published workflow, FireHydrant has both URLs registered.
 		const raw = body('created');
 		const test = await deliver(raw, { 'fh-signature': sign(raw) }, { mode: 'manual' });
 		expect(emitted(test)).toHaveLength(1);
-		const production = await deliver(raw, { 'fh-signature': sign(raw) }, { staticData: test.staticData });
+		const production = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ staticData: test.staticData },
+		);
 		expect(emitted(production)).toHaveLength(1);
-		const resent = await deliver(raw, { 'fh-signature': sign(raw) }, { staticData: production.staticData });
+		const resent = await deliver(
+			raw,
+			{ 'fh-signature': sign(raw) },
+			{ staticData: production.staticData },
+		);
 		expect(resent.responseBody).toMatchObject({ duplicate: true });
 	});
 });

@@ -5,7 +5,13 @@ import { FireHydrant } from '../../../../nodes/FireHydrant/FireHydrant.node';
 import { FireHydrantExportTrigger } from '../../../../nodes/FireHydrant/FireHydrantExportTrigger.node';
 import { pacerRegistry } from '../../../../lib/pacer';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox';
-import { chain, runPoll, runWorkflow, type EngineRunResult, type EnginePollResult } from '../../harness';
+import {
+	chain,
+	runPoll,
+	runWorkflow,
+	type EngineRunResult,
+	type EnginePollResult,
+} from '../../harness';
 
 export const FIREHYDRANT_TYPE = 'n8n-nodes-incident-data.fireHydrant';
 export const EXPORT_TRIGGER_TYPE = 'n8n-nodes-incident-data.fireHydrantExportTrigger';
@@ -27,7 +33,10 @@ export function fireHydrantCredential(sandbox: Sandbox, token = sandbox.fireHydr
 }
 
 /** The account most REST suites read: 14 incidents over 5 nights, 5 events each. */
-export const REST_ACCOUNT: SandboxOptions = { seed: 11, fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 } };
+export const REST_ACCOUNT: SandboxOptions = {
+	seed: 11,
+	fireHydrant: { incidents: 14, nights: 5, eventsPerIncident: 5 },
+};
 
 /**
  * One sandbox for the suite, handed to `started` and closed after the suite. Before each test the
@@ -51,7 +60,9 @@ export function useSandbox(options: SandboxOptions, started: (sandbox: Sandbox) 
 }
 
 /** The JSON of every item the FireHydrant node emitted. */
-export function rowsOf(result: { output(name: string): Array<{ json: IDataObject }> }): IDataObject[] {
+export function rowsOf(result: {
+	output(name: string): Array<{ json: IDataObject }>;
+}): IDataObject[] {
 	return result.output(NODE_NAME).map((item) => item.json);
 }
 
@@ -113,11 +124,19 @@ export async function pollExportTrigger(
 
 /** The error a node run ended with, as the user sees it: message and description. */
 export function errorText(result: EngineRunResult): string {
-	const error = (result.nodeError(NODE_NAME) ?? result.error) as { message?: string; description?: string } | undefined;
+	const error = (result.nodeError(NODE_NAME) ?? result.error) as
+		| { message?: string; description?: string }
+		| undefined;
 	return `${error?.message ?? ''} | ${error?.description ?? ''}`;
 }
 
-export const ALL_SOURCES = ['incident', 'incident_role_assignment', 'incident_event', 'incident_impact', 'retrospective'];
+export const ALL_SOURCES = [
+	'incident',
+	'incident_role_assignment',
+	'incident_event',
+	'incident_impact',
+	'retrospective',
+];
 
 export const getRows = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'exportData',

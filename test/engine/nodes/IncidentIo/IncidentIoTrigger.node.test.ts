@@ -39,12 +39,20 @@ describe('incident.io Trigger', () => {
 		expect(result.responseStatus).toBeUndefined();
 		const items = emitted(result);
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ event_type: EVENT, webhook_id: delivery.webhookId, fetched: false });
+		expect(items[0].json).toMatchObject({
+			event_type: EVENT,
+			webhook_id: delivery.webhookId,
+			fetched: false,
+		});
 		expect((items[0].json.data as Json).id).toBe(incident.id);
 	});
 
 	it('accepts any of several v1 signatures (key rotation)', async () => {
-		const delivery = signDelivery(EVENT, { id: 'x' }, { secret: sandbox.incidentIo.webhookSecret, extraSignatures: ['v1,AAAA', 'v2,whatever'] });
+		const delivery = signDelivery(
+			EVENT,
+			{ id: 'x' },
+			{ secret: sandbox.incidentIo.webhookSecret, extraSignatures: ['v1,AAAA', 'v2,whatever'] },
+		);
 		expect(emitted(await deliver(sandbox, request(delivery)))).toHaveLength(1);
 	});
 
@@ -55,9 +63,13 @@ describe('incident.io Trigger', () => {
 		['a missing signature header', { omit: ['webhook-signature' as const] }],
 		['a missing id header', { omit: ['webhook-id' as const] }],
 		['a missing timestamp header', { omit: ['webhook-timestamp' as const] }],
-		['another endpoint\'s secret', { secret: signingSecretFor(999) }],
+		["another endpoint's secret", { secret: signingSecretFor(999) }],
 	])('refuses %s with 401 and emits nothing', async (_name, options) => {
-		const delivery = signDelivery(EVENT, { id: 'abc' }, { secret: sandbox.incidentIo.webhookSecret, ...options });
+		const delivery = signDelivery(
+			EVENT,
+			{ id: 'abc' },
+			{ secret: sandbox.incidentIo.webhookSecret, ...options },
+		);
 		const result = await deliver(sandbox, request(delivery));
 		expect(result.responseStatus).toBe(401);
 		expect(result.response?.noWebhookResponse).toBe(true);
@@ -66,17 +78,31 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('answers 400 to a correctly signed body that is not JSON', async () => {
-		const delivery = signDelivery(EVENT, null, { secret: sandbox.incidentIo.webhookSecret, rawBody: 'event_type=x' });
-		const result = await deliver(sandbox, { ...request(delivery), headers: { ...delivery.headers, 'content-type': 'text/plain' } });
+		const delivery = signDelivery(EVENT, null, {
+			secret: sandbox.incidentIo.webhookSecret,
+			rawBody: 'event_type=x',
+		});
+		const result = await deliver(sandbox, {
+			...request(delivery),
+			headers: { ...delivery.headers, 'content-type': 'text/plain' },
+		});
 		expect(result.responseStatus).toBe(400);
 		expect(emitted(result)).toHaveLength(0);
 	});
 
 	it('emits a delivery repeated with the same webhook-id once', async () => {
-		const delivery = signDelivery(EVENT, { id: 'dup' }, { secret: sandbox.incidentIo.webhookSecret });
+		const delivery = signDelivery(
+			EVENT,
+			{ id: 'dup' },
+			{ secret: sandbox.incidentIo.webhookSecret },
+		);
 		const first = await deliver(sandbox, request(delivery));
 		expect(emitted(first)).toHaveLength(1);
-		const again = signDelivery(EVENT, { id: 'dup' }, { secret: sandbox.incidentIo.webhookSecret, webhookId: delivery.webhookId });
+		const again = signDelivery(
+			EVENT,
+			{ id: 'dup' },
+			{ secret: sandbox.incidentIo.webhookSecret, webhookId: delivery.webhookId },
+		);
 		const second = await deliver(sandbox, request(again), {}, first.staticData);
 		expect(emitted(second)).toHaveLength(0);
 		expect(second.responseStatus).toBe(200);
@@ -84,7 +110,11 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('drops event types outside the filter', async () => {
-		const delivery = signDelivery('public_incident.follow_up_created_v2', { id: 'f' }, { secret: sandbox.incidentIo.webhookSecret });
+		const delivery = signDelivery(
+			'public_incident.follow_up_created_v2',
+			{ id: 'f' },
+			{ secret: sandbox.incidentIo.webhookSecret },
+		);
 		const result = await deliver(sandbox, request(delivery), { events: [EVENT] });
 		expect(emitted(result)).toHaveLength(0);
 		expect(result.responseStatus).toBe(200);
@@ -92,8 +122,14 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('fetches the full incident for a private-incident event, which carries only an id', async () => {
-		const privateIncident = sandbox.incidentIo.data.incidents.find((incident) => incident.visibility === 'private') as Json;
-		const delivery = signDelivery('private_incident.incident_updated_v2', { id: privateIncident.id }, { secret: sandbox.incidentIo.webhookSecret });
+		const privateIncident = sandbox.incidentIo.data.incidents.find(
+			(incident) => incident.visibility === 'private',
+		) as Json;
+		const delivery = signDelivery(
+			'private_incident.incident_updated_v2',
+			{ id: privateIncident.id },
+			{ secret: sandbox.incidentIo.webhookSecret },
+		);
 		const items = emitted(await deliver(sandbox, request(delivery)));
 		expect(items).toHaveLength(1);
 		expect(items[0].json.fetched).toBe(true);
@@ -102,9 +138,16 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('two identical deliveries arriving together (same webhook-id) start the workflow once', async () => {
-		const delivery = signDelivery(EVENT, { id: 'together' }, { secret: sandbox.incidentIo.webhookSecret });
+		const delivery = signDelivery(
+			EVENT,
+			{ id: 'together' },
+			{ secret: sandbox.incidentIo.webhookSecret },
+		);
 		// Each request loads the static data as saved before either began, as n8n does.
-		const results = await Promise.all([deliver(sandbox, request(delivery)), deliver(sandbox, request(delivery))]);
+		const results = await Promise.all([
+			deliver(sandbox, request(delivery)),
+			deliver(sandbox, request(delivery)),
+		]);
 		expect(results.map((result) => emitted(result).length).sort()).toEqual([0, 1]);
 		const duplicate = results.find((result) => emitted(result).length === 0);
 		expect(duplicate?.responseBody).toMatchObject({ duplicate: true });
@@ -112,8 +155,14 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('a delivery whose record could not be fetched (401) runs when Svix retries it', async () => {
-		const privateIncident = sandbox.incidentIo.data.incidents.find((incident) => incident.visibility === 'private') as Json;
-		const delivery = signDelivery('private_incident.incident_updated_v2', { id: privateIncident.id }, { secret: sandbox.incidentIo.webhookSecret });
+		const privateIncident = sandbox.incidentIo.data.incidents.find(
+			(incident) => incident.visibility === 'private',
+		) as Json;
+		const delivery = signDelivery(
+			'private_incident.incident_updated_v2',
+			{ id: privateIncident.id },
+			{ secret: sandbox.incidentIo.webhookSecret },
+		);
 		const failed = await runWebhook({
 			nodeTypes,
 			credentialTypes,
@@ -129,7 +178,11 @@ describe('incident.io Trigger', () => {
 
 	describe('Fetch Full Record when the record cannot be read', () => {
 		it('a deleted record (404) emits the delivery with data null and the reason, as delivered beside it', async () => {
-			const delivery = signDelivery('private_incident.incident_updated_v2', { id: '01DELETEDINCIDENT0000000000' }, { secret: sandbox.incidentIo.webhookSecret });
+			const delivery = signDelivery(
+				'private_incident.incident_updated_v2',
+				{ id: '01DELETEDINCIDENT0000000000' },
+				{ secret: sandbox.incidentIo.webhookSecret },
+			);
 			const result = await deliver(sandbox, request(delivery));
 			expect(result.error).toBeUndefined();
 			const [item] = emitted(result);
@@ -144,8 +197,14 @@ describe('incident.io Trigger', () => {
 		});
 
 		it('a private record the API key may not read (403) emits the delivery with data null and the scope to add', async () => {
-			const privateIncident = sandbox.incidentIo.data.incidents.find((incident) => incident.visibility === 'private') as Json;
-			const delivery = signDelivery('private_incident.incident_updated_v2', { id: privateIncident.id }, { secret: sandbox.incidentIo.webhookSecret });
+			const privateIncident = sandbox.incidentIo.data.incidents.find(
+				(incident) => incident.visibility === 'private',
+			) as Json;
+			const delivery = signDelivery(
+				'private_incident.incident_updated_v2',
+				{ id: privateIncident.id },
+				{ secret: sandbox.incidentIo.webhookSecret },
+			);
 			const result = await runWebhook({
 				nodeTypes,
 				credentialTypes,
@@ -155,11 +214,19 @@ describe('incident.io Trigger', () => {
 			});
 			expect(result.error).toBeUndefined();
 			const [item] = emitted(result);
-			expect(item.json).toMatchObject({ fetched: false, data: null, deliveredData: { id: privateIncident.id } });
-			expect(String(item.json.dataError)).toMatch(/403.*View all incident data, including private incidents/);
+			expect(item.json).toMatchObject({
+				fetched: false,
+				data: null,
+				deliveredData: { id: privateIncident.id },
+			});
+			expect(String(item.json.dataError)).toMatch(
+				/403.*View all incident data, including private incidents/,
+			);
 			expect(JSON.stringify(item.json)).not.toContain(sandbox.incidentIo.noPrivateKey);
 			// Accepted: remembered like any other delivery, so Svix's retry of it is a replay.
-			expect((result.staticData['node:incident.io Trigger'] as IDataObject).seenDeliveries).toContain(delivery.webhookId);
+			expect(
+				(result.staticData['node:incident.io Trigger'] as IDataObject).seenDeliveries,
+			).toContain(delivery.webhookId);
 		});
 	});
 });

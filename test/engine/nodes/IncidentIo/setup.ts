@@ -2,12 +2,21 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { IncidentIoApi } from '../../../../credentials/IncidentIoApi.credentials';
 import { pacerRegistry } from '../../../../lib/pacer';
-import { GENERAL_RATE_LIMIT, INCIDENT_LIST_RATE_LIMIT } from '../../../../nodes/IncidentIo/constants';
+import {
+	GENERAL_RATE_LIMIT,
+	INCIDENT_LIST_RATE_LIMIT,
+} from '../../../../nodes/IncidentIo/constants';
 import { IncidentIo } from '../../../../nodes/IncidentIo/IncidentIo.node';
 import { pacerKeys } from '../../../../nodes/IncidentIo/transport';
 import { IncidentIoTrigger } from '../../../../nodes/IncidentIo/IncidentIoTrigger.node';
 import type { Sandbox } from '../../../sandbox';
-import { chain, runWebhook, runWorkflow, type EngineRunResult, type EngineWebhookRequest } from '../../harness';
+import {
+	chain,
+	runWebhook,
+	runWorkflow,
+	type EngineRunResult,
+	type EngineWebhookRequest,
+} from '../../harness';
 
 export const INCIDENT_IO_TYPE = 'n8n-nodes-incident-data.incidentIo';
 export const TRIGGER_TYPE = 'n8n-nodes-incident-data.incidentIoTrigger';
@@ -21,7 +30,11 @@ export const credentialTypes = [new IncidentIoApi()];
 
 const CREDENTIAL_REF = { incidentIoApi: { id: 'iio-cred', name: 'incident.io sandbox' } };
 
-export function incidentIoCredential(sandbox: Sandbox, apiKey = sandbox.incidentIo.apiKey, secret = sandbox.incidentIo.webhookSecret) {
+export function incidentIoCredential(
+	sandbox: Sandbox,
+	apiKey = sandbox.incidentIo.apiKey,
+	secret = sandbox.incidentIo.webhookSecret,
+) {
 	return {
 		id: 'iio-cred',
 		name: 'incident.io sandbox',
@@ -37,18 +50,35 @@ export function incidentIoCredential(sandbox: Sandbox, apiKey = sandbox.incident
  */
 export function scaleRateLimits(sandbox: Sandbox, scale: number): void {
 	const windowMs = Math.round(60_000 * scale);
-	sandbox.incidentIo.setRateLimits({ incidentList: { limit: 60, windowMs }, general: { limit: 1200, windowMs } });
+	sandbox.incidentIo.setRateLimits({
+		incidentList: { limit: 60, windowMs },
+		general: { limit: 1200, windowMs },
+	});
 	const keys = pacerKeys(sandbox.incidentIo.apiBaseUrl);
-	pacerRegistry.getPacer(keys.incidentList, { limit: INCIDENT_LIST_RATE_LIMIT.limit, intervalMs: windowMs });
+	pacerRegistry.getPacer(keys.incidentList, {
+		limit: INCIDENT_LIST_RATE_LIMIT.limit,
+		intervalMs: windowMs,
+	});
 	pacerRegistry.getPacer(keys.general, { limit: GENERAL_RATE_LIMIT.limit, intervalMs: windowMs });
 }
 
 export async function runIncidentIo(
 	sandbox: Sandbox,
 	parameters: INodeParameters,
-	options: { apiKey?: string; node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }>; staticData?: IDataObject } = {},
+	options: {
+		apiKey?: string;
+		node?: Partial<INode>;
+		inputItems?: Array<{ json: IDataObject }>;
+		staticData?: IDataObject;
+	} = {},
 ): Promise<EngineRunResult> {
-	const workflow = chain({ name: NODE_NAME, type: INCIDENT_IO_TYPE, parameters, credentials: CREDENTIAL_REF, ...options.node });
+	const workflow = chain({
+		name: NODE_NAME,
+		type: INCIDENT_IO_TYPE,
+		parameters,
+		credentials: CREDENTIAL_REF,
+		...options.node,
+	});
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
@@ -65,7 +95,9 @@ export function rowsOf(result: EngineRunResult): IDataObject[] {
 
 /** The error a node run ended with, as the user sees it: message and description. */
 export function errorText(result: EngineRunResult): string {
-	const error = (result.nodeError(NODE_NAME) ?? result.error) as { message?: string; description?: string } | undefined;
+	const error = (result.nodeError(NODE_NAME) ?? result.error) as
+		| { message?: string; description?: string }
+		| undefined;
 	return `${error?.message ?? ''} | ${error?.description ?? ''}`;
 }
 
@@ -82,7 +114,12 @@ export function triggerNode(parameters: INodeParameters = {}): INode {
 	};
 }
 
-export async function deliver(sandbox: Sandbox, request: EngineWebhookRequest, parameters: INodeParameters = {}, staticData?: IDataObject) {
+export async function deliver(
+	sandbox: Sandbox,
+	request: EngineWebhookRequest,
+	parameters: INodeParameters = {},
+	staticData?: IDataObject,
+) {
 	return await runWebhook({
 		nodeTypes,
 		credentialTypes,
@@ -95,5 +132,6 @@ export async function deliver(sandbox: Sandbox, request: EngineWebhookRequest, p
 
 /** Fails with the node's own error text, so a failing run says why. */
 export function expectSuccess(result: EngineRunResult): void {
-	if (result.status !== 'success') throw new Error(`run ended with status ${result.status}: ${errorText(result)}`);
+	if (result.status !== 'success')
+		throw new Error(`run ended with status ${result.status}: ${errorText(result)}`);
 }

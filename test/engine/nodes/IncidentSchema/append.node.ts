@@ -4,7 +4,13 @@
  * Two inputs in, their items one after the other out: n8n's Merge (Append) for the engine harness,
  * which registers only the node types a test gives it.
  */
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 export const APPEND_TYPE = 'harness-fixtures.append';
 
@@ -25,6 +31,14 @@ export class Append implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const first = this.getInputData(0);
 		const second = this.getInputData(1);
-		return [[...first.map((item, index) => ({ json: item.json, pairedItem: { item: index, input: 0 } })), ...second.map((item, index) => ({ json: item.json, pairedItem: { item: index, input: 1 } }))]];
+		return [
+			[
+				...first.map((item, index) => ({ json: item.json, pairedItem: { item: index, input: 0 } })),
+				...second.map((item, index) => ({
+					json: item.json,
+					pairedItem: { item: index, input: 1 },
+				})),
+			],
+		];
 	}
 }

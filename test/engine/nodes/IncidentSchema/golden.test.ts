@@ -22,7 +22,15 @@ import { signDelivery, type Json } from '../../../sandbox/incident-io';
 import { fireHydrantCredential } from '../FireHydrant/setup';
 import { runWebhook } from '../../harness';
 import { deliver as deliverIncidentIo } from '../IncidentIo/setup';
-import { doraNode, fireHydrantNode, incidentIoNode, rowsOf, runChain, schemaNode, SCHEMA_NODE } from './setup';
+import {
+	doraNode,
+	fireHydrantNode,
+	incidentIoNode,
+	rowsOf,
+	runChain,
+	schemaNode,
+	SCHEMA_NODE,
+} from './setup';
 
 jest.setTimeout(90_000);
 
@@ -48,9 +56,17 @@ beforeEach(() => {
 	sandbox.reset();
 });
 
-const normalize = (options: INodeParameters = {}) => schemaNode({ operation: 'normalize', options });
-const exportRows = () => fireHydrantNode({ resource: 'exportData', operation: 'getRows', selectBy: 'since', newerThan: '2026-01-01T00:00:00Z' });
-const incidents = (flatten: boolean) => incidentIoNode({ resource: 'incident', operation: 'getMany', returnAll: true, flatten });
+const normalize = (options: INodeParameters = {}) =>
+	schemaNode({ operation: 'normalize', options });
+const exportRows = () =>
+	fireHydrantNode({
+		resource: 'exportData',
+		operation: 'getRows',
+		selectBy: 'since',
+		newerThan: '2026-01-01T00:00:00Z',
+	});
+const incidents = (flatten: boolean) =>
+	incidentIoNode({ resource: 'incident', operation: 'getMany', returnAll: true, flatten });
 
 /** Every column but the hash, which is checked for shape (its content is tested in the unit tests). */
 function withoutHash(row: IDataObject): IDataObject {
@@ -304,7 +320,14 @@ const INCIDENT_IO: ExpectedRow[] = [
 		commander: 'Sam Mensah',
 		url: 'https://app.incident.io/sandbox/incidents/1',
 		postmortem_url: null,
-		custom_fields: { 'Affected Team': 'Product', 'Affected Regions': ['EU', 'US'], 'Customer Impact': '34% of requests failed', 'Status Page': 'https://status.example.com/incidents/1', 'Customers Affected': 213, 'Affected Services': ['search service', 'payments service'] },
+		custom_fields: {
+			'Affected Team': 'Product',
+			'Affected Regions': ['EU', 'US'],
+			'Customer Impact': '34% of requests failed',
+			'Status Page': 'https://status.example.com/incidents/1',
+			'Customers Affected': 213,
+			'Affected Services': ['search service', 'payments service'],
+		},
 	},
 	{
 		incident_key: 'incident_io:010000012QT8P0W1W1RREN0QCM',
@@ -338,7 +361,14 @@ const INCIDENT_IO: ExpectedRow[] = [
 		commander: 'Fatima Silva',
 		url: 'https://app.incident.io/sandbox/incidents/3',
 		postmortem_url: null,
-		custom_fields: { 'Affected Team': 'Payments', 'Affected Regions': ['LATAM'], 'Customer Impact': '29% of requests failed', 'Status Page': 'https://status.example.com/incidents/3', 'Customers Affected': 90.46, 'Affected Services': ['login service', 'checkout service'] },
+		custom_fields: {
+			'Affected Team': 'Payments',
+			'Affected Regions': ['LATAM'],
+			'Customer Impact': '29% of requests failed',
+			'Status Page': 'https://status.example.com/incidents/3',
+			'Customers Affected': 90.46,
+			'Affected Services': ['login service', 'checkout service'],
+		},
 	},
 	{
 		incident_key: 'incident_io:010000012XJ1639K7N8Q7GY81E',
@@ -372,7 +402,14 @@ const INCIDENT_IO: ExpectedRow[] = [
 		commander: 'Lisa Curtis',
 		url: 'https://app.incident.io/sandbox/incidents/4',
 		postmortem_url: null,
-		custom_fields: { 'Affected Team': 'Payments', 'Affected Regions': ['LATAM'], 'Customer Impact': '22% of requests failed', 'Status Page': 'https://status.example.com/incidents/4', 'Customers Affected': 4212, 'Affected Services': ['billing service', 'queue service', 'login service'] },
+		custom_fields: {
+			'Affected Team': 'Payments',
+			'Affected Regions': ['LATAM'],
+			'Customer Impact': '22% of requests failed',
+			'Status Page': 'https://status.example.com/incidents/4',
+			'Customers Affected': 4212,
+			'Affected Services': ['billing service', 'queue service', 'login service'],
+		},
 	},
 	{
 		incident_key: 'incident_io:010000016359Q5J0ZAZ9QN8B3H',
@@ -406,7 +443,14 @@ const INCIDENT_IO: ExpectedRow[] = [
 		commander: 'Sam Mensah',
 		url: 'https://app.incident.io/sandbox/incidents/21',
 		postmortem_url: null,
-		custom_fields: { 'Affected Team': 'Payments', 'Affected Regions': ['EU', 'APAC'], 'Customer Impact': '21% of requests failed', 'Status Page': 'https://status.example.com/incidents/21', 'Customers Affected': 190, 'Affected Services': ['payments service', 'DNS service', 'webhooks service'] },
+		custom_fields: {
+			'Affected Team': 'Payments',
+			'Affected Regions': ['EU', 'APAC'],
+			'Customer Impact': '21% of requests failed',
+			'Status Page': 'https://status.example.com/incidents/21',
+			'Customers Affected': 190,
+			'Affected Services': ['payments service', 'DNS service', 'webhooks service'],
+		},
 	},
 	{
 		incident_key: 'incident_io:010000017ZCSEFWB0XEM58SWF2',
@@ -440,10 +484,16 @@ const INCIDENT_IO: ExpectedRow[] = [
 		commander: 'Nora Kim',
 		url: 'https://app.incident.io/sandbox/incidents/31',
 		postmortem_url: null,
-		custom_fields: { 'Affected Team': 'Product', 'Affected Regions': ['LATAM', 'APAC', 'US'], 'Customer Impact': '25% of requests failed', 'Status Page': 'https://status.example.com/incidents/31', 'Customers Affected': 3875, 'Affected Services': ['DNS service', 'cache service', 'API service'] },
+		custom_fields: {
+			'Affected Team': 'Product',
+			'Affected Regions': ['LATAM', 'APAC', 'US'],
+			'Customer Impact': '25% of requests failed',
+			'Status Page': 'https://status.example.com/incidents/31',
+			'Customers Affected': 3875,
+			'Affected Services': ['DNS service', 'cache service', 'API service'],
+		},
 	},
 ];
-
 
 describe('FireHydrant', () => {
 	it('Export Data rows (all five sources) → one row per incident, every column as written here', async () => {
@@ -451,8 +501,18 @@ describe('FireHydrant', () => {
 		expect(rows.map(withoutHash)).toEqual(FIREHYDRANT_EXPORT);
 	});
 
-	it('Export Data → Get Rows from the REST API gives the export\'s rows (the REST API has no updated_at: the newest milestone stands in)', async () => {
-		const rows = rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', changedAfter: '2026-01-01T00:00:00Z' }), normalize()]));
+	it("Export Data → Get Rows from the REST API gives the export's rows (the REST API has no updated_at: the newest milestone stands in)", async () => {
+		const rows = rowsOf(
+			await runChain(sandbox, [
+				fireHydrantNode({
+					resource: 'exportData',
+					operation: 'getRows',
+					dataSource: 'rest',
+					changedAfter: '2026-01-01T00:00:00Z',
+				}),
+				normalize(),
+			]),
+		);
 		const byIncident = byKey(rows);
 		expect(byIncident.size).toBe(FIREHYDRANT_EXPORT.length);
 		for (const expected of FIREHYDRANT_EXPORT) {
@@ -461,12 +521,51 @@ describe('FireHydrant', () => {
 		}
 	});
 
-	it('Incident → Get Many, full and simplified, give the export\'s incident with what each shape carries', async () => {
-		const full = byKey(rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'incident', operation: 'getMany', returnAll: true, simplify: false }), normalize()])));
-		const simple = byKey(rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'incident', operation: 'getMany', returnAll: true, simplify: true }), normalize()])));
+	it("Incident → Get Many, full and simplified, give the export's incident with what each shape carries", async () => {
+		const full = byKey(
+			rowsOf(
+				await runChain(sandbox, [
+					fireHydrantNode({
+						resource: 'incident',
+						operation: 'getMany',
+						returnAll: true,
+						simplify: false,
+					}),
+					normalize(),
+				]),
+			),
+		);
+		const simple = byKey(
+			rowsOf(
+				await runChain(sandbox, [
+					fireHydrantNode({
+						resource: 'incident',
+						operation: 'getMany',
+						returnAll: true,
+						simplify: true,
+					}),
+					normalize(),
+				]),
+			),
+		);
 		expect(full.size).toBe(6);
 		expect(simple.size).toBe(6);
-		const shared = ['reference', 'title', 'severity_raw', 'severity_rank', 'priority', 'status_category', 'started_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'time_to_acknowledge_s', 'time_to_mitigate_s', 'time_to_resolve_s'];
+		const shared = [
+			'reference',
+			'title',
+			'severity_raw',
+			'severity_rank',
+			'priority',
+			'status_category',
+			'started_at',
+			'detected_at',
+			'acknowledged_at',
+			'mitigated_at',
+			'resolved_at',
+			'time_to_acknowledge_s',
+			'time_to_mitigate_s',
+			'time_to_resolve_s',
+		];
 		for (const expected of FIREHYDRANT_EXPORT) {
 			const key = String(expected.incident_key);
 			for (const column of shared) {
@@ -482,7 +581,12 @@ describe('FireHydrant', () => {
 			services: ['notifications-worker'],
 			customer_impact: true,
 		});
-		expect(simple.get(mitigated)).toMatchObject({ url: null, commander: null, services: null, customer_impact: null });
+		expect(simple.get(mitigated)).toMatchObject({
+			url: null,
+			commander: null,
+			services: null,
+			customer_impact: null,
+		});
 	});
 
 	const SECRET = 'whs-golden-0123456789abcdef0123456789';
@@ -505,7 +609,10 @@ describe('FireHydrant', () => {
 			node: triggerNode(),
 			request: {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', 'fh-signature': createHmac('sha256', SECRET).update(body).digest('hex') },
+				headers: {
+					'content-type': 'application/json',
+					'fh-signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+				},
 				rawBody: body,
 			},
 		});
@@ -514,14 +621,40 @@ describe('FireHydrant', () => {
 
 	it('a sandbox delivery through the FireHydrant Trigger gives the same incident as Incident → Get', async () => {
 		const id = '0689697e-0d1a-44ea-8919-c0d8af4646e0';
-		const delivered = await throughTrigger(sandbox.fireHydrant.rest.deliveryBody({ incidentId: id, operation: 'updated', resourceType: 'incidents' }));
+		const delivered = await throughTrigger(
+			sandbox.fireHydrant.rest.deliveryBody({
+				incidentId: id,
+				operation: 'updated',
+				resourceType: 'incidents',
+			}),
+		);
 		expect(delivered).toHaveLength(1);
-		const [fromTrigger] = rowsOf(await runChain(sandbox, [normalize()], delivered.map((json) => ({ json }))));
-		const [fromRest] = rowsOf(await runChain(sandbox, [fireHydrantNode({ resource: 'incident', operation: 'get', incidentId: id, simplify: false }), normalize()]));
+		const [fromTrigger] = rowsOf(
+			await runChain(
+				sandbox,
+				[normalize()],
+				delivered.map((json) => ({ json })),
+			),
+		);
+		const [fromRest] = rowsOf(
+			await runChain(sandbox, [
+				fireHydrantNode({
+					resource: 'incident',
+					operation: 'get',
+					incidentId: id,
+					simplify: false,
+				}),
+				normalize(),
+			]),
+		);
 		// FireHydrant's webhook writes created_at to the second (`2026-03-09 14:28:11 UTC`); the API keeps milliseconds.
 		expect(fromTrigger.created_at).toBe('2026-03-09T14:28:11.000Z');
 		expect(fromRest.created_at).toBe('2026-03-09T14:28:11.914Z');
-		expect({ ...fromTrigger, created_at: 'second', row_hash: 'differs' }).toEqual({ ...fromRest, created_at: 'second', row_hash: 'differs' });
+		expect({ ...fromTrigger, created_at: 'second', row_hash: 'differs' }).toEqual({
+			...fromRest,
+			created_at: 'second',
+			row_hash: 'differs',
+		});
 	});
 
 	it('crafted delivery: reopened, severity removed, UTC offsets, custom multi-select', async () => {
@@ -549,21 +682,43 @@ describe('FireHydrant', () => {
 					environments: [{ id: 'env-1', name: 'production' }],
 					team_assignments: [{ id: 'ta-1', team: { id: 'team-1', name: 'Payments' } }],
 					role_assignments: [
-						{ id: 'ra-1', status: 'inactive', incident_role: { name: 'Incident Commander' }, user: { name: 'Grace Hopper' }, updated_at: '2026-03-09T09:10:00Z' },
-						{ id: 'ra-2', status: 'active', incident_role: { name: 'Incident Commander' }, user: { name: 'Zoë Okafor' }, updated_at: '2026-03-09T10:30:00Z' },
+						{
+							id: 'ra-1',
+							status: 'inactive',
+							incident_role: { name: 'Incident Commander' },
+							user: { name: 'Grace Hopper' },
+							updated_at: '2026-03-09T09:10:00Z',
+						},
+						{
+							id: 'ra-2',
+							status: 'active',
+							incident_role: { name: 'Incident Commander' },
+							user: { name: 'Zoë Okafor' },
+							updated_at: '2026-03-09T10:30:00Z',
+						},
 					],
 					customers_impacted: 120,
 					incident_url: 'https://app.firehydrant.io/incidents/fh-crafted-0001',
 					custom_fields: [
 						{ display_name: 'Regions', value_type: 'multi_select', value_array: ['EU', 'US'] },
-						{ display_name: 'Root Cause', value_type: 'string', value_string: 'Expired certificate' },
+						{
+							display_name: 'Root Cause',
+							value_type: 'string',
+							value_string: 'Expired certificate',
+						},
 					],
 				},
 			},
 			event: { operation: 'updated', resource_type: 'incidents' },
 		});
 		const delivered = await throughTrigger(body);
-		const rows = rowsOf(await runChain(sandbox, [normalize()], delivered.map((json) => ({ json }))));
+		const rows = rowsOf(
+			await runChain(
+				sandbox,
+				[normalize()],
+				delivered.map((json) => ({ json })),
+			),
+		);
 		expect(rows.map(withoutHash)).toEqual([
 			{
 				incident_key: 'firehydrant:fh-crafted-0001',
@@ -608,23 +763,34 @@ describe('incident.io', () => {
 	it('incidents (raw) → every column of five incidents: no resolution, multi-select, test mode, private, closed, cancelled', async () => {
 		const rows = byKey(rowsOf(await runChain(sandbox, [incidents(false), normalize()])));
 		expect(rows.size).toBe(40);
-		for (const expected of INCIDENT_IO) expect(withoutHash(rows.get(String(expected.incident_key)) as IDataObject)).toEqual(expected);
+		for (const expected of INCIDENT_IO)
+			expect(withoutHash(rows.get(String(expected.incident_key)) as IDataObject)).toEqual(expected);
 	});
 
 	it('flattened incidents give the same rows; the severity rank needs the raw record (or Severity Order)', async () => {
 		const raw = byKey(rowsOf(await runChain(sandbox, [incidents(false), normalize()])));
 		const flat = byKey(rowsOf(await runChain(sandbox, [incidents(true), normalize()])));
-		const ordered = byKey(rowsOf(await runChain(sandbox, [incidents(true), normalize({ severityOrder: 'Critical, Major, Minor' })])));
+		const ordered = byKey(
+			rowsOf(
+				await runChain(sandbox, [
+					incidents(true),
+					normalize({ severityOrder: 'Critical, Major, Minor' }),
+				]),
+			),
+		);
 		for (const expected of INCIDENT_IO) {
 			const key = String(expected.incident_key);
-			expect({ ...withoutHash(flat.get(key) as IDataObject), severity_rank: 'n/a' }).toEqual({ ...expected, severity_rank: 'n/a' });
+			expect({ ...withoutHash(flat.get(key) as IDataObject), severity_rank: 'n/a' }).toEqual({
+				...expected,
+				severity_rank: 'n/a',
+			});
 			expect(flat.get(key)?.severity_rank).toBeNull();
 			expect(withoutHash(ordered.get(key) as IDataObject)).toEqual(expected);
 			expect(ordered.get(key)?.row_hash).toBe(raw.get(key)?.row_hash);
 		}
 	});
 
-	it('crafted in the sandbox\'s data: reopened with UTC offsets, and a removed severity', async () => {
+	it("crafted in the sandbox's data: reopened with UTC offsets, and a removed severity", async () => {
 		const data = sandbox.incidentIo.data;
 		const live = data.statuses.find((status) => status.category === 'live') as Json;
 		const reopened = data.incidents[1];
@@ -679,10 +845,14 @@ describe('incident.io', () => {
 				'Affected Services': ['database service'],
 			},
 		});
-		expect(rows.get(`incident_io:${String(data.incidents[4].id)}`)).toMatchObject({ reference: 'INC-5', severity_raw: null, severity_rank: null });
+		expect(rows.get(`incident_io:${String(data.incidents[4].id)}`)).toMatchObject({
+			reference: 'INC-5',
+			severity_raw: null,
+			severity_rank: null,
+		});
 	});
 
-	it('incident.io Trigger deliveries: an incident event gives the API\'s row; an ID-only private event is skipped with a hint', async () => {
+	it("incident.io Trigger deliveries: an incident event gives the API's row; an ID-only private event is skipped with a hint", async () => {
 		const incident = sandbox.incidentIo.data.incidents[0];
 		const secret = sandbox.incidentIo.webhookSecret;
 		const emitted: IDataObject[] = [];
@@ -691,11 +861,19 @@ describe('incident.io', () => {
 			['private_incident.incident_updated_v2', { id: 'private-only-id' }],
 		] as const) {
 			const delivery = signDelivery(event, payload, { secret });
-			const result = await deliverIncidentIo(sandbox, { method: 'POST', headers: delivery.headers, rawBody: delivery.body }, { fetchFullRecord: 'never' });
+			const result = await deliverIncidentIo(
+				sandbox,
+				{ method: 'POST', headers: delivery.headers, rawBody: delivery.body },
+				{ fetchFullRecord: 'never' },
+			);
 			emitted.push(...(result.response?.workflowData?.[0] ?? []).map((item) => item.json));
 		}
 		expect(emitted).toHaveLength(2);
-		const result = await runChain(sandbox, [normalize()], emitted.map((json) => ({ json })));
+		const result = await runChain(
+			sandbox,
+			[normalize()],
+			emitted.map((json) => ({ json })),
+		);
 		const rows = rowsOf(result);
 		expect(rows.map(withoutHash)).toEqual([INCIDENT_IO[0]]);
 		expect(result.hints(SCHEMA_NODE).map((hint) => hint.message)).toEqual([
@@ -706,23 +884,164 @@ describe('incident.io', () => {
 
 describe('Datadog DORA Metrics', () => {
 	const seeded = [
-		{ id: 'ddf-0001-checkout-500s', started_at: '2026-03-02T10:00:00Z', finished_at: '2026-03-02T11:30:00Z', services: ['checkout-api'], team: 'payments', env: 'production', name: 'Checkout 500s', severity: 'SEV-1' },
-		{ id: 'ddf-0002-search-latency', started_at: '2026-03-03T08:15:00+02:00', finished_at: '2026-03-03T07:00:00Z', services: ['search'], env: 'staging', name: 'Search latency', severity: 'SEV-3' },
-		{ id: 'ddf-0003-login-failures', started_at: '2026-03-04T12:00:00Z', team: 'identity', name: 'Login failures', severity: 'SEV-2' },
-		{ id: 'ddf-0004-ledger-drift', started_at: '2026-03-05T00:00:00Z', finished_at: '2026-03-05T06:00:30Z', services: ['billing', 'ledger'], name: 'Billing ledger drift' },
-		{ id: 'ddf-0005-cdn-errors', started_at: '2026-03-06T23:59:59Z', finished_at: '2026-03-07T00:00:09Z', services: ['cdn'], team: 'edge', env: 'production', name: 'CDN errors', severity: 'High' },
+		{
+			id: 'ddf-0001-checkout-500s',
+			started_at: '2026-03-02T10:00:00Z',
+			finished_at: '2026-03-02T11:30:00Z',
+			services: ['checkout-api'],
+			team: 'payments',
+			env: 'production',
+			name: 'Checkout 500s',
+			severity: 'SEV-1',
+		},
+		{
+			id: 'ddf-0002-search-latency',
+			started_at: '2026-03-03T08:15:00+02:00',
+			finished_at: '2026-03-03T07:00:00Z',
+			services: ['search'],
+			env: 'staging',
+			name: 'Search latency',
+			severity: 'SEV-3',
+		},
+		{
+			id: 'ddf-0003-login-failures',
+			started_at: '2026-03-04T12:00:00Z',
+			team: 'identity',
+			name: 'Login failures',
+			severity: 'SEV-2',
+		},
+		{
+			id: 'ddf-0004-ledger-drift',
+			started_at: '2026-03-05T00:00:00Z',
+			finished_at: '2026-03-05T06:00:30Z',
+			services: ['billing', 'ledger'],
+			name: 'Billing ledger drift',
+		},
+		{
+			id: 'ddf-0005-cdn-errors',
+			started_at: '2026-03-06T23:59:59Z',
+			finished_at: '2026-03-07T00:00:09Z',
+			services: ['cdn'],
+			team: 'edge',
+			env: 'production',
+			name: 'CDN errors',
+			severity: 'High',
+		},
 	];
-	const blank = { reference: null, summary: null, status_raw: null, priority: null, mode: null, is_private: null, detected_at: null, acknowledged_at: null, mitigated_at: null, closed_at: null, created_at: null, updated_at: null, time_to_acknowledge_s: null, time_to_mitigate_s: null, customer_impact: null, commander: null, url: null, postmortem_url: null, custom_fields: null };
+	const blank = {
+		reference: null,
+		summary: null,
+		status_raw: null,
+		priority: null,
+		mode: null,
+		is_private: null,
+		detected_at: null,
+		acknowledged_at: null,
+		mitigated_at: null,
+		closed_at: null,
+		created_at: null,
+		updated_at: null,
+		time_to_acknowledge_s: null,
+		time_to_mitigate_s: null,
+		customer_impact: null,
+		commander: null,
+		url: null,
+		postmortem_url: null,
+		custom_fields: null,
+	};
 
 	it('failure events from Get Many (simplified and not) → every column of five incidents', async () => {
 		sandbox.datadog.seed('failure', seeded);
-		const list = (simplify: boolean) => doraNode({ resource: 'failure', operation: 'getMany', from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z', returnAll: true, simplify });
+		const list = (simplify: boolean) =>
+			doraNode({
+				resource: 'failure',
+				operation: 'getMany',
+				from: '2026-03-01T00:00:00Z',
+				to: '2026-03-08T00:00:00Z',
+				returnAll: true,
+				simplify,
+			});
 		const expected = [
-			{ ...blank, incident_key: 'datadog:ddf-0001-checkout-500s', source: 'datadog', source_id: 'ddf-0001-checkout-500s', title: 'Checkout 500s', status_category: 'resolved', severity_raw: 'SEV-1', severity_rank: 1, services: ['checkout-api'], teams: ['payments'], environment: 'production', started_at: '2026-03-02T10:00:00.000Z', resolved_at: '2026-03-02T11:30:00.000Z', time_to_resolve_s: 5400 },
-			{ ...blank, incident_key: 'datadog:ddf-0002-search-latency', source: 'datadog', source_id: 'ddf-0002-search-latency', title: 'Search latency', status_category: 'resolved', severity_raw: 'SEV-3', severity_rank: 3, services: ['search'], teams: null, environment: 'staging', started_at: '2026-03-03T06:15:00.000Z', resolved_at: '2026-03-03T07:00:00.000Z', time_to_resolve_s: 2700 },
-			{ ...blank, incident_key: 'datadog:ddf-0003-login-failures', source: 'datadog', source_id: 'ddf-0003-login-failures', title: 'Login failures', status_category: 'active', severity_raw: 'SEV-2', severity_rank: 2, services: null, teams: ['identity'], environment: null, started_at: '2026-03-04T12:00:00.000Z', resolved_at: null, time_to_resolve_s: null },
-			{ ...blank, incident_key: 'datadog:ddf-0004-ledger-drift', source: 'datadog', source_id: 'ddf-0004-ledger-drift', title: 'Billing ledger drift', status_category: 'resolved', severity_raw: null, severity_rank: null, services: ['billing', 'ledger'], teams: null, environment: null, started_at: '2026-03-05T00:00:00.000Z', resolved_at: '2026-03-05T06:00:30.000Z', time_to_resolve_s: 21630 },
-			{ ...blank, incident_key: 'datadog:ddf-0005-cdn-errors', source: 'datadog', source_id: 'ddf-0005-cdn-errors', title: 'CDN errors', status_category: 'resolved', severity_raw: 'High', severity_rank: null, services: ['cdn'], teams: ['edge'], environment: 'production', started_at: '2026-03-06T23:59:59.000Z', resolved_at: '2026-03-07T00:00:09.000Z', time_to_resolve_s: 10 },
+			{
+				...blank,
+				incident_key: 'datadog:ddf-0001-checkout-500s',
+				source: 'datadog',
+				source_id: 'ddf-0001-checkout-500s',
+				title: 'Checkout 500s',
+				status_category: 'resolved',
+				severity_raw: 'SEV-1',
+				severity_rank: 1,
+				services: ['checkout-api'],
+				teams: ['payments'],
+				environment: 'production',
+				started_at: '2026-03-02T10:00:00.000Z',
+				resolved_at: '2026-03-02T11:30:00.000Z',
+				time_to_resolve_s: 5400,
+			},
+			{
+				...blank,
+				incident_key: 'datadog:ddf-0002-search-latency',
+				source: 'datadog',
+				source_id: 'ddf-0002-search-latency',
+				title: 'Search latency',
+				status_category: 'resolved',
+				severity_raw: 'SEV-3',
+				severity_rank: 3,
+				services: ['search'],
+				teams: null,
+				environment: 'staging',
+				started_at: '2026-03-03T06:15:00.000Z',
+				resolved_at: '2026-03-03T07:00:00.000Z',
+				time_to_resolve_s: 2700,
+			},
+			{
+				...blank,
+				incident_key: 'datadog:ddf-0003-login-failures',
+				source: 'datadog',
+				source_id: 'ddf-0003-login-failures',
+				title: 'Login failures',
+				status_category: 'active',
+				severity_raw: 'SEV-2',
+				severity_rank: 2,
+				services: null,
+				teams: ['identity'],
+				environment: null,
+				started_at: '2026-03-04T12:00:00.000Z',
+				resolved_at: null,
+				time_to_resolve_s: null,
+			},
+			{
+				...blank,
+				incident_key: 'datadog:ddf-0004-ledger-drift',
+				source: 'datadog',
+				source_id: 'ddf-0004-ledger-drift',
+				title: 'Billing ledger drift',
+				status_category: 'resolved',
+				severity_raw: null,
+				severity_rank: null,
+				services: ['billing', 'ledger'],
+				teams: null,
+				environment: null,
+				started_at: '2026-03-05T00:00:00.000Z',
+				resolved_at: '2026-03-05T06:00:30.000Z',
+				time_to_resolve_s: 21630,
+			},
+			{
+				...blank,
+				incident_key: 'datadog:ddf-0005-cdn-errors',
+				source: 'datadog',
+				source_id: 'ddf-0005-cdn-errors',
+				title: 'CDN errors',
+				status_category: 'resolved',
+				severity_raw: 'High',
+				severity_rank: null,
+				services: ['cdn'],
+				teams: ['edge'],
+				environment: 'production',
+				started_at: '2026-03-06T23:59:59.000Z',
+				resolved_at: '2026-03-07T00:00:09.000Z',
+				time_to_resolve_s: 10,
+			},
 		];
 		for (const simplify of [true, false]) {
 			const rows = rowsOf(await runChain(sandbox, [list(simplify), normalize()]));

@@ -57,14 +57,29 @@ export const schemaNode = (parameters: INodeParameters, node: Partial<INode> = {
 });
 
 /** Start → nodes… in n8n-core's engine, against the sandbox. */
-export async function runChain(sandbox: Sandbox, nodes: ChainNode[], inputItems?: Array<{ json: IDataObject }>): Promise<EngineRunResult> {
-	return await runWorkflow({ nodeTypes, credentialTypes, credentials: credentialsFor(sandbox), workflow: chain(...nodes), inputItems, mode: 'trigger' });
+export async function runChain(
+	sandbox: Sandbox,
+	nodes: ChainNode[],
+	inputItems?: Array<{ json: IDataObject }>,
+): Promise<EngineRunResult> {
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: credentialsFor(sandbox),
+		workflow: chain(...nodes),
+		inputItems,
+		mode: 'trigger',
+	});
 }
 
 export function rowsOf(result: EngineRunResult, nodeName = SCHEMA_NODE): IDataObject[] {
 	if (result.status !== 'success') {
-		const error = (result.nodeError(nodeName) ?? result.error) as { message?: string; description?: string } | undefined;
-		throw new Error(`run ended with status ${result.status}: ${error?.message ?? ''} | ${error?.description ?? ''}`);
+		const error = (result.nodeError(nodeName) ?? result.error) as
+			| { message?: string; description?: string }
+			| undefined;
+		throw new Error(
+			`run ended with status ${result.status}: ${error?.message ?? ''} | ${error?.description ?? ''}`,
+		);
 	}
 	return result.output(nodeName).map((item) => item.json);
 }

@@ -1,9 +1,20 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { OpsLevelS3Api } from '../../../../credentials/OpsLevelS3Api.credentials';
 import { OpsLevel } from '../../../../nodes/OpsLevel/OpsLevel.node';
 import { OpsLevelTrigger } from '../../../../nodes/OpsLevel/OpsLevelTrigger.node';
-import { chain, runPoll, runWorkflow, type EnginePollResult, type EngineRunResult } from '../../harness';
+import {
+	chain,
+	runPoll,
+	runWorkflow,
+	type EnginePollResult,
+	type EngineRunResult,
+} from '../../harness';
 
 export const OPSLEVEL_TYPE = 'n8n-nodes-incident-data.opsLevel';
 export const TRIGGER_TYPE = 'n8n-nodes-incident-data.opsLevelTrigger';
@@ -25,9 +36,20 @@ export function credential(data: ICredentialDataDecryptedObject) {
 export async function runOpsLevel(
 	credentialData: ICredentialDataDecryptedObject,
 	parameters: INodeParameters,
-	options: { node?: Partial<INode>; inputItems?: Array<{ json: IDataObject }>; staticData?: IDataObject; mode?: 'trigger' | 'manual' } = {},
+	options: {
+		node?: Partial<INode>;
+		inputItems?: Array<{ json: IDataObject }>;
+		staticData?: IDataObject;
+		mode?: 'trigger' | 'manual';
+	} = {},
 ): Promise<EngineRunResult> {
-	const workflow = chain({ name: NODE_NAME, type: OPSLEVEL_TYPE, parameters, credentials: CREDENTIAL_REF, ...options.node });
+	const workflow = chain({
+		name: NODE_NAME,
+		type: OPSLEVEL_TYPE,
+		parameters,
+		credentials: CREDENTIAL_REF,
+		...options.node,
+	});
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
@@ -64,7 +86,9 @@ export async function pollOpsLevelTrigger(
 
 /** The error a node run ended with, as the user sees it: message and description. */
 export function errorText(result: EngineRunResult): string {
-	const error = (result.nodeError(NODE_NAME) ?? result.error) as { message?: string; description?: string } | undefined;
+	const error = (result.nodeError(NODE_NAME) ?? result.error) as
+		| { message?: string; description?: string }
+		| undefined;
 	return `${error?.message ?? ''} | ${error?.description ?? ''}`;
 }
 

@@ -1,4 +1,13 @@
-import { deriveEventId, isoFromDatadog, isValidEventId, nanosForJson, shapeEvent, tagList, textList, toUnixNanos } from '../../../../nodes/DatadogDora/events';
+import {
+	deriveEventId,
+	isoFromDatadog,
+	isValidEventId,
+	nanosForJson,
+	shapeEvent,
+	tagList,
+	textList,
+	toUnixNanos,
+} from '../../../../nodes/DatadogDora/events';
 import { datadogBaseUrl, datadogErrorMessage } from '../../../../nodes/DatadogDora/transport';
 
 const INSTANT_MS = 1_707_842_944_500; // 2024-02-13T16:49:04.500Z
@@ -27,13 +36,26 @@ describe('toUnixNanos: every accepted form, one unit', () => {
 	});
 
 	it('gives undefined for what is not a time', () => {
-		for (const value of ['', '  ', 'yesterday', '2024-02-30T00:00:00Z', Number.NaN, Infinity, null, undefined, {}, []]) {
+		for (const value of [
+			'',
+			'  ',
+			'yesterday',
+			'2024-02-30T00:00:00Z',
+			Number.NaN,
+			Infinity,
+			null,
+			undefined,
+			{},
+			[],
+		]) {
 			expect(toUnixNanos(value)).toBeUndefined();
 		}
 	});
 
-	it('writes nanoseconds as a JSON integer exactly as Datadog\'s own clients do', () => {
-		expect(JSON.stringify({ started_at: nanosForJson(INSTANT_NS) })).toBe('{"started_at":1707842944500000000}');
+	it("writes nanoseconds as a JSON integer exactly as Datadog's own clients do", () => {
+		expect(JSON.stringify({ started_at: nanosForJson(INSTANT_NS) })).toBe(
+			'{"started_at":1707842944500000000}',
+		);
 		expect(JSON.stringify(nanosForJson(1_707_842_944_500_123_000n))).toBe('1707842944500123000');
 	});
 
@@ -69,20 +91,40 @@ describe('lists and shapes', () => {
 	it('splits services and tags given as text or arrays', () => {
 		expect(textList('shopist, checkout\nsearch,')).toEqual(['shopist', 'checkout', 'search']);
 		expect(textList(['a ', '', ' b'])).toEqual(['a', 'b']);
-		expect(tagList('department:engineering, language:java')).toEqual(['department:engineering', 'language:java']);
+		expect(tagList('department:engineering, language:java')).toEqual([
+			'department:engineering',
+			'language:java',
+		]);
 	});
 
-	it('flattens an event and converts its times, or keeps Datadog\'s nesting', () => {
-		const event = { id: 'abc', type: 'dora_failure', attributes: { started_at: 1_693_491_974_000_000_000, services: ['shopist'] } };
-		expect(shapeEvent(event, true)).toEqual({ id: 'abc', type: 'dora_failure', started_at: '2023-08-31T14:26:14.000Z', services: ['shopist'] });
-		expect(shapeEvent(event, false)).toEqual({ id: 'abc', type: 'dora_failure', attributes: { started_at: '2023-08-31T14:26:14.000Z', services: ['shopist'] } });
+	it("flattens an event and converts its times, or keeps Datadog's nesting", () => {
+		const event = {
+			id: 'abc',
+			type: 'dora_failure',
+			attributes: { started_at: 1_693_491_974_000_000_000, services: ['shopist'] },
+		};
+		expect(shapeEvent(event, true)).toEqual({
+			id: 'abc',
+			type: 'dora_failure',
+			started_at: '2023-08-31T14:26:14.000Z',
+			services: ['shopist'],
+		});
+		expect(shapeEvent(event, false)).toEqual({
+			id: 'abc',
+			type: 'dora_failure',
+			attributes: { started_at: '2023-08-31T14:26:14.000Z', services: ['shopist'] },
+		});
 	});
 });
 
 describe('transport helpers', () => {
 	it('reads both Datadog error shapes', () => {
 		expect(datadogErrorMessage({ errors: ['Forbidden'] })).toBe('Forbidden');
-		expect(datadogErrorMessage({ errors: [{ status: '400', title: 'Bad Request', detail: 'got type ""' }] })).toBe('Bad Request: got type ""');
+		expect(
+			datadogErrorMessage({
+				errors: [{ status: '400', title: 'Bad Request', detail: 'got type ""' }],
+			}),
+		).toBe('Bad Request: got type ""');
 		expect(datadogErrorMessage('{"errors":["Too many requests"]}')).toBe('Too many requests');
 		expect(datadogErrorMessage({})).toBeUndefined();
 	});
@@ -90,7 +132,9 @@ describe('transport helpers', () => {
 	it('maps sites to API hosts and keeps custom URLs', () => {
 		expect(datadogBaseUrl({ site: 'datadoghq.eu' })).toBe('https://api.datadoghq.eu');
 		expect(datadogBaseUrl({ site: 'uk1.datadoghq.com' })).toBe('https://api.uk1.datadoghq.com');
-		expect(datadogBaseUrl({ site: 'custom', baseUrl: 'http://127.0.0.1:9/datadog/' })).toBe('http://127.0.0.1:9/datadog');
+		expect(datadogBaseUrl({ site: 'custom', baseUrl: 'http://127.0.0.1:9/datadog/' })).toBe(
+			'http://127.0.0.1:9/datadog',
+		);
 		expect(() => datadogBaseUrl({ site: 'custom', baseUrl: 'ftp://x' })).toThrow(/Custom URL/);
 	});
 });

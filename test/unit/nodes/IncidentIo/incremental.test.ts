@@ -9,7 +9,10 @@ describe('incremental window', () => {
 
 	it('starts at Start Date on a first run, as whole UTC days', () => {
 		const window = syncWindow(undefined, Date.parse('2024-05-01T23:30:00Z'), 5, NOW);
-		expect(window).toEqual({ fromMs: Date.parse('2024-05-01T23:30:00Z'), dateRange: '2024-05-01~2024-05-10' });
+		expect(window).toEqual({
+			fromMs: Date.parse('2024-05-01T23:30:00Z'),
+			dateRange: '2024-05-01~2024-05-10',
+		});
 	});
 
 	it('overlaps the cursor, crossing midnight when the overlap does', () => {
@@ -47,9 +50,21 @@ describe('selectChanges', () => {
 		expect(first.next.seen).toEqual(['r@2024-05-10T11:58:00Z']);
 		expect(first.next.since).toBe('2024-05-10T12:00:00.000Z');
 		const nextWindow = syncWindow(first.next, undefined, 5, NOW + 60_000);
-		const again = selectChanges([recent, { id: 's', updated_at: '2024-05-10T12:00:30Z' }], nextWindow, first.next, NOW + 60_000, 5);
+		const again = selectChanges(
+			[recent, { id: 's', updated_at: '2024-05-10T12:00:30Z' }],
+			nextWindow,
+			first.next,
+			NOW + 60_000,
+			5,
+		);
 		expect(again.changes.map((record) => record.id)).toEqual(['s']);
-		const changed = selectChanges([{ id: 'r', updated_at: '2024-05-10T12:00:40Z' }], nextWindow, first.next, NOW + 60_000, 5);
+		const changed = selectChanges(
+			[{ id: 'r', updated_at: '2024-05-10T12:00:40Z' }],
+			nextWindow,
+			first.next,
+			NOW + 60_000,
+			5,
+		);
 		expect(changed.changes.map((record) => record.id)).toEqual(['r']);
 	});
 

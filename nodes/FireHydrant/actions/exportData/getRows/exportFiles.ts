@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { byCreatedAt, type ExportRequest } from '../../../dataExports/exportRequests';
 import { withReportStream } from '../../../dataExports/reader';
@@ -20,14 +25,14 @@ export const fieldProperties: INodeProperties[] = [
 ];
 
 export const optionsProperty: INodeProperties = {
-		displayName: 'Options',
-		name: 'fileOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: rowOptions.filter((option) => option.name === 'onExpunged'),
-		displayOptions: { show: { dataSource: ['export'], output: ['files'] } },
-	};
+	displayName: 'Options',
+	name: 'fileOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: rowOptions.filter((option) => option.name === 'onExpunged'),
+	displayOptions: { show: { dataSource: ['export'], output: ['files'] } },
+};
 
 function fileName(request: ExportRequest): string {
 	const { tag } = identifySource(request.source);
@@ -41,12 +46,20 @@ export async function execute(
 	itemIndex: number,
 	{ client, requests, sources }: SelectedReports,
 ): Promise<{ items: INodeExecutionData[]; hints: string[] }> {
-	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-	const { onExpunged } = resolveRowOptions(context.getNodeParameter('fileOptions', itemIndex, {}) as RowOptionValues);
+	const binaryPropertyName = context.getNodeParameter(
+		'binaryPropertyName',
+		itemIndex,
+		'data',
+	) as string;
+	const { onExpunged } = resolveRowOptions(
+		context.getNodeParameter('fileOptions', itemIndex, {}) as RowOptionValues,
+	);
 	const hints: string[] = [];
 	const items: INodeExecutionData[] = [];
 	const selected = requests
-		.filter((request) => request.status === 'completed' && isSourceSelected(request.source, sources))
+		.filter(
+			(request) => request.status === 'completed' && isSourceSelected(request.source, sources),
+		)
 		.sort(byCreatedAt);
 	for (const request of selected) {
 		const result = await withReportStream(
@@ -55,7 +68,8 @@ export async function execute(
 			request,
 			{ onExpunged, warn: (message) => hints.push(message) },
 			// The report streams into n8n's binary data store; it is never held as a string here.
-			async (stream) => await context.helpers.prepareBinaryData(stream, fileName(request), 'text/csv'),
+			async (stream) =>
+				await context.helpers.prepareBinaryData(stream, fileName(request), 'text/csv'),
 		);
 		if (result.status === 'expunged') continue;
 		const json: IDataObject = {

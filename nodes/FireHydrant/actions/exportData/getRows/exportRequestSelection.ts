@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ERROR_MESSAGES } from '../../../constants';
-import { getExportRequest, listExportRequests, type ExportRequest } from '../../../dataExports/exportRequests';
+import {
+	getExportRequest,
+	listExportRequests,
+	type ExportRequest,
+} from '../../../dataExports/exportRequests';
 import type { FireHydrantClient } from '../../../transport';
 import { readIsoInstant } from '../../../../../lib/validation';
 
@@ -15,7 +19,11 @@ export const properties: INodeProperties[] = [
 		name: 'selectBy',
 		type: 'options',
 		options: [
-			{ name: 'Completed Since', value: 'since', description: 'Every completed report generated after a time' },
+			{
+				name: 'Completed Since',
+				value: 'since',
+				description: 'Every completed report generated after a time',
+			},
 			{ name: 'By ID', value: 'ids', description: 'The reports of given export request IDs' },
 		],
 		default: 'since',
@@ -60,7 +68,9 @@ export async function selectExportRequests(
 		const raw = String(context.getNodeParameter('exportRequestIds', itemIndex, '') ?? '');
 		const ids = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
 		if (ids.length === 0) {
-			throw new NodeOperationError(context.getNode(), ERROR_MESSAGES.noExportRequestIds, { itemIndex });
+			throw new NodeOperationError(context.getNode(), ERROR_MESSAGES.noExportRequestIds, {
+				itemIndex,
+			});
 		}
 		const requests: ExportRequest[] = [];
 		for (const id of ids) {
@@ -69,7 +79,11 @@ export async function selectExportRequests(
 				throw new NodeOperationError(
 					context.getNode(),
 					`Export request ${id} is "${request.status}", not completed, so it has no report to read yet.`,
-					{ itemIndex, description: 'Wait for FireHydrant to complete it, or remove it from "Export Request IDs".' },
+					{
+						itemIndex,
+						description:
+							'Wait for FireHydrant to complete it, or remove it from "Export Request IDs".',
+					},
 				);
 			}
 			requests.push(request);

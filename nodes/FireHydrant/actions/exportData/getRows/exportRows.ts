@@ -6,17 +6,20 @@ import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../commo
 import type { SelectedReports } from './exportRequestSelection';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Row": the reports' CSV rows, shaped. */
-export const limitProperties: INodeProperties[] = returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['export'], output: ['rows'] } });
+export const limitProperties: INodeProperties[] = returnAllAndLimit({
+	returnAllDefault: true,
+	show: { dataSource: ['export'], output: ['rows'] },
+});
 
 export const optionsProperty: INodeProperties = {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: rowOptions,
-		displayOptions: { show: { dataSource: ['export'], output: ['rows'] } },
-	};
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: rowOptions,
+	displayOptions: { show: { dataSource: ['export'], output: ['rows'] } },
+};
 
 export async function execute(
 	context: IExecuteFunctions,
@@ -24,10 +27,17 @@ export async function execute(
 	{ client, requests, sources }: SelectedReports,
 ): Promise<INodeExecutionData[]> {
 	const limit = readLimit(context, itemIndex);
-	const options = resolveRowOptions(context.getNodeParameter('options', itemIndex, {}) as RowOptionValues);
-	const collected = await collectExportRows(client, context.getNode(), requests, { ...options, sources });
+	const options = resolveRowOptions(
+		context.getNodeParameter('options', itemIndex, {}) as RowOptionValues,
+	);
+	const collected = await collectExportRows(client, context.getNode(), requests, {
+		...options,
+		sources,
+	});
 	if (collected.hints.length) {
-		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
+		context.addExecutionHints(
+			...collected.hints.map((message) => ({ message, location: 'outputPane' as const })),
+		);
 	}
 	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
 	return rows.map((json) => ({ json }));

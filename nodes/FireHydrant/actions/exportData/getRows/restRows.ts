@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { AdvancePosition } from '../../../../../lib/incremental';
 import { readLimit, returnAllAndLimit } from '../../../../../lib/parameters';
@@ -13,7 +18,9 @@ import { readIsoInstant } from '../../../../../lib/validation';
 const REST_ONLY = { show: { dataSource: ['rest'] } };
 
 /** Everything but the expunged-report policy applies to rows built from the REST API too. */
-const restRowOptions: INodeProperties[] = rowOptions.filter((option) => option.name !== 'onExpunged');
+const restRowOptions: INodeProperties[] = rowOptions.filter(
+	(option) => option.name !== 'onExpunged',
+);
 
 /** Which incidents (and their rows) to read. */
 export const windowProperties: INodeProperties[] = [
@@ -35,19 +42,26 @@ export const windowProperties: INodeProperties[] = [
 	},
 ];
 
-export const limitProperties: INodeProperties[] = returnAllAndLimit({ returnAllDefault: true, show: { dataSource: ['rest'] } });
+export const limitProperties: INodeProperties[] = returnAllAndLimit({
+	returnAllDefault: true,
+	show: { dataSource: ['rest'] },
+});
 
 export const optionsProperty: INodeProperties = {
-		displayName: 'Options',
-		name: 'restOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...restRowOptions, ...incrementalOptions],
-		displayOptions: REST_ONLY,
-	};
+	displayName: 'Options',
+	name: 'restOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [...restRowOptions, ...incrementalOptions],
+	displayOptions: REST_ONLY,
+};
 
-export async function execute(context: IExecuteFunctions, itemIndex: number, sources: string[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	sources: string[],
+): Promise<INodeExecutionData[]> {
 	const limit = readLimit(context, itemIndex);
 	const values = context.getNodeParameter('restOptions', itemIndex, {}) as RowOptionValues & {
 		incremental?: boolean;
@@ -55,9 +69,26 @@ export async function execute(context: IExecuteFunctions, itemIndex: number, sou
 		advancePosition?: AdvancePosition;
 	};
 	const shape = resolveRowOptions(values);
-	const changedAfter = readIsoInstant(context, itemIndex, context.getNodeParameter('changedAfter', itemIndex, ''), 'Changed After');
-	const changedBefore = readIsoInstant(context, itemIndex, context.getNodeParameter('changedBefore', itemIndex, ''), 'Changed Before');
-	const scope: IDataObject = { resource: 'exportData', operation: 'getRows', dataSource: 'rest', sources, changedAfter, changedBefore };
+	const changedAfter = readIsoInstant(
+		context,
+		itemIndex,
+		context.getNodeParameter('changedAfter', itemIndex, ''),
+		'Changed After',
+	);
+	const changedBefore = readIsoInstant(
+		context,
+		itemIndex,
+		context.getNodeParameter('changedBefore', itemIndex, ''),
+		'Changed Before',
+	);
+	const scope: IDataObject = {
+		resource: 'exportData',
+		operation: 'getRows',
+		dataSource: 'rest',
+		sources,
+		changedAfter,
+		changedBefore,
+	};
 	const window = readIncrementalWindow(context, itemIndex, values, scope, 'restRowsCursor');
 	window?.limitIgnored(limit);
 	const client = await FireHydrantClient.create(context, itemIndex);
@@ -65,10 +96,15 @@ export async function execute(context: IExecuteFunctions, itemIndex: number, sou
 		...shape,
 		sources,
 		limit: window ? undefined : limit,
-		filter: { updatedAfter: window ? window.startAfter(changedAfter) : changedAfter, updatedBefore: changedBefore },
+		filter: {
+			updatedAfter: window ? window.startAfter(changedAfter) : changedAfter,
+			updatedBefore: changedBefore,
+		},
 	});
 	if (collected.hints.length) {
-		context.addExecutionHints(...collected.hints.map((message) => ({ message, location: 'outputPane' as const })));
+		context.addExecutionHints(
+			...collected.hints.map((message) => ({ message, location: 'outputPane' as const })),
+		);
 	}
 	// collectRestRows stops requesting once Limit rows are in hand; with Incremental, Limit is not
 	// applied (rows past it would be skipped for good once the position moves).

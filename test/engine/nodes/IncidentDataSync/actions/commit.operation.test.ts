@@ -11,7 +11,14 @@ import { IncidentDataSync } from '../../../../../nodes/IncidentDataSync/Incident
 import { startSandbox, type Sandbox } from '../../../../sandbox';
 import { FIXTURE_DESTINATION_TYPE, destinationSink, fixtureNodeTypes } from '../../../fixtures';
 import { chain, runWorkflow, type ChainNode, type EngineRunResult } from '../../../harness';
-import { credentialTypes, incidentIoCredential, INCIDENT_IO_TYPE, NODE_NAME, nodeTypes as incidentIoTypes, scaleRateLimits } from '../../IncidentIo/setup';
+import {
+	credentialTypes,
+	incidentIoCredential,
+	INCIDENT_IO_TYPE,
+	NODE_NAME,
+	nodeTypes as incidentIoTypes,
+	scaleRateLimits,
+} from '../../IncidentIo/setup';
 
 jest.setTimeout(90_000);
 
@@ -29,7 +36,10 @@ afterAll(async () => {
 	await sandbox.close();
 });
 
-const incrementalIncidents = (options: IDataObject = {}, filters: IDataObject = {}): INodeParameters => ({
+const incrementalIncidents = (
+	options: IDataObject = {},
+	filters: IDataObject = {},
+): INodeParameters => ({
 	resource: 'incident',
 	operation: 'getMany',
 	returnAll: true,
@@ -37,8 +47,17 @@ const incrementalIncidents = (options: IDataObject = {}, filters: IDataObject = 
 	options: { incremental: true, ...options } as INodeParameters,
 });
 
-const source = (parameters: INodeParameters): ChainNode => ({ name: NODE_NAME, type: INCIDENT_IO_TYPE, parameters, credentials: CREDENTIAL_REF });
-const destination = (sink: string): ChainNode => ({ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink } });
+const source = (parameters: INodeParameters): ChainNode => ({
+	name: NODE_NAME,
+	type: INCIDENT_IO_TYPE,
+	parameters,
+	credentials: CREDENTIAL_REF,
+});
+const destination = (sink: string): ChainNode => ({
+	name: 'Warehouse',
+	type: FIXTURE_DESTINATION_TYPE,
+	parameters: { sink },
+});
 const sync = (operation: string, extra: INodeParameters = {}): ChainNode => ({
 	name: `Sync ${operation}`,
 	type: SYNC_TYPE,
@@ -61,10 +80,14 @@ async function run(
 }
 
 /** `id@updated_at` of each delivered row: one version of one record. */
-const versions = (rows: IDataObject[]) => rows.map((row) => `${String(row.id)}@${String(row.updated_at)}`);
+const versions = (rows: IDataObject[]) =>
+	rows.map((row) => `${String(row.id)}@${String(row.updated_at)}`);
 
 function syncState(result: EngineRunResult): Record<string, IDataObject> {
-	return (result.staticData.global as IDataObject | undefined)?.incidentDataSync as Record<string, IDataObject>;
+	return (result.staticData.global as IDataObject | undefined)?.incidentDataSync as Record<
+		string,
+		IDataObject
+	>;
 }
 
 describe('Incident Data Sync: commit when the workflow completes', () => {
@@ -83,14 +106,24 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		const failed = await run(workflow, initial.staticData);
 		expect(failed.status).toBe('error');
 		// The source did read the touched incidents; the warehouse refused them.
-		expect(failed.output(NODE_NAME).map((item) => item.json.id).sort()).toEqual([...touched].sort());
+		expect(
+			failed
+				.output(NODE_NAME)
+				.map((item) => item.json.id)
+				.sort(),
+		).toEqual([...touched].sort());
 		const deliveredBefore = sink.delivered.length;
 
 		sink.down = false;
 		// n8n saves the failed run's static data too: the next run starts from exactly that.
 		const retried = await run(workflow, failed.staticData);
 		expect(retried.status).toBe('success');
-		expect(sink.delivered.slice(deliveredBefore).map((row) => row.id).sort()).toEqual([...touched].sort());
+		expect(
+			sink.delivered
+				.slice(deliveredBefore)
+				.map((row) => row.id)
+				.sort(),
+		).toEqual([...touched].sort());
 
 		const idle = await run(workflow, retried.staticData);
 		expect(idle.status).toBe('success');
@@ -107,40 +140,73 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		const [entry] = Object.values(syncState(result));
 		expect(entry.committed).toEqual(expect.objectContaining({ since: expect.any(String) }));
 		expect(entry.pending).toBeUndefined();
-		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('Incident Data Sync node (Commit Sync Position)');
+		expect(
+			result
+				.hints(NODE_NAME)
+				.map((hint) => hint.message)
+				.join('\n'),
+		).toContain('Incident Data Sync node (Commit Sync Position)');
 	});
 
 	it('keeps the position pending when "When the Workflow Completes" is chosen and no commit runs', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const result = await run([source(incrementalIncidents({ advancePosition: 'workflowCompletes' })), destination('explicit')], undefined);
+		const result = await run(
+			[
+				source(incrementalIncidents({ advancePosition: 'workflowCompletes' })),
+				destination('explicit'),
+			],
+			undefined,
+		);
 		expect(result.status).toBe('success');
 		const [entry] = Object.values(syncState(result));
 		expect(entry.committed).toBeUndefined();
 		expect(entry.pending).toEqual(expect.objectContaining({ basedOn: 0 }));
-		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain('none runs after it');
+		expect(
+			result
+				.hints(NODE_NAME)
+				.map((hint) => hint.message)
+				.join('\n'),
+		).toContain('none runs after it');
 	});
 
 	it('never moves a position in a manual run, neither at the source nor at Commit', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const result = await run([source(incrementalIncidents()), destination('manual'), sync('commit')], undefined, { mode: 'manual' });
+		const result = await run(
+			[source(incrementalIncidents()), destination('manual'), sync('commit')],
+			undefined,
+			{ mode: 'manual' },
+		);
 		expect(result.status).toBe('success');
 		expect(result.output(NODE_NAME).length).toBeGreaterThan(0);
 		expect(result.staticData.global ?? {}).toEqual({});
-		expect(result.hints('Sync commit').map((hint) => hint.message).join('\n')).toContain('no sync position moved');
+		expect(
+			result
+				.hints('Sync commit')
+				.map((hint) => hint.message)
+				.join('\n'),
+		).toContain('no sync position moved');
 	});
 
 	it('does not commit a position staged before a reset in the same execution (compare-and-set)', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const first = await run([source(incrementalIncidents()), destination('cas'), sync('commit')], undefined);
+		const first = await run(
+			[source(incrementalIncidents()), destination('cas'), sync('commit')],
+			undefined,
+		);
 		const committedBefore = Object.values(syncState(first))[0].committed;
 		expect(committedBefore).toBeDefined();
 		sandbox.incidentIo.touch({ incidents: 2, offset: 1 });
 		// The reset lands between the source's read and the commit, as an overlapping execution's would.
 		const raced = await run(
-			[source(incrementalIncidents()), destination('cas'), sync('reset', { sourceNodes: NODE_NAME }), sync('commit')],
+			[
+				source(incrementalIncidents()),
+				destination('cas'),
+				sync('reset', { sourceNodes: NODE_NAME }),
+				sync('commit'),
+			],
 			first.staticData,
 		);
 		expect(raced.status).toBe('success');
@@ -148,26 +214,51 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 		expect(entry.committed).toBeUndefined();
 		expect(entry.pending).toBeUndefined();
 		expect(entry.revision).toBe(2);
-		expect(raced.hints('Sync commit').map((hint) => hint.message).join('\n')).toContain('Another execution moved the sync position');
+		expect(
+			raced
+				.hints('Sync commit')
+				.map((hint) => hint.message)
+				.join('\n'),
+		).toContain('Another execution moved the sync position');
 	});
 
 	it('keeps the position an older version stored in the node, and moves it into the shared store', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
 		const touched = sandbox.incidentIo.touch({ incidents: 3, offset: 4 }).incidents;
-		const legacy = { [`node:${NODE_NAME}`]: { 'incremental:incident': { since: new Date(Date.now() - 60_000).toISOString(), seen: [] } } };
-		const result = await run([source(incrementalIncidents()), destination('legacy'), sync('commit')], legacy);
+		const legacy = {
+			[`node:${NODE_NAME}`]: {
+				'incremental:incident': { since: new Date(Date.now() - 60_000).toISOString(), seen: [] },
+			},
+		};
+		const result = await run(
+			[source(incrementalIncidents()), destination('legacy'), sync('commit')],
+			legacy,
+		);
 		expect(result.status).toBe('success');
-		expect(result.output(NODE_NAME).map((item) => item.json.id).sort()).toEqual([...touched].sort());
+		expect(
+			result
+				.output(NODE_NAME)
+				.map((item) => item.json.id)
+				.sort(),
+		).toEqual([...touched].sort());
 		const [entry] = Object.values(syncState(result));
 		expect(entry.revision).toBe(1);
-		expect((result.staticData[`node:${NODE_NAME}`] as IDataObject)['incremental:incident']).toBeUndefined();
+		expect(
+			(result.staticData[`node:${NODE_NAME}`] as IDataObject)['incremental:incident'],
+		).toBeUndefined();
 	});
 
 	it('leaves a position staged by another execution alone', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const staged = await run([source(incrementalIncidents({ advancePosition: 'workflowCompletes' })), destination('other')], undefined);
+		const staged = await run(
+			[
+				source(incrementalIncidents({ advancePosition: 'workflowCompletes' })),
+				destination('other'),
+			],
+			undefined,
+		);
 		const committed = await run([sync('commit')], staged.staticData);
 		const [entry] = Object.values(syncState(committed));
 		expect(entry.committed).toBeUndefined();
@@ -177,7 +268,10 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 	it('moves the position at once after a run that returned no rows, Commit node or not', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const parameters = incrementalIncidents({ advancePosition: 'workflowCompletes', overlapMinutes: 0 });
+		const parameters = incrementalIncidents({
+			advancePosition: 'workflowCompletes',
+			overlapMinutes: 0,
+		});
 		const first = await run([source(parameters), destination('empty'), sync('commit')], undefined);
 		const before = Object.values(syncState(first))[0];
 		expect(before.revision).toBe(1);
@@ -192,19 +286,40 @@ describe('Incident Data Sync: commit when the workflow completes', () => {
 	it('commits only the Source Nodes named', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const other = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: 'Some Other Node' })], undefined);
+		const other = await run(
+			[
+				source(incrementalIncidents()),
+				destination('named'),
+				sync('commit', { sourceNodes: 'Some Other Node' }),
+			],
+			undefined,
+		);
 		expect(Object.values(syncState(other))[0].committed).toBeUndefined();
-		const named = await run([source(incrementalIncidents()), destination('named'), sync('commit', { sourceNodes: `Some Other Node, ${NODE_NAME}` })], undefined);
-		expect(Object.values(syncState(named))[0].committed).toEqual(expect.objectContaining({ since: expect.any(String) }));
+		const named = await run(
+			[
+				source(incrementalIncidents()),
+				destination('named'),
+				sync('commit', { sourceNodes: `Some Other Node, ${NODE_NAME}` }),
+			],
+			undefined,
+		);
+		expect(Object.values(syncState(named))[0].committed).toEqual(
+			expect.objectContaining({ since: expect.any(String) }),
+		);
 	});
 
 	it('lists the positions with Get Sync Positions', async () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
-		const first = await run([source(incrementalIncidents()), destination('list'), sync('commit')], undefined);
+		const first = await run(
+			[source(incrementalIncidents()), destination('list'), sync('commit')],
+			undefined,
+		);
 		const listed = await run([sync('getPositions')], first.staticData);
 		const [position] = listed.output('Sync getPositions').map((item) => item.json);
-		expect(position).toEqual(expect.objectContaining({ node: NODE_NAME, revision: 1, pending: null }));
+		expect(position).toEqual(
+			expect.objectContaining({ node: NODE_NAME, revision: 1, pending: null }),
+		);
 		expect((position.scope as IDataObject).resource).toBe('incident');
 	});
 });
@@ -214,15 +329,26 @@ describe('Incremental positions per input item', () => {
 		sandbox.incidentIo.reset();
 		scaleRateLimits(sandbox, 0.05);
 		const parameters = incrementalIncidents({}, { modes: '={{ $json.modes }}' });
-		const result = await run([source(parameters), destination('per-item'), sync('commit')], undefined, {
-			inputItems: [{ json: { modes: ['standard'] } }, { json: { modes: ['test'] } }],
-		});
+		const result = await run(
+			[source(parameters), destination('per-item'), sync('commit')],
+			undefined,
+			{
+				inputItems: [{ json: { modes: ['standard'] } }, { json: { modes: ['test'] } }],
+			},
+		);
 		expect(result.status).toBe('success');
 		const rows = result.output(NODE_NAME);
 		const byItem = (item: number) =>
-			rows.filter((row) => (row.pairedItem as { item: number }).item === item).map((row) => row.json.id).sort();
+			rows
+				.filter((row) => (row.pairedItem as { item: number }).item === item)
+				.map((row) => row.json.id)
+				.sort();
 		const ofMode = (mode: string) =>
-			sandbox.incidentIo.visibleIncidents().filter((incident) => incident.mode === mode).map((incident) => incident.id).sort();
+			sandbox.incidentIo
+				.visibleIncidents()
+				.filter((incident) => incident.mode === mode)
+				.map((incident) => incident.id)
+				.sort();
 		expect(ofMode('test').length).toBeGreaterThan(0);
 		expect(byItem(0)).toEqual(ofMode('standard'));
 		expect(byItem(1)).toEqual(ofMode('test'));

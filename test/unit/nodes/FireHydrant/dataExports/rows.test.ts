@@ -1,5 +1,13 @@
-import { DEFAULT_ROW_SHAPE, ExportRowShaper, ShapingMemory, shapeExportRow } from '../../../../../nodes/FireHydrant/dataExports/rows';
-import { identifySource, isSourceSelected } from '../../../../../nodes/FireHydrant/dataExports/sources';
+import {
+	DEFAULT_ROW_SHAPE,
+	ExportRowShaper,
+	ShapingMemory,
+	shapeExportRow,
+} from '../../../../../nodes/FireHydrant/dataExports/rows';
+import {
+	identifySource,
+	isSourceSelected,
+} from '../../../../../nodes/FireHydrant/dataExports/sources';
 
 const meta = { source: 'incident_event', exportRequestId: 'er-1' };
 const WITH_SCHEMA = { ...DEFAULT_ROW_SHAPE, parseEventDetailsSchema: true };
@@ -42,7 +50,11 @@ describe('shapeExportRow', () => {
 	});
 
 	it('adds active_duration_seconds beside active_duration', () => {
-		const { json } = shapeExportRow({ id: 'inc-1', active_duration: 'P1DT2H3M4S' }, meta, DEFAULT_ROW_SHAPE);
+		const { json } = shapeExportRow(
+			{ id: 'inc-1', active_duration: 'P1DT2H3M4S' },
+			meta,
+			DEFAULT_ROW_SHAPE,
+		);
 		expect(json.active_duration).toBe('P1DT2H3M4S');
 		expect(json.active_duration_seconds).toBe(93784);
 	});
@@ -54,43 +66,102 @@ describe('shapeExportRow', () => {
 			active_duration: null,
 			active_duration_seconds: null,
 		});
-		const raw = shapeExportRow(record, meta, { parseJsonColumns: false, parseEventDetailsSchema: false, durationToSeconds: false, emptyAsNull: false });
-		expect(raw.json).toEqual({ id: 'inc-1', resolved_at: '', active_duration: '', _source: 'incident_event', _exportRequestId: 'er-1' });
+		const raw = shapeExportRow(record, meta, {
+			parseJsonColumns: false,
+			parseEventDetailsSchema: false,
+			durationToSeconds: false,
+			emptyAsNull: false,
+		});
+		expect(raw.json).toEqual({
+			id: 'inc-1',
+			resolved_at: '',
+			active_duration: '',
+			_source: 'incident_event',
+			_exportRequestId: 'er-1',
+		});
 	});
 
 	it('leaves event_details_schema as text by default and parses it only with Parse Event Details Schema', () => {
-		const record = { id: 'ev-1', event_details_schema: '{"type":"object","properties":{}}', event_details: '{"body":"hi"}', tags: '["a"]' };
+		const record = {
+			id: 'ev-1',
+			event_details_schema: '{"type":"object","properties":{}}',
+			event_details: '{"body":"hi"}',
+			tags: '["a"]',
+		};
 		const byDefault = shapeExportRow(record, meta, DEFAULT_ROW_SHAPE).json;
 		expect(byDefault.event_details_schema).toBe('{"type":"object","properties":{}}');
 		expect(byDefault.event_details).toEqual({ body: 'hi' });
 		expect(byDefault.tags).toEqual(['a']);
-		expect(shapeExportRow(record, meta, WITH_SCHEMA).json.event_details_schema).toEqual({ type: 'object', properties: {} });
+		expect(shapeExportRow(record, meta, WITH_SCHEMA).json.event_details_schema).toEqual({
+			type: 'object',
+			properties: {},
+		});
 		// The two options are independent: the schema alone, or every JSON column but the schema.
-		const schemaOnly = shapeExportRow(record, meta, { ...WITH_SCHEMA, parseJsonColumns: false }).json;
-		expect(schemaOnly).toMatchObject({ event_details_schema: { type: 'object', properties: {} }, event_details: '{"body":"hi"}', tags: '["a"]' });
+		const schemaOnly = shapeExportRow(record, meta, {
+			...WITH_SCHEMA,
+			parseJsonColumns: false,
+		}).json;
+		expect(schemaOnly).toMatchObject({
+			event_details_schema: { type: 'object', properties: {} },
+			event_details: '{"body":"hi"}',
+			tags: '["a"]',
+		});
 		// A schema cell that is not JSON is plain text when not parsed: nothing to flag.
-		const notJson = shapeExportRow({ id: 'ev-2', event_details_schema: 'n/a' }, meta, DEFAULT_ROW_SHAPE);
+		const notJson = shapeExportRow(
+			{ id: 'ev-2', event_details_schema: 'n/a' },
+			meta,
+			DEFAULT_ROW_SHAPE,
+		);
 		expect(notJson.json.event_details_schema).toBe('n/a');
 		expect(notJson.invalidJsonColumns).toEqual([]);
 	});
 
 	it('leaves JSON columns as text when parsing is off', () => {
-		const { json } = shapeExportRow({ tags: '["a"]' }, meta, { ...DEFAULT_ROW_SHAPE, parseJsonColumns: false });
+		const { json } = shapeExportRow({ tags: '["a"]' }, meta, {
+			...DEFAULT_ROW_SHAPE,
+			parseJsonColumns: false,
+		});
 		expect(json.tags).toBe('["a"]');
 	});
 });
 
 describe('ExportRowShaper', () => {
-	const columns = ['id', 'organization_id', 'type', 'event_details_schema', 'event_details', 'active_duration'];
+	const columns = [
+		'id',
+		'organization_id',
+		'type',
+		'event_details_schema',
+		'event_details',
+		'active_duration',
+	];
 	const schema = '{"type":"object","properties":{"new_status":{"type":["string"]}}}';
 
 	it('shapes cells in column order like shapeExportRow, and counts invalid JSON per column', () => {
 		const shaper = new ExportRowShaper(columns, meta, WITH_SCHEMA);
-		const row = shaper.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', 'PT1M']);
-		expect(Object.keys(row)).toEqual([...columns, 'active_duration_seconds', '_source', '_exportRequestId']);
+		const row = shaper.shape([
+			'ev-1',
+			'org',
+			'IncidentStatus',
+			schema,
+			'{"new_status":"mitigated"}',
+			'PT1M',
+		]);
+		expect(Object.keys(row)).toEqual([
+			...columns,
+			'active_duration_seconds',
+			'_source',
+			'_exportRequestId',
+		]);
 		expect(row).toEqual(
 			shapeExportRow(
-				{ id: 'ev-1', organization_id: 'org', type: 'IncidentStatus', event_details_schema: schema, event_details: '{"new_status":"mitigated"}', active_duration: 'PT1M' },
+				{
+					id: 'ev-1',
+					organization_id: 'org',
+					type: 'IncidentStatus',
+					event_details_schema: schema,
+					event_details: '{"new_status":"mitigated"}',
+					active_duration: 'PT1M',
+				},
 				meta,
 				WITH_SCHEMA,
 			).json,
@@ -104,11 +175,40 @@ describe('ExportRowShaper', () => {
 	it('parses a repeated schema text once: every row (of every report of the run) shares one value', () => {
 		const memory = new ShapingMemory();
 		const first = new ExportRowShaper(columns, meta, WITH_SCHEMA, memory);
-		const second = new ExportRowShaper(columns, { source: 'incident_event', exportRequestId: 'er-2' }, WITH_SCHEMA, memory);
-		const a = first.shape(['ev-1', 'org', 'IncidentStatus', schema, '{"new_status":"mitigated"}', '']);
-		const b = first.shape(['ev-2', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);
-		const c = second.shape(['ev-3', 'org', 'IncidentStatus', schema, '{"new_status":"resolved"}', '']);
-		expect(a.event_details_schema).toEqual({ type: 'object', properties: { new_status: { type: ['string'] } } });
+		const second = new ExportRowShaper(
+			columns,
+			{ source: 'incident_event', exportRequestId: 'er-2' },
+			WITH_SCHEMA,
+			memory,
+		);
+		const a = first.shape([
+			'ev-1',
+			'org',
+			'IncidentStatus',
+			schema,
+			'{"new_status":"mitigated"}',
+			'',
+		]);
+		const b = first.shape([
+			'ev-2',
+			'org',
+			'IncidentStatus',
+			schema,
+			'{"new_status":"resolved"}',
+			'',
+		]);
+		const c = second.shape([
+			'ev-3',
+			'org',
+			'IncidentStatus',
+			schema,
+			'{"new_status":"resolved"}',
+			'',
+		]);
+		expect(a.event_details_schema).toEqual({
+			type: 'object',
+			properties: { new_status: { type: ['string'] } },
+		});
 		expect(b.event_details_schema).toBe(a.event_details_schema);
 		expect(c.event_details_schema).toBe(a.event_details_schema);
 		expect(a.event_details).toEqual({ new_status: 'mitigated' });
@@ -119,13 +219,19 @@ describe('ExportRowShaper', () => {
 describe('identifySource', () => {
 	it('names the five known sources by their short name', () => {
 		expect(identifySource('text/csv+incident-20220525')).toEqual({ tag: 'incident', known: true });
-		expect(identifySource('text/csv+retrospective-20220525')).toEqual({ tag: 'retrospective', known: true });
+		expect(identifySource('text/csv+retrospective-20220525')).toEqual({
+			tag: 'retrospective',
+			known: true,
+		});
 	});
 
 	// UNVERIFIED (vendor notes): newer source versions may appear. Assumed: a new `-2025xxxx`
 	// suffix is a different format, so rows keep the full source string rather than being merged.
 	it('tags a newer source version with its full source string', () => {
-		expect(identifySource('text/csv+incident-20250301')).toEqual({ tag: 'text/csv+incident-20250301', known: false });
+		expect(identifySource('text/csv+incident-20250301')).toEqual({
+			tag: 'text/csv+incident-20250301',
+			known: false,
+		});
 	});
 
 	it('selects unknown sources through the "other" choice only', () => {

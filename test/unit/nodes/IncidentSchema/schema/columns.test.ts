@@ -9,7 +9,9 @@ import { COLUMNS } from '../../../../../nodes/IncidentSchema/schema/columns';
 import { normalizeItems } from '../../../../../nodes/IncidentSchema/schema/normalize';
 
 const root = join(__dirname, '..', '..', '..', '..', '..');
-const jsonSchema = JSON.parse(readFileSync(join(root, 'nodes/IncidentSchema/incident.schema.json'), 'utf8')) as {
+const jsonSchema = JSON.parse(
+	readFileSync(join(root, 'nodes/IncidentSchema/incident.schema.json'), 'utf8'),
+) as {
 	required: string[];
 	properties: Record<string, { type: string | string[] }>;
 	additionalProperties: boolean;
@@ -44,23 +46,51 @@ describe('incident schema', () => {
 		expect(types.get('severity_rank')).toBe('integer');
 		expect(types.get('is_private')).toBe('boolean');
 		expect(types.get('customer_impact')).toBe('boolean');
-		for (const column of ['started_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at', 'closed_at', 'created_at', 'updated_at']) {
+		for (const column of [
+			'started_at',
+			'detected_at',
+			'acknowledged_at',
+			'mitigated_at',
+			'resolved_at',
+			'closed_at',
+			'created_at',
+			'updated_at',
+		]) {
 			expect([column, types.get(column)]).toEqual([column, 'timestamptz']);
 		}
-		for (const column of ['time_to_acknowledge_s', 'time_to_mitigate_s', 'time_to_resolve_s']) expect([column, types.get(column)]).toEqual([column, 'integer']);
+		for (const column of ['time_to_acknowledge_s', 'time_to_mitigate_s', 'time_to_resolve_s'])
+			expect([column, types.get(column)]).toEqual([column, 'integer']);
 	});
 
-	it('a normalized row has exactly the schema\'s columns, each of a type the JSON Schema allows', () => {
+	it("a normalized row has exactly the schema's columns, each of a type the JSON Schema allows", () => {
 		const { items } = normalizeItems(
-			[{ id: 'dd-1', type: 'dora_failure', started_at: '2026-01-01T00:00:00Z', services: ['api'], name: 'API down' }],
+			[
+				{
+					id: 'dd-1',
+					type: 'dora_failure',
+					started_at: '2026-01-01T00:00:00Z',
+					services: ['api'],
+					name: 'API down',
+				},
+			],
 			{ source: 'detect', includeRaw: false, severityOrder: [] },
 		);
 		const row = items[0].json as unknown as Record<string, unknown>;
 		expect(Object.keys(row)).toEqual([...COLUMNS]);
 		for (const [column, value] of Object.entries(row)) {
 			const allowed = ([] as string[]).concat(jsonSchema.properties[column].type);
-			const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-			expect([column, allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'))]).toEqual([column, true]);
+			const actual =
+				value === null
+					? 'null'
+					: Array.isArray(value)
+						? 'array'
+						: Number.isInteger(value)
+							? 'integer'
+							: typeof value;
+			expect([
+				column,
+				allowed.includes(actual) || (actual === 'integer' && allowed.includes('number')),
+			]).toEqual([column, true]);
 		}
 	});
 });

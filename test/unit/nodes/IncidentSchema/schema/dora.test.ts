@@ -6,7 +6,18 @@ import { normalizeItems } from '../../../../../nodes/IncidentSchema/schema/norma
 
 function row(extra: object): IncidentRow {
 	const [item] = normalizeItems(
-		[{ id: '01IIO', reference: 'INC-4', name: 'Search slow', status_category: 'closed', status: 'Closed', severity: 'Major', created_at: '2026-02-02T08:00:00Z', ...extra }],
+		[
+			{
+				id: '01IIO',
+				reference: 'INC-4',
+				name: 'Search slow',
+				status_category: 'closed',
+				status: 'Closed',
+				severity: 'Major',
+				created_at: '2026-02-02T08:00:00Z',
+				...extra,
+			},
+		],
 		{ source: 'detect', includeRaw: false, severityOrder: [] },
 	).items;
 	return item.json;
@@ -15,7 +26,12 @@ function row(extra: object): IncidentRow {
 describe('To DORA Failure', () => {
 	it('shapes the Failure → Send parameters; the Event ID is SHA-256 of incident_key', () => {
 		const result = toDoraFailure(
-			row({ 'custom_fields.Affected Services': ['search', 'api'], 'custom_fields.Team': 'Platform', 'timestamps.Impact started': '2026-02-02T07:50:00+01:00', 'timestamps.Resolved at': '2026-02-02T09:00:00Z' }),
+			row({
+				'custom_fields.Affected Services': ['search', 'api'],
+				'custom_fields.Team': 'Platform',
+				'timestamps.Impact started': '2026-02-02T07:50:00+01:00',
+				'timestamps.Resolved at': '2026-02-02T09:00:00Z',
+			}),
 		);
 		expect(result).toEqual({
 			item: {
@@ -35,6 +51,13 @@ describe('To DORA Failure', () => {
 	it('skips an incident with neither service nor team; without a start, created_at stands in', () => {
 		expect(toDoraFailure(row({}))).toEqual({ skipped: 'noServiceOrTeam' });
 		const teamOnly = toDoraFailure(row({ 'custom_fields.Team': 'Platform' }));
-		expect(teamOnly).toMatchObject({ item: { startedAt: '2026-02-02T08:00:00.000Z', services: [], team: 'Platform', finishedAt: null } });
+		expect(teamOnly).toMatchObject({
+			item: {
+				startedAt: '2026-02-02T08:00:00.000Z',
+				services: [],
+				team: 'Platform',
+				finishedAt: null,
+			},
+		});
 	});
 });

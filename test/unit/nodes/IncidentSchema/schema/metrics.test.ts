@@ -3,7 +3,12 @@
  * Quantiles interpolate linearly between closest ranks (SQL's PERCENTILE_CONT).
  */
 import type { IncidentRow } from '../../../../../nodes/IncidentSchema/schema/columns';
-import { computeMetrics, quantile, windowOf, type Deployment } from '../../../../../nodes/IncidentSchema/schema/metrics';
+import {
+	computeMetrics,
+	quantile,
+	windowOf,
+	type Deployment,
+} from '../../../../../nodes/IncidentSchema/schema/metrics';
 
 function incident(key: string, fields: Partial<IncidentRow>): IncidentRow {
 	return {
@@ -45,11 +50,47 @@ function incident(key: string, fields: Partial<IncidentRow>): IncidentRow {
 }
 
 // Week of Monday 2026-01-05: A, B, C. Week of 2026-01-12: D. Week of 2026-01-26: E (Sunday 2026-02-01).
-const A = incident('A', { services: ['api'], teams: ['core'], severity_raw: 'SEV1', status_category: 'resolved', started_at: '2026-01-05T10:00:00.000Z', resolved_at: '2026-01-05T11:00:00.000Z', time_to_acknowledge_s: 60, time_to_mitigate_s: 600, time_to_resolve_s: 3600 });
-const B = incident('B', { services: ['api', 'web'], severity_raw: 'SEV2', status_category: 'resolved', started_at: '2026-01-06T00:00:00.000Z', resolved_at: '2026-01-06T02:00:00.000Z', time_to_acknowledge_s: 120, time_to_resolve_s: 7200 });
-const C = incident('C', { services: ['web'], severity_raw: 'SEV1', status_category: 'active', started_at: '2026-01-11T23:59:59.000Z', time_to_acknowledge_s: 30 });
-const D = incident('D', { severity_raw: 'SEV3', status_category: 'resolved', started_at: '2026-01-12T00:00:00.000Z', resolved_at: '2026-01-12T00:01:40.000Z', time_to_acknowledge_s: 300, time_to_resolve_s: 100 });
-const E = incident('E', { services: ['api'], severity_raw: 'SEV2', status_category: 'cancelled', created_at: '2026-02-01T00:00:00.000Z' });
+const A = incident('A', {
+	services: ['api'],
+	teams: ['core'],
+	severity_raw: 'SEV1',
+	status_category: 'resolved',
+	started_at: '2026-01-05T10:00:00.000Z',
+	resolved_at: '2026-01-05T11:00:00.000Z',
+	time_to_acknowledge_s: 60,
+	time_to_mitigate_s: 600,
+	time_to_resolve_s: 3600,
+});
+const B = incident('B', {
+	services: ['api', 'web'],
+	severity_raw: 'SEV2',
+	status_category: 'resolved',
+	started_at: '2026-01-06T00:00:00.000Z',
+	resolved_at: '2026-01-06T02:00:00.000Z',
+	time_to_acknowledge_s: 120,
+	time_to_resolve_s: 7200,
+});
+const C = incident('C', {
+	services: ['web'],
+	severity_raw: 'SEV1',
+	status_category: 'active',
+	started_at: '2026-01-11T23:59:59.000Z',
+	time_to_acknowledge_s: 30,
+});
+const D = incident('D', {
+	severity_raw: 'SEV3',
+	status_category: 'resolved',
+	started_at: '2026-01-12T00:00:00.000Z',
+	resolved_at: '2026-01-12T00:01:40.000Z',
+	time_to_acknowledge_s: 300,
+	time_to_resolve_s: 100,
+});
+const E = incident('E', {
+	services: ['api'],
+	severity_raw: 'SEV2',
+	status_category: 'cancelled',
+	created_at: '2026-02-01T00:00:00.000Z',
+});
 const ALL = [A, B, C, D, E];
 
 const ms = (iso: string) => Date.parse(iso);
@@ -70,9 +111,18 @@ describe('Compute Metrics', () => {
 	});
 
 	it('windows: ISO weeks start on Monday 00:00 UTC; months on the 1st', () => {
-		expect(windowOf(ms('2026-02-01T23:59:59Z'), 'week')).toEqual({ start: ms('2026-01-26T00:00:00Z'), end: ms('2026-02-02T00:00:00Z') });
-		expect(windowOf(ms('2026-01-05T00:00:00Z'), 'week')).toEqual({ start: ms('2026-01-05T00:00:00Z'), end: ms('2026-01-12T00:00:00Z') });
-		expect(windowOf(ms('2026-12-31T23:00:00Z'), 'month')).toEqual({ start: ms('2026-12-01T00:00:00Z'), end: ms('2027-01-01T00:00:00Z') });
+		expect(windowOf(ms('2026-02-01T23:59:59Z'), 'week')).toEqual({
+			start: ms('2026-01-26T00:00:00Z'),
+			end: ms('2026-02-02T00:00:00Z'),
+		});
+		expect(windowOf(ms('2026-01-05T00:00:00Z'), 'week')).toEqual({
+			start: ms('2026-01-05T00:00:00Z'),
+			end: ms('2026-01-12T00:00:00Z'),
+		});
+		expect(windowOf(ms('2026-12-31T23:00:00Z'), 'month')).toEqual({
+			start: ms('2026-12-01T00:00:00Z'),
+			end: ms('2027-01-01T00:00:00Z'),
+		});
 	});
 
 	it('no grouping, one window: counts, quantiles, open incidents, change failure rate', () => {
@@ -102,20 +152,40 @@ describe('Compute Metrics', () => {
 		]);
 	});
 
-	it('weekly: open at each window\'s end counts incidents of earlier weeks still unresolved', () => {
+	it("weekly: open at each window's end counts incidents of earlier weeks still unresolved", () => {
 		const { rows } = computeMetrics(ALL, undefined, 'none', 'week');
-		expect(rows.map((row) => [row.window_start, row.incident_count, row.open_at_window_end, row.time_to_acknowledge_median_s, row.time_to_acknowledge_p90_s])).toEqual([
+		expect(
+			rows.map((row) => [
+				row.window_start,
+				row.incident_count,
+				row.open_at_window_end,
+				row.time_to_acknowledge_median_s,
+				row.time_to_acknowledge_p90_s,
+			]),
+		).toEqual([
 			// 30, 60, 120: median 60, p90 at 1.8 → 60 + 0.8 × 60 = 108. Open at 2026-01-12: C.
 			['2026-01-05T00:00:00.000Z', 3, 1, 60, 108],
 			['2026-01-12T00:00:00.000Z', 1, 1, 300, 300],
 			['2026-01-26T00:00:00.000Z', 1, 1, null, null],
 		]);
-		expect(rows.every((row) => row.change_failure_rate === null && row.deployments === null)).toBe(true);
+		expect(rows.every((row) => row.change_failure_rate === null && row.deployments === null)).toBe(
+			true,
+		);
 	});
 
 	it('by service and month: an incident counts for each service; deployments matched by service and month', () => {
 		const { rows } = computeMetrics(ALL, DEPLOYMENTS, 'service', 'month');
-		expect(rows.map((row) => [row.window_start, row.group, row.incident_count, row.open_at_window_end, row.deployments, row.failed_deployments, row.change_failure_rate])).toEqual([
+		expect(
+			rows.map((row) => [
+				row.window_start,
+				row.group,
+				row.incident_count,
+				row.open_at_window_end,
+				row.deployments,
+				row.failed_deployments,
+				row.change_failure_rate,
+			]),
+		).toEqual([
 			['2026-01-01T00:00:00.000Z', 'api', 2, 0, 3, 1, 0.3333],
 			['2026-01-01T00:00:00.000Z', 'web', 2, 1, 1, 1, 1],
 			['2026-01-01T00:00:00.000Z', null, 1, 0, 0, 0, null],
@@ -125,21 +195,38 @@ describe('Compute Metrics', () => {
 
 	it('by severity and by team', () => {
 		const severity = computeMetrics(ALL, DEPLOYMENTS, 'severity', 'all').rows;
-		expect(severity.map((row) => [row.group, row.incident_count, row.time_to_resolve_median_s, row.change_failure_rate])).toEqual([
+		expect(
+			severity.map((row) => [
+				row.group,
+				row.incident_count,
+				row.time_to_resolve_median_s,
+				row.change_failure_rate,
+			]),
+		).toEqual([
 			['SEV1', 2, 3600, null],
 			['SEV2', 2, 7200, null],
 			['SEV3', 1, 100, null],
 		]);
 		const team = computeMetrics(ALL, DEPLOYMENTS, 'team', 'all').rows;
-		expect(team.map((row) => [row.group, row.incident_count, row.deployments, row.change_failure_rate])).toEqual([
+		expect(
+			team.map((row) => [row.group, row.incident_count, row.deployments, row.change_failure_rate]),
+		).toEqual([
 			['core', 1, 1, 0],
 			[null, 4, 0, null],
 		]);
 	});
 
-	it('an incident resolved after a window ends is open at that window\'s end, not at the next one\'s', () => {
-		const spanning = incident('F', { status_category: 'resolved', started_at: '2026-01-09T12:00:00.000Z', resolved_at: '2026-01-13T08:00:00.000Z' });
-		const later = incident('G', { status_category: 'resolved', started_at: '2026-01-20T00:00:00.000Z', resolved_at: '2026-01-20T01:00:00.000Z' });
+	it("an incident resolved after a window ends is open at that window's end, not at the next one's", () => {
+		const spanning = incident('F', {
+			status_category: 'resolved',
+			started_at: '2026-01-09T12:00:00.000Z',
+			resolved_at: '2026-01-13T08:00:00.000Z',
+		});
+		const later = incident('G', {
+			status_category: 'resolved',
+			started_at: '2026-01-20T00:00:00.000Z',
+			resolved_at: '2026-01-20T01:00:00.000Z',
+		});
 		const { rows } = computeMetrics([spanning, later], undefined, 'none', 'week');
 		expect(rows.map((row) => [row.window_start, row.open_at_window_end])).toEqual([
 			['2026-01-05T00:00:00.000Z', 1],

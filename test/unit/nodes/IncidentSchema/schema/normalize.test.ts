@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeItems, type NormalizeOptions } from '../../../../../nodes/IncidentSchema/schema/normalize';
+import {
+	normalizeItems,
+	type NormalizeOptions,
+} from '../../../../../nodes/IncidentSchema/schema/normalize';
 
 const DETECT: NormalizeOptions = { source: 'detect', includeRaw: false, severityOrder: [] };
 
@@ -66,18 +69,25 @@ describe('Normalize Incidents: bad input', () => {
 		expect(result.rejected[0].message).toBe('Item 1 is not an incident from any supported tool');
 		expect(result.rejected[0].description).toContain('_source (FireHydrant Export Data)');
 		expect(result.rejected[0].description).toContain('event_type + data (incident.io Trigger)');
-		expect(result.rejected[0].description).toContain('type dora_failure / dora_deployment (Datadog DORA Metrics)');
+		expect(result.rejected[0].description).toContain(
+			'type dora_failure / dora_deployment (Datadog DORA Metrics)',
+		);
 	});
 
 	it('with a fixed source, an item of another tool is rejected and the message says which tool it looks like', () => {
 		const result = normalizeItems([iioFlat()], { ...DETECT, source: 'firehydrant' });
 		expect(result.items).toEqual([]);
 		expect(result.rejected[0].message).toBe('Item 0 is not an incident from FireHydrant');
-		expect(result.rejected[0].description).toBe('It looks like an item from incident.io. Set "Source" to Detect or to incident.io.');
+		expect(result.rejected[0].description).toBe(
+			'It looks like an item from incident.io. Set "Source" to Detect or to incident.io.',
+		);
 	});
 
 	it('a timestamp that does not parse leaves its column null, the rest of the row intact, and a hint counts it', () => {
-		const result = normalizeItems([fhIncident({ acknowledged_at: 'yesterday-ish', resolved_at: '2026-02-30T10:00:00Z' })], DETECT);
+		const result = normalizeItems(
+			[fhIncident({ acknowledged_at: 'yesterday-ish', resolved_at: '2026-02-30T10:00:00Z' })],
+			DETECT,
+		);
 		const [row] = result.items.map((item) => item.json);
 		expect(row.acknowledged_at).toBeNull();
 		expect(row.resolved_at).toBeNull();
@@ -100,7 +110,9 @@ describe('Normalize Incidents: versions, joins, hints', () => {
 			],
 			DETECT,
 		);
-		expect(result.items.map((item) => [item.json.incident_key, item.json.title, item.itemIndexes])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.incident_key, item.json.title, item.itemIndexes]),
+		).toEqual([
 			['firehydrant:fh-1', 'newest', [0, 1]],
 			['incident_io:01IIO', 'Search slow', [2]],
 		]);
@@ -109,15 +121,74 @@ describe('Normalize Incidents: versions, joins, hints', () => {
 	it('FireHydrant export rows of the other sources are joined onto their incident; rows without one are counted', () => {
 		const rows: IDataObject[] = [
 			fhIncident(),
-			{ id: 'ra-1', incident_id: 'fh-1', status: 'inactive', incident_role_name: 'Incident Commander', assigned_user_name: 'First', updated_at: '2026-02-01T10:06:00Z', _source: 'incident_role_assignment' },
-			{ id: 'ra-2', incident_id: 'fh-1', status: 'active', incident_role_name: 'Incident Commander', assigned_user_name: 'Second', updated_at: '2026-02-01T10:30:00Z', _source: 'incident_role_assignment' },
-			{ id: 'im-1', incident_id: 'fh-1', impacted_type: 'service', impacted_slug: 'checkout-api', condition_name: 'Unavailable', updated_at: '2026-02-01T10:20:00Z', _source: 'incident_impact' },
-			{ id: 'im-2', incident_id: 'fh-1', impacted_type: 'environment', impacted_slug: 'production', condition_name: 'Degraded', updated_at: '2026-02-01T10:20:00Z', _source: 'incident_impact' },
-			{ id: 'ev-1', incident_id: 'fh-1', type: 'TeamAssignment', event_details: { team_name: 'Payments' }, created_at: '2026-02-01T10:07:00Z', _source: 'incident_event' },
+			{
+				id: 'ra-1',
+				incident_id: 'fh-1',
+				status: 'inactive',
+				incident_role_name: 'Incident Commander',
+				assigned_user_name: 'First',
+				updated_at: '2026-02-01T10:06:00Z',
+				_source: 'incident_role_assignment',
+			},
+			{
+				id: 'ra-2',
+				incident_id: 'fh-1',
+				status: 'active',
+				incident_role_name: 'Incident Commander',
+				assigned_user_name: 'Second',
+				updated_at: '2026-02-01T10:30:00Z',
+				_source: 'incident_role_assignment',
+			},
+			{
+				id: 'im-1',
+				incident_id: 'fh-1',
+				impacted_type: 'service',
+				impacted_slug: 'checkout-api',
+				condition_name: 'Unavailable',
+				updated_at: '2026-02-01T10:20:00Z',
+				_source: 'incident_impact',
+			},
+			{
+				id: 'im-2',
+				incident_id: 'fh-1',
+				impacted_type: 'environment',
+				impacted_slug: 'production',
+				condition_name: 'Degraded',
+				updated_at: '2026-02-01T10:20:00Z',
+				_source: 'incident_impact',
+			},
+			{
+				id: 'ev-1',
+				incident_id: 'fh-1',
+				type: 'TeamAssignment',
+				event_details: { team_name: 'Payments' },
+				created_at: '2026-02-01T10:07:00Z',
+				_source: 'incident_event',
+			},
 			// Reopened after its resolution: the newest status event wins over the milestone columns.
-			{ id: 'ev-2', incident_id: 'fh-1', type: 'IncidentStatus', event_details: { new_status: 'investigating' }, created_at: '2026-02-01T12:30:00Z', _source: 'incident_event' },
-			{ id: 'rt-1', incident_id: 'fh-1', summary: 'Certificate expired', updated_at: '2026-02-03T10:00:00Z', _source: 'retrospective' },
-			{ id: 'ra-9', incident_id: 'fh-gone', status: 'active', incident_role_name: 'Scribe', assigned_user_name: 'X', _source: 'incident_role_assignment' },
+			{
+				id: 'ev-2',
+				incident_id: 'fh-1',
+				type: 'IncidentStatus',
+				event_details: { new_status: 'investigating' },
+				created_at: '2026-02-01T12:30:00Z',
+				_source: 'incident_event',
+			},
+			{
+				id: 'rt-1',
+				incident_id: 'fh-1',
+				summary: 'Certificate expired',
+				updated_at: '2026-02-03T10:00:00Z',
+				_source: 'retrospective',
+			},
+			{
+				id: 'ra-9',
+				incident_id: 'fh-gone',
+				status: 'active',
+				incident_role_name: 'Scribe',
+				assigned_user_name: 'X',
+				_source: 'incident_role_assignment',
+			},
 		];
 		const result = normalizeItems(rows, DETECT);
 		expect(result.items).toHaveLength(1);
@@ -151,29 +222,75 @@ describe('Normalize Incidents: versions, joins, hints', () => {
 				{ type: 'started', occurred_at: '2026-02-01T10:00:00Z' },
 				{ type: 'resolved', occurred_at: '2026-02-01T10:30:00Z' },
 			],
-			role_assignments: [{ id: 'r1', status: 'active', incident_role: { name: 'Incident Commander' }, user: { name: 'From REST' } }],
+			role_assignments: [
+				{
+					id: 'r1',
+					status: 'active',
+					incident_role: { name: 'Incident Commander' },
+					user: { name: 'From REST' },
+				},
+			],
 		};
 		const rows: IDataObject[] = [
 			entity,
-			{ id: 'ra-1', incident_id: 'fh-2', status: 'active', incident_role_name: 'Incident Commander', assigned_user_name: 'From export', _source: 'incident_role_assignment' },
-			{ id: 'ev-1', incident_id: 'fh-2', type: 'TeamAssignment', event_details: { team_name: 'Search' }, created_at: '2026-02-01T10:01:00Z', _source: 'incident_event' },
+			{
+				id: 'ra-1',
+				incident_id: 'fh-2',
+				status: 'active',
+				incident_role_name: 'Incident Commander',
+				assigned_user_name: 'From export',
+				_source: 'incident_role_assignment',
+			},
+			{
+				id: 'ev-1',
+				incident_id: 'fh-2',
+				type: 'TeamAssignment',
+				event_details: { team_name: 'Search' },
+				created_at: '2026-02-01T10:01:00Z',
+				_source: 'incident_event',
+			},
 		];
 		const [row] = normalizeItems(rows, DETECT).items;
-		expect(row.json).toMatchObject({ commander: 'From REST', teams: ['Search'], status_category: 'resolved', time_to_resolve_s: 1800 });
+		expect(row.json).toMatchObject({
+			commander: 'From REST',
+			teams: ['Search'],
+			status_category: 'resolved',
+			time_to_resolve_s: 1800,
+		});
 		expect(row.itemIndexes).toEqual([0, 1, 2]);
 	});
 
 	it('a fixed source takes its own items', () => {
-		const result = normalizeItems([{ id: 'dd-1', type: 'dora_failure', started_at: '2026-02-01T00:00:00Z', team: 'core' }], { ...DETECT, source: 'datadog' });
+		const result = normalizeItems(
+			[{ id: 'dd-1', type: 'dora_failure', started_at: '2026-02-01T00:00:00Z', team: 'core' }],
+			{ ...DETECT, source: 'datadog' },
+		);
 		expect(result.rejected).toEqual([]);
-		expect(result.items.map((item) => [item.json.incident_key, item.json.teams, item.json.status_category])).toEqual([['datadog:dd-1', ['core'], 'active']]);
+		expect(
+			result.items.map((item) => [
+				item.json.incident_key,
+				item.json.teams,
+				item.json.status_category,
+			]),
+		).toEqual([['datadog:dd-1', ['core'], 'active']]);
 	});
 
 	it('deployments and non-incident deliveries are skipped with a hint each, never failed', () => {
 		const result = normalizeItems(
 			[
-				{ id: 'dep-1', type: 'dora_deployment', service: 'api', started_at: '2026-02-01T00:00:00Z', finished_at: '2026-02-01T00:05:00Z' },
-				{ event_type: 'public_incident.action_created_v1', webhook_id: 'msg_1', fetched: false, data: { id: 'act-1', incident_id: 'x' } },
+				{
+					id: 'dep-1',
+					type: 'dora_deployment',
+					service: 'api',
+					started_at: '2026-02-01T00:00:00Z',
+					finished_at: '2026-02-01T00:05:00Z',
+				},
+				{
+					event_type: 'public_incident.action_created_v1',
+					webhook_id: 'msg_1',
+					fetched: false,
+					data: { id: 'act-1', incident_id: 'x' },
+				},
 			],
 			DETECT,
 		);
@@ -195,8 +312,17 @@ describe('Normalize Incidents: versions, joins, hints', () => {
 
 describe('Normalize Incidents: severity rank and hash', () => {
 	it('incident.io ranks count upwards (higher = more severe): turned around against the highest rank in the input', () => {
-		const raw = (id: string, name: string, rank: number) => ({ id, reference: id, incident_status: { name: 'Investigating', category: 'live' }, severity: { name, rank }, custom_field_entries: [] });
-		const rows = normalizeItems([raw('a', 'Minor', 1), raw('b', 'Critical', 3), raw('c', 'Major', 2)], DETECT).items.map((item) => [item.json.severity_raw, item.json.severity_rank]);
+		const raw = (id: string, name: string, rank: number) => ({
+			id,
+			reference: id,
+			incident_status: { name: 'Investigating', category: 'live' },
+			severity: { name, rank },
+			custom_field_entries: [],
+		});
+		const rows = normalizeItems(
+			[raw('a', 'Minor', 1), raw('b', 'Critical', 3), raw('c', 'Major', 2)],
+			DETECT,
+		).items.map((item) => [item.json.severity_raw, item.json.severity_rank]);
 		expect(rows).toEqual([
 			['Minor', 3],
 			['Critical', 1],
@@ -205,19 +331,35 @@ describe('Normalize Incidents: severity rank and hash', () => {
 	});
 
 	it('Severity Order overrides every source; SEVn names rank by their number otherwise', () => {
-		expect(normalizeItems([fhIncident({ severity: 'SEV3' })], DETECT).items[0].json.severity_rank).toBe(3);
-		expect(normalizeItems([fhIncident({ severity: 'Big' })], DETECT).items[0].json.severity_rank).toBeNull();
-		expect(normalizeItems([fhIncident({ severity: 'big' })], { ...DETECT, severityOrder: ['Huge', 'Big'] }).items[0].json.severity_rank).toBe(2);
+		expect(
+			normalizeItems([fhIncident({ severity: 'SEV3' })], DETECT).items[0].json.severity_rank,
+		).toBe(3);
+		expect(
+			normalizeItems([fhIncident({ severity: 'Big' })], DETECT).items[0].json.severity_rank,
+		).toBeNull();
+		expect(
+			normalizeItems([fhIncident({ severity: 'big' })], {
+				...DETECT,
+				severityOrder: ['Huge', 'Big'],
+			}).items[0].json.severity_rank,
+		).toBe(2);
 	});
 
 	it('row_hash is the SHA-256 of the columns, independent of field order, and changes with any column', () => {
 		const first = normalizeItems([iioFlat()], DETECT).items[0].json;
-		const reordered = normalizeItems([Object.fromEntries(Object.entries(iioFlat()).reverse())], DETECT).items[0].json;
+		const reordered = normalizeItems(
+			[Object.fromEntries(Object.entries(iioFlat()).reverse())],
+			DETECT,
+		).items[0].json;
 		const renamed = normalizeItems([iioFlat({ name: 'Search slower' })], DETECT).items[0].json;
 		expect(reordered.row_hash).toBe(first.row_hash);
 		expect(renamed.row_hash).not.toBe(first.row_hash);
 		const { row_hash: hash, ...columns } = first;
 		// Independently: SHA-256 over [column, value] pairs in column order.
-		expect(hash).toBe(createHash('sha256').update(JSON.stringify(Object.entries(columns))).digest('hex'));
+		expect(hash).toBe(
+			createHash('sha256')
+				.update(JSON.stringify(Object.entries(columns)))
+				.digest('hex'),
+		);
 	});
 });

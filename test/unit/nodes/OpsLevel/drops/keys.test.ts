@@ -1,10 +1,20 @@
-import { comparePushOrder, parseDropKey, pushTimestamp, tablePrefix } from '../../../../../nodes/OpsLevel/drops/keys';
+import {
+	comparePushOrder,
+	parseDropKey,
+	pushTimestamp,
+	tablePrefix,
+} from '../../../../../nodes/OpsLevel/drops/keys';
 import { normalizeRootPrefix } from '../../../../../nodes/OpsLevel/transport';
 import { groupPushes } from '../../../../../nodes/OpsLevel/drops/pushes';
 
 describe('OpsLevel drop keys', () => {
 	it('parses the vendor doc example key, colons included', () => {
-		expect(parseDropKey('v1/full/services/2020-07-14/22:00:00/services.csv.gz', '', { size: 12, lastModified: new Date('2020-07-14T22:01:00Z') })).toEqual({
+		expect(
+			parseDropKey('v1/full/services/2020-07-14/22:00:00/services.csv.gz', '', {
+				size: 12,
+				lastModified: new Date('2020-07-14T22:01:00Z'),
+			}),
+		).toEqual({
 			pushType: 'full',
 			table: 'services',
 			date: '2020-07-14',
@@ -19,8 +29,13 @@ describe('OpsLevel drop keys', () => {
 		expect(normalizeRootPrefix(' exports ')).toBe('exports/');
 		expect(normalizeRootPrefix('exports/')).toBe('exports/');
 		expect(normalizeRootPrefix('')).toBe('');
-		expect(parseDropKey('exports/v1/incremental/teams/2020-07-15/03:15:00/teams.csv.gz', 'exports/')?.table).toBe('teams');
-		expect(parseDropKey('v1/incremental/teams/2020-07-15/03:15:00/teams.csv.gz', 'exports/')).toBeUndefined();
+		expect(
+			parseDropKey('exports/v1/incremental/teams/2020-07-15/03:15:00/teams.csv.gz', 'exports/')
+				?.table,
+		).toBe('teams');
+		expect(
+			parseDropKey('v1/incremental/teams/2020-07-15/03:15:00/teams.csv.gz', 'exports/'),
+		).toBeUndefined();
 		expect(tablePrefix('exports/', 'full', 'checks')).toBe('exports/v1/full/checks/');
 	});
 
@@ -59,7 +74,9 @@ describe('OpsLevel drop keys', () => {
 			parseDropKey('v1/full/services/2020-07-14/22:00:00/services-part1.csv.gz', '')!,
 			parseDropKey('v1/incremental/services/2020-07-15/03:15:00/services.csv.gz', '')!,
 		]);
-		expect(pushes.map((push) => [push.pushType, push.drops.map((drop) => drop.key.split('/').pop())])).toEqual([
+		expect(
+			pushes.map((push) => [push.pushType, push.drops.map((drop) => drop.key.split('/').pop())]),
+		).toEqual([
 			['full', ['services-part1.csv.gz', 'services-part2.csv.gz']],
 			['incremental', ['services.csv.gz']],
 		]);
@@ -67,7 +84,9 @@ describe('OpsLevel drop keys', () => {
 
 	it('gives the push time as ISO 8601 UTC', () => {
 		// UNVERIFIED (vendor notes): the timestamp folder's zone. Assumed: HH:MM:SS in UTC, like the cells.
-		expect(pushTimestamp({ date: '2020-07-14', timestamp: '22:00:00' })).toBe('2020-07-14T22:00:00.000Z');
+		expect(pushTimestamp({ date: '2020-07-14', timestamp: '22:00:00' })).toBe(
+			'2020-07-14T22:00:00.000Z',
+		);
 		expect(pushTimestamp({ date: '2020-07-14', timestamp: 'nightly' })).toBe('2020-07-14Tnightly');
 	});
 });

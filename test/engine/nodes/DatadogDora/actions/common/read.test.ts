@@ -30,7 +30,12 @@ const MINUTE = 60_000;
 function failures(count: number, tieAt: number, tied: number): SeedEventInput[] {
 	return Array.from({ length: count }, (_, index) => {
 		const position = index >= tieAt && index < tieAt + tied ? tieAt : index;
-		return { id: `failure-${String(index).padStart(6, '0')}`, started_at: WINDOW_START + position * MINUTE, services: ['checkout'], env: index % 2 ? 'staging' : 'production' };
+		return {
+			id: `failure-${String(index).padStart(6, '0')}`,
+			started_at: WINDOW_START + position * MINUTE,
+			services: ['checkout'],
+			env: index % 2 ? 'staging' : 'production',
+		};
 	});
 }
 
@@ -58,7 +63,12 @@ describe('Get Many walks the time window', () => {
 
 	it('walks backwards with Newest First', async () => {
 		sandbox.datadog.seed('failure', failures(120, 10, 20));
-		const events = jsonOf(await runDora(sandbox, listAll({ options: { pageSize: 25 }, filters: { sort: '-started_at' } })));
+		const events = jsonOf(
+			await runDora(
+				sandbox,
+				listAll({ options: { pageSize: 25 }, filters: { sort: '-started_at' } }),
+			),
+		);
 		expect(events).toHaveLength(120);
 		expect(new Set(events.map((event) => event.id)).size).toBe(120);
 		const times = events.map((event) => Date.parse(String(event.started_at)));
@@ -68,12 +78,20 @@ describe('Get Many walks the time window', () => {
 	it('honours Limit, the query filter and the window ends', async () => {
 		sandbox.datadog.seed('failure', failures(100, 0, 0));
 		const limited = jsonOf(await runDora(sandbox, listAll({ returnAll: false, limit: 7 })));
-		expect(limited.map((event) => event.id)).toEqual(Array.from({ length: 7 }, (_, index) => `failure-${String(index).padStart(6, '0')}`));
+		expect(limited.map((event) => event.id)).toEqual(
+			Array.from({ length: 7 }, (_, index) => `failure-${String(index).padStart(6, '0')}`),
+		);
 		const staging = jsonOf(await runDora(sandbox, listAll({ filters: { query: 'env:staging' } })));
 		expect(staging).toHaveLength(50);
 		expect(staging.every((event) => event.env === 'staging')).toBe(true);
 		const window = jsonOf(
-			await runDora(sandbox, listAll({ from: new Date(WINDOW_START + 10 * MINUTE).toISOString(), to: new Date(WINDOW_START + 20 * MINUTE).toISOString() })),
+			await runDora(
+				sandbox,
+				listAll({
+					from: new Date(WINDOW_START + 10 * MINUTE).toISOString(),
+					to: new Date(WINDOW_START + 20 * MINUTE).toISOString(),
+				}),
+			),
 		);
 		expect(window).toHaveLength(10);
 	});
@@ -92,7 +110,10 @@ describe('Get Many walks the time window', () => {
 	});
 
 	it('rejects a window that ends before it starts', async () => {
-		const result = await runDora(sandbox, listAll({ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }));
+		const result = await runDora(
+			sandbox,
+			listAll({ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }),
+		);
 		expect(errorText(result)).toContain('"From" is not before "To" in item 0');
 	});
 });
@@ -100,9 +121,17 @@ describe('Get Many walks the time window', () => {
 describe('Get, Delete and Mark Change Failure', () => {
 	it('gets one failure with ISO 8601 times, simplified or as Datadog nests it', async () => {
 		const [id] = sandbox.datadog.seed('failure', [
-			{ id: 'incident-0001-abcdef', started_at: '2025-03-01T10:00:00Z', finished_at: '2025-03-01T11:30:00Z', services: ['shopist'], severity: 'SEV-1' },
+			{
+				id: 'incident-0001-abcdef',
+				started_at: '2025-03-01T10:00:00Z',
+				finished_at: '2025-03-01T11:30:00Z',
+				services: ['shopist'],
+				severity: 'SEV-1',
+			},
 		]);
-		const [flat] = jsonOf(await runDora(sandbox, { resource: 'failure', operation: 'get', eventId: id }));
+		const [flat] = jsonOf(
+			await runDora(sandbox, { resource: 'failure', operation: 'get', eventId: id }),
+		);
 		expect(flat).toEqual({
 			id,
 			type: 'dora_failure',
@@ -111,32 +140,77 @@ describe('Get, Delete and Mark Change Failure', () => {
 			services: ['shopist'],
 			severity: 'SEV-1',
 		});
-		const [nested] = jsonOf(await runDora(sandbox, { resource: 'failure', operation: 'get', eventId: id, simplify: false }));
-		expect(nested).toMatchObject({ id, type: 'dora_failure', attributes: { started_at: '2025-03-01T10:00:00.000Z' } });
+		const [nested] = jsonOf(
+			await runDora(sandbox, {
+				resource: 'failure',
+				operation: 'get',
+				eventId: id,
+				simplify: false,
+			}),
+		);
+		expect(nested).toMatchObject({
+			id,
+			type: 'dora_failure',
+			attributes: { started_at: '2025-03-01T10:00:00.000Z' },
+		});
 	});
 
 	it('a missing id answers 404 with a hint to check the ID', async () => {
-		const result = await runDora(sandbox, { resource: 'deployment', operation: 'get', eventId: 'no-such-deployment-id' });
-		expect(errorText(result)).toMatch(/Datadog answered 404.*Double-check the ID: Datadog has no deployment event/);
+		const result = await runDora(sandbox, {
+			resource: 'deployment',
+			operation: 'get',
+			eventId: 'no-such-deployment-id',
+		});
+		expect(errorText(result)).toMatch(
+			/Datadog answered 404.*Double-check the ID: Datadog has no deployment event/,
+		);
 	});
 
 	it('deletes failures and deployments and answers {deleted: true}', async () => {
 		// UNVERIFIED (vendor notes): only the failure delete path is documented (singular, 202).
 		// Assumed: deployments mirror it at DELETE /api/v2/dora/deployment/{id}.
-		sandbox.datadog.seed('failure', [{ id: 'incident-0001-abcdef', started_at: WINDOW_START, team: 'backend' }]);
-		sandbox.datadog.seed('deployment', [{ id: 'deploy-0001-abcdefgh', started_at: WINDOW_START, finished_at: WINDOW_START + MINUTE, service: 'shopist' }]);
-		expect(jsonOf(await runDora(sandbox, { resource: 'failure', operation: 'delete', eventId: 'incident-0001-abcdef' }))).toEqual([
-			{ deleted: true, id: 'incident-0001-abcdef' },
+		sandbox.datadog.seed('failure', [
+			{ id: 'incident-0001-abcdef', started_at: WINDOW_START, team: 'backend' },
 		]);
-		expect(jsonOf(await runDora(sandbox, { resource: 'deployment', operation: 'delete', eventId: 'deploy-0001-abcdefgh' }))).toEqual([
-			{ deleted: true, id: 'deploy-0001-abcdefgh' },
+		sandbox.datadog.seed('deployment', [
+			{
+				id: 'deploy-0001-abcdefgh',
+				started_at: WINDOW_START,
+				finished_at: WINDOW_START + MINUTE,
+				service: 'shopist',
+			},
 		]);
+		expect(
+			jsonOf(
+				await runDora(sandbox, {
+					resource: 'failure',
+					operation: 'delete',
+					eventId: 'incident-0001-abcdef',
+				}),
+			),
+		).toEqual([{ deleted: true, id: 'incident-0001-abcdef' }]);
+		expect(
+			jsonOf(
+				await runDora(sandbox, {
+					resource: 'deployment',
+					operation: 'delete',
+					eventId: 'deploy-0001-abcdefgh',
+				}),
+			),
+		).toEqual([{ deleted: true, id: 'deploy-0001-abcdefgh' }]);
 		expect(sandbox.datadog.count('failure') + sandbox.datadog.count('deployment')).toBe(0);
 	});
 
 	it('marks a deployment as a change failure with its remediation', async () => {
 		// UNVERIFIED (vendor notes): remediation types beyond the recorded "rollback". Assumed: "rollforward" too.
-		sandbox.datadog.seed('deployment', [{ id: '08a3dbc57bb781a5', started_at: WINDOW_START, finished_at: WINDOW_START + MINUTE, service: 'shopist' }]);
+		sandbox.datadog.seed('deployment', [
+			{
+				id: '08a3dbc57bb781a5',
+				started_at: WINDOW_START,
+				finished_at: WINDOW_START + MINUTE,
+				service: 'shopist',
+			},
+		]);
 		const result = await runDora(sandbox, {
 			resource: 'deployment',
 			operation: 'markChangeFailure',
@@ -145,17 +219,43 @@ describe('Get, Delete and Mark Change Failure', () => {
 			remediationType: 'rollback',
 		});
 		expect(jsonOf(result)).toEqual([
-			{ id: '08a3dbc57bb781a5', changeFailure: true, remediation: { id: 'eG42zNIkVjM', type: 'rollback' }, statusCode: 202, delayed: true },
+			{
+				id: '08a3dbc57bb781a5',
+				changeFailure: true,
+				remediation: { id: 'eG42zNIkVjM', type: 'rollback' },
+				statusCode: 202,
+				delayed: true,
+			},
 		]);
-		expect(sandbox.datadog.event('deployment', '08a3dbc57bb781a5')).toMatchObject({ changeFailure: true, remediation: { id: 'eG42zNIkVjM', type: 'rollback' } });
-		const [read] = jsonOf(await runDora(sandbox, { resource: 'deployment', operation: 'get', eventId: '08a3dbc57bb781a5' }));
+		expect(sandbox.datadog.event('deployment', '08a3dbc57bb781a5')).toMatchObject({
+			changeFailure: true,
+			remediation: { id: 'eG42zNIkVjM', type: 'rollback' },
+		});
+		const [read] = jsonOf(
+			await runDora(sandbox, {
+				resource: 'deployment',
+				operation: 'get',
+				eventId: '08a3dbc57bb781a5',
+			}),
+		);
 		expect(read).toMatchObject({ change_failure: true, service: 'shopist' });
 	});
 
 	it('retries Mark Change Failure and a Get Many search after a 504: both are safe to send again', async () => {
-		sandbox.datadog.seed('deployment', [{ id: '08a3dbc57bb781a5', started_at: WINDOW_START, finished_at: WINDOW_START + MINUTE, service: 'shopist' }]);
+		sandbox.datadog.seed('deployment', [
+			{
+				id: '08a3dbc57bb781a5',
+				started_at: WINDOW_START,
+				finished_at: WINDOW_START + MINUTE,
+				service: 'shopist',
+			},
+		]);
 		sandbox.datadog.faults.serverErrors(1, 504);
-		const marked = await runDora(sandbox, { resource: 'deployment', operation: 'markChangeFailure', eventId: '08a3dbc57bb781a5' });
+		const marked = await runDora(sandbox, {
+			resource: 'deployment',
+			operation: 'markChangeFailure',
+			eventId: '08a3dbc57bb781a5',
+		});
 		expect(marked.status).toBe('success');
 		expect(sandbox.requests.filter((request) => request.method === 'PATCH')).toHaveLength(2);
 

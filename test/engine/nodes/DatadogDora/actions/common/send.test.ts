@@ -39,9 +39,15 @@ describe('Send failure events', () => {
 		expect(first.status).toBe('success');
 		const items = first.output(NODE_NAME);
 		expect(items).toHaveLength(40);
-		expect(items.map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			items.map((_, index) => ({ item: index })),
+		);
 		expect(new Set(items.map((item) => item.json.id)).size).toBe(40);
-		expect(items.every((item) => /^[0-9a-f]{64}$/.test(String(item.json.id)) && item.json.delayed === false)).toBe(true);
+		expect(
+			items.every(
+				(item) => /^[0-9a-f]{64}$/.test(String(item.json.id)) && item.json.delayed === false,
+			),
+		).toBe(true);
 		expect(sandbox.datadog.count('failure')).toBe(40);
 
 		const second = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(40) });
@@ -56,7 +62,9 @@ describe('Send failure events', () => {
 			{ startedAt: new Date(started).toISOString(), finishedAt: String((started + 60_000) / 1000) },
 			{ startedAt: started / 1000, finishedAt: started + 60_000 },
 			{ startedAt: `${started}000000`, finishedAt: (started + 60_000) * 1000 },
-		].map((times, index) => ({ json: { ...times, incidentId: `fh-${index}`, services: 'checkout, search' } }));
+		].map((times, index) => ({
+			json: { ...times, incidentId: `fh-${index}`, services: 'checkout, search' },
+		}));
 		const result = await runDora(
 			sandbox,
 			sendFailureFromItem({
@@ -79,7 +87,10 @@ describe('Send failure events', () => {
 				services: ['checkout', 'search'],
 				severity: 'SEV-1',
 				custom_tags: ['department:engineering', 'source:firehydrant'],
-				git: { commit_sha: '66adc9350f2cc9b250b69abddab733dd55e1a588', repository_url: 'https://github.com/organization/example-repository' },
+				git: {
+					commit_sha: '66adc9350f2cc9b250b69abddab733dd55e1a588',
+					repository_url: 'https://github.com/organization/example-repository',
+				},
 			});
 		}
 	});
@@ -87,12 +98,20 @@ describe('Send failure events', () => {
 	it('uses a valid Event ID as given, and lets Datadog assign one when it is empty', async () => {
 		const result = await runDora(
 			sandbox,
-			{ resource: 'failure', operation: 'send', eventId: '={{ $json.id }}', startedAt: '2025-01-01T00:00:00Z', team: 'backend' },
+			{
+				resource: 'failure',
+				operation: 'send',
+				eventId: '={{ $json.id }}',
+				startedAt: '2025-01-01T00:00:00Z',
+				team: 'backend',
+			},
 			{ inputItems: [{ json: { id: 'incident-0001-abcdef' } }, { json: { id: '' } }] },
 		);
 		const [given, assigned] = jsonOf(result);
 		expect(given.id).toBe('incident-0001-abcdef');
-		expect(sandbox.datadog.event('failure', 'incident-0001-abcdef')?.attributes.team).toBe('backend');
+		expect(sandbox.datadog.event('failure', 'incident-0001-abcdef')?.attributes.team).toBe(
+			'backend',
+		);
 		expect(typeof assigned.id).toBe('string');
 		expect(assigned.id).not.toBe(given.id);
 		expect(sandbox.datadog.count('failure')).toBe(2);
@@ -110,14 +129,21 @@ describe('Send failure events', () => {
 
 	it('pauses every concurrent send when the window is used up, instead of collecting 429s', async () => {
 		sandbox.datadog.setRateLimit({ limit: 10, periodSeconds: 1 });
-		const result = await runDora(sandbox, sendFailureFromItem({ options: { deriveEventId: true, concurrency: 4 } }), { inputItems: incidents(25) });
+		const result = await runDora(
+			sandbox,
+			sendFailureFromItem({ options: { deriveEventId: true, concurrency: 4 } }),
+			{ inputItems: incidents(25) },
+		);
 		expect(result.status).toBe('success');
 		expect(sandbox.datadog.count('failure')).toBe(25);
 		// Without the shared pause each window overrun would cost up to `concurrency` rejected requests.
 		expect(sandbox.datadog.stats().rateLimited).toBeLessThanOrEqual(8);
 	});
 
-	const sendsReceived = () => sandbox.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/api/v2/dora/failure')).length;
+	const sendsReceived = () =>
+		sandbox.requests.filter(
+			(request) => request.method === 'POST' && request.path.endsWith('/api/v2/dora/failure'),
+		).length;
 	const withoutEventId = sendFailureFromItem({ eventId: '', options: { deriveEventId: false } });
 
 	it('sends an event without an Event ID once after a 504, instead of retrying it into duplicates', async () => {
@@ -171,7 +197,9 @@ describe('Send failure events', () => {
 			finishedAt: '2025-05-01T10:05:00Z',
 			additionalFields: { env: 'production', version: 'v1.2.3', team: 'backend' },
 		});
-		expect(jsonOf(result)).toEqual([{ id: 'deploy-2025-05-01-shopist', type: 'dora_deployment', statusCode: 200, delayed: false }]);
+		expect(jsonOf(result)).toEqual([
+			{ id: 'deploy-2025-05-01-shopist', type: 'dora_deployment', statusCode: 200, delayed: false },
+		]);
 		expect(sandbox.datadog.event('deployment', 'deploy-2025-05-01-shopist')).toMatchObject({
 			startedAtMs: Date.parse('2025-05-01T10:00:00Z'),
 			finishedAtMs: Date.parse('2025-05-01T10:05:00Z'),
@@ -184,15 +212,42 @@ describe('checks before sending, each naming the item and the field', () => {
 	const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 		['missing started_at', { startedAt: '' }, /"Started At" is empty in item 1/],
 		['unparseable time', { startedAt: 'yesterday-ish' }, /"Started At" in item 1 is not a time/],
-		['finished before started', { finishedAt: '2024-12-31T00:00:00Z' }, /"Finished At" is before "Started At" in item 1/],
-		['neither services nor team', { services: '', team: '' }, /Item 1 names neither "Services" nor "Team"/],
-		['bad custom tag', { tags: 'department:engineering, oops' }, /Custom tag "oops" in item 1 is not of the form key:value/],
-		['too many tags', { tags: Array.from({ length: 101 }, (_, index) => `k${index}:v`) }, /Item 1 has 101 custom tags; Datadog accepts at most 100/],
-		['bad event id', { id: 'too-short' }, /"Event ID" "too-short" in item 1 is not a valid Datadog event id/],
+		[
+			'finished before started',
+			{ finishedAt: '2024-12-31T00:00:00Z' },
+			/"Finished At" is before "Started At" in item 1/,
+		],
+		[
+			'neither services nor team',
+			{ services: '', team: '' },
+			/Item 1 names neither "Services" nor "Team"/,
+		],
+		[
+			'bad custom tag',
+			{ tags: 'department:engineering, oops' },
+			/Custom tag "oops" in item 1 is not of the form key:value/,
+		],
+		[
+			'too many tags',
+			{ tags: Array.from({ length: 101 }, (_, index) => `k${index}:v`) },
+			/Item 1 has 101 custom tags; Datadog accepts at most 100/,
+		],
+		[
+			'bad event id',
+			{ id: 'too-short' },
+			/"Event ID" "too-short" in item 1 is not a valid Datadog event id/,
+		],
 	];
 
 	it.each(cases)('%s', async (_name, override, message) => {
-		const good = { id: 'incident-0001-abcdef', startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T01:00:00Z', services: 'checkout', team: '', tags: '' };
+		const good = {
+			id: 'incident-0001-abcdef',
+			startedAt: '2025-01-01T00:00:00Z',
+			finishedAt: '2025-01-01T01:00:00Z',
+			services: 'checkout',
+			team: '',
+			tags: '',
+		};
 		const parameters = {
 			resource: 'failure',
 			operation: 'send',
@@ -204,7 +259,9 @@ describe('checks before sending, each naming the item and the field', () => {
 			additionalFields: { customTags: '={{ $json.tags }}' },
 			options: { concurrency: 1 },
 		};
-		const result = await runDora(sandbox, parameters, { inputItems: [{ json: good }, { json: { ...good, id: 'incident-0002-abcdef', ...override } }] });
+		const result = await runDora(sandbox, parameters, {
+			inputItems: [{ json: good }, { json: { ...good, id: 'incident-0002-abcdef', ...override } }],
+		});
 		expect(result.status).toBe('error');
 		expect(errorText(result)).toMatch(message);
 		// The bad item never reached Datadog.
@@ -214,16 +271,25 @@ describe('checks before sending, each naming the item and the field', () => {
 	it('with Continue On Fail, a bad item becomes an error item and the others are sent', async () => {
 		const inputs = incidents(3);
 		inputs[1].json.startedAt = 'not a time';
-		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: inputs, node: { onError: 'continueRegularOutput' } });
+		const result = await runDora(sandbox, sendFailureFromItem(), {
+			inputItems: inputs,
+			node: { onError: 'continueRegularOutput' },
+		});
 		const items = result.output(NODE_NAME);
 		expect(items).toHaveLength(3);
-		expect(items[1]).toMatchObject({ json: { error: expect.stringMatching(/"Started At" in item 1 is not a time/) }, pairedItem: { item: 1 } });
+		expect(items[1]).toMatchObject({
+			json: { error: expect.stringMatching(/"Started At" in item 1 is not a time/) },
+			pairedItem: { item: 1 },
+		});
 		expect(sandbox.datadog.count('failure')).toBe(2);
 	});
 
 	it('a wrong API key fails with the hint and without the key', async () => {
 		const apiKey = 'dd-wrong-api-key-0123456789abcdef';
-		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(1), credential: { apiKey } });
+		const result = await runDora(sandbox, sendFailureFromItem(), {
+			inputItems: incidents(1),
+			credential: { apiKey },
+		});
 		expect(result.status).toBe('error');
 		const text = errorText(result);
 		expect(text).toContain('Datadog answered 403');
@@ -232,13 +298,19 @@ describe('checks before sending, each naming the item and the field', () => {
 	});
 
 	it('sends need only the API key', async () => {
-		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(1), credential: { applicationKeySecret: '' } });
+		const result = await runDora(sandbox, sendFailureFromItem(), {
+			inputItems: incidents(1),
+			credential: { applicationKeySecret: '' },
+		});
 		expect(result.status).toBe('success');
 		expect(sandbox.datadog.count('failure')).toBe(1);
 	});
 
 	it('refuses US1-FED before sending, where Datadog does not offer DORA', async () => {
-		const result = await runDora(sandbox, sendFailureFromItem(), { inputItems: incidents(1), credential: { site: 'ddog-gov.com' } });
+		const result = await runDora(sandbox, sendFailureFromItem(), {
+			inputItems: incidents(1),
+			credential: { site: 'ddog-gov.com' },
+		});
 		expect(errorText(result)).toContain('DORA Metrics is not available on the US1-FED site');
 	});
 });

@@ -12,7 +12,20 @@ import type { ExportSourceName } from '../../../../../../nodes/FireHydrant/const
 import type { Sandbox } from '../../../../../sandbox';
 import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../../../../fixtures';
 import { chain, runWorkflow, type EngineRunResult } from '../../../../harness';
-import { ALL_SOURCES, credentialTypes, errorText, FIREHYDRANT_TYPE, fireHydrantCredential, getRows, NODE_NAME, nodeTypes, REST_ACCOUNT, rowsOf, runFireHydrant, useSandbox } from '../../setup';
+import {
+	ALL_SOURCES,
+	credentialTypes,
+	errorText,
+	FIREHYDRANT_TYPE,
+	fireHydrantCredential,
+	getRows,
+	NODE_NAME,
+	nodeTypes,
+	REST_ACCOUNT,
+	rowsOf,
+	runFireHydrant,
+	useSandbox,
+} from '../../setup';
 
 jest.setTimeout(60_000);
 
@@ -22,15 +35,23 @@ useSandbox(REST_ACCOUNT, (started) => {
 });
 
 const SYNC_TYPE = 'n8n-nodes-incident-data.incidentDataSync';
-const restRows = (extra: IDataObject = {}) => ({ resource: 'exportData', operation: 'getRows', dataSource: 'rest', ...extra });
-
+const restRows = (extra: IDataObject = {}) => ({
+	resource: 'exportData',
+	operation: 'getRows',
+	dataSource: 'rest',
+	...extra,
+});
 
 function byId(rows: IDataObject[], source: string): Map<string, IDataObject> {
 	return new Map(rows.filter((row) => row._source === source).map((row) => [String(row.id), row]));
 }
 
 /** Runs the node like a trigger-started execution, so static data persists between runs. */
-async function runPersisted(parameters: IDataObject, staticData: IDataObject, token?: string): Promise<EngineRunResult> {
+async function runPersisted(
+	parameters: IDataObject,
+	staticData: IDataObject,
+	token?: string,
+): Promise<EngineRunResult> {
 	return await runFireHydrant(sandbox, parameters as never, { staticData, token });
 }
 
@@ -62,17 +83,24 @@ describe('FireHydrant Get Rows from the REST API', () => {
 				const restRow = got.get(id) as IDataObject;
 				expect(Object.keys(restRow)).toEqual(Object.keys(exportRow));
 				expect(restRow._exportRequestId).toBeNull();
-				for (const column of skipped) if (column !== '_exportRequestId') expect(restRow[column]).toBeNull();
+				for (const column of skipped)
+					if (column !== '_exportRequestId') expect(restRow[column]).toBeNull();
 				for (const [column, value] of Object.entries(exportRow)) {
 					if (skipped.has(column)) continue;
 					if (derived.has(column) && restRow[column] !== value) {
 						derivedDifferences++;
 						// A derived updated_at is never later than the real one.
-						if (column === 'updated_at') expect(Date.parse(String(restRow[column]))).toBeLessThan(Date.parse(String(value)));
+						if (column === 'updated_at')
+							expect(Date.parse(String(restRow[column]))).toBeLessThan(Date.parse(String(value)));
 						continue;
 					}
 					compared++;
-					expect({ source, id, column, value: restRow[column] }).toEqual({ source, id, column, value });
+					expect({ source, id, column, value: restRow[column] }).toEqual({
+						source,
+						id,
+						column,
+						value,
+					});
 				}
 			}
 		}
@@ -82,14 +110,26 @@ describe('FireHydrant Get Rows from the REST API', () => {
 	});
 
 	it('fills retrospective_started_at / retrospective_completed_at from the postmortem_* milestones the API serves', async () => {
-		const exported = byId(rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident'] }))), 'incident');
+		const exported = byId(
+			rowsOf(await runFireHydrant(sandbox, getRows({ sources: ['incident'] }))),
+			'incident',
+		);
 		pacerRegistry.clear();
-		const fromRest = byId(rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident'] }))), 'incident');
-		const completed = [...exported.values()].filter((row) => row.retrospective_started_at !== null || row.retrospective_completed_at !== null);
+		const fromRest = byId(
+			rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident'] }))),
+			'incident',
+		);
+		const completed = [...exported.values()].filter(
+			(row) => row.retrospective_started_at !== null || row.retrospective_completed_at !== null,
+		);
 		expect(completed.length).toBeGreaterThan(0);
 		for (const row of completed) {
 			const restRow = fromRest.get(String(row.id)) as IDataObject;
-			expect({ id: row.id, started: restRow.retrospective_started_at, completed: restRow.retrospective_completed_at }).toEqual({
+			expect({
+				id: row.id,
+				started: restRow.retrospective_started_at,
+				completed: restRow.retrospective_completed_at,
+			}).toEqual({
 				id: row.id,
 				started: row.retrospective_started_at,
 				completed: row.retrospective_completed_at,
@@ -98,7 +138,9 @@ describe('FireHydrant Get Rows from the REST API', () => {
 	});
 
 	it('returns event_details as an object and tags/questions as values, like the export', async () => {
-		const rows = rowsOf(await runFireHydrant(sandbox, restRows({ sources: ['incident_event', 'retrospective'] })));
+		const rows = rowsOf(
+			await runFireHydrant(sandbox, restRows({ sources: ['incident_event', 'retrospective'] })),
+		);
 		const event = rows.find((row) => row._source === 'incident_event') as IDataObject;
 		expect(typeof event.event_details).toBe('object');
 		const retrospective = rows.find((row) => row._source === 'retrospective') as IDataObject;
@@ -114,16 +156,26 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		const rows = rowsOf(result);
 		expect(rows.some((row) => row.id === gone || row.incident_id === gone)).toBe(false);
 		expect(byId(rows, 'incident').size).toBe(sandbox.fireHydrant.rest.incidentIds().length - 1);
-		expect(result.hints(NODE_NAME).map((hint) => hint.message).join('\n')).toContain(`Incident ${gone} was deleted while this run read it`);
+		expect(
+			result
+				.hints(NODE_NAME)
+				.map((hint) => hint.message)
+				.join('\n'),
+		).toContain(`Incident ${gone} was deleted while this run read it`);
 	});
 
 	it('reads incrementally: a second run returns exactly the incidents changed since the first', async () => {
 		const staticData: IDataObject = {};
-		const parameters = restRows({ sources: ['incident', 'incident_event'], restOptions: { incremental: true } });
+		const parameters = restRows({
+			sources: ['incident', 'incident_event'],
+			restOptions: { incremental: true },
+		});
 		const first = await runPersisted(parameters, staticData);
 		expect(first.status).toBe('success');
 		expect(first.staticDataPersisted).toBe(true);
-		expect(byId(rowsOf(first), 'incident').size).toBe(sandbox.fireHydrant.rest.incidentIds().length);
+		expect(byId(rowsOf(first), 'incident').size).toBe(
+			sandbox.fireHydrant.rest.incidentIds().length,
+		);
 
 		const changed = sandbox.fireHydrant.rest.incidentIds().slice(5, 8);
 		for (const id of changed) sandbox.fireHydrant.rest.editIncident(id, { severity: 'SEV1' });
@@ -132,8 +184,13 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		const rows = rowsOf(second);
 		expect([...byId(rows, 'incident').keys()].sort()).toEqual([...changed].sort());
 		// Their events come along, and nothing of any other incident.
-		expect(rows.filter((row) => row._source === 'incident_event').every((row) => changed.includes(String(row.incident_id)))).toBe(true);
-		const query = sandbox.requests.filter((request) => request.path === '/v1/incidents').pop()?.query ?? {};
+		expect(
+			rows
+				.filter((row) => row._source === 'incident_event')
+				.every((row) => changed.includes(String(row.incident_id))),
+		).toBe(true);
+		const query =
+			sandbox.requests.filter((request) => request.path === '/v1/incidents').pop()?.query ?? {};
 		expect(query.updated_after).toBeDefined();
 
 		// The overlap (default 10 minutes) reads those changes once more; ids stay unique.
@@ -150,10 +207,17 @@ describe('FireHydrant Get Rows from the REST API', () => {
 			{
 				name: NODE_NAME,
 				type: FIREHYDRANT_TYPE,
-				parameters: restRows({ sources: ['incident'], restOptions: { incremental: true, overlapMinutes: 0 } }) as never,
+				parameters: restRows({
+					sources: ['incident'],
+					restOptions: { incremental: true, overlapMinutes: 0 },
+				}) as never,
 				credentials: { fireHydrantApi: { id: 'fh-cred', name: 'FireHydrant sandbox' } },
 			},
-			{ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink: 'firehydrant-commit' } },
+			{
+				name: 'Warehouse',
+				type: FIXTURE_DESTINATION_TYPE,
+				parameters: { sink: 'firehydrant-commit' },
+			},
 			{ name: 'Incident Data Sync', type: SYNC_TYPE, parameters: { operation: 'commit' } },
 		);
 		const run = async (staticData: IDataObject) =>
@@ -176,7 +240,12 @@ describe('FireHydrant Get Rows from the REST API', () => {
 		sink.down = false;
 		const retried = await run(failed.staticData);
 		expect(retried.status).toBe('success');
-		expect(sink.delivered.slice(initial).map((row) => String(row.id)).sort()).toEqual([...changed].sort());
+		expect(
+			sink.delivered
+				.slice(initial)
+				.map((row) => String(row.id))
+				.sort(),
+		).toEqual([...changed].sort());
 	});
 
 	it('does not move the cursor when a run fails', async () => {
@@ -212,12 +281,20 @@ describe('FireHydrant REST errors from every endpoint used', () => {
 	});
 
 	it('404 on Get Incident names the parameter to fix (sub-resource 404s: see the deleted-incident test)', async () => {
-		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'gone' });
+		const result = await runFireHydrant(sandbox, {
+			resource: 'incident',
+			operation: 'get',
+			incidentId: 'gone',
+		});
 		expect(errorText(result)).toContain('Double-check the value in the parameter "Incident ID"');
 	});
 
 	it('continues on fail with an error item', async () => {
-		const result = await runFireHydrant(sandbox, { resource: 'incident', operation: 'get', incidentId: 'missing' }, { node: { continueOnFail: true } });
+		const result = await runFireHydrant(
+			sandbox,
+			{ resource: 'incident', operation: 'get', incidentId: 'missing' },
+			{ node: { continueOnFail: true } },
+		);
 		expect(result.status).toBe('success');
 		expect(String(rowsOf(result)[0].error)).toContain('no incident with ID "missing"');
 	});
@@ -235,7 +312,9 @@ describe('FireHydrant REST errors from every endpoint used', () => {
 		expect(result.status).toBe('success');
 		const items = result.output(NODE_NAME);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items.map((item) => ({ incidentId: item.json.incidentId, ticket: item.json.ticket }))).toEqual([
+		expect(
+			items.map((item) => ({ incidentId: item.json.incidentId, ticket: item.json.ticket })),
+		).toEqual([
 			{ incidentId: 'missing-1', ticket: 'OPS-1' },
 			{ incidentId: 'missing-2', ticket: 'OPS-2' },
 		]);

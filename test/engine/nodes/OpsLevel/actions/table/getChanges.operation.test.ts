@@ -12,8 +12,26 @@ import type { IDataObject } from 'n8n-workflow';
 import { IncidentDataSync } from '../../../../../../nodes/IncidentDataSync/IncidentDataSync.node';
 import { destinationSink, FIXTURE_DESTINATION_TYPE, fixtureNodeTypes } from '../../../../fixtures';
 import { chain, disposeEngineEnvironment, runWorkflow } from '../../../../harness';
-import { FAULTS, generateExport, startFaultProxy, startS3Server, type FaultProxy, type GeneratedExport, type S3Server } from '../../../../../sandbox/opslevel';
-import { credential, credentialTypes, CREDENTIAL_REF, jsonOf, NODE_NAME, nodeTypes, OPSLEVEL_TYPE, pollOpsLevelTrigger, runOpsLevel } from '../../setup';
+import {
+	FAULTS,
+	generateExport,
+	startFaultProxy,
+	startS3Server,
+	type FaultProxy,
+	type GeneratedExport,
+	type S3Server,
+} from '../../../../../sandbox/opslevel';
+import {
+	credential,
+	credentialTypes,
+	CREDENTIAL_REF,
+	jsonOf,
+	NODE_NAME,
+	nodeTypes,
+	OPSLEVEL_TYPE,
+	pollOpsLevelTrigger,
+	runOpsLevel,
+} from '../../setup';
 
 jest.setTimeout(60_000);
 
@@ -61,7 +79,8 @@ afterAll(async () => {
 	await disposeEngineEnvironment();
 });
 
-const SERVICES_HEADER = 'id,name,alias,product,description,owner_id,language,framework,tier_index,lifecycle_index,maturity_level,html_url,created_at,updated_at,deleted_at';
+const SERVICES_HEADER =
+	'id,name,alias,product,description,owner_id,language,framework,tier_index,lifecycle_index,maturity_level,html_url,created_at,updated_at,deleted_at';
 
 function servicesPush(pushType: 'full' | 'incremental', date: string, lines: string[]) {
 	return {
@@ -80,7 +99,12 @@ function countBy(rows: IDataObject[], field: string): Record<string, number> {
 }
 
 describe('Table → Get Changes', () => {
-	const params = { resource: 'table', operation: 'getChanges', tables: TABLES, startFrom: 'latestFull' };
+	const params = {
+		resource: 'table',
+		operation: 'getChanges',
+		tables: TABLES,
+		startFrom: 'latestFull',
+	};
 
 	it('emits the latest full push marked full and every incremental after it, then only new pushes', async () => {
 		const first = await runOpsLevel(s3.credentialData(), params);
@@ -88,18 +112,26 @@ describe('Table → Get Changes', () => {
 		const expected = exported.drops.reduce((sum, drop) => sum + drop.rows, 0);
 		expect(rows).toHaveLength(expected);
 		const services = rows.filter((row) => row._table === 'services');
-		const fullRows = exported.drops.find((drop) => drop.table === 'services' && drop.pushType === 'full')?.rows;
+		const fullRows = exported.drops.find(
+			(drop) => drop.table === 'services' && drop.pushType === 'full',
+		)?.rows;
 		expect(countBy(services, '_change').full).toBe(fullRows);
 		expect(countBy(services, '_change').delete).toBeGreaterThan(0);
 		expect(countBy(services, '_change').upsert).toBeGreaterThan(0);
-		for (const row of services.filter((candidate) => candidate._change === 'delete')) expect(row._deleted).toBe(true);
+		for (const row of services.filter((candidate) => candidate._change === 'delete'))
+			expect(row._deleted).toBe(true);
 		// Pushes in time order: the full push's rows come first.
 		expect(services[0]._change).toBe('full');
 
 		const idle = await runOpsLevel(s3.credentialData(), params, { staticData: first.staticData });
 		expect(idle.output(NODE_NAME)).toEqual([]);
 
-		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('501', 'Fresh'), `7,,,,,,,,,,,,,,2020-07-21 03:00:00`])]);
+		await uploadLanded([
+			servicesPush('incremental', '2020-07-21', [
+				serviceLine('501', 'Fresh'),
+				`7,,,,,,,,,,,,,,2020-07-21 03:00:00`,
+			]),
+		]);
 		const next = await runOpsLevel(s3.credentialData(), params, { staticData: idle.staticData });
 		expect(next.output(NODE_NAME).map((item) => [item.json.id, item.json._change])).toEqual([
 			['501', 'upsert'],
@@ -112,9 +144,16 @@ describe('Table → Get Changes', () => {
 		await uploadLanded([
 			servicesPush('incremental', '2020-07-21', [serviceLine('601', 'Superseded')]),
 			servicesPush('full', '2020-07-22', [serviceLine('1', 'Only'), serviceLine('2', 'Two')]),
-			{ ...servicesPush('incremental', '2020-07-22', [serviceLine('3', 'After')]), key: 'v1/incremental/services/2020-07-22/04:00:00/services.csv.gz' },
+			{
+				...servicesPush('incremental', '2020-07-22', [serviceLine('3', 'After')]),
+				key: 'v1/incremental/services/2020-07-22/04:00:00/services.csv.gz',
+			},
 		]);
-		const next = await runOpsLevel(s3.credentialData(), { ...params, tables: ['services'] }, { staticData: first.staticData });
+		const next = await runOpsLevel(
+			s3.credentialData(),
+			{ ...params, tables: ['services'] },
+			{ staticData: first.staticData },
+		);
 		expect(next.output(NODE_NAME).map((item) => [item.json.id, item.json._change])).toEqual([
 			['1', 'full'],
 			['2', 'full'],
@@ -125,48 +164,94 @@ describe('Table → Get Changes', () => {
 	it('a failed run does not advance the cursor, so the next run loses nothing', async () => {
 		const first = await runOpsLevel(s3.credentialData(), params);
 		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('701', 'Late')])]);
-		proxy.inject({ ...FAULTS.accessDenied(), method: 'GET', match: (url) => url.includes('2020-07-21') });
-		const failed = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint }), params, { staticData: first.staticData });
+		proxy.inject({
+			...FAULTS.accessDenied(),
+			method: 'GET',
+			match: (url) => url.includes('2020-07-21'),
+		});
+		const failed = await runOpsLevel(s3.credentialData({ endpoint: proxy.endpoint }), params, {
+			staticData: first.staticData,
+		});
 		expect(failed.nodeError(NODE_NAME)).toBeDefined();
 		expect(failed.staticData).toEqual(first.staticData);
-		const retried = await runOpsLevel(s3.credentialData(), params, { staticData: failed.staticData });
+		const retried = await runOpsLevel(s3.credentialData(), params, {
+			staticData: failed.staticData,
+		});
 		expect(retried.output(NODE_NAME).map((item) => item.json.id)).toEqual(['701']);
 	});
 });
 
 describe('OpsLevel Trigger', () => {
 	it('emits each push once, polled twice with a new push in between', async () => {
-		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['teams'], startFrom: 'latestFull' });
+		const first = await pollOpsLevelTrigger(s3.credentialData(), {
+			tables: ['teams'],
+			startFrom: 'latestFull',
+		});
 		expect(first.error).toBeUndefined();
-		expect(jsonOf(first.items)).toHaveLength(exported.drops.filter((drop) => drop.table === 'teams').reduce((sum, drop) => sum + drop.rows, 0));
+		expect(jsonOf(first.items)).toHaveLength(
+			exported.drops
+				.filter((drop) => drop.table === 'teams')
+				.reduce((sum, drop) => sum + drop.rows, 0),
+		);
 
-		const idle = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['teams'], startFrom: 'latestFull' }, { staticData: first.staticData });
+		const idle = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['teams'], startFrom: 'latestFull' },
+			{ staticData: first.staticData },
+		);
 		expect(idle.items).toBeNull();
 
 		await uploadLanded([
 			{
 				key: 'v1/incremental/teams/2020-07-21/03:15:00/teams.csv.gz',
-				body: gzipSync('id,name,alias,manager_id,responsibilities,html_url,created_at,updated_at,deleted_at\r\n900,New team,new_team,NULL,NULL,https://app.opslevel.com/teams/new_team,2020-07-21 01:00:00,2020-07-21 01:00:00,\r\n'),
+				body: gzipSync(
+					'id,name,alias,manager_id,responsibilities,html_url,created_at,updated_at,deleted_at\r\n900,New team,new_team,NULL,NULL,https://app.opslevel.com/teams/new_team,2020-07-21 01:00:00,2020-07-21 01:00:00,\r\n',
+				),
 			},
 		]);
-		const next = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['teams'], startFrom: 'latestFull' }, { staticData: idle.staticData });
+		const next = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['teams'], startFrom: 'latestFull' },
+			{ staticData: idle.staticData },
+		);
 		expect(jsonOf(next.items)).toEqual([
-			expect.objectContaining({ id: '900', _change: 'upsert', _table: 'teams', _pushType: 'incremental', _pushTimestamp: '2020-07-21T03:15:00.000Z' }),
+			expect.objectContaining({
+				id: '900',
+				_change: 'upsert',
+				_table: 'teams',
+				_pushType: 'incremental',
+				_pushTimestamp: '2020-07-21T03:15:00.000Z',
+			}),
 		]);
-		const after = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['teams'], startFrom: 'latestFull' }, { staticData: next.staticData });
+		const after = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['teams'], startFrom: 'latestFull' },
+			{ staticData: next.staticData },
+		);
 		expect(after.items).toBeNull();
 	});
 
 	it('Start From "now" emits nothing first, then only pushes that arrive later', async () => {
-		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'now' });
+		const first = await pollOpsLevelTrigger(s3.credentialData(), {
+			tables: ['services'],
+			startFrom: 'now',
+		});
 		expect(first.items).toBeNull();
 		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('801', 'Later')])]);
-		const second = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'now' }, { staticData: first.staticData });
+		const second = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['services'], startFrom: 'now' },
+			{ staticData: first.staticData },
+		);
 		expect(jsonOf(second.items).map((row) => row.id)).toEqual(['801']);
 	});
 
 	it('a manual test returns a sample of the newest push and leaves the cursor alone', async () => {
-		const sample = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { mode: 'manual' });
+		const sample = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['services'], startFrom: 'latestFull' },
+			{ mode: 'manual' },
+		);
 		const rows = jsonOf(sample.items);
 		expect(rows.length).toBeGreaterThan(0);
 		expect(rows.length).toBeLessThanOrEqual(20);
@@ -175,19 +260,39 @@ describe('OpsLevel Trigger', () => {
 	});
 
 	it('a failed poll does not advance the cursor', async () => {
-		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' });
+		const first = await pollOpsLevelTrigger(s3.credentialData(), {
+			tables: ['services'],
+			startFrom: 'latestFull',
+		});
 		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('901', 'Late')])]);
-		proxy.inject({ ...FAULTS.accessDenied(), method: 'GET', match: (url) => url.includes('2020-07-21') });
-		const failed = await pollOpsLevelTrigger(s3.credentialData({ endpoint: proxy.endpoint }), { tables: ['services'], startFrom: 'latestFull' }, { staticData: first.staticData });
+		proxy.inject({
+			...FAULTS.accessDenied(),
+			method: 'GET',
+			match: (url) => url.includes('2020-07-21'),
+		});
+		const failed = await pollOpsLevelTrigger(
+			s3.credentialData({ endpoint: proxy.endpoint }),
+			{ tables: ['services'], startFrom: 'latestFull' },
+			{ staticData: first.staticData },
+		);
 		expect(failed.error).toBeDefined();
 		expect(failed.staticData).toEqual(first.staticData);
-		const retried = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: failed.staticData });
+		const retried = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['services'], startFrom: 'latestFull' },
+			{ staticData: failed.staticData },
+		);
 		expect(jsonOf(retried.items).map((row) => row.id)).toEqual(['901']);
 	});
 });
 
 describe('Pushes whose files land over several minutes', () => {
-	const params = { resource: 'table', operation: 'getChanges', tables: ['services'], startFrom: 'latestFull' };
+	const params = {
+		resource: 'table',
+		operation: 'getChanges',
+		tables: ['services'],
+		startFrom: 'latestFull',
+	};
 	const part = (file: string, id: string) => ({
 		...servicesPush('incremental', '2020-07-21', [serviceLine(id, `Part ${file}`)]),
 		key: `v1/incremental/services/2020-07-21/03:15:00/${file}`,
@@ -201,25 +306,42 @@ describe('Pushes whose files land over several minutes', () => {
 		expect(early.output(NODE_NAME)).toEqual([]);
 		await s3.upload([part('services_1.csv.gz', '1002')]);
 		landedLongAgo();
-		const settled = await runOpsLevel(s3.credentialData(), params, { staticData: early.staticData });
+		const settled = await runOpsLevel(s3.credentialData(), params, {
+			staticData: early.staticData,
+		});
 		expect(settled.output(NODE_NAME).map((item) => item.json.id)).toEqual(['1001', '1002']);
 	});
 
 	it('reads a push at once with a settle time of 0', async () => {
 		const first = await runOpsLevel(s3.credentialData(), params);
 		await s3.upload([part('services.csv.gz', '1101')]);
-		const now = await runOpsLevel(s3.credentialData(), { ...params, options: { settleMinutes: 0 } }, { staticData: first.staticData });
+		const now = await runOpsLevel(
+			s3.credentialData(),
+			{ ...params, options: { settleMinutes: 0 } },
+			{ staticData: first.staticData },
+		);
 		expect(now.output(NODE_NAME).map((item) => item.json.id)).toEqual(['1101']);
 	});
 
 	it('the OpsLevel Trigger waits for a push to settle too', async () => {
-		const first = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' });
+		const first = await pollOpsLevelTrigger(s3.credentialData(), {
+			tables: ['services'],
+			startFrom: 'latestFull',
+		});
 		await s3.upload([part('services.csv.gz', '1201')]);
-		const early = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: first.staticData });
+		const early = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['services'], startFrom: 'latestFull' },
+			{ staticData: first.staticData },
+		);
 		expect(early.items).toBeNull();
 		await s3.upload([part('services_1.csv.gz', '1202')]);
 		landedLongAgo();
-		const settled = await pollOpsLevelTrigger(s3.credentialData(), { tables: ['services'], startFrom: 'latestFull' }, { staticData: early.staticData });
+		const settled = await pollOpsLevelTrigger(
+			s3.credentialData(),
+			{ tables: ['services'], startFrom: 'latestFull' },
+			{ staticData: early.staticData },
+		);
 		expect(jsonOf(settled.items).map((row) => row.id)).toEqual(['1201', '1202']);
 	});
 });
@@ -228,13 +350,35 @@ describe('Get Changes committed at the end of the workflow', () => {
 	it('offers a push again after the destination failed, so its rows arrive exactly once', async () => {
 		const sink = destinationSink('opslevel-commit');
 		const { nodes, connections } = chain(
-			{ name: NODE_NAME, type: OPSLEVEL_TYPE, parameters: { resource: 'table', operation: 'getChanges', tables: ['services'], startFrom: 'latestFull' }, credentials: CREDENTIAL_REF },
-			{ name: 'Warehouse', type: FIXTURE_DESTINATION_TYPE, parameters: { sink: 'opslevel-commit' } },
-			{ name: 'Incident Data Sync', type: 'n8n-nodes-incident-data.incidentDataSync', parameters: { operation: 'commit' } },
+			{
+				name: NODE_NAME,
+				type: OPSLEVEL_TYPE,
+				parameters: {
+					resource: 'table',
+					operation: 'getChanges',
+					tables: ['services'],
+					startFrom: 'latestFull',
+				},
+				credentials: CREDENTIAL_REF,
+			},
+			{
+				name: 'Warehouse',
+				type: FIXTURE_DESTINATION_TYPE,
+				parameters: { sink: 'opslevel-commit' },
+			},
+			{
+				name: 'Incident Data Sync',
+				type: 'n8n-nodes-incident-data.incidentDataSync',
+				parameters: { operation: 'commit' },
+			},
 		);
 		const run = async (staticData?: IDataObject) =>
 			await runWorkflow({
-				nodeTypes: { ...nodeTypes, ...fixtureNodeTypes, 'n8n-nodes-incident-data.incidentDataSync': new IncidentDataSync() },
+				nodeTypes: {
+					...nodeTypes,
+					...fixtureNodeTypes,
+					'n8n-nodes-incident-data.incidentDataSync': new IncidentDataSync(),
+				},
 				credentialTypes,
 				credentials: [credential(s3.credentialData())],
 				workflow: { nodes, connections, staticData, id: 'olSync1' },
@@ -245,7 +389,9 @@ describe('Get Changes committed at the end of the workflow', () => {
 		const initial = sink.delivered.length;
 		expect(initial).toBeGreaterThan(0);
 
-		await uploadLanded([servicesPush('incremental', '2020-07-21', [serviceLine('1301', 'Delivered once')])]);
+		await uploadLanded([
+			servicesPush('incremental', '2020-07-21', [serviceLine('1301', 'Delivered once')]),
+		]);
 		sink.down = true;
 		const failed = await run(first.staticData);
 		expect(failed.status).toBe('error');
