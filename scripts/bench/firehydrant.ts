@@ -15,11 +15,11 @@
  * issue note, with `uptime`'s load. With BENCH_PROFILE_DIR set, every phase also writes a V8 CPU
  * profile (`--cpu-prof`) into that folder.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
+
+import { requestJson, runPhaseChild, startSandboxChild } from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -57,31 +57,14 @@ function peakRssMb(): number {
 async function startSandboxProcess(): Promise<SandboxProcess> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
 	const incidents = Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT);
-	const child = spawn(
-		process.execPath,
-		[cli, '--port', '0', '--seed', '1', '--incidents', String(incidents), '--events-per-incident', String(EVENTS_PER_INCIDENT), '--nights', '1'],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	const info = JSON.parse(first) as { baseUrl: string; apiToken: string };
-	return { ...info, stop: () => child.kill('SIGTERM') };
+	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
+		cli,
+		...['--port', '0', '--seed', '1', '--incidents', String(incidents), '--events-per-incident', String(EVENTS_PER_INCIDENT), '--nights', '1'],
+	]);
 }
 
 async function getJson<T>(url: string, token: string): Promise<T> {
-	return await new Promise<T>((resolve, reject) => {
-		http
-			.get(url, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-				response.on('error', reject);
-			})
-			.on('error', reject);
-	});
+	return await requestJson<T>('GET', url, undefined, { Authorization: `Bearer ${token}` });
 }
 
 async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url: string }> {
@@ -98,14 +81,7 @@ async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url
 async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
 	// BENCH_PROFILE_DIR: each phase also writes a V8 CPU profile there (open it in Chrome DevTools).
 	const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-	const child = spawn(process.execPath, ['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>(`phase ${phase}`, ['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)]);
 }
 
 async function barePhase(args: Record<string, string>): Promise<PhaseResult> {
