@@ -10,12 +10,10 @@
  *   - limited:   against the rate limit: events/s, share of the ceiling, 429s answered;
  *   - unlimited: the same events again (now updates) with the limit lifted: the node's own speed.
  */
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
-import readline from 'node:readline';
 
 import { DEFAULT_CONCURRENCY } from '../../nodes/DatadogDora/constants';
+import { requestJson, runPhaseChild, startSandboxChild } from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -50,47 +48,26 @@ function mb(bytes: number): number {
 
 async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'datadog', 'cli.js');
-	const child = spawn(
-		process.execPath,
-		[cli, '--rate-limit', String(RATE_LIMIT), '--rate-period', String(RATE_PERIOD)],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	return { ...(JSON.parse(first) as SandboxInfo), stop: () => child.kill('SIGTERM') };
+	return await startSandboxChild<SandboxInfo>([
+		cli,
+		'--rate-limit',
+		String(RATE_LIMIT),
+		'--rate-period',
+		String(RATE_PERIOD),
+	]);
 }
 
 async function control<T>(url: string, method = 'GET', body?: unknown): Promise<T> {
-	return await new Promise<T>((resolve, reject) => {
-		const outgoing = http.request(
-			url,
-			{ method, headers: { 'Content-Type': 'application/json' } },
-			(response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-				response.on('error', reject);
-			},
-		);
-		outgoing.on('error', reject);
-		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
-	});
+	return await requestJson<T>(method, url, body);
 }
 
 async function runPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(sandbox)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>(`phase ${phase}`, [
+		__filename,
+		'--phase',
+		phase,
+		JSON.stringify(sandbox),
+	]);
 }
 
 async function sendPhase(phase: string, sandbox: SandboxInfo): Promise<PhaseResult> {

@@ -9,10 +9,9 @@
  * Takes about 21 minutes with the defaults (42 with BENCH_REST_SOURCES set to all five): the node
  * paces itself to 40 requests per 10 s.
  */
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
-import readline from 'node:readline';
+
+import { requestJson, runPhaseChild, startSandboxChild } from './processes';
 
 const INCIDENTS = Number(process.env.BENCH_REST_INCIDENTS ?? 5_000);
 const WINDOW_MS = Number(process.env.BENCH_REST_WINDOW_MS ?? 10_000);
@@ -33,10 +32,9 @@ interface PhaseResult {
 
 async function startSandboxProcess(): Promise<SandboxProcess> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
-	const child = spawn(
-		process.execPath,
-		[
-			cli,
+	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
+		cli,
+		...[
 			'--port',
 			'0',
 			'--seed',
@@ -48,43 +46,19 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 			'--nights',
 			'7',
 		],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	const info = JSON.parse(first) as { baseUrl: string; apiToken: string };
-	return { ...info, stop: () => child.kill('SIGTERM') };
+	]);
 }
 
 async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-	return await new Promise<T>((resolve, reject) => {
-		const outgoing = http.request(
-			url,
-			{ method, headers: { 'Content-Type': 'application/json' } },
-			(response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-				response.on('error', reject);
-			},
-		);
-		outgoing.on('error', reject);
-		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
-	});
+	return await requestJson<T>(method, url, body);
 }
 
 async function runPhase(args: Record<string, string>): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', JSON.stringify(args)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`the node phase exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>('the node phase', [
+		__filename,
+		'--phase',
+		JSON.stringify(args),
+	]);
 }
 
 async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {

@@ -5,21 +5,28 @@
  * The sandbox serves one nightly incident_event report of BENCH_EVENT_ROWS rows (default 100,000)
  * from its own process, so its memory never counts. Each measured phase runs in a fresh child
  * process, so each peak RSS is that phase's alone:
- *   - bare:  HTTP GET of the signed URL piped into csv-parse (columns from the header), rows counted;
+ *   - bare:  HTTP GET of the signed URL piped into csv-parse (columns from the header), rows counted:
+ *            the issue's floor;
+ *   - bare with the pack's options: the same, but csv-parse set up exactly as the node sets it up
+ *            (lib/csv.ts: every line-break style, blank lines skipped, a largest record; records as
+ *            arrays), so the two ratios show the parser's options apart from the node's own work;
  *   - node:  the FireHydrant node's Get Rows run in-process by n8n-core's WorkflowExecute
  *            (engine harness), every row shaped into an n8n item as users get it.
  * The two alternate over BENCH_ROUNDS rounds (default 3) and medians are printed: rows/s by wall
  * time and by CPU time (the process's user + system time, which other load on a shared machine
  * disturbs far less than wall time), peak RSS, and for the node its RSS growth and its heap after
  * GC beside the size of the JSON it emitted (the items' `json`, serialised). Figures go in the
- * issue note, with `uptime`'s load. With BENCH_PROFILE_DIR set, every phase also writes a V8 CPU
- * profile (`--cpu-prof`) into that folder.
+ * issue note, with `uptime`'s load. The node's RSS growth is also shown without the growth of V8's
+ * young generation, which V8 enlarges (to 64 MB per semi-space on Node 24) when many objects
+ * survive. With BENCH_PROFILE_DIR set, every phase also writes a V8 CPU profile (`--cpu-prof`) into
+ * that folder.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
+import v8 from 'node:v8';
+
+import { requestJson, runPhaseChild, startSandboxChild } from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -33,6 +40,11 @@ interface PhaseResult {
 	retainedHeapMb?: number;
 	/** node only: the output items' json as JSON text, in MB. */
 	emittedJsonMb?: number;
+	/**
+	 * node only: how much V8's young generation (new space) grew during the run, in MB. Many objects
+	 * that survive (every emitted row does) make V8 enlarge it, and its pages stay in the RSS.
+	 */
+	youngGenerationGrowthMb?: number;
 }
 
 interface SandboxProcess {
@@ -57,10 +69,9 @@ function peakRssMb(): number {
 async function startSandboxProcess(): Promise<SandboxProcess> {
 	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
 	const incidents = Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT);
-	const child = spawn(
-		process.execPath,
-		[
-			cli,
+	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
+		cli,
+		...[
 			'--port',
 			'0',
 			'--seed',
@@ -72,28 +83,11 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 			'--nights',
 			'1',
 		],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	const info = JSON.parse(first) as { baseUrl: string; apiToken: string };
-	return { ...info, stop: () => child.kill('SIGTERM') };
+	]);
 }
 
 async function getJson<T>(url: string, token: string): Promise<T> {
-	return await new Promise<T>((resolve, reject) => {
-		http
-			.get(url, { headers: { Authorization: `Bearer ${token}` } }, (response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
-				response.on('error', reject);
-			})
-			.on('error', reject);
-	});
+	return await requestJson<T>('GET', url, undefined, { Authorization: `Bearer ${token}` });
 }
 
 async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url: string }> {
@@ -112,30 +106,31 @@ async function runPhase(phase: string, args: Record<string, string>): Promise<Ph
 	const profile = process.env.BENCH_PROFILE_DIR
 		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
 		: [];
-	const child = spawn(
-		process.execPath,
-		['--expose-gc', ...profile, __filename, '--phase', phase, JSON.stringify(args)],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>(`phase ${phase}`, [
+		'--expose-gc',
+		...profile,
+		__filename,
+		'--phase',
+		phase,
+		JSON.stringify(args),
+	]);
 }
 
-async function barePhase(args: Record<string, string>): Promise<PhaseResult> {
+/** csv-parse alone over the report: with `columns: true` (the issue's floor), or set up as lib/csv.ts sets it up. */
+async function barePhase(args: Record<string, string>, packOptions: boolean): Promise<PhaseResult> {
 	const { parse } = await import('csv-parse');
+	const { csvParseOptions, DEFAULT_MAX_CSV_RECORD_SIZE } = await import('../../lib/csv');
+	const options = packOptions
+		? csvParseOptions(DEFAULT_MAX_CSV_RECORD_SIZE)
+		: { columns: true, bom: true };
 	const baselineRssMb = mb(process.memoryUsage().rss);
 	const started = performance.now();
 	const cpu = process.cpuUsage();
-	const rows = await new Promise<number>((resolve, reject) => {
+	const records = await new Promise<number>((resolve, reject) => {
 		http
 			.get(args.url, (response) => {
 				let count = 0;
-				const parser = response.pipe(parse({ columns: true, bom: true }));
+				const parser = response.pipe(parse(options));
 				parser.on('data', () => count++);
 				parser.on('end', () => resolve(count));
 				parser.on('error', reject);
@@ -143,8 +138,9 @@ async function barePhase(args: Record<string, string>): Promise<PhaseResult> {
 			.on('error', reject);
 	});
 	return {
-		phase: 'bare csv-parse',
-		rows,
+		phase: packOptions ? "bare, the pack's options" : 'bare csv-parse',
+		// Without `columns`, the header is a record too.
+		rows: packOptions ? records - 1 : records,
 		ms: performance.now() - started,
 		cpuMs: cpuMs(cpu),
 		peakRssMb: peakRssMb(),
@@ -160,6 +156,7 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 	const gc = (globalThis as { gc?: () => void }).gc;
 	gc?.();
 	const baselineHeap = process.memoryUsage().heapUsed;
+	const baselineNewSpace = newSpaceSize();
 	const baselineRssMb = mb(process.memoryUsage().rss);
 	const type = 'n8n-nodes-incident-data.fireHydrant';
 	const started = performance.now();
@@ -190,6 +187,7 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 	const ms = performance.now() - started;
 	const cpuUsed = cpuMs(cpu);
 	const peak = peakRssMb();
+	const youngGenerationGrowthMb = mb(newSpaceSize() - baselineNewSpace);
 	if (result.status !== 'success')
 		throw new Error(`node run failed: ${String(result.error?.message)}`);
 	const items = result.output('FireHydrant');
@@ -206,7 +204,15 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 		baselineRssMb,
 		retainedHeapMb,
 		emittedJsonMb: mb(emittedJsonBytes),
+		youngGenerationGrowthMb,
 	};
+}
+
+/** Bytes V8 has reserved for its young generation (new space) right now. */
+function newSpaceSize(): number {
+	return (
+		v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0
+	);
 }
 
 /** CPU time (user + system) since `start`, in ms. */
@@ -236,6 +242,7 @@ function medianOf(results: PhaseResult[]): PhaseResult {
 		baselineRssMb: of((result) => result.baselineRssMb) ?? 0,
 		retainedHeapMb: of((result) => result.retainedHeapMb),
 		emittedJsonMb: of((result) => result.emittedJsonMb),
+		youngGenerationGrowthMb: of((result) => result.youngGenerationGrowthMb),
 	};
 }
 
@@ -265,11 +272,13 @@ export async function run(): Promise<void> {
 		);
 		const expected = totals.rowsBySource.incident_event;
 		const bareRuns: PhaseResult[] = [];
+		const packOptionRuns: PhaseResult[] = [];
 		const nodeRuns: PhaseResult[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			// A fresh signed URL per round: they expire after a few minutes.
 			const target = await eventExportId(sandbox);
 			bareRuns.push(await runPhase('bare', { url: target.url }));
+			packOptionRuns.push(await runPhase('bare-pack-options', { url: target.url }));
 			nodeRuns.push(
 				await runPhase('node', {
 					id: target.id,
@@ -277,25 +286,35 @@ export async function run(): Promise<void> {
 					token: sandbox.apiToken,
 				}),
 			);
-			const [bare, node] = [bareRuns[round - 1], nodeRuns[round - 1]];
-			if (bare.rows !== expected || node.rows !== expected) {
+			const [bare, packOptions, node] = [
+				bareRuns[round - 1],
+				packOptionRuns[round - 1],
+				nodeRuns[round - 1],
+			];
+			if (bare.rows !== expected || packOptions.rows !== expected || node.rows !== expected) {
 				throw new Error(
-					`row counts differ: the report has ${expected}, bare read ${bare.rows}, the node ${node.rows}`,
+					`row counts differ: the report has ${expected}, bare read ${bare.rows}, bare with the pack's options ${packOptions.rows}, the node ${node.rows}`,
 				);
 			}
+			const figures = (result: PhaseResult) =>
+				`${(result.ms / 1000).toFixed(2)} s / ${(result.cpuMs / 1000).toFixed(2)} CPU s`;
 			process.stdout.write(
-				`round ${round} (load ${loadAverage()}): bare ${(bare.ms / 1000).toFixed(2)} s / ${(bare.cpuMs / 1000).toFixed(2)} CPU s, node ${(node.ms / 1000).toFixed(2)} s / ${(node.cpuMs / 1000).toFixed(2)} CPU s\n`,
+				`round ${round} (load ${loadAverage()}): bare ${figures(bare)}, bare with the pack's options ${figures(packOptions)}, node ${figures(node)}\n`,
 			);
 		}
 		const bare = medianOf(bareRuns);
+		const packOptions = medianOf(packOptionRuns);
 		const node = medianOf(nodeRuns);
-		process.stdout.write(`medians of ${ROUNDS} round(s):\n${line(bare)}\n${line(node)}\n`);
+		process.stdout.write(
+			`medians of ${ROUNDS} round(s):\n${line(bare)}\n${line(packOptions)}\n${line(node)}\n`,
+		);
 		const speed = (bare.ms / node.ms).toFixed(2);
 		const cpuSpeed = (bare.cpuMs / node.cpuMs).toFixed(2);
 		const growth = node.peakRssMb - node.baselineRssMb;
 		process.stdout.write(
 			`ratio: the node runs at ${speed}× the speed of bare csv-parse by wall time, ${cpuSpeed}× by CPU time (goal ≥ 0.8)\n` +
-				`memory: the node's RSS grows ${growth.toFixed(1)} MB and its heap holds ${node.retainedHeapMb} MB after GC for ${node.rows} items whose JSON is ${node.emittedJsonMb} MB: RSS growth ${(growth / (node.emittedJsonMb ?? 1)).toFixed(2)}× the emitted JSON (goal ≤ 2)\n`,
+				`ratio against csv-parse with the pack's options: ${(packOptions.ms / node.ms).toFixed(2)}× by wall time, ${(packOptions.cpuMs / node.cpuMs).toFixed(2)}× by CPU time\n` +
+				`memory: the node's RSS grows ${growth.toFixed(1)} MB and its heap holds ${node.retainedHeapMb} MB after GC for ${node.rows} items whose JSON is ${node.emittedJsonMb} MB: RSS growth ${(growth / (node.emittedJsonMb ?? 1)).toFixed(2)}× the emitted JSON (goal ≤ 2); of the growth, ${node.youngGenerationGrowthMb} MB is V8's young generation enlarged during the run (${((growth - (node.youngGenerationGrowthMb ?? 0)) / (node.emittedJsonMb ?? 1)).toFixed(2)}× the emitted JSON without it)\n`,
 		);
 	} finally {
 		sandbox.stop();
@@ -307,7 +326,8 @@ async function runAsPhase(): Promise<void> {
 	const phaseIndex = process.argv.indexOf('--phase');
 	const phase = process.argv[phaseIndex + 1];
 	const args = JSON.parse(process.argv[phaseIndex + 2]) as Record<string, string>;
-	const result = phase === 'bare' ? await barePhase(args) : await nodePhase(args);
+	const result =
+		phase === 'node' ? await nodePhase(args) : await barePhase(args, phase === 'bare-pack-options');
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

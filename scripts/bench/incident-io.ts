@@ -15,8 +15,7 @@
  *                  /v2/follow_ups, with the API's default filters (it sends none).
  * Requests are counted by the sandbox. Figures go in the issue note.
  */
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
+import { runPhaseChild, startSandboxChild } from './processes';
 
 interface SandboxInfo {
 	baseUrl: string;
@@ -104,26 +103,16 @@ async function takeRequestCount(sandbox: SandboxInfo): Promise<RequestCount> {
 }
 
 async function startSandboxProcess(): Promise<SandboxInfo & { stop(): void }> {
-	const child = spawn(process.execPath, [__filename, '--sandbox'], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const lines = readline.createInterface({ input: child.stdout });
-	const first = await new Promise<string>((resolve, reject) => {
-		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-	});
-	return { ...(JSON.parse(first) as SandboxInfo), stop: () => child.kill('SIGTERM') };
+	return await startSandboxChild<SandboxInfo>([__filename, '--sandbox']);
 }
 
 async function runPhase(phase: string, args: Record<string, unknown>): Promise<PhaseResult> {
-	const child = spawn(process.execPath, [__filename, '--phase', phase, JSON.stringify(args)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>(`phase ${phase}`, [
+		__filename,
+		'--phase',
+		phase,
+		JSON.stringify(args),
+	]);
 }
 
 async function nodePhase(

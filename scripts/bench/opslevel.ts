@@ -13,14 +13,13 @@
  *            (engine harness), every live row an n8n item as users get it.
  * rows/s counts the rows read from the files (full + incrementals), the same for every phase.
  */
-import { spawn } from 'node:child_process';
-
 import {
 	generateExport,
 	startS3Server,
 	TEST_ACCESS_KEY_ID,
 	TEST_SECRET_ACCESS_KEY,
 } from '../../test/sandbox/opslevel';
+import { runPhaseChild } from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -62,18 +61,14 @@ async function runPhase(phase: string, args: PhaseArgs): Promise<PhaseResult> {
 		phase === 'state'
 			? (process.env.BENCH_OPSLEVEL_STATE_FLAGS ?? '').split(' ').filter(Boolean)
 			: [];
-	const child = spawn(
-		process.execPath,
-		[...flags, '--expose-gc', __filename, '--phase', phase, JSON.stringify(args)],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`phase ${phase} exited with ${code}`);
-	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as PhaseResult;
+	return await runPhaseChild<PhaseResult>(`phase ${phase}`, [
+		...flags,
+		'--expose-gc',
+		__filename,
+		'--phase',
+		phase,
+		JSON.stringify(args),
+	]);
 }
 
 function credentialData(args: PhaseArgs) {

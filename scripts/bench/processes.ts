@@ -1,0 +1,55 @@
+/**
+ * What the bench suites share: a sandbox started as its own process (so its memory never counts in
+ * a measured phase), a measured phase run in a fresh child process (so its peak RSS is its own),
+ * and plain JSON over HTTP to talk to the sandboxes.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import readline from 'node:readline';
+
+/**
+ * Starts `node <args>`, a process that prints its connection details as one JSON line first (a
+ * sandbox), and returns those details with a `stop()` that ends it.
+ */
+export async function startSandboxChild<T>(args: string[]): Promise<T & { stop(): void }> {
+	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+	const lines = readline.createInterface({ input: child.stdout });
+	const first = await new Promise<string>((resolve, reject) => {
+		lines.once('line', resolve);
+		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+	});
+	return { ...(JSON.parse(first) as T), stop: () => child.kill('SIGTERM') };
+}
+
+/** Runs `node <args>` (a measured phase) to its end and returns the JSON it printed on its last line. */
+export async function runPhaseChild<T>(name: string, args: string[]): Promise<T> {
+	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+	if (code !== 0) throw new Error(`${name} exited with ${code}`);
+	return JSON.parse(output.trim().split('\n').pop() ?? '{}') as T;
+}
+
+/** An HTTP request with an optional JSON body; the answer read as JSON. */
+export async function requestJson<T>(
+	method: string,
+	url: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<T> {
+	return await new Promise<T>((resolve, reject) => {
+		const outgoing = http.request(
+			url,
+			{ method, headers: { 'Content-Type': 'application/json', ...headers } },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+				response.on('error', reject);
+			},
+		);
+		outgoing.on('error', reject);
+		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
+	});
+}
