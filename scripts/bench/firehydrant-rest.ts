@@ -9,9 +9,8 @@
  * Takes about 21 minutes with the defaults (42 with BENCH_REST_SOURCES set to all five): the node
  * paces itself to 40 requests per 10 s.
  */
-import path from 'node:path';
 
-import { requestJson, runPhaseChild, startSandboxChild } from './processes';
+import { requestJson, runPhaseChild, startFireHydrantSandbox } from './processes';
 
 const INCIDENTS = Number(process.env.BENCH_REST_INCIDENTS ?? 5_000);
 const WINDOW_MS = Number(process.env.BENCH_REST_WINDOW_MS ?? 10_000);
@@ -31,22 +30,7 @@ interface PhaseResult {
 }
 
 async function startSandboxProcess(): Promise<SandboxProcess> {
-	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
-	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
-		cli,
-		...[
-			'--port',
-			'0',
-			'--seed',
-			'1',
-			'--incidents',
-			String(INCIDENTS),
-			'--events-per-incident',
-			'6',
-			'--nights',
-			'7',
-		],
-	]);
+	return await startFireHydrantSandbox({ incidents: INCIDENTS, eventsPerIncident: 6, nights: 7 });
 }
 
 async function call<T>(method: string, url: string, body?: unknown): Promise<T> {

@@ -23,10 +23,9 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 
-import { requestJson, runPhaseChild, startSandboxChild } from './processes';
+import { requestJson, runPhaseChild, startFireHydrantSandbox } from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -67,23 +66,11 @@ function peakRssMb(): number {
 }
 
 async function startSandboxProcess(): Promise<SandboxProcess> {
-	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
-	const incidents = Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT);
-	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
-		cli,
-		...[
-			'--port',
-			'0',
-			'--seed',
-			'1',
-			'--incidents',
-			String(incidents),
-			'--events-per-incident',
-			String(EVENTS_PER_INCIDENT),
-			'--nights',
-			'1',
-		],
-	]);
+	return await startFireHydrantSandbox({
+		incidents: Math.ceil(EVENT_ROWS / EVENTS_PER_INCIDENT),
+		eventsPerIncident: EVENTS_PER_INCIDENT,
+		nights: 1,
+	});
 }
 
 async function getJson<T>(url: string, token: string): Promise<T> {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import readline from 'node:readline';
 
 /**
@@ -19,6 +20,27 @@ export async function startSandboxChild<T>(args: string[]): Promise<T & { stop()
 		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
 	});
 	return { ...(JSON.parse(first) as T), stop: () => child.kill('SIGTERM') };
+}
+
+/** A FireHydrant account in the vendor sandbox's command line (test/sandbox/cli.js). */
+export interface FireHydrantAccount {
+	incidents: number;
+	eventsPerIncident: number;
+	nights: number;
+}
+
+/** The vendor sandbox (seed 1, a free port) with one FireHydrant account, as its own process. */
+export async function startFireHydrantSandbox(
+	account: FireHydrantAccount,
+): Promise<{ baseUrl: string; apiToken: string; stop(): void }> {
+	const cli = path.join(__dirname, '..', '..', 'test', 'sandbox', 'cli.js');
+	return await startSandboxChild<{ baseUrl: string; apiToken: string }>([
+		cli,
+		...['--port', '0', '--seed', '1'],
+		...['--incidents', String(account.incidents)],
+		...['--events-per-incident', String(account.eventsPerIncident)],
+		...['--nights', String(account.nights)],
+	]);
 }
 
 /** Runs `node <args>` (a measured phase) to its end and returns the JSON it printed on its last line. */
