@@ -13,6 +13,7 @@ import {
 	rowsOf,
 	runIncidentIo,
 	scaleRateLimits,
+	sortedIds,
 } from './setup';
 
 jest.setTimeout(60_000);
@@ -267,11 +268,7 @@ describe('incident.io streams', () => {
 				...extra,
 			});
 			expectSuccess(result);
-			expect(
-				rowsOf(result)
-					.map((row) => row.id)
-					.sort(),
-			).toEqual(
+			expect(sortedIds(result)).toEqual(
 				expected()
 					.map((record) => record.id)
 					.sort(),

@@ -13,6 +13,7 @@ import {
 	rowsOf,
 	runIncidentIo,
 	scaleRateLimits,
+	sortedIds,
 } from './setup';
 
 jest.setTimeout(60_000);
@@ -54,11 +55,7 @@ describe('incident.io incremental sync', () => {
 			staticData: first.staticData,
 		});
 		expectSuccess(second);
-		expect(
-			rowsOf(second)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(second)).toEqual([...touched].sort());
 		const requests = incidentListRequests();
 		expect(requests.length).toBeGreaterThan(0);
 		for (const request of requests) {
@@ -99,11 +96,7 @@ describe('incident.io incremental sync', () => {
 			incremental('incident', { startDate: new Date(Date.now() - 30 * 60_000).toISOString() }),
 		);
 		expectSuccess(result);
-		expect(
-			rowsOf(result)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(result)).toEqual([...touched].sort());
 	});
 
 	it.each([
@@ -120,11 +113,7 @@ describe('incident.io incremental sync', () => {
 			staticData: first.staticData,
 		});
 		expectSuccess(second);
-		expect(
-			rowsOf(second)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(second)).toEqual([...touched].sort());
 	});
 
 	it('leaves the cursor where it was when a run fails', async () => {
@@ -143,11 +132,7 @@ describe('incident.io incremental sync', () => {
 			staticData: failed.staticData,
 		});
 		expectSuccess(retried);
-		expect(
-			rowsOf(retried)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(retried)).toEqual([...touched].sort());
 	});
 
 	it('keeps a record whose updated_at cannot be read, counts it in a hint, and does not repeat it', async () => {

@@ -93,6 +93,13 @@ export function rowsOf(result: EngineRunResult): IDataObject[] {
 	return result.output(NODE_NAME).map((item) => item.json);
 }
 
+/** The ids of the rows the node emitted, sorted: for comparing with what the sandbox changed. */
+export function sortedIds(result: EngineRunResult): string[] {
+	return rowsOf(result)
+		.map((row) => String(row.id))
+		.sort();
+}
+
 /** The error a node run ended with, as the user sees it: message and description. */
 export function errorText(result: EngineRunResult): string {
 	const error = (result.nodeError(NODE_NAME) ?? result.error) as

@@ -12,7 +12,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { ALL_MODES, V3_WORK_ITEM_PAGE_SIZE, type Json } from '../../../sandbox/incident-io';
-import { expectSuccess, NODE_NAME, rowsOf, runIncidentIo, scaleRateLimits } from './setup';
+import {
+	expectSuccess,
+	NODE_NAME,
+	rowsOf,
+	runIncidentIo,
+	scaleRateLimits,
+	sortedIds,
+} from './setup';
 
 jest.setTimeout(60_000);
 
@@ -140,11 +147,7 @@ describe.each(STREAMS)('incident.io $resource through $v3', ({ resource, key, v3
 			staticData: first.staticData,
 		});
 		expectSuccess(second);
-		expect(
-			rowsOf(second)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(second)).toEqual([...touched].sort());
 
 		const requests = requestsTo(v3);
 		expect(new Set(requests.map((request) => request.query.incident_mode))).toEqual(
@@ -167,11 +170,7 @@ describe.each(STREAMS)('incident.io $resource through $v3', ({ resource, key, v3
 		sandbox.incidentIo.v3WorkItemsAvailable = false;
 		const all = await runIncidentIo(sandbox, { resource, operation: 'getMany', returnAll: true });
 		expectSuccess(all);
-		expect(
-			rowsOf(all)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual(
+		expect(sortedIds(all)).toEqual(
 			recordsOf(key)
 				.map((record) => record.id)
 				.sort(),
@@ -194,11 +193,7 @@ describe.each(STREAMS)('incident.io $resource through $v3', ({ resource, key, v3
 			staticData: first.staticData,
 		});
 		expectSuccess(second);
-		expect(
-			rowsOf(second)
-				.map((row) => row.id)
-				.sort(),
-		).toEqual([...touched].sort());
+		expect(sortedIds(second)).toEqual([...touched].sort());
 		// v2 takes no date filter: none is sent there, the window is applied to the records.
 		expect(
 			requestsTo(v2).every((request) => request.query['updated_at[date_range]'] === undefined),
