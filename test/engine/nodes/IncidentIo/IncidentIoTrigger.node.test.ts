@@ -31,6 +31,19 @@ function emitted(result: Awaited<ReturnType<typeof deliver>>) {
 	return result.response?.workflowData?.[0] ?? [];
 }
 
+/** A private incident of the sandbox and a signed update of it, which carries only its id. */
+function privateIncidentDelivery() {
+	const privateIncident = sandbox.incidentIo.data.incidents.find(
+		(incident) => incident.visibility === 'private',
+	) as Json;
+	const delivery = signDelivery(
+		'private_incident.incident_updated_v2',
+		{ id: privateIncident.id },
+		{ secret: sandbox.incidentIo.webhookSecret },
+	);
+	return { privateIncident, delivery };
+}
+
 describe('incident.io Trigger', () => {
 	it('accepts a signed delivery and emits its payload', async () => {
 		const incident = sandbox.incidentIo.data.incidents[0];
@@ -122,14 +135,7 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('fetches the full incident for a private-incident event, which carries only an id', async () => {
-		const privateIncident = sandbox.incidentIo.data.incidents.find(
-			(incident) => incident.visibility === 'private',
-		) as Json;
-		const delivery = signDelivery(
-			'private_incident.incident_updated_v2',
-			{ id: privateIncident.id },
-			{ secret: sandbox.incidentIo.webhookSecret },
-		);
+		const { privateIncident, delivery } = privateIncidentDelivery();
 		const items = emitted(await deliver(sandbox, request(delivery)));
 		expect(items).toHaveLength(1);
 		expect(items[0].json.fetched).toBe(true);
@@ -155,14 +161,7 @@ describe('incident.io Trigger', () => {
 	});
 
 	it('a delivery whose record could not be fetched (401) runs when Svix retries it', async () => {
-		const privateIncident = sandbox.incidentIo.data.incidents.find(
-			(incident) => incident.visibility === 'private',
-		) as Json;
-		const delivery = signDelivery(
-			'private_incident.incident_updated_v2',
-			{ id: privateIncident.id },
-			{ secret: sandbox.incidentIo.webhookSecret },
-		);
+		const { delivery } = privateIncidentDelivery();
 		const failed = await runWebhook({
 			nodeTypes,
 			credentialTypes,
@@ -197,14 +196,7 @@ describe('incident.io Trigger', () => {
 		});
 
 		it('a private record the API key may not read (403) emits the delivery with data null and the scope to add', async () => {
-			const privateIncident = sandbox.incidentIo.data.incidents.find(
-				(incident) => incident.visibility === 'private',
-			) as Json;
-			const delivery = signDelivery(
-				'private_incident.incident_updated_v2',
-				{ id: privateIncident.id },
-				{ secret: sandbox.incidentIo.webhookSecret },
-			);
+			const { privateIncident, delivery } = privateIncidentDelivery();
 			const result = await runWebhook({
 				nodeTypes,
 				credentialTypes,
