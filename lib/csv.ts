@@ -161,7 +161,7 @@ export async function* parseCsvBatches(
 	);
 	// pipeline (unlike pipe) forwards an input error into the parser, so it reaches the loop
 	// below, and destroys the input when the parser stops. Errors are handled via the loop.
-	pipeline(input, parser, () => undefined);
+	pipeline(input, parser, ignorePipelineEnd);
 
 	try {
 		let isHeader = true;
@@ -207,6 +207,19 @@ function damagedColumns(cells: string[], columns: string[]): string[] | undefine
 		if (cells[index].includes('\uFFFD')) (damaged ??= []).push(columns[index]);
 	}
 	return damaged;
+}
+
+/**
+ * The end of the input → parser pipeline, which needs no handling (the loop sees every error).
+ * A named function outside the generator rather than an arrow inside it: Node can keep the
+ * pipeline's callback after the read (with a keep-alive socket), and an arrow would keep the
+ * generator's scope with it, and through `onInvalidUtf8` the caller's, which holds every row read.
+ */
+function ignorePipelineEnd(): void {}
+
+/** What a destroyed {@link BatchingParser} calls for a record, which never comes. */
+function recordAfterDestroy(): never {
+	throw new Error('CSV record after the parser was destroyed');
 }
 
 /** Marks, in the record stream, the point where parsing failed. */
@@ -329,9 +342,18 @@ class BatchingParser extends Parser {
 	 */
 	constructor(
 		options: Options,
-		private readonly onRecord: (cells: string[], emptyLines: number, bytes: number) => number,
+		private onRecord: (cells: string[], emptyLines: number, bytes: number) => number,
 	) {
 		super(options);
+	}
+
+	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+		// This stream can outlive the read: a keep-alive socket keeps its last response, and the
+		// response keeps the pipeline's listeners, which reach this stream. Let go of `onRecord`,
+		// whose scope reaches the caller's and every row it read, so those go with the read.
+		this.onRecord = recordAfterDestroy;
+		this.pending = undefined;
+		super._destroy(error, callback);
 	}
 
 	override push(chunk: unknown, encoding?: BufferEncoding): boolean {

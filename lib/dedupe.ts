@@ -16,29 +16,20 @@ export function instantOf(value: string | null | undefined): number | undefined 
 	return parseInstant(value);
 }
 
-interface Candidate<T> {
-	updatedAt: string | null | undefined;
-	/** Epoch ms of `updatedAt`, worked out only when a second offer of the key needs it; null: none. */
-	instant?: number | null;
+/** Keys of one group: each key's slot in {@link NewestWins}' per-slot arrays. */
+type Slots = Map<string, number>;
+
+/** A slot's state before an offer replaced it, for {@link NewestWins.rollback}. */
+interface Replaced<T> {
 	value: T;
-	/** Rank of the key's first offer over every group: merges the groups back into one order. */
-	order: number;
+	updatedAt: string | null | undefined;
+	instant: number | null | undefined;
 }
 
-function candidateInstant(candidate: Candidate<unknown>): number | undefined {
-	if (candidate.instant === undefined) candidate.instant = instantOf(candidate.updatedAt) ?? null;
-	return candidate.instant ?? undefined;
-}
-
-type Entries<T> = Map<string, Candidate<T>>;
-
-/** What the offers since a checkpoint changed, for {@link NewestWins.rollback}. */
+/** Since the last checkpoint: how many slots there were, and the slots that existed then and were replaced. */
 interface UndoRecord<T> {
-	/** Keys that were new, index for index with the group they were added to (one array slot each, no lookup). */
-	addedKeys: string[];
-	addedIn: Array<Entries<T>>;
-	/** Per group, each key kept before the checkpoint whose value was replaced, with that value. */
-	replaced: Map<Entries<T>, Entries<T>>;
+	slotCount: number;
+	replaced: Map<number, Replaced<T>>;
 }
 
 /**
@@ -60,24 +51,45 @@ interface UndoRecord<T> {
  *
  * `checkpoint()` / `rollback()` / `commit()` let a caller offer values as they stream in (a report
  * read row by row) and still undo them all when the stream turns out incomplete; the undo record
- * holds one entry per key touched since the checkpoint, never one per offer.
+ * holds one entry per key replaced since the checkpoint, never one per offer.
+ *
+ * Each key owns a slot, numbered in order of first offer, and everything about it lives in arrays
+ * indexed by slot: a map entry holds only the slot number, so keeping 100,000 keys allocates no
+ * object per key (which the garbage collector would otherwise copy along with every kept row),
+ * and the slot order is the output order.
  */
 export class NewestWins<T> {
-	private readonly groups = new Map<string, Entries<T>>();
+	private readonly groups = new Map<string, Slots>();
 	private lastGroupName: string | undefined;
-	private lastGroup: Entries<T> | undefined;
-	private nextOrder = 0;
-	private count = 0;
+	private lastGroup: Slots | undefined;
+	/** Per slot: the kept value, and its `updatedAt` as offered. */
+	private readonly kept: T[] = [];
+	private readonly updatedAts: Array<string | null | undefined> = [];
+	/** Per slot: its key and the group holding it, so that a rollback can remove the key again. */
+	private readonly keys: string[] = [];
+	private readonly slotGroups: Slots[] = [];
+	/** Epoch ms of a slot's `updatedAt` (null: none), for slots offered more than once only. */
+	private readonly instants = new Map<number, number | null>();
 	private undo: UndoRecord<T> | undefined;
 
-	private entriesOf(group: string): Entries<T> {
+	private slotsOf(group: string): Slots {
 		// Offers come in runs of one group (a report at a time): skip the lookup for a run.
 		if (group === this.lastGroupName && this.lastGroup) return this.lastGroup;
-		let entries = this.groups.get(group);
-		if (!entries) this.groups.set(group, (entries = new Map()));
+		let slots = this.groups.get(group);
+		if (!slots) this.groups.set(group, (slots = new Map()));
 		this.lastGroupName = group;
-		this.lastGroup = entries;
-		return entries;
+		this.lastGroup = slots;
+		return slots;
+	}
+
+	/** Epoch ms of the slot's `updatedAt`, parsed on first need and remembered. */
+	private instantAt(slot: number): number | undefined {
+		let instant = this.instants.get(slot);
+		if (instant === undefined) {
+			instant = instantOf(this.updatedAts[slot]) ?? null;
+			this.instants.set(slot, instant);
+		}
+		return instant ?? undefined;
 	}
 
 	/**
@@ -85,35 +97,39 @@ export class NewestWins<T> {
 	 * current one) and false when an already-kept value is strictly newer.
 	 */
 	offer(key: string, updatedAt: string | null | undefined, value: T, group = ''): boolean {
-		const entries = this.entriesOf(group);
-		const current = entries.get(key);
-		if (current) {
-			const currentInstant = candidateInstant(current);
-			const instant =
-				updatedAt === undefined || updatedAt === null ? undefined : instantOf(updatedAt);
-			if (currentInstant !== undefined && instant !== undefined && instant < currentInstant)
-				return false;
-			if (this.undo) {
-				let replaced = this.undo.replaced.get(entries);
-				if (!replaced) this.undo.replaced.set(entries, (replaced = new Map()));
-				if (!replaced.has(key)) replaced.set(key, current);
-			}
-			// Map.set on an existing key keeps its original position, and the rank stays: first-appearance order.
-			entries.set(key, { updatedAt, instant: instant ?? null, value, order: current.order });
+		const slots = this.slotsOf(group);
+		const slot = slots.get(key);
+		if (slot === undefined) {
+			slots.set(key, this.kept.length);
+			this.kept.push(value);
+			this.updatedAts.push(updatedAt);
+			this.keys.push(key);
+			this.slotGroups.push(slots);
 			return true;
 		}
-		if (this.undo) {
-			this.undo.addedKeys.push(key);
-			this.undo.addedIn.push(entries);
+		const currentInstant = this.instantAt(slot);
+		const instant =
+			updatedAt === undefined || updatedAt === null ? undefined : instantOf(updatedAt);
+		if (currentInstant !== undefined && instant !== undefined && instant < currentInstant)
+			return false;
+		const undo = this.undo;
+		if (undo && slot < undo.slotCount && !undo.replaced.has(slot)) {
+			undo.replaced.set(slot, {
+				value: this.kept[slot],
+				updatedAt: this.updatedAts[slot],
+				instant: this.instants.get(slot),
+			});
 		}
-		entries.set(key, { updatedAt, value, order: this.nextOrder++ });
-		this.count++;
+		// The slot stays: a replaced key keeps its place of first appearance.
+		this.kept[slot] = value;
+		this.updatedAts[slot] = updatedAt;
+		this.instants.set(slot, instant ?? null);
 		return true;
 	}
 
 	/** Starts recording what the following offers change, for {@link rollback}. */
 	checkpoint(): void {
-		this.undo = { addedKeys: [], addedIn: [], replaced: new Map() };
+		this.undo = { slotCount: this.kept.length, replaced: new Map() };
 	}
 
 	/** Undoes every offer since the last {@link checkpoint}, order of first appearance included. */
@@ -121,13 +137,18 @@ export class NewestWins<T> {
 		const undo = this.undo;
 		this.undo = undefined;
 		if (!undo) return;
-		// Restores first, deletes last: a key added since the checkpoint and then replaced goes.
-		for (const [entries, replaced] of undo.replaced) {
-			for (const [key, previous] of replaced) entries.set(key, previous);
+		for (const [slot, previous] of undo.replaced) {
+			this.kept[slot] = previous.value;
+			this.updatedAts[slot] = previous.updatedAt;
+			if (previous.instant === undefined) this.instants.delete(slot);
+			else this.instants.set(slot, previous.instant);
 		}
-		for (let index = 0; index < undo.addedKeys.length; index++) {
-			if (undo.addedIn[index].delete(undo.addedKeys[index])) this.count--;
+		for (let slot = undo.slotCount; slot < this.kept.length; slot++) {
+			this.slotGroups[slot].delete(this.keys[slot]);
+			this.instants.delete(slot);
 		}
+		for (const list of [this.kept, this.updatedAts, this.keys, this.slotGroups])
+			list.length = undo.slotCount;
 	}
 
 	/** Keeps the offers since the last {@link checkpoint} and stops recording. */
@@ -137,33 +158,12 @@ export class NewestWins<T> {
 
 	/** Number of distinct keys kept. */
 	get size(): number {
-		return this.count;
+		return this.kept.length;
 	}
 
 	/** The kept values, in order of each key's first offer. */
 	*values(): IterableIterator<T> {
-		const groups = [...this.groups.values()].filter((entries) => entries.size > 0);
-		if (groups.length === 1) {
-			for (const candidate of groups[0].values()) yield candidate.value;
-			return;
-		}
-		// Each group lists its keys by rank already: merge the groups by rank.
-		const cursors = groups.map((entries) => entries.values());
-		const heads = cursors.map((cursor) => cursor.next());
-		for (;;) {
-			let next = -1;
-			for (let index = 0; index < heads.length; index++) {
-				const head = heads[index];
-				if (
-					!head.done &&
-					(next < 0 || head.value.order < (heads[next].value as Candidate<T>).order)
-				)
-					next = index;
-			}
-			if (next < 0) return;
-			yield (heads[next].value as Candidate<T>).value;
-			heads[next] = cursors[next].next();
-		}
+		yield* this.kept;
 	}
 }
 

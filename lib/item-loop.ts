@@ -1,7 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapWithLimit } from './concurrency';
 import { toNodeError } from './errors';
+
+/**
+ * The output item of one row, for operations to return: `json`, and a pairedItem slot left empty
+ * for {@link runForEachItem} to fill. The slot is made with the object because adding a property
+ * to an object made without it gives V8 a separate out-of-object store for that one field: 32 more
+ * bytes on every item n8n holds (3 MB per 100,000 rows).
+ */
+export function outputItem(json: IDataObject): INodeExecutionData {
+	return { json, pairedItem: undefined };
+}
 
 /** One operation run for one input item; its results carry no pairedItem (the loop adds it). */
 export type ItemOperation = (itemIndex: number) => Promise<INodeExecutionData[]>;

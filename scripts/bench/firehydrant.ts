@@ -23,6 +23,7 @@
  */
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import v8 from 'node:v8';
 
 import { requestJson, runPhaseChild, startFireHydrantSandbox } from './processes';
@@ -142,6 +143,10 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 	await harness.ensureEngineEnvironment();
 	const gc = (globalThis as { gc?: () => void }).gc;
 	gc?.();
+	// BENCH_HEAP_SNAPSHOT_DIR: heap snapshots before the run and after it with every item held;
+	// `node dist-tools/scripts/bench/heap-diff.js <before> <after>` says what the items are made of.
+	const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+	if (snapshotDir) v8.writeHeapSnapshot(path.join(snapshotDir, 'before.heapsnapshot'));
 	const baselineHeap = process.memoryUsage().heapUsed;
 	const baselineNewSpace = newSpaceSize();
 	const baselineRssMb = mb(process.memoryUsage().rss);
@@ -180,6 +185,7 @@ async function nodePhase(args: Record<string, string>): Promise<PhaseResult> {
 	const items = result.output('FireHydrant');
 	gc?.();
 	const retainedHeapMb = mb(process.memoryUsage().heapUsed - baselineHeap);
+	if (snapshotDir) v8.writeHeapSnapshot(path.join(snapshotDir, 'after.heapsnapshot'));
 	let emittedJsonBytes = 0;
 	for (const item of items) emittedJsonBytes += Buffer.byteLength(JSON.stringify(item.json));
 	return {

@@ -130,9 +130,11 @@ export class ExportRowShaper {
 	private readonly plan: ColumnPlan[];
 	private readonly unsafeColumnName: boolean;
 	/**
-	 * Every key of a row in its final order, copied for each row: V8 then lays the row out in one
-	 * step with all its fields inside the object, instead of growing it key by key (less memory per
-	 * row, and no garbage from the growing).
+	 * Every key of a row in its final order, copied for each row, so that a row is laid out in one
+	 * step instead of growing key by key (no garbage from the growing). Made by `JSON.parse`: V8
+	 * gives an object that JSON.parse builds room for every property inside the object, and a copy
+	 * keeps that layout; an object grown key by key (as the template itself would be) keeps its
+	 * first four inside and the rest in a separate store: one more object and 24 more bytes per row.
 	 */
 	private readonly template: IDataObject;
 
@@ -158,21 +160,26 @@ export class ExportRowShaper {
 		});
 		// A column called "__proto__" must become data, not replace the row's prototype.
 		this.unsafeColumnName = columns.includes('__proto__');
-		this.template = {};
+		const layout: IDataObject = {};
 		if (!this.unsafeColumnName) {
 			for (const column of this.plan) {
-				this.template[column.name] = null;
-				if (column.kind === CellKind.Duration) this.template.active_duration_seconds = null;
+				layout[column.name] = null;
+				if (column.kind === CellKind.Duration) layout.active_duration_seconds = null;
 			}
-			this.template._source = meta.source;
-			this.template._exportRequestId = meta.exportRequestId;
+			layout._source = meta.source;
+			layout._exportRequestId = meta.exportRequestId;
 		}
+		this.template = JSON.parse(JSON.stringify(layout)) as IDataObject;
 	}
 
 	shape(cells: readonly string[]): IDataObject {
 		const json: IDataObject = { ...this.template };
 		const emptyAsNull = this.options.emptyAsNull;
 		let invalid: string[] | undefined;
+		// The text cell before this one, and the string it became: a cell equal to it shares that
+		// string (updated_at equal to created_at, on every record never updated since).
+		let previousCell: string | undefined;
+		let previousText: string | undefined;
 		for (let index = 0; index < this.plan.length; index++) {
 			const column = this.plan[index];
 			const cell = cells[index];
@@ -189,8 +196,10 @@ export class ExportRowShaper {
 					this.invalidJsonCells.set(column.name, (this.invalidJsonCells.get(column.name) ?? 0) + 1);
 				}
 			} else {
-				value = column.texts.share(cell);
+				value = cell === previousCell ? (previousText as string) : column.texts.share(cell);
+				previousText = value;
 			}
+			previousCell = column.kind === CellKind.Json ? undefined : cell;
 			if (this.unsafeColumnName && column.name === '__proto__') {
 				Object.defineProperty(json, column.name, {
 					value,

@@ -1,4 +1,6 @@
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import {
 	CSV_RAGGED_ROW,
@@ -354,7 +356,38 @@ describe('parseCsvBatches', () => {
 			{ columns: ['id', 'name'], rows: [['3', 'd']], lines: [5] },
 		]);
 	});
+
+	it("lets go of the caller's scope once the read ends, even while its input is still held", async () => {
+		// What a keep-alive socket does in n8n: the response stream (the input) lives on after the
+		// read, with the listeners the pipeline put on it. The caller's scope holds every row read
+		// (in Get Rows, the de-duplication of 100,000 rows); nothing of the read may keep it.
+		const input = streamOf('id,name\n1,a\n2,b\n');
+		const scope = await readIn(input);
+		await collectGarbage();
+		expect(scope.deref()).toBeUndefined();
+		expect(input.destroyed).toBe(true); // (and `input` is still referenced here)
+	});
 });
+
+/** Reads `input` to its end from a scope that only the read's callbacks can reach afterwards. */
+async function readIn(input: Readable): Promise<WeakRef<object>> {
+	const callerScope = { rows: [] as string[][] };
+	const onInvalidUtf8 = () => callerScope.rows.push([]);
+	for await (const batch of parseCsvBatches(input, { onInvalidUtf8 }))
+		callerScope.rows.push(...batch.rows);
+	expect(callerScope.rows).toHaveLength(2);
+	return new WeakRef(callerScope);
+}
+
+/** A full garbage collection, after the current job (a WeakRef's target lives to the end of the job that made it). */
+async function collectGarbage(): Promise<void> {
+	setFlagsFromString('--expose-gc');
+	const gc = runInNewContext('gc') as () => void;
+	await new Promise((resolve) => setImmediate(resolve));
+	gc();
+	await new Promise((resolve) => setImmediate(resolve));
+	gc();
+}
 
 describe('uniqueColumnNames', () => {
 	it('never generates a name that the header already uses', () => {

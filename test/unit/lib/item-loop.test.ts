@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../lib/item-loop';
+import { outputItem, runForEachItem } from '../../../lib/item-loop';
 
 const node: INode = {
 	id: 'n',
@@ -40,7 +40,10 @@ describe('runForEachItem', () => {
 	});
 
 	it('hands back the operation results of a single input item without copying them', async () => {
-		const made: INodeExecutionData[] = [{ json: { id: '1' } }, { json: { id: '2' } }];
+		const made: INodeExecutionData[] = [outputItem({ id: '1' }), outputItem({ id: '2' })];
+		// outputItem leaves the pairedItem slot empty, in the object, for the loop to fill.
+		expect(Object.keys(made[0])).toEqual(['json', 'pairedItem']);
+		expect(made[0].pairedItem).toBeUndefined();
 		const out = await runForEachItem(context([{ json: {} }]), async () => made);
 		expect(out).toHaveLength(2);
 		expect(out[0]).toBe(made[0]);

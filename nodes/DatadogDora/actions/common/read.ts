@@ -16,6 +16,7 @@ import { DatadogDoraClient } from '../../transport';
 import { requireText } from '../../../../lib/validation';
 import { EVENT_ID_FIX, fail, readLimit, readTime } from '../validation';
 import { returnAllAndLimit } from '../../../../lib/parameters';
+import { outputItem } from '../../../../lib/item-loop';
 
 export const simplifyProperty: INodeProperties = {
 	displayName: 'Simplify',
@@ -156,7 +157,7 @@ export async function getEvent(
 		'GET',
 		`${DORA_PATHS[resource].item}/${encodeURIComponent(id)}`,
 	);
-	return [{ json: shapeEvent(response.body?.data ?? {}, simplify) }];
+	return [outputItem(shapeEvent(response.body?.data ?? {}, simplify))];
 }
 
 export async function listEvents(
@@ -221,7 +222,7 @@ export async function listEvents(
 				return Array.isArray(response.body?.data) ? response.body.data : [];
 			},
 		});
-		return events.map((event) => ({ json: shapeEvent(event, simplify) }));
+		return events.map((event) => outputItem(shapeEvent(event, simplify)));
 	} catch (error) {
 		if (error instanceof WindowWalkError) {
 			throw new NodeOperationError(context.getNode(), error.message, {

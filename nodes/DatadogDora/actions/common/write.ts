@@ -4,6 +4,7 @@ import { DORA_PATHS, PATCH_REQUEST_TYPE, type DoraResource } from '../../constan
 import { requireText } from '../../../../lib/validation';
 import { EVENT_ID_FIX } from '../validation';
 import { doraClient, eventIdProperty } from './read';
+import { outputItem } from '../../../../lib/item-loop';
 
 export const deleteProperties = (resource: DoraResource): INodeProperties[] => [
 	eventIdProperty(resource, 'The ID of the {event} to delete'),
@@ -17,7 +18,7 @@ export async function deleteEvent(
 	const id = requireText(context, 'eventId', itemIndex, 'Event ID', EVENT_ID_FIX);
 	const client = await doraClient(context, itemIndex, true);
 	await client.request('DELETE', `${DORA_PATHS[resource].remove}/${encodeURIComponent(id)}`);
-	return [{ json: { deleted: true, id } }];
+	return [outputItem({ deleted: true, id })];
 }
 
 export interface Remediation {

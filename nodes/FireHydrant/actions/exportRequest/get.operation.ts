@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { getExportRequest } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
 import { requireText } from '../../../../lib/validation';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,5 +30,5 @@ export async function execute(
 	const id = requireText(this, 'exportRequestId', itemIndex, 'Export Request ID');
 	const client = await FireHydrantClient.create(this, itemIndex);
 	const exportRequest = await getExportRequest(client, id);
-	return [{ json: exportRequest }];
+	return [outputItem(exportRequest)];
 }

@@ -5,6 +5,7 @@ import { readLimit, returnAllAndLimit } from '../../../../lib/parameters';
 import { listExportRequests } from '../../dataExports/exportRequests';
 import { FireHydrantClient } from '../../transport';
 import { readIsoInstant } from '../../../../lib/validation';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -61,5 +62,5 @@ export async function execute(
 		status: status === 'any' ? undefined : status,
 		limit,
 	});
-	return exportRequests.map((exportRequest) => ({ json: exportRequest }));
+	return exportRequests.map((exportRequest) => outputItem(exportRequest));
 }

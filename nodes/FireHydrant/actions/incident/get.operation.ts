@@ -7,6 +7,7 @@ import { getIncident, incidentNotFound } from '../../rest/incidents';
 import { FireHydrantClient } from '../../transport';
 import { requireText } from '../../../../lib/validation';
 import { incidentOutput, simplifyProperty } from './shared';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,7 +35,7 @@ export async function execute(
 	const client = await FireHydrantClient.create(this, itemIndex);
 	try {
 		const incident = await getIncident(client, id);
-		return [{ json: incidentOutput(incident, simplify) }];
+		return [outputItem(incidentOutput(incident, simplify))];
 	} catch (error) {
 		if (vendorErrorStatus(error) === 404) throw incidentNotFound(this.getNode(), id, itemIndex);
 		throw toNodeError(this.getNode(), error, itemIndex);

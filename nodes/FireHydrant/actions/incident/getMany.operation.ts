@@ -13,6 +13,7 @@ import { FireHydrantClient } from '../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../common/incremental';
 import { readIsoInstant } from '../../../../lib/validation';
 import { incidentOutput, simplifyProperty } from './shared';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -155,7 +156,7 @@ export async function execute(
 		},
 		window ? undefined : limit,
 	);
-	const items = incidents.map((incident) => ({ json: incidentOutput(incident, simplify) }));
+	const items = incidents.map((incident) => outputItem(incidentOutput(incident, simplify)));
 	window?.advance(items.length);
 	return items;
 }

@@ -12,6 +12,7 @@ import { RESOURCES_WITH_GET, STREAMS, type ResourceName } from '../../streams';
 import { IncidentIoClient } from '../../transport';
 import { requireText } from '../../../../lib/validation';
 import { addFlattenHints, flattenProperties } from './shared';
+import { outputItem } from '../../../../lib/item-loop';
 
 const operation = 'get';
 
@@ -48,7 +49,7 @@ export async function execute(
 	if (resource === 'incident' && (this.getNodeParameter('flatten', itemIndex, false) as boolean)) {
 		const { row, warnings } = flattenIncident(record as IncidentRecord);
 		addFlattenHints(this, warnings);
-		return [{ json: row }];
+		return [outputItem(row)];
 	}
-	return [{ json: record }];
+	return [outputItem(record)];
 }

@@ -32,6 +32,7 @@ import {
 } from '../../streams';
 import { IncidentIoClient, type Query } from '../../transport';
 import { addFlattenHints, flattenProperties } from './shared';
+import { outputItem } from '../../../../lib/item-loop';
 
 /**
  * Get Many of every stream: the stream table (streams.ts) says what each stream shows and how its
@@ -221,14 +222,14 @@ function shape(
 		resource !== 'incident' ||
 		!(context.getNodeParameter('flatten', itemIndex, false) as boolean)
 	) {
-		return records.map((json) => ({ json }));
+		return records.map(outputItem);
 	}
 	const warnings = [];
 	const items: INodeExecutionData[] = [];
 	for (const record of records) {
 		const flat = flattenIncident(record as IncidentRecord);
 		warnings.push(...flat.warnings);
-		items.push({ json: flat.row });
+		items.push(outputItem(flat.row));
 	}
 	addFlattenHints(context, warnings);
 	return items;

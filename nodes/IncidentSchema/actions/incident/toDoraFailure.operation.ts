@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IncidentRow } from '../../schema/columns';
 import { toDoraFailure, type DoraSkipReason } from '../../schema/dora';
 import { isIncidentRow } from '../../schema/metrics';
+import { outputItem } from '../../../../lib/item-loop';
 
 export const description: INodeProperties[] = [
 	{
@@ -35,5 +36,5 @@ export function executeItem(
 		skipped[result.skipped]++;
 		return [];
 	}
-	return [{ json: result.item }];
+	return [outputItem(result.item)];
 }

@@ -12,6 +12,7 @@ import { listDrops } from '../../drops/read';
 import type { OpsLevelBucket } from '../../transport';
 import { optionalSince, readLimit } from '../validation';
 import { returnAllAndLimit } from '../../../../lib/parameters';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	{
@@ -81,7 +82,7 @@ export async function execute(
 			size: drop.size,
 			lastModified: drop.lastModified,
 		};
-		results.push({ json });
+		results.push(outputItem(json));
 		if (limit !== undefined && results.length >= limit) break;
 	}
 	return results;

@@ -19,6 +19,7 @@ import {
 	startFromProperty,
 	tablesProperty,
 } from '../common/properties';
+import { outputItem } from '../../../../lib/item-loop';
 
 /** Where getChanges keeps its cursor in the workflow's static data (node scope). */
 export const CHANGES_CURSOR_KEY = 'opsLevelChanges';
@@ -84,5 +85,5 @@ export async function execute(
 	});
 	// Only now, with every row read, is the position staged (or moved, as Advance Position says).
 	sync.advance(batch.state, batch.rows.length);
-	return batch.rows.map((json) => ({ json }));
+	return batch.rows.map(outputItem);
 }

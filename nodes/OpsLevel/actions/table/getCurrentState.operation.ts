@@ -7,6 +7,7 @@ import { rowShape, type RowOptionValues } from '../../drops/rows';
 import { readLimit, readTable } from '../validation';
 import { includeDeletedOption, rowOptions, tableProperty } from '../common/properties';
 import { returnAllAndLimit } from '../../../../lib/parameters';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	tableProperty,
@@ -40,7 +41,7 @@ export async function execute(
 		itemIndex,
 		limit,
 	})) {
-		results.push({ json });
+		results.push(outputItem(json));
 	}
 	return results;
 }

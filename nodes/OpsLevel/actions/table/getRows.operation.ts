@@ -10,6 +10,7 @@ import { requireText } from '../../../../lib/validation';
 import { readLimit, readTable } from '../validation';
 import { rowOptions, tableProperty } from '../common/properties';
 import { returnAllAndLimit } from '../../../../lib/parameters';
+import { outputItem } from '../../../../lib/item-loop';
 
 const properties: INodeProperties[] = [
 	{
@@ -101,7 +102,7 @@ export async function execute(
 	const limit = readLimit(this, itemIndex);
 	const results: INodeExecutionData[] = [];
 	for await (const json of pushRows(bucket, push, shape, { itemIndex, limit })) {
-		results.push({ json });
+		results.push(outputItem(json));
 	}
 	return results;
 }

@@ -4,6 +4,7 @@ import { readLimit, returnAllAndLimit } from '../../../../../lib/parameters';
 import { collectExportRows } from '../../../dataExports/collect';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
 import type { SelectedReports } from './exportRequestSelection';
+import { outputItem } from '../../../../../lib/item-loop';
 
 /** Get Rows, Data Source "Data Export", Output "One Item per Row": the reports' CSV rows, shaped. */
 export const limitProperties: INodeProperties[] = returnAllAndLimit({
@@ -40,5 +41,5 @@ export async function execute(
 		);
 	}
 	const rows = limit === undefined ? collected.rows : collected.rows.slice(0, limit);
-	return rows.map((json) => ({ json }));
+	return rows.map(outputItem);
 }

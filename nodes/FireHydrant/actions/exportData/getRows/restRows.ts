@@ -12,6 +12,7 @@ import { FireHydrantClient } from '../../../transport';
 import { incrementalOptions, readIncrementalWindow } from '../../common/incremental';
 import { resolveRowOptions, rowOptions, type RowOptionValues } from '../../common/rowOptions';
 import { readIsoInstant } from '../../../../../lib/validation';
+import { outputItem } from '../../../../../lib/item-loop';
 
 /** Get Rows, Data Source "REST API": the export's rows built from the REST API. */
 
@@ -109,5 +110,5 @@ export async function execute(
 	// collectRestRows stops requesting once Limit rows are in hand; with Incremental, Limit is not
 	// applied (rows past it would be skipped for good once the position moves).
 	window?.advance(collected.rows.length);
-	return collected.rows.map((json) => ({ json }));
+	return collected.rows.map(outputItem);
 }

@@ -214,6 +214,33 @@ describe('ExportRowShaper', () => {
 		expect(a.event_details).toEqual({ new_status: 'mitigated' });
 		expect(c._exportRequestId).toBe('er-2');
 	});
+
+	it('gives a cell equal to the one before it the same value, and never the value of a cell further back', () => {
+		// created_at equal to updated_at shares one string; a text cell after a JSON cell with the
+		// same text stays that text, not the text of the column before the JSON one.
+		const shaper = new ExportRowShaper(
+			['created_at', 'updated_at', 'event_details', 'note', 'active_duration'],
+			meta,
+			WITH_SCHEMA,
+		);
+		const row = shaper.shape([
+			'2024-05-01T10:00:00Z',
+			'2024-05-01T10:00:00Z',
+			'{"a":1}',
+			'{"a":1}',
+			'PT1M',
+		]);
+		expect(row).toMatchObject({
+			created_at: '2024-05-01T10:00:00Z',
+			updated_at: '2024-05-01T10:00:00Z',
+			event_details: { a: 1 },
+			note: '{"a":1}',
+			active_duration: 'PT1M',
+			active_duration_seconds: 60,
+		});
+		const empty = shaper.shape(['x', '', '{"a":2}', 'x', '']);
+		expect(empty).toMatchObject({ created_at: 'x', updated_at: null, note: 'x' });
+	});
 });
 
 describe('identifySource', () => {
