@@ -65,9 +65,6 @@ export class NewestWins<T> {
 	/** Per slot: the kept value, and its `updatedAt` as offered. */
 	private readonly kept: T[] = [];
 	private readonly updatedAts: Array<string | null | undefined> = [];
-	/** Per slot: its key and the group holding it, so that a rollback can remove the key again. */
-	private readonly keys: string[] = [];
-	private readonly slotGroups: Slots[] = [];
 	/** Epoch ms of a slot's `updatedAt` (null: none), for slots offered more than once only. */
 	private readonly instants = new Map<number, number | null>();
 	private undo: UndoRecord<T> | undefined;
@@ -103,8 +100,6 @@ export class NewestWins<T> {
 			slots.set(key, this.kept.length);
 			this.kept.push(value);
 			this.updatedAts.push(updatedAt);
-			this.keys.push(key);
-			this.slotGroups.push(slots);
 			return true;
 		}
 		const currentInstant = this.instantAt(slot);
@@ -143,12 +138,18 @@ export class NewestWins<T> {
 			if (previous.instant === undefined) this.instants.delete(slot);
 			else this.instants.set(slot, previous.instant);
 		}
-		for (let slot = undo.slotCount; slot < this.kept.length; slot++) {
-			this.slotGroups[slot].delete(this.keys[slot]);
-			this.instants.delete(slot);
+		// Keys first offered since the checkpoint hold the slots from slotCount on. Finding them takes
+		// a walk over every key, which a rollback (a report cut off and read again) can afford; keeping
+		// each slot's key and group beside it for this would cost two array entries per key on every
+		// read instead.
+		if (this.kept.length > undo.slotCount) {
+			for (const slots of this.groups.values()) {
+				for (const [key, slot] of slots) if (slot >= undo.slotCount) slots.delete(key);
+			}
+			for (let slot = undo.slotCount; slot < this.kept.length; slot++) this.instants.delete(slot);
 		}
-		for (const list of [this.kept, this.updatedAts, this.keys, this.slotGroups])
-			list.length = undo.slotCount;
+		this.kept.length = undo.slotCount;
+		this.updatedAts.length = undo.slotCount;
 	}
 
 	/** Keeps the offers since the last {@link checkpoint} and stops recording. */

@@ -15,7 +15,9 @@
  * (user + system) and max RSS from `time -v`, and the size of the execution n8n stored. Printed:
  * the medians, the ratios (A − C) ÷ (B − C) for wall time, CPU and max RSS (goals ≤ 0.5 for time,
  * ≤ 0.6 for RSS), and a correctness line for A and B: rows out, duplicate ids among them, and ids
- * whose newest version was lost (the chain keeps the first version it sees).
+ * whose newest version was lost (the chain keeps the first version it sees). With BENCH_PROFILE_DIR
+ * set, each `n8n execute` also writes a V8 CPU profile (`--cpu-prof`) of its main process there,
+ * named after the variant and round; profiling slows the runs, so those figures are not for notes.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -49,6 +51,8 @@ interface ProcessFigures {
 	cpuS: number;
 	maxRssMb: number;
 	storedMb: number;
+	/** What `n8n execute` printed (it prints the whole run as indented JSON), in MB. */
+	printedMb: number;
 }
 
 interface Correctness {
@@ -269,18 +273,35 @@ async function measure(
 	home: N8nHome,
 	variant: Variant,
 	outputFile: string,
+	round: number,
 ): Promise<ProcessFigures> {
 	const env = {
 		...home.env,
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_LOG_FORMAT: 'text',
 	};
+	const profileDir = process.env.BENCH_PROFILE_DIR;
+	const profile = profileDir
+		? [
+				'--cpu-prof',
+				`--cpu-prof-dir=${path.resolve(profileDir)}`,
+				`--cpu-prof-name=n8n-side-by-side-${variant.key}-round${round}.cpuprofile`,
+			]
+		: [];
 	const out = fs.openSync(outputFile, 'w');
 	let report = '';
 	const code = await new Promise<number | null>((resolve, reject) => {
 		const child = spawn(
 			'/usr/bin/time',
-			['-v', home.nodeBin, home.n8nBin, 'execute', `--id=${variant.workflowId}`, '--rawOutput'],
+			[
+				'-v',
+				home.nodeBin,
+				...profile,
+				home.n8nBin,
+				'execute',
+				`--id=${variant.workflowId}`,
+				'--rawOutput',
+			],
 			{
 				cwd: home.userFolder,
 				env,
@@ -309,7 +330,11 @@ async function measure(
 	// n8n 2.41.1 sometimes crashes while exiting after a good run; the run itself is checked below.
 	if (code !== 0 && !/Maximum resident set size/.test(report))
 		throw new Error(`${variant.label} failed (exit ${code}): ${report.slice(-2000)}`);
-	return { ...parseTimeReport(report), storedMb: mb(await storedExecutionBytes(home)) };
+	return {
+		...parseTimeReport(report),
+		storedMb: mb(await storedExecutionBytes(home)),
+		printedMb: mb(fs.statSync(outputFile).size),
+	};
 }
 
 /** The run `n8n execute --rawOutput` printed (pretty JSON between a line `{` and the last line `}`). */
@@ -411,13 +436,13 @@ export async function run(): Promise<void> {
 			for (const variant of VARIANTS) {
 				const outputFile = path.join(workDir, `${variant.key}.out`);
 				const load = loadAverage();
-				const measured = await measure(home, variant, outputFile);
+				const measured = await measure(home, variant, outputFile, round);
 				if (variant.outputNode)
 					correctness.set(variant.key, check(outputFile, variant, report.newest));
 				fs.rmSync(outputFile, { force: true });
 				figures.set(variant.key, [...(figures.get(variant.key) ?? []), measured]);
 				process.stdout.write(
-					`round ${round} ${variant.key} (load before: ${load}): wall ${measured.wallS.toFixed(2)} s, CPU ${measured.cpuS.toFixed(2)} s, max RSS ${measured.maxRssMb} MB, stored execution ${measured.storedMb} MB\n`,
+					`round ${round} ${variant.key} (load before: ${load}): wall ${measured.wallS.toFixed(2)} s, CPU ${measured.cpuS.toFixed(2)} s, max RSS ${measured.maxRssMb} MB, stored execution ${measured.storedMb} MB, printed ${measured.printedMb} MB\n`,
 				);
 			}
 		}
@@ -431,13 +456,14 @@ export async function run(): Promise<void> {
 				cpuS: pick('cpuS'),
 				maxRssMb: pick('maxRssMb'),
 				storedMb: pick('storedMb'),
+				printedMb: pick('printedMb'),
 			});
 		}
 		process.stdout.write(`medians of ${ROUNDS} rounds:\n`);
 		for (const variant of VARIANTS) {
 			const entry = medianFigures.get(variant.key) as ProcessFigures;
 			process.stdout.write(
-				`${variant.label.padEnd(40)} wall ${entry.wallS.toFixed(2).padStart(6)} s  CPU ${entry.cpuS.toFixed(2).padStart(6)} s  max RSS ${String(entry.maxRssMb).padStart(7)} MB  stored execution ${entry.storedMb} MB\n`,
+				`${variant.label.padEnd(40)} wall ${entry.wallS.toFixed(2).padStart(6)} s  CPU ${entry.cpuS.toFixed(2).padStart(6)} s  max RSS ${String(entry.maxRssMb).padStart(7)} MB  stored execution ${entry.storedMb} MB  printed ${entry.printedMb} MB\n`,
 			);
 		}
 		const [a, b, c] = (['A', 'B', 'C'] as const).map(

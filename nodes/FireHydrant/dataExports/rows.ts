@@ -68,7 +68,10 @@ export class ShapingMemory {
 	}
 }
 
-/** Cells looked up before {@link RepeatedText} judges whether a column repeats. */
+/**
+ * Cells looked up before {@link RepeatedText} first judges whether a column repeats; from then on
+ * it judges again at every text it has not met, so a column that stops repeating is let go too.
+ */
 const REPEAT_SAMPLE = 1000;
 /** Share of those that must be repeats for the column to stay shared. */
 const REPEAT_SHARE = 0.5;
@@ -95,12 +98,17 @@ export class RepeatedText {
 			this.repeats++;
 			return same;
 		}
-		if (this.looked === REPEAT_SAMPLE && this.repeats < REPEAT_SAMPLE * REPEAT_SHARE) {
+		if (this.looked >= REPEAT_SAMPLE && this.repeats < this.looked * REPEAT_SHARE) {
 			this.known = undefined;
 		} else if (known.size < REPEAT_MAX_ENTRIES) {
 			known.set(text, text);
 		}
 		return text;
+	}
+
+	/** Distinct texts remembered (0 once the column was let go). */
+	get remembered(): number {
+		return this.known?.size ?? 0;
 	}
 }
 

@@ -123,6 +123,42 @@ describe('NewestWins groups', () => {
 	});
 });
 
+describe('NewestWins rollback of new keys', () => {
+	it('forgets every key first offered since the checkpoint, the first of them included', () => {
+		const newest = new NewestWins<string>();
+		newest.offer('kept', '2024-01-01T00:00:00Z', 'kept v1', 'x');
+		newest.checkpoint();
+		newest.offer('first new', '2024-05-01T00:00:00Z', 'first new v1', 'x');
+		newest.offer('second new', '2024-05-01T00:00:00Z', 'second new v1', 'y');
+		newest.rollback();
+		expect(newest.size).toBe(1);
+		// Offered again, each is a new key: it gets a new place after the kept one, and an older
+		// version than the one rolled back is kept (nothing of the undone offer remains).
+		expect(newest.offer('second new', '2024-01-01T00:00:00Z', 'second new v0', 'y')).toBe(true);
+		expect(newest.offer('first new', '2024-01-01T00:00:00Z', 'first new v0', 'x')).toBe(true);
+		expect(newest.size).toBe(3);
+		expect([...newest.values()]).toEqual(['kept v1', 'second new v0', 'first new v0']);
+	});
+
+	it('keeps keys offered before the checkpoint in every group, however many slots a rollback drops', () => {
+		const newest = new NewestWins<number>();
+		for (let index = 0; index < 50; index++)
+			newest.offer(`k${index}`, undefined, index, index % 2 ? 'odd' : 'even');
+		newest.checkpoint();
+		for (let index = 50; index < 120; index++)
+			newest.offer(`k${index}`, undefined, index, index % 3 ? 'odd' : 'even');
+		newest.rollback();
+		expect(newest.size).toBe(50);
+		// A key from before the checkpoint is still known: offering it replaces in place.
+		newest.offer('k49', undefined, 4900, 'odd');
+		newest.offer('k48', undefined, 4800, 'even');
+		expect(newest.size).toBe(50);
+		const values = [...newest.values()];
+		expect(values[48]).toBe(4800);
+		expect(values[49]).toBe(4900);
+	});
+});
+
 describe('SeenKeys', () => {
 	it('remembers keys up to its capacity and drops the oldest first', () => {
 		const seen = new SeenKeys(3);

@@ -1,6 +1,7 @@
 import {
 	DEFAULT_ROW_SHAPE,
 	ExportRowShaper,
+	RepeatedText,
 	ShapingMemory,
 	shapeExportRow,
 } from '../../../../../nodes/FireHydrant/dataExports/rows';
@@ -240,6 +241,44 @@ describe('ExportRowShaper', () => {
 		});
 		const empty = shaper.shape(['x', '', '{"a":2}', 'x', '']);
 		expect(empty).toMatchObject({ created_at: 'x', updated_at: null, note: 'x' });
+	});
+});
+
+describe('RepeatedText', () => {
+	// Cells per column before the first judgement, and the share of repeats it asks for: the
+	// assumption these tests pin (a column is judged after 1,000 cells, kept at ≥ 50 % repeats).
+	const SAMPLE = 1000;
+
+	it('remembers each distinct text once while a column mostly repeats', () => {
+		const texts = new RepeatedText();
+		for (let index = 0; index < 5 * SAMPLE; index++) {
+			expect(texts.share(`type ${index % 7}`)).toBe(`type ${index % 7}`);
+		}
+		expect(texts.remembered).toBe(7);
+	});
+
+	it('lets go of a column that does not repeat, even when the cell at the sample size is a repeat', () => {
+		const texts = new RepeatedText();
+		// Unique texts, except that the last cell of the sample repeats the first one.
+		for (let index = 0; index < SAMPLE - 1; index++) texts.share(`id ${index}`);
+		expect(texts.share('id 0')).toBe('id 0');
+		expect(texts.remembered).toBe(SAMPLE - 1);
+		expect(texts.share('id new')).toBe('id new');
+		expect(texts.remembered).toBe(0);
+		// From then on every text passes through untouched.
+		expect(texts.share('id 1')).toBe('id 1');
+		expect(texts.remembered).toBe(0);
+	});
+
+	it('lets go of a column that stops repeating after the sample', () => {
+		const texts = new RepeatedText();
+		for (let index = 0; index < SAMPLE; index++) texts.share(`org ${index % 2}`);
+		expect(texts.remembered).toBe(2);
+		// 1,000 repeats so far; once new texts outnumber them, the column is let go.
+		let index = 0;
+		while (texts.remembered > 0 && index < 10 * SAMPLE) texts.share(`unique ${index++}`);
+		// Looked at 1,000 + n, of which 998 repeats: below half once n passes 996.
+		expect(index).toBe(997);
 	});
 });
 
