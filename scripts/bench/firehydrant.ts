@@ -28,7 +28,12 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 
-import { requestJson, runPhaseChild, startFireHydrantSandbox } from './processes';
+import {
+	cpuProfileOptions,
+	requestJson,
+	runPhaseChild,
+	startFireHydrantSandbox,
+} from './processes';
 
 interface PhaseResult {
 	phase: string;
@@ -92,13 +97,9 @@ async function eventExportId(sandbox: SandboxProcess): Promise<{ id: string; url
 
 /** Runs one phase of this script in a child process and reads its JSON result. */
 async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
-	// BENCH_PROFILE_DIR: each phase also writes a V8 CPU profile there (open it in Chrome DevTools).
-	const profile = process.env.BENCH_PROFILE_DIR
-		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-		: [];
 	return await runPhaseChild<PhaseResult>(`phase ${phase}`, [
 		'--expose-gc',
-		...profile,
+		...cpuProfileOptions(),
 		__filename,
 		'--phase',
 		phase,

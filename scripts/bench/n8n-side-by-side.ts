@@ -38,6 +38,8 @@ import {
 	type N8nHome,
 } from '../../test/support/n8n';
 
+import { cpuProfileOptions } from './processes';
+
 const ROWS = Number(process.env.BENCH_SIDE_ROWS ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SIDE_ROUNDS ?? 3));
 /** Share of the report's rows that are older versions of another row's id. */
@@ -280,14 +282,6 @@ async function measure(
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_LOG_FORMAT: 'text',
 	};
-	const profileDir = process.env.BENCH_PROFILE_DIR;
-	const profile = profileDir
-		? [
-				'--cpu-prof',
-				`--cpu-prof-dir=${path.resolve(profileDir)}`,
-				`--cpu-prof-name=n8n-side-by-side-${variant.key}-round${round}.cpuprofile`,
-			]
-		: [];
 	const out = fs.openSync(outputFile, 'w');
 	let report = '';
 	const code = await new Promise<number | null>((resolve, reject) => {
@@ -296,7 +290,7 @@ async function measure(
 			[
 				'-v',
 				home.nodeBin,
-				...profile,
+				...cpuProfileOptions(`n8n-side-by-side-${variant.key}-round${round}`),
 				home.n8nBin,
 				'execute',
 				`--id=${variant.workflowId}`,

@@ -1,7 +1,8 @@
 /**
  * What the bench suites share: a sandbox started as its own process (so its memory never counts in
  * a measured phase), a measured phase run in a fresh child process (so its peak RSS is its own),
- * and plain JSON over HTTP to talk to the sandboxes.
+ * plain JSON over HTTP to talk to the sandboxes, and the options that make a measured process write
+ * a CPU profile.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -74,4 +75,17 @@ export async function requestJson<T>(
 		outgoing.on('error', reject);
 		outgoing.end(body === undefined ? undefined : JSON.stringify(body));
 	});
+}
+
+/**
+ * Node options that make a child process write a V8 CPU profile (`--cpu-prof`) into
+ * BENCH_PROFILE_DIR when it is set (open it in Chrome DevTools), and none otherwise. With a name,
+ * the profile is called that instead of V8's timestamped default.
+ */
+export function cpuProfileOptions(name?: string): string[] {
+	const dir = process.env.BENCH_PROFILE_DIR;
+	if (!dir) return [];
+	const options = ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`];
+	if (name) options.push(`--cpu-prof-name=${name}.cpuprofile`);
+	return options;
 }
